@@ -1,0 +1,138 @@
+"""`python -m release STEP VERSION [options]`: parse, load config, run one step, exit."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import TextIO
+
+from release.config import load_config
+from release.context import Context
+from release.errors import ReleaseError, UsageError
+from release.steps import STEPS
+
+PROG = "python -m release"
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    environ = dict(os.environ if env is None else env)
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        return _run(args, environ, out, err)
+    except ReleaseError as exc:
+        print(f"error: {exc.message}", file=err)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted", file=err)
+        return 130
+
+
+def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> int:
+    if not args or args[0] in ("-h", "--help"):
+        print(overview(), file=out if args else err)
+        return 0 if args else 2
+    name = args[0]
+    if name not in STEPS:
+        import difflib
+
+        close = difflib.get_close_matches(name, STEPS, n=1)
+        raise UsageError(
+            f"unknown step {name!r}",
+            hint=f"did you mean {close[0]!r}?" if close else f"run `{PROG} --help` for the list",
+        )
+    module = load_step(name)
+    parser = step_parser(name, module)
+    options = vars(parser.parse_args(args[1:]))
+    ctx = make_context(options, environ, out, err)
+    result: int = module.run(ctx)
+    return result
+
+
+def load_step(name: str) -> ModuleType:
+    module_name, _ = STEPS[name]
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise UsageError(
+            f"step {name!r} is not built yet",
+            hint="see RELEASE_WALKTHROUGH.md for how to do it by hand",
+        ) from None
+
+
+def overview() -> str:
+    width = max(map(len, STEPS))
+    lines = [
+        f"usage: {PROG} STEP [VERSION] [--repo PATH] [--config FILE] [--dry-run] [options]",
+        "",
+        "steps (in walkthrough order):",
+    ]
+    lines += [f"  {name.ljust(width)}  {summary}" for name, (_, summary) in STEPS.items()]
+    lines += ["", f"`{PROG} STEP --help` shows a step's options."]
+    return "\n".join(lines)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, hint=f"run `{self.prog} --help`")
+
+
+def step_parser(name: str, module: ModuleType) -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"{PROG} {name}", description=STEPS[name][1])
+    parser.add_argument("--repo", type=Path, help="the project checkout (default: RELEASE_REPO, "
+                        "then `repo` in the config, then the current directory)")
+    parser.add_argument("--config", type=Path, help="a release.toml with [tool.release] overrides")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="show every action (diffs, commands) and change nothing")
+    module.add_arguments(parser)
+    return parser
+
+
+def resolve_repo(options: Mapping[str, object], environ: Mapping[str, str]) -> Path:
+    """--repo, then RELEASE_REPO, then `repo` in the config, then where the user invoked us."""
+    if options.get("repo"):
+        return Path(str(options["repo"])).expanduser().resolve()
+    if environ.get("RELEASE_REPO"):
+        return Path(environ["RELEASE_REPO"]).expanduser().resolve()
+    invoked = Path(environ.get("RELEASE_INVOKED_FROM") or os.getcwd())
+    config_file = options.get("config")
+    loaded = load_config(invoked, Path(str(config_file)) if config_file else None)
+    if loaded.config.repo:
+        base = Path(str(config_file)).parent if config_file else invoked
+        return (base / loaded.config.repo).expanduser().resolve()
+    return invoked.resolve()
+
+
+def make_context(
+    options: dict[str, object], environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> Context:
+    repo = resolve_repo(options, environ)
+    if not repo.is_dir():
+        raise UsageError(f"repository {repo} does not exist", hint="check --repo or RELEASE_REPO")
+    config_file = options.get("config")
+    loaded = load_config(repo, Path(str(config_file)) if config_file else None)
+    return Context(
+        repo=repo,
+        config=loaded.config,
+        config_source=loaded.source,
+        options=options,
+        env=environ,
+        out=out,
+        err=err,
+    )

@@ -1,0 +1,169 @@
+"""Typed configuration: a built-in NumPy profile overridden by `[tool.release]`."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from release.errors import ConfigError
+
+T = typing.TypeVar("T")
+
+
+@dataclass(frozen=True)
+class GitHubConfig:
+    """Where the project lives on GitHub and how releases there look."""
+
+    release_title: str = "v{version} ({date})"
+    release_assets: tuple[str, ...] = ("sdist", "readme", "changelog")
+    pr_branch_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class WheelsConfig:
+    """The wheel-building workflow and the matrix its output is checked against."""
+
+    workflow_repo: str = "numpy/numpy-release"
+    workflow: str = "wheels.yml"
+    workflow_ref: str = ""
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """Announcement e-mail: lists and the SMTP server (the password comes from the environment)."""
+
+    to: tuple[str, ...] = ("numpy-discussion@python.org",)
+    bcc: tuple[str, ...] = ("python-announce-list@python.org",)
+    sender: str = ""
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_user: str = ""
+    starttls: bool = True
+
+
+@dataclass(frozen=True)
+class DocsConfig:
+    """The numpy/doc-shaped repository that hosts the built documentation."""
+
+    doc_repo: str = ""
+    website_repo: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a step needs to know about the project; defaults are NumPy's."""
+
+    project: str = "NumPy"
+    package: str = "numpy"
+    github_repo: str = "numpy/numpy"
+    repo: str = ""
+    upstream_remote: str = "upstream"
+    fork_remote: str = "origin"
+    main_branch: str = "main"
+    tag_format: str = "v{version}"
+    tag_message: str = "{project} {version} release"
+    dev_tag_message: str = "Begin {project} {version} development"
+    maintenance_branch: str = "maintenance/{major}.{minor}.x"
+    release_branch: str = ""
+    sign_tags: bool = False
+    signing_key: str = ""
+    tag_requires: tuple[str, ...] = ("changelog", "notes")
+    pyproject: str = "pyproject.toml"
+    changelog: str = "doc/changelog/{version}-changelog.rst"
+    notes: str = "doc/source/release/{version}-notes.rst"
+    notes_template: str = "doc/source/release/template.rst"
+    release_index: str = "doc/source/release.rst"
+    fragments_dir: str = "doc/release/upcoming_changes"
+    mailmap: str = ".mailmap"
+    meson_build: str = "numpy/_core/meson.build"
+    cversions: str = "numpy/_core/code_generators/cversions.txt"
+    numpy_api: str = "numpy/_core/code_generators/numpy_api.py"
+    numpyconfig: str = "numpy/_core/include/numpy/numpyconfig.h"
+    changelog_drop_names: tuple[str, ...] = ("Homu", "dependabot-preview", "pre-commit-ci")
+    github: GitHubConfig = field(default_factory=GitHubConfig)
+    wheels: WheelsConfig = field(default_factory=WheelsConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
+    docs: DocsConfig = field(default_factory=DocsConfig)
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: Config
+    source: str
+
+
+def load_config(repo: Path | None, config_file: Path | None = None) -> LoadedConfig:
+    """Read overrides from `--config`, else `release.toml`, else the repo's `pyproject.toml`."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file {config_file} does not exist", hint="check --config")
+        return _from_file(config_file)
+    if repo is not None:
+        for name in ("release.toml", "pyproject.toml"):
+            candidate = repo / name
+            if candidate.is_file():
+                loaded = _from_file(candidate)
+                if loaded.source != "built-in NumPy profile" or name == "pyproject.toml":
+                    return loaded
+    return LoadedConfig(Config(), "built-in NumPy profile")
+
+
+def _from_file(path: Path) -> LoadedConfig:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}", hint="fix the file's syntax") from None
+    table = data.get("tool", {}).get("release")
+    if table is None and path.name != "pyproject.toml":
+        table = {k: v for k, v in data.items() if k != "tool"}
+    if not table:
+        return LoadedConfig(Config(), "built-in NumPy profile")
+    where = f"[tool.release] in {path}"
+    return LoadedConfig(build(Config, table, where), where)
+
+
+def build(cls: type[T], table: dict[str, Any], where: str) -> T:
+    """Make a config dataclass from a TOML table, naming any unknown key or wrong type."""
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        attr = key.replace("-", "_")
+        if attr not in names:
+            close = difflib.get_close_matches(attr, names, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(names)}"
+            raise ConfigError(f"unknown key {key!r} in {where}", hint=hint)
+        values[attr] = _coerce(hints[attr], raw, f"{where}: {key}")
+    return cls(**values)
+
+
+def _coerce(expected: Any, raw: Any, where: str) -> Any:
+    if dataclasses.is_dataclass(expected) and isinstance(expected, type):
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where} must be a table", hint=f"write [{where.split(': ')[-1]}]")
+        return build(expected, raw, where)
+    origin = typing.get_origin(expected)
+    if origin is tuple:
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise ConfigError(f"{where} must be a list of strings", hint='e.g. ["a", "b"]')
+        return tuple(raw)
+    if origin in (types.UnionType, typing.Union):
+        for option in typing.get_args(expected):
+            if option is not type(None) and isinstance(raw, option):
+                return raw
+    elif isinstance(raw, expected) and not (expected is int and isinstance(raw, bool)):
+        return raw
+    name = getattr(expected, "__name__", str(expected))
+    raise ConfigError(
+        f"{where} must be {_TYPE_WORDS.get(name, name)}, not {type(raw).__name__}",
+        hint=f"got {raw!r}",
+    )
+
+
+_TYPE_WORDS = {"str": "a string", "int": "an integer", "bool": "true or false"}

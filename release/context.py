@@ -1,0 +1,57 @@
+"""The frozen Context a step receives: repository, config, version, options and services."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TextIO
+
+from release.config import Config
+from release.plan import ApplyExecutor, DryRunExecutor, Executor, Plan
+from release.services.git import GitService
+from release.version import ReleaseVersion
+
+
+@dataclass(frozen=True)
+class Context:
+    repo: Path
+    config: Config
+    config_source: str
+    options: Mapping[str, Any]
+    env: Mapping[str, str]
+    out: TextIO = field(default=sys.stdout)
+    err: TextIO = field(default=sys.stderr)
+
+    @property
+    def dry_run(self) -> bool:
+        return bool(self.options.get("dry_run"))
+
+    def option(self, name: str, default: Any = None) -> Any:
+        value = self.options.get(name)
+        return default if value is None else value
+
+    @cached_property
+    def git(self) -> GitService:
+        return GitService(self.repo)
+
+    def version(self) -> ReleaseVersion:
+        return ReleaseVersion.parse(str(self.options["version"]))
+
+    def path(self, pattern: str, version: ReleaseVersion | None = None) -> str:
+        """A config path pattern with `{version}` filled with the version's base (rc -> X.Y.0)."""
+        if version is None:
+            return pattern
+        return pattern.format(**{**version.fields(), "version": version.base})
+
+    def say(self, message: str) -> None:
+        """Progress for the person at the terminal (stderr, so stdout stays clean)."""
+        print(message, file=self.err)
+
+    def executor(self) -> Executor:
+        return DryRunExecutor(self.out) if self.dry_run else ApplyExecutor(self.err)
+
+    def execute(self, plan: Plan) -> None:
+        self.executor().execute(plan)

@@ -1,0 +1,1 @@
+"""Local stand-ins used by the tests and by the rehearsal alike."""

@@ -1,0 +1,206 @@
+"""Git through GitPython, always with argument lists.
+
+Read-only commands run with GIT_OPTIONAL_LOCKS=0 so that looking at a repository never rewrites
+its index: a dry-run must leave the repository byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from release.errors import GitError, UsageError
+
+_READ_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class RemoteRef:
+    name: str
+    sha: str
+
+
+class GitService:
+    """One repository. Every method builds an argv list; nothing goes through a shell."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.repo = git.Repo(path)
+        except (InvalidGitRepositoryError, NoSuchPathError):
+            raise UsageError(
+                f"{path} is not a git repository",
+                hint="pass --repo PATH to a clone of the project (or set RELEASE_REPO)",
+            ) from None
+        if self.repo.working_tree_dir is None:
+            raise UsageError(f"{path} is a bare repository", hint="pass a clone with a work tree")
+        self.root = Path(self.repo.working_tree_dir)
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self, args: Sequence[str], *, env: Mapping[str, str] | None = None) -> str:
+        """Run `git ARGS...` and return stdout; raise GitError with git's own message."""
+        argv = ["git", *args]
+        full_env = {**_READ_ENV, **(env or {})}
+        try:
+            out = self.repo.git.execute(argv, env=full_env, strip_newline_in_stdout=False)
+        except GitCommandError as exc:
+            stderr = str(exc.stderr or "").strip().strip("'").strip()
+            first = next((line for line in stderr.splitlines() if line.strip()), "git failed")
+            raise GitError(
+                f"git {' '.join(args[:2])} failed: {first.removeprefix('stderr: ').strip()}",
+                hint="run the command by hand to see git's full output",
+            ) from None
+        return str(out)
+
+    def ok(self, args: Sequence[str]) -> bool:
+        try:
+            self.run(args)
+        except GitError:
+            return False
+        return True
+
+    # -- state -------------------------------------------------------------------------------
+
+    def status_lines(self) -> list[str]:
+        return [ln for ln in self.run(["status", "--porcelain=v1"]).splitlines() if ln]
+
+    def is_clean(self) -> bool:
+        return not self.status_lines()
+
+    def current_branch(self) -> str | None:
+        name = self.run(["symbolic-ref", "--quiet", "--short", "HEAD"]) if self.ok(
+            ["symbolic-ref", "--quiet", "HEAD"]
+        ) else ""
+        return name.strip() or None
+
+    def rev_parse(self, ref: str) -> str:
+        return self.run(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"]).strip()
+
+    def has_ref(self, ref: str) -> bool:
+        return self.ok(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
+
+    def head(self) -> str:
+        return self.rev_parse("HEAD")
+
+    def show_file(self, ref: str, path: str) -> str | None:
+        """A file's text at a commit, or None when it does not exist there."""
+        try:
+            return self.run(["show", f"{ref}:{path}"])
+        except GitError:
+            return None
+
+    # -- tags --------------------------------------------------------------------------------
+
+    def tags(self) -> list[str]:
+        return [t for t in self.run(["tag", "--list"]).splitlines() if t]
+
+    def tag_object(self, name: str) -> str | None:
+        """The object a tag ref points to (the tag object for annotated tags)."""
+        try:
+            return self.run(["rev-parse", "--verify", "--quiet", f"refs/tags/{name}"]).strip()
+        except GitError:
+            return None
+
+    def tag_commit(self, name: str) -> str:
+        return self.rev_parse(f"refs/tags/{name}")
+
+    def tag_type(self, name: str) -> str:
+        return self.run(["cat-file", "-t", f"refs/tags/{name}"]).strip()
+
+    def tag_message(self, name: str) -> str:
+        return self.run(["tag", "--list", "--format=%(contents:subject)", name]).strip()
+
+    def create_tag(
+        self, name: str, message: str, commit: str, *, sign: bool = False, key: str = ""
+    ) -> None:
+        self.run(tag_argv(name, message, commit, sign=sign, key=key))
+
+    def verify_tag(self, name: str) -> str:
+        """Check a signed tag's signature; returns gpg's report."""
+        return self.run(["tag", "-v", name])
+
+    # -- remotes -----------------------------------------------------------------------------
+
+    def remotes(self) -> list[str]:
+        return [r for r in self.run(["remote"]).splitlines() if r]
+
+    def remote_url(self, remote: str) -> str:
+        return self.run(["remote", "get-url", remote]).strip()
+
+    def remote_refs(self, remote: str, pattern: str) -> list[RemoteRef]:
+        out = self.run(["ls-remote", remote, pattern])
+        refs = []
+        for line in out.splitlines():
+            sha, _, name = line.partition("\t")
+            if name:
+                refs.append(RemoteRef(name=name, sha=sha))
+        return refs
+
+    def remote_tag_object(self, remote: str, name: str) -> str | None:
+        for ref in self.remote_refs(remote, f"refs/tags/{name}"):
+            if ref.name == f"refs/tags/{name}":
+                return ref.sha
+        return None
+
+    def push_ref(self, remote: str, ref: str) -> None:
+        self.run(push_argv(remote, ref))
+
+    # -- history -----------------------------------------------------------------------------
+
+    def log(self, revision_range: str, *extra: str) -> list[Commit]:
+        sep, end = "\x1f", "\x1e"
+        fmt = sep.join(["%H", "%P", "%aN", "%aE", "%s", "%b"]) + end
+        out = self.run(["log", f"--format={fmt}", *extra, revision_range, "--"])
+        commits = []
+        for record in out.split(end):
+            record = record.lstrip("\n")
+            if not record:
+                continue
+            sha, parents, name, email, subject, body = record.split(sep)
+            commits.append(Commit(sha, tuple(parents.split()), name, email, subject, body))
+        return commits
+
+
+def tag_argv(name: str, message: str, commit: str, *, sign: bool = False, key: str = "") -> list[str]:
+    """`git tag` arguments for an annotated (optionally signed) tag."""
+    mode = ["-u", key] if key else (["-s"] if sign else ["-a"])
+    return ["tag", *mode, name, "-m", message, commit]
+
+
+def push_argv(remote: str, ref: str) -> list[str]:
+    """Push exactly one ref, never with --force, never --tags."""
+    return ["push", remote, f"{ref}:{ref}"]
+
+
+def git_env_without_user_config() -> dict[str, str]:
+    """An environment that ignores the user's global git config (for tests and rehearsals)."""
+    env = dict(os.environ)
+    env.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull})
+    return env
+
+
+def init_repo(path: Path, *, bare: bool = False, branch: str = "main") -> GitService | None:
+    """Create a repository; returns a service for a work-tree repository, None for a bare one."""
+    path.mkdir(parents=True, exist_ok=True)
+    args = ["init", "--quiet", f"--initial-branch={branch}"] + (["--bare"] if bare else [])
+    git.Git(str(path)).execute(["git", *args, str(path)])
+    return None if bare else GitService(path)
+
+
+def clone_bare(source: Path, dest: Path) -> None:
+    git.Git(str(source)).execute(["git", "clone", "--quiet", "--bare", str(source), str(dest)])

@@ -1,0 +1,192 @@
+"""Tag the release commit: annotated, optionally signed, verified, pushed only with --push."""
+
+from __future__ import annotations
+
+import argparse
+
+from release.context import Context
+from release.errors import PreconditionError, UsageError, VerificationError
+from release.plan import Plan, RunCommand
+from release.pyproject_file import read_version
+from release.services.git import GitService, push_argv, tag_argv
+from release.steps.common import add_push, add_version
+from release.version import ReleaseVersion
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_version(parser)
+    add_push(parser, "the tag, and only the tag, to the upstream remote")
+    parser.add_argument("--sign", action="store_true", help="sign the tag with your default key")
+    parser.add_argument("-u", "--local-user", metavar="KEY", help="sign the tag with KEY")
+    parser.add_argument("--branch", help="the branch to tag from (default: the maintenance branch)")
+
+
+def run(ctx: Context) -> int:
+    version = ctx.version()
+    if version.is_dev:
+        raise UsageError(
+            f"{version} is a development version; its tag is made by the branch step",
+            hint=f"run `nox -s branch -- {version.base}`",
+        )
+    spec = TagSpec.from_context(ctx, version)
+    git = ctx.git
+    local = git.tag_object(spec.name)
+    if local is not None:
+        check_existing_tag(git, spec)
+    else:
+        check_preconditions(ctx, version, spec)
+    remote = check_remote(ctx, spec, local)
+
+    plan = build_plan(ctx, spec, local, remote)
+    if not plan.actions:
+        print(f"{spec.name} already exists on {spec.commit[:12]}"
+              + (f" and on {spec.remote}" if remote else "") + "; nothing to do", file=ctx.out)
+        return 0
+    ctx.execute(plan)
+    if not ctx.dry_run:
+        print(f"{spec.name} -> {git.tag_object(spec.name)} on commit {spec.commit}", file=ctx.out)
+    return 0
+
+
+class TagSpec:
+    """What the tag must look like: name, message, commit, signing and the remote."""
+
+    def __init__(
+        self, name: str, message: str, commit: str, sign: bool, key: str, remote: str, push: bool
+    ) -> None:
+        self.name, self.message, self.commit = name, message, commit
+        self.sign, self.key, self.remote, self.push = sign, key, remote, push
+
+    @classmethod
+    def from_context(cls, ctx: Context, version: ReleaseVersion) -> TagSpec:
+        cfg = ctx.config
+        key = ctx.option("local_user") or cfg.signing_key
+        return cls(
+            name=version.tag(cfg.tag_format),
+            message=cfg.tag_message.format(project=cfg.project, version=version),
+            commit=ctx.git.head(),
+            sign=bool(ctx.option("sign") or cfg.sign_tags or key),
+            key=key,
+            remote=cfg.upstream_remote,
+            push=bool(ctx.option("push")),
+        )
+
+
+def check_existing_tag(git: GitService, spec: TagSpec) -> None:
+    """A rerun is fine when the tag is the one we would have made; anything else is an error."""
+    commit = git.tag_commit(spec.name)
+    if commit != spec.commit:
+        raise PreconditionError(
+            f"tag {spec.name} already exists on commit {commit[:12]}, not on HEAD {spec.commit[:12]}",
+            hint=f"if it is a mistake and unpublished: git tag -d {spec.name}",
+        )
+    if git.tag_type(spec.name) != "tag":
+        raise PreconditionError(
+            f"tag {spec.name} exists but is a lightweight tag",
+            hint=f"delete it (git tag -d {spec.name}) and rerun to make an annotated tag",
+        )
+    found = git.tag_message(spec.name)
+    if found != spec.message:
+        raise PreconditionError(
+            f"tag {spec.name} exists with message {found!r}, expected {spec.message!r}",
+            hint=f"if it is unpublished: git tag -d {spec.name}, then rerun",
+        )
+
+
+def check_preconditions(ctx: Context, version: ReleaseVersion, spec: TagSpec) -> None:
+    git, cfg = ctx.git, ctx.config
+    dirty = git.status_lines()
+    if dirty:
+        raise PreconditionError(
+            f"the work tree is not clean ({len(dirty)} changed or untracked: {dirty[0][3:]})",
+            hint="commit or stash the changes (git status shows them), then rerun",
+        )
+    wanted = ctx.option("branch") or cfg.release_branch or cfg.maintenance_branch
+    wanted = version.format(wanted)
+    branch = git.current_branch()
+    if branch != wanted:
+        raise PreconditionError(
+            f"on {'branch ' + branch if branch else 'a detached HEAD'}, not on {wanted}",
+            hint=f"git checkout {wanted} (or pass --branch)",
+        )
+    text = git.show_file("HEAD", cfg.pyproject)
+    if text is None:
+        raise PreconditionError(f"{cfg.pyproject} is missing at HEAD", hint="check --repo")
+    found = read_version(text, cfg.pyproject)
+    if found != str(version):
+        raise PreconditionError(
+            f"{cfg.pyproject} says version {found}, not {version}",
+            hint=f"set version = \"{version}\" in the release PR (nox -s prepare -- {version})",
+        )
+    for kind in cfg.tag_requires:
+        pattern = getattr(cfg, kind, None)
+        if not isinstance(pattern, str):
+            raise PreconditionError(f"tag_requires names unknown file kind {kind!r}",
+                                    hint="use changelog and/or notes")
+        path = ctx.path(pattern, version)
+        if git.show_file("HEAD", path) is None:
+            raise PreconditionError(
+                f"the {kind} {path} is not committed",
+                hint=f"create it first (nox -s {kind if kind != 'notes' else 'notes'} -- {version})",
+            )
+
+
+def check_remote(ctx: Context, spec: TagSpec, local: str | None) -> str | None:
+    """The tag object on the upstream remote, after checking it cannot clash with ours."""
+    git = ctx.git
+    if spec.remote not in git.remotes():
+        raise PreconditionError(
+            f"there is no remote named {spec.remote!r} to check the tag against",
+            hint=f"git remote add {spec.remote} URL, or set upstream_remote in [tool.release]",
+        )
+    remote = git.remote_tag_object(spec.remote, spec.name)
+    if remote is not None and remote != local:
+        raise PreconditionError(
+            f"tag {spec.name} already exists on {spec.remote} ({remote[:12]})"
+            + (" and differs from the local tag" if local else ""),
+            hint=f"git fetch {spec.remote} tag {spec.name} to look at it; never move a published tag",
+        )
+    return remote
+
+
+def build_plan(ctx: Context, spec: TagSpec, local: str | None, remote: str | None) -> Plan:
+    git = ctx.git
+    plan = Plan(f"tag {spec.name} on {spec.commit[:12]}")
+    if local is None:
+        plan.add(RunCommand(tuple(["git", *tag_argv(spec.name, spec.message, spec.commit,
+                                                      sign=spec.sign, key=spec.key)]),
+                            runner=lambda argv: git.run(argv[1:]), cwd=ctx.repo))
+        plan.verify(f"{spec.name} is an annotated tag on {spec.commit[:12]} saying "
+                    f"{spec.message!r}", lambda: check_existing_tag(git, spec))
+    if spec.sign:
+        plan.verify(f"git tag -v {spec.name} accepts the signature",
+                    lambda: _verify_signature(git, spec.name))
+    if spec.push and remote is None:
+        ref = f"refs/tags/{spec.name}"
+        plan.add(RunCommand(tuple(["git", *push_argv(spec.remote, ref)]),
+                            runner=lambda argv: git.run(argv[1:]), cwd=ctx.repo))
+        plan.verify(f"{spec.remote} has {spec.name} pointing at the same tag object",
+                    lambda: _verify_remote(git, spec))
+    elif not spec.push and local is None:
+        plan.notes.append(f"not pushed; publish with --push (git push {spec.remote} {spec.name})")
+    return plan
+
+
+def _verify_signature(git: GitService, name: str) -> None:
+    try:
+        git.verify_tag(name)
+    except Exception as exc:
+        raise VerificationError(
+            f"the signature on {name} does not verify: {exc}",
+            hint="check your gpg setup (gpg --list-secret-keys) and user.signingkey",
+        ) from None
+
+
+def _verify_remote(git: GitService, spec: TagSpec) -> None:
+    remote = git.remote_tag_object(spec.remote, spec.name)
+    local = git.tag_object(spec.name)
+    if remote != local:
+        raise VerificationError(
+            f"{spec.remote} has {spec.name} at {remote}, the local tag is {local}",
+            hint="look at the remote tag before doing anything else; do not force-push",
+        )

@@ -1,0 +1,71 @@
+"""Shared fixtures: a scrubbed environment, the example project, the NumPy history fixture."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from release.cli import main
+from release.fakes.example import ExampleProject, build_example_project, copy_example
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+NUMPY_FIXTURE = SHARED / "fixtures" / "numpy"
+SECRET_VARS = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_GRAPHQL_URL",
+               "RELEASE_REPO", "RELEASE_INVOKED_FROM", "TWINE_PASSWORD", "TWINE_USERNAME",
+               "RELEASE_SMTP_PASSWORD", "GNUPGHOME")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No user config, no tokens, caches in a tmp dir: every test starts from nothing."""
+    home = tmp_path_factory.mktemp("home")
+    for name in SECRET_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+
+
+@pytest.fixture(scope="session")
+def example_template(tmp_path_factory: pytest.TempPathFactory) -> ExampleProject:
+    return build_example_project(tmp_path_factory.mktemp("example-template"))
+
+
+@pytest.fixture
+def example(example_template: ExampleProject, tmp_path: Path) -> ExampleProject:
+    """A fresh copy of the example project with its own upstream and fork remotes."""
+    return copy_example(example_template, tmp_path / "example")
+
+
+@pytest.fixture(scope="session")
+def numpy_bundle_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone of NumPy's real history; read-only for tests (copy it to change it)."""
+    bundle = NUMPY_FIXTURE / "history.bundle"
+    assert bundle.is_file(), f"the NumPy fixture is missing at {bundle}"
+    dest = tmp_path_factory.mktemp("numpy") / "numpy"
+    subprocess.run(["git", "clone", "--quiet", str(bundle), str(dest)], check=True)
+    return dest
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli() -> Iterator[object]:
+    def run(*argv: str, env: dict[str, str] | None = None) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(list(argv), env=env if env is not None else dict(os.environ), out=out, err=err)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    yield run

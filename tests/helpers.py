@@ -1,0 +1,28 @@
+"""Small helpers for tests: repository snapshots and plain git calls."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+
+def snapshot(path: Path) -> str:
+    """A hash over every file in a repository, .git included (refs, index, objects, config)."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
+        digest.update(str(file.relative_to(path)).encode())
+        digest.update(os.readlink(file).encode() if file.is_symlink() else file.read_bytes())
+    return digest.hexdigest()
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def copy_tree(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest, symlinks=True)
+    return dest

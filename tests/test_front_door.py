@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import git
+
+from release.fakes.example import ExampleProject
+from release.steps import STEPS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_help_lists_every_step() -> None:
+    out = subprocess.run([sys.executable, "-m", "release", "--help"], check=True,
+                         capture_output=True, text=True, cwd=ROOT).stdout
+    for name, (_, summary) in STEPS.items():
+        assert f"  {name}" in out and summary in out
+
+
+def test_nox_lists_every_step() -> None:
+    out = subprocess.run([sys.executable, "-m", "nox", "-l"], check=True, capture_output=True,
+                         text=True, cwd=ROOT).stdout
+    for name, (_, summary) in STEPS.items():
+        line = next((ln for ln in out.splitlines() if ln.startswith(f"* {name} ")
+                     or ln.startswith(f"- {name} ")), None)
+        assert line is not None, name
+        assert summary in line
+
+
+def test_a_real_process_exits_nonzero_with_one_line(example: ExampleProject) -> None:
+    proc = subprocess.run([sys.executable, "-m", "release", "tag", "1.2.0", "--repo",
+                           str(example.repo)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines()[0] == "error: on branch main, not on maintenance/1.2.x"
+
+
+def test_config_repo_key_is_used(example: ExampleProject, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "release.toml").write_text(f'repo = "{example.repo}"\n')
+    git(example.repo, "checkout", "-q", "maintenance/1.2.x")
+    result = cli("tag", "1.2.0", "--dry-run", env={"RELEASE_INVOKED_FROM": str(tmp_path)})
+    # maintenance/1.2.x still reads 1.2.0.dev0: the step found the repo and checked it
+    assert result.code == 1
+    assert "says version 1.2.0.dev0, not 1.2.0" in result.err
