@@ -28,5 +28,5 @@ def set_version(text: str, version: str, where: str = "pyproject.toml") -> str:
     read_version(text, where)
     doc = tomlkit.parse(text)
     project = doc["project"]
-    project["version"] = version  # type: ignore[index]
+    project["version"] = version
     return tomlkit.dumps(doc)

@@ -24,7 +24,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - the outputs are rst, Markdown and e-mail, not HTML
+        autoescape=False,  # the outputs are rst, Markdown and e-mail, not HTML
     )
 
 
