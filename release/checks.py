@@ -1,0 +1,58 @@
+"""Check results: the common currency of the preflight steps and the `check` table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+_RANK = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check: what was looked at, how it went, and the exact fix when it did not pass."""
+
+    area: str
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+    @classmethod
+    def ok(cls, area: str, name: str, detail: str) -> CheckResult:
+        return cls(area, name, Status.PASS, detail)
+
+    @classmethod
+    def warn(cls, area: str, name: str, detail: str, fix: str = "") -> CheckResult:
+        return cls(area, name, Status.WARN, detail, fix)
+
+    @classmethod
+    def fail(cls, area: str, name: str, detail: str, fix: str = "") -> CheckResult:
+        return cls(area, name, Status.FAIL, detail, fix)
+
+
+def worst(results: Iterable[CheckResult]) -> Status:
+    return max((r.status for r in results), key=_RANK.__getitem__, default=Status.PASS)
+
+
+def failed(results: Iterable[CheckResult]) -> bool:
+    return worst(results) is Status.FAIL
+
+
+def as_lines(results: Iterable[CheckResult]) -> str:
+    """One line per check (`pass  name: detail`), the fix indented under anything not passing."""
+    lines = []
+    for result in results:
+        lines.append(f"{result.status.value}  {result.name}: {result.detail}")
+        if result.fix and result.status is not Status.PASS:
+            lines.extend(f"      fix: {line}" if i == 0 else f"           {line}"
+                         for i, line in enumerate(result.fix.splitlines()))
+    return "\n".join(lines) + "\n" if lines else ""

@@ -1,0 +1,52 @@
+"""Read project files from the work tree or from a commit, with the same calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from release.errors import PreconditionError
+from release.services.git import GitService
+
+
+class RepoFiles:
+    """Files of one state of the repository: the work tree (ref None) or a commit."""
+
+    def __init__(self, git: GitService, root: Path, ref: str | None = None) -> None:
+        self.git, self.root, self.ref = git, root, ref
+        if ref is not None and not git.has_ref(ref):
+            raise PreconditionError(f"{ref!r} is not a commit in {root}",
+                                    hint="pass a tag, branch or commit id that exists")
+
+    def where(self, path: str) -> str:
+        return f"{self.ref}:{path}" if self.ref else path
+
+    def read(self, path: str) -> str | None:
+        if self.ref is None:
+            file = self.root / path
+            return file.read_text(encoding="utf-8") if file.is_file() else None
+        return self.git.show_file(self.ref, path)
+
+    def require(self, path: str, what: str) -> str:
+        text = self.read(path)
+        if text is None:
+            raise PreconditionError(f"{what} {self.where(path)} does not exist",
+                                    hint="check the path in [tool.release] (or --ref)")
+        return text
+
+    def listdir(self, directory: str) -> list[str]:
+        """Names of the files directly in `directory` (empty when it does not exist)."""
+        directory = directory.rstrip("/")
+        if self.ref is None:
+            folder = self.root / directory
+            return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        out = self.git.run(["ls-tree", "--name-only", f"{self.ref}:{directory}"]) if self.git.ok(
+            ["rev-parse", "--verify", "--quiet", f"{self.ref}:{directory}"]) else ""
+        return sorted(name for name in out.splitlines() if name)
+
+    def first_existing(self, path: str) -> str:
+        """`path`, or its pre-2.0 NumPy spelling (`numpy/core/...` for `numpy/_core/...`)."""
+        if self.read(path) is None and "/_core/" in path:
+            old = path.replace("/_core/", "/core/", 1)
+            if self.read(old) is not None:
+                return old
+        return path

@@ -1,0 +1,95 @@
+"""Check the C-API version: meson.build, cversions.txt and numpyconfig.h against numpy_api.py."""
+
+from __future__ import annotations
+
+import argparse
+
+from release.capi_check import CapiFiles, check_capi, missing_cversions_line
+from release.checks import CheckResult, as_lines, failed
+from release.config import Config
+from release.context import Context
+from release.errors import UsageError, VerificationError
+from release.plan import Plan, WriteFile
+from release.pyproject_file import read_version
+from release.repo_files import RepoFiles
+from release.steps.common import add_version
+from release.version import ReleaseVersion
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_version(parser, optional=True)
+    parser.add_argument("--ref", help="check the files at this commit instead of the work tree")
+    parser.add_argument("--fix", action="store_true",
+                        help="add the missing cversions.txt line (work tree only)")
+
+
+def run(ctx: Context) -> int:
+    ref = ctx.option("ref")
+    if ctx.option("fix") and ref:
+        raise UsageError("--fix writes the work tree; it cannot be combined with --ref",
+                         hint="drop --ref, or check out the commit first")
+    files = RepoFiles(ctx.git, ctx.repo, ref)
+    version = release_version(ctx, files)
+    capi = load_capi_files(files, ctx.config)
+    results = check_capi(capi, version.major, version.minor, ctx.config.project)
+    ctx.say(f"C-API checks for {ctx.config.project} {version} "
+            f"({'at ' + ref if ref else 'work tree'}):")
+    ctx.out.write(as_lines(results))
+    if not ctx.option("fix"):
+        return 1 if failed(results) else 0
+    addition = missing_cversions_line(capi, ctx.config.project, version.major, version.minor)
+    if addition is None:
+        ctx.say("--fix: cversions.txt needs no new line")
+        return 1 if failed(results) else 0
+    text = capi.cversions + ("" if capi.cversions.endswith("\n") or not capi.cversions else "\n")
+    plan = Plan(f"add the C-API version line to {capi.cversions_path}")
+    plan.add(WriteFile(ctx.repo, capi.cversions_path, text + addition))
+    plan.verify(f"{capi.cversions_path} matches meson.build and numpy_api.py",
+                lambda: _verify(ctx, version))
+    ctx.execute(plan)
+    if ctx.dry_run:
+        return 1 if failed(results) else 0
+    after = capi_results(ctx, version, None)
+    ctx.say("after the fix:")
+    ctx.out.write(as_lines(after))
+    return 1 if failed(after) else 0
+
+
+def release_version(ctx: Context, files: RepoFiles) -> ReleaseVersion:
+    """The version argument, else the pyproject version at --ref (or HEAD)."""
+    if ctx.options.get("version"):
+        return ctx.version()
+    path = ctx.config.pyproject
+    text = files.read(path) if files.ref else ctx.git.show_file("HEAD", path)
+    if text is None:
+        raise UsageError(f"no version given and {path} is missing", hint="pass the version")
+    return ReleaseVersion.parse(read_version(text, path))
+
+
+def load_capi_files(files: RepoFiles, config: Config) -> CapiFiles:
+    paths = {kind: files.first_existing(getattr(config, kind))
+             for kind in ("meson_build", "cversions", "numpy_api", "numpyconfig")}
+    return CapiFiles(
+        meson=files.require(paths["meson_build"], "meson.build"),
+        cversions=files.require(paths["cversions"], "cversions.txt"),
+        numpy_api=files.require(paths["numpy_api"], "numpy_api.py"),
+        numpyconfig=files.require(paths["numpyconfig"], "numpyconfig.h"),
+        meson_path=paths["meson_build"],
+        cversions_path=paths["cversions"],
+        numpy_api_path=paths["numpy_api"],
+        numpyconfig_path=paths["numpyconfig"],
+    )
+
+
+def capi_results(ctx: Context, version: ReleaseVersion, ref: str | None) -> list[CheckResult]:
+    files = RepoFiles(ctx.git, ctx.repo, ref)
+    return check_capi(load_capi_files(files, ctx.config), version.major, version.minor,
+                      ctx.config.project)
+
+
+def _verify(ctx: Context, version: ReleaseVersion) -> None:
+    bad = [r for r in capi_results(ctx, version, None)
+           if r.name == "cversions.txt hash" and r.status.value != "pass"]
+    if bad:
+        raise VerificationError(f"cversions.txt still does not match: {bad[0].detail}",
+                                hint=bad[0].fix)
