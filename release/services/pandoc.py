@@ -1,0 +1,37 @@
+"""reStructuredText to Markdown with the pandoc binary that pypandoc-binary ships."""
+
+from __future__ import annotations
+
+import subprocess
+from functools import cache
+
+from release.errors import PreconditionError, ServiceError
+
+MARKDOWN = "markdown-simple_tables-multiline_tables-grid_tables"
+
+
+@cache
+def pandoc_path() -> str:
+    try:
+        import pypandoc
+    except ImportError:
+        raise PreconditionError("pandoc is not available (pypandoc-binary is not installed)",
+                                hint="pip install pypandoc-binary") from None
+    try:
+        return str(pypandoc.get_pandoc_path())
+    except OSError:
+        raise PreconditionError("pandoc is not available",
+                                hint="pip install pypandoc-binary, or put pandoc on PATH") from None
+
+
+def rst_to_markdown(rst: str) -> str:
+    """What `pandoc -s -o README.md README.rst --wrap=preserve` writes (tools/write_release.py),
+    except that tables come out as pipe tables, the only kind GitHub renders."""
+    argv = [pandoc_path(), "--standalone", "--from=rst", f"--to={MARKDOWN}", "--wrap=preserve"]
+    done = subprocess.run(argv, input=rst.encode("utf-8"), capture_output=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
+        raise ServiceError(f"pandoc could not convert the notes: {first}",
+                           hint="run pandoc on the notes by hand to see the full message")
+    return done.stdout.decode("utf-8")
+
