@@ -32,6 +32,20 @@ class WheelsConfig:
     workflow_repo: str = "numpy/numpy-release"
     workflow: str = "wheels.yml"
     workflow_ref: str = ""
+    # The matrix (defaults: numpy-release main). CPython ABIs, free-threaded ABIs, PyPy ABIs.
+    python: tuple[str, ...] = ("cp312", "cp313", "cp314", "cp315")
+    free_threaded: tuple[str, ...] = ("cp314t", "cp315t")
+    pypy: tuple[str, ...] = ()
+    # NEP 57 tiers that get wheels; `platforms` (if set) replaces the tier selection;
+    # `legacy_platforms` adds tier-3 platforms still shipped (win32 up to NumPy 2.5.x).
+    tiers: tuple[str, ...] = ("1", "2")
+    platforms: tuple[str, ...] = ()
+    legacy_platforms: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ("cp314t:macosx_x86_64-openblas",)
+    sdist: bool = True
+    distribution: str = ""
+    # For NumPy itself, use the published matrix of the release's series when it is known.
+    series_matrix: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,204 @@
+"""The files a release must publish: wheels per interpreter and platform, plus one sdist.
+
+The platform catalogue carries NumPy's filename tags (numpy-release's manylinux/musllinux images,
+macOS deployment targets per BLAS variant) and each platform's NEP 57 tier. A matrix is read from
+`[tool.release.wheels]`; for NumPy itself the published matrix of a known series wins.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from release.config import Config, WheelsConfig
+from release.errors import ConfigError
+from release.version import ReleaseVersion
+
+_INTERPRETER_RE = re.compile(r"^(cp|pp)3(\d+)(t?)$")
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """One wheel ABI: `cp312`, free-threaded `cp314t`, PyPy `pp311`."""
+
+    name: str
+    minor: int
+    pypy: bool = False
+    free_threaded: bool = False
+
+    @classmethod
+    def parse(cls, name: str, where: str) -> Interpreter:
+        match = _INTERPRETER_RE.match(name)
+        if not match or (match[1] == "pp" and match[3]):
+            raise ConfigError(f"{where}: {name!r} is not an interpreter tag",
+                              hint="use cp312, cp314t (free-threaded) or pp311 (PyPy)")
+        return cls(name, int(match[2]), pypy=match[1] == "pp", free_threaded=bool(match[3]))
+
+    @property
+    def tags(self) -> str:
+        """The `{python}-{abi}` part of a wheel filename."""
+        if self.pypy:
+            return f"pp3{self.minor}-pypy3{self.minor}_pp73"
+        return f"cp3{self.minor}-{self.name}"
+
+
+def _macos_x86_64_openblas(interp: Interpreter) -> str:
+    # The python.org builds' deployment targets: 10.9 up to 3.11, 10.13 for 3.12-3.13, then 10.15.
+    if interp.pypy or interp.minor >= 14:
+        return "macosx_10_15_x86_64"
+    return "macosx_10_13_x86_64" if interp.minor >= 12 else "macosx_10_9_x86_64"
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A build row of the workflow: its name, NEP 57 tier and the tag its wheels carry."""
+
+    key: str
+    tier: str
+    tag: Callable[[Interpreter], str]
+    pypy: bool = True
+
+    def filename_tag(self, interp: Interpreter) -> str:
+        return self.tag(interp)
+
+
+def _fixed(tag: str) -> Callable[[Interpreter], str]:
+    return lambda _interp: tag
+
+
+PLATFORMS: dict[str, Platform] = {p.key: p for p in (
+    Platform("manylinux_x86_64", "1", _fixed("manylinux_2_27_x86_64.manylinux_2_28_x86_64")),
+    Platform("manylinux_aarch64", "1", _fixed("manylinux_2_27_aarch64.manylinux_2_28_aarch64")),
+    Platform("musllinux_x86_64", "2", _fixed("musllinux_1_2_x86_64"), pypy=False),
+    Platform("musllinux_aarch64", "2", _fixed("musllinux_1_2_aarch64"), pypy=False),
+    Platform("macosx_x86_64-openblas", "1", _macos_x86_64_openblas),
+    Platform("macosx_x86_64-accelerate", "1", _fixed("macosx_14_0_x86_64")),
+    Platform("macosx_arm64-openblas", "1", _fixed("macosx_11_0_arm64")),
+    Platform("macosx_arm64-accelerate", "1", _fixed("macosx_14_0_arm64")),
+    Platform("win_amd64", "1", _fixed("win_amd64")),
+    Platform("win_arm64", "1", _fixed("win_arm64"), pypy=False),
+    Platform("win32", "3", _fixed("win32"), pypy=False),
+)}
+
+# NEP 57: free-threaded CPython is a Tier 2 dimension across every platform.
+FREE_THREADED_TIER = "2"
+
+# numpy-release's published matrices per maintenance branch (2.6 is its main branch).
+NUMPY_SERIES: dict[str, WheelsConfig] = {
+    "2.4": WheelsConfig(python=("cp311", "cp312", "cp313", "cp314"),
+                        free_threaded=("cp313t", "cp314t"), pypy=("pp311",),
+                        legacy_platforms=("win32",),
+                        exclude=("cp313t:macosx_x86_64-openblas",
+                                 "cp314t:macosx_x86_64-openblas")),
+    "2.5": WheelsConfig(python=("cp312", "cp313", "cp314"), free_threaded=("cp314t",),
+                        legacy_platforms=("win32",)),
+    "2.6": WheelsConfig(),
+}
+
+
+@dataclass(frozen=True)
+class ExpectedFile:
+    filename: str
+    interpreter: str  # "" for the sdist
+    platform: str  # "sdist" for the sdist
+
+    @property
+    def is_sdist(self) -> bool:
+        return self.platform == "sdist"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Interpreters x platforms minus exclusions, for one distribution."""
+
+    source: str
+    distribution: str
+    interpreters: tuple[Interpreter, ...]
+    platforms: tuple[Platform, ...]
+    exclude: frozenset[tuple[str, str]]
+    sdist: bool
+
+    def files(self, version: ReleaseVersion | str) -> list[ExpectedFile]:
+        """Every expected filename: wheels in matrix order, the sdist last."""
+        stem = f"{wheel_name(self.distribution)}-{version}"
+        found = [
+            ExpectedFile(f"{stem}-{interp.tags}-{plat.filename_tag(interp)}.whl",
+                         interp.name, plat.key)
+            for interp in self.interpreters
+            for plat in self.platforms
+            if (interp.name, plat.key) not in self.exclude and (plat.pypy or not interp.pypy)
+        ]
+        if self.sdist:
+            found.append(ExpectedFile(f"{stem}.tar.gz", "", "sdist"))
+        return found
+
+    def filenames(self, version: ReleaseVersion | str) -> list[str]:
+        return [item.filename for item in self.files(version)]
+
+    def describe(self, version: ReleaseVersion | str) -> str:
+        files = self.files(version)
+        wheels = [f for f in files if not f.is_sdist]
+        sdist = " + 1 sdist" if len(wheels) != len(files) else ""
+        return (f"{len(wheels)} wheels{sdist} = {len(files)} files "
+                f"({len(self.interpreters)} interpreters x {len(self.platforms)} platforms, "
+                f"{self.source})")
+
+
+def wheel_name(distribution: str) -> str:
+    """The distribution name as wheel and sdist filenames spell it (PEP 427/625)."""
+    return re.sub(r"[-_.]+", "_", distribution).lower()
+
+
+def matrix_for(config: Config, version: ReleaseVersion) -> Matrix:
+    """NumPy's published matrix for a known series, else `[tool.release.wheels]`."""
+    wheels = config.wheels
+    distribution = wheels.distribution or config.package
+    source = "[tool.release.wheels]"
+    if wheels.series_matrix and wheel_name(distribution) == "numpy" \
+            and version.series in NUMPY_SERIES:
+        wheels = NUMPY_SERIES[version.series]
+        source = f"numpy-release maintenance/{version.series}.x matrix"
+    return build_matrix(wheels, distribution, source)
+
+
+def build_matrix(wheels: WheelsConfig, distribution: str, source: str) -> Matrix:
+    where = source
+    interpreters = [Interpreter.parse(n, f"{where} python") for n in wheels.python]
+    interpreters += [Interpreter.parse(n, f"{where} pypy") for n in wheels.pypy]
+    for name in wheels.free_threaded:
+        interp = Interpreter.parse(name, f"{where} free_threaded")
+        if not interp.free_threaded:
+            raise ConfigError(f"{where} free_threaded: {name!r} has no `t` suffix",
+                              hint=f"write {name}t")
+        if FREE_THREADED_TIER in wheels.tiers:
+            interpreters.append(interp)
+    interpreters.sort(key=lambda i: (i.pypy, i.minor, i.free_threaded))
+    names = wheels.platforms or tuple(k for k, p in PLATFORMS.items() if p.tier in wheels.tiers)
+    platforms = [_platform(name, where) for name in _unique((*names, *wheels.legacy_platforms))]
+    return Matrix(source, distribution, tuple(interpreters), tuple(platforms),
+                  frozenset(_exclusion(item, where) for item in wheels.exclude), wheels.sdist)
+
+
+def _platform(name: str, where: str) -> Platform:
+    if name not in PLATFORMS:
+        close = difflib.get_close_matches(name, PLATFORMS, n=1)
+        raise ConfigError(f"{where}: unknown platform {name!r}",
+                          hint=f"did you mean {close[0]!r}?" if close
+                          else f"known platforms: {', '.join(PLATFORMS)}")
+    return PLATFORMS[name]
+
+
+def _exclusion(item: str, where: str) -> tuple[str, str]:
+    interp, sep, platform = item.partition(":")
+    if not sep:
+        raise ConfigError(f"{where} exclude: {item!r} is not INTERPRETER:PLATFORM",
+                          hint='e.g. "cp314t:macosx_x86_64-openblas"')
+    Interpreter.parse(interp, f"{where} exclude")
+    _platform(platform, f"{where} exclude")
+    return interp, platform
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
