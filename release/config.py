@@ -100,6 +100,10 @@ class Config:
     numpy_api: str = "numpy/_core/code_generators/numpy_api.py"
     numpyconfig: str = "numpy/_core/include/numpy/numpyconfig.h"
     changelog_drop_names: tuple[str, ...] = ("Homu", "dependabot-preview", "pre-commit-ci")
+    # pull requests left out of a release's changelog: titles starting with one of these
+    changelog_exclude_titles: tuple[str, ...] = ("REL: Prepare for the {project} {version} release",)
+    # between a code span and the next character in a title; NumPy's 2.2.x used " "
+    changelog_code_separator: str = "\\ "
     github: GitHubConfig = field(default_factory=GitHubConfig)
     wheels: WheelsConfig = field(default_factory=WheelsConfig)
     mail: MailConfig = field(default_factory=MailConfig)

@@ -97,6 +97,10 @@ class GitService:
     def head(self) -> str:
         return self.rev_parse("HEAD")
 
+    def parents(self, ref: str) -> list[str]:
+        """The parent commits of a commit, first parent first."""
+        return self.run(["rev-list", "--parents", "-n", "1", f"{ref}^{{commit}}", "--"]).split()[1:]
+
     def show_file(self, ref: str, path: str) -> str | None:
         """A file's text at a commit, or None when it does not exist there."""
         try:

@@ -1,0 +1,125 @@
+"""Which pull requests a range of history merged, found from git alone.
+
+NumPy's rules: merge commits whose subject says `Merge pull request #N` (GitHub) or
+`Auto merge of #N` (the old Homu bot), and first-parent commits whose subject ends in `(#N)`,
+`(gh-N)` or `(gh-#N)` (squash merges; the last number wins). A two-parent commit with a
+squash-style subject is a pull request too (NumPy's tool misses those and they are added by hand).
+Titles from git: a merge commit's first body line, a squash commit's subject without the number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from release.services.git import Commit, GitService
+
+_MERGE = re.compile(r"Merge pull request #(\d+)")
+_HOMU = re.compile(r"Auto merge of #(\d+)")
+_SQUASH = re.compile(r"^.*\((?:#|gh-|gh-#)(\d+)\)$")
+_SQUASH_SUFFIX = re.compile(r"\s*\((?:#|gh-|gh-#)\d+\)$")
+_BACKPORT_BODY = re.compile(r"[Bb]ackport of #(\d+)")
+_TRAILING_NUMBER = re.compile(r"\(#(\d+)\)$")
+
+
+@dataclass(frozen=True)
+class PullRef:
+    """A pull request as git records it."""
+
+    number: int
+    title: str
+    commit: str
+    kind: str  # "merge", "homu" or "squash"
+    body: str = ""
+
+    @property
+    def original(self) -> int | None:
+        """The pull request this one backports, when its title or body says so."""
+        match = _BACKPORT_BODY.search(self.body) or _TRAILING_NUMBER.search(self.title)
+        if match is None or int(match.group(1)) == self.number:
+            return None
+        return int(match.group(1))
+
+
+def first_parent_chain(commits: Sequence[Commit], end_sha: str) -> set[str]:
+    """The commits `git log --first-parent` shows for the range the commits came from."""
+    by_sha = {commit.sha: commit for commit in commits}
+    chain: set[str] = set()
+    sha: str | None = end_sha
+    while sha is not None and sha in by_sha and sha not in chain:
+        chain.add(sha)
+        parents = by_sha[sha].parents
+        sha = parents[0] if parents else None
+    return chain
+
+
+def _merge_title(commit: Commit) -> str:
+    return next((line.strip() for line in commit.body.splitlines() if line.strip()), commit.subject)
+
+
+def pull_from_commit(commit: Commit, on_first_parent: bool) -> PullRef | None:
+    """The pull request a commit merged, or None."""
+    if len(commit.parents) > 1:
+        for pattern, kind in ((_MERGE, "merge"), (_HOMU, "homu")):
+            match = pattern.search(commit.subject)
+            if match:
+                return PullRef(int(match.group(1)), _merge_title(commit), commit.sha, kind,
+                               commit.body)
+    if on_first_parent:
+        match = _SQUASH.match(commit.subject)
+        if match:
+            title = _SQUASH_SUFFIX.sub("", commit.subject)
+            return PullRef(int(match.group(1)), title, commit.sha, "squash", commit.body)
+    return None
+
+
+def discover_pulls(commits: Sequence[Commit], end_sha: str) -> list[PullRef]:
+    """Every pull request merged by `commits` (one range's log), one entry per number, sorted."""
+    chain = first_parent_chain(commits, end_sha)
+    found: dict[int, PullRef] = {}
+    for commit in commits:
+        pull = pull_from_commit(commit, commit.sha in chain)
+        if pull is not None and pull.number not in found:
+            found[pull.number] = pull
+    return [found[number] for number in sorted(found)]
+
+
+def pulls_in_range(git: GitService, start: str, end: str) -> list[PullRef]:
+    return discover_pulls(git.log(f"{start}..{end}"), git.rev_parse(end))
+
+
+def release_pr_prefix(project: str, version: str) -> str:
+    """How the release PR's title starts (`REL: Prepare for the NumPy 2.5.2 release`)."""
+    return f"REL: Prepare for the {project} {version} release"
+
+
+def is_release_pr(pull: PullRef, project: str, version: str) -> bool:
+    return pull.title.startswith(release_pr_prefix(project, version))
+
+
+def map_backports(pulls: Iterable[PullRef], credited: Iterable[int] = ()) -> list[PullRef]:
+    """Backports become their originals (title without the trailing number); pull requests
+    already credited earlier in the series (as backport or original) are dropped."""
+    done = set(credited)
+    result: dict[int, PullRef] = {}
+    for pull in pulls:
+        original = pull.original
+        if pull.number in done or (original is not None and original in done):
+            continue
+        if original is None:
+            result.setdefault(pull.number, pull)
+            continue
+        title = _SQUASH_SUFFIX.sub("", pull.title)
+        result.setdefault(original, PullRef(original, title, pull.commit, pull.kind, pull.body))
+    return [result[number] for number in sorted(result)]
+
+
+def credited_numbers(pulls: Iterable[PullRef]) -> set[int]:
+    """Every number a list of pull requests credits: the pull requests and their originals."""
+    numbers: set[int] = set()
+    for pull in pulls:
+        numbers.add(pull.number)
+        if pull.original is not None:
+            numbers.add(pull.original)
+    return numbers

@@ -1,0 +1,100 @@
+"""The range of history a release covers, inferred from the version as NumPy's changelogs use it.
+
+- X.Y.0 and its release candidates: from the dev0 tag `vX.Y.0.dev0` to the maintenance branch.
+  When the dev0 tag is on a merge commit (the "Begin X.Y.0 development" pull request), the range
+  starts at its first parent so that pull request is listed, as in NumPy 2.2.0-2.4.0.
+- X.Y.Z: from the previous patch tag `vX.Y.(Z-1)` to the maintenance branch.
+
+The maintenance branch is the local branch, else the upstream remote's, else the fork's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from release.config import Config
+from release.errors import PreconditionError
+from release.services.git import GitService
+from release.version import ReleaseVersion, versions_from_tags
+
+
+@dataclass(frozen=True)
+class RevisionRange:
+    start: str
+    end: str
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end}"
+
+    @classmethod
+    def parse(cls, text: str) -> RevisionRange | None:
+        """`A..B` -> RevisionRange; anything else (a version) -> None."""
+        if ".." not in text or "..." in text:
+            return None
+        start, _, end = text.partition("..")
+        return cls(start.strip(), end.strip())
+
+
+def infer_start(git: GitService, config: Config, version: ReleaseVersion) -> str:
+    if version.is_patch:
+        previous = ReleaseVersion.parse(f"{version.major}.{version.minor}.{version.micro - 1}")
+        return _existing_tag(git, previous.tag(config.tag_format), "previous release", version)
+    dev0 = ReleaseVersion.parse(f"{version.base}.dev0")
+    tag = _existing_tag(git, dev0.tag(config.tag_format), "development tag", version)
+    sha = git.rev_parse(tag)
+    return f"{tag}^" if len(git.parents(sha)) > 1 else tag
+
+
+def infer_end(git: GitService, config: Config, version: ReleaseVersion) -> str:
+    branch = version.maintenance_branch(config.maintenance_branch)
+    for ref in (branch, f"{config.upstream_remote}/{branch}", f"{config.fork_remote}/{branch}"):
+        if git.has_ref(ref):
+            return ref
+    raise PreconditionError(
+        f"there is no branch {branch} (neither local nor on {config.upstream_remote})",
+        hint=f"git fetch {config.upstream_remote}, or give the range end with --until REF",
+    )
+
+
+def resolve(
+    git: GitService,
+    config: Config,
+    version: ReleaseVersion | None,
+    *,
+    explicit: RevisionRange | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> RevisionRange:
+    """The range to use: explicit parts win, the rest is inferred from the version."""
+    start = since or (explicit.start if explicit else None)
+    end = until or (explicit.end if explicit else None)
+    if version is not None:
+        start = start or infer_start(git, config, version)
+        end = end or infer_end(git, config, version)
+    if not start or not end:
+        raise PreconditionError("cannot tell which range to use",
+                                hint="give a version (2.4.1) or a range (v2.4.0..v2.4.1)")
+    for ref in (start, end):
+        if not git.has_ref(ref):
+            raise PreconditionError(
+                f"unknown revision {ref!r} in the range {start}..{end}",
+                hint=f"check the spelling, or fetch it: git fetch {config.upstream_remote} --tags",
+            )
+    return RevisionRange(start, end)
+
+
+def version_of(git: GitService, config: Config, ref: str) -> ReleaseVersion | None:
+    """The released version a tag names (`v2.4.1` -> 2.4.1); None for branches and dev0 tags."""
+    found = versions_from_tags([ref], config.tag_format)
+    if found and not found[0].is_dev and git.tag_object(ref) is not None:
+        return found[0]
+    return None
+
+
+def _existing_tag(git: GitService, tag: str, what: str, version: ReleaseVersion) -> str:
+    if git.tag_object(tag) is None:
+        raise PreconditionError(
+            f"the {what} {tag} for {version} does not exist",
+            hint="fetch tags (git fetch upstream --tags) or give the start with --since REF",
+        )
+    return tag

@@ -1,0 +1,101 @@
+"""Golden tests: our changelog against NumPy's published 2.2.0, 2.4.1 and 2.5.2 files."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import NUMPY_FIXTURE
+from helpers import git
+
+PUBLISHED = NUMPY_FIXTURE / "changelogs"
+# NumPy's 2.2.x copy of the tool put a plain space after a code span (see the facts, §3.4).
+SEPARATOR_22 = '[tool.release]\nchangelog_code_separator = " "\n'
+
+CASES = {
+    # version: (range NumPy used, changelog_code_separator override)
+    "2.2.0": ("v2.2.0.dev0^..v2.2.0", True),
+    "2.4.1": ("v2.4.0..v2.4.1", False),
+    "2.5.2": ("v2.5.1..v2.5.2", False),
+}
+
+
+@pytest.fixture(scope="module")
+def numpy_repo(numpy_bundle_clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Our own clone (it is checked out at each release tag, so the work tree's .mailmap is the
+    release's own)."""
+    dest = tmp_path_factory.mktemp("numpy-releases") / "numpy"
+    subprocess.run(["git", "clone", "--quiet", "--shared", str(numpy_bundle_clone), str(dest)],
+                   check=True)
+    return dest
+
+
+def published(version: str) -> str:
+    return (PUBLISHED / f"{version}-changelog.rst").read_text(encoding="utf-8")
+
+
+def contributors_section(text: str) -> str:
+    return text.split("Pull requests merged\n")[0]
+
+
+def pr_numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"^\* `#(\d+) <", text, re.MULTILINE)]
+
+
+def pr_titles(text: str) -> dict[int, str]:
+    return {int(n): t for n, t in re.findall(r"^\* `#(\d+) <[^>]+>`__: (.*)$", text, re.MULTILINE)}
+
+
+def config_args(version: str, tmp_path: Path) -> list[str]:
+    if not CASES[version][1]:
+        return []
+    config = tmp_path / "numpy-2.2.x.toml"
+    config.write_text(SEPARATOR_22)
+    return ["--config", str(config)]
+
+
+def checkout(repo: Path, version: str) -> None:
+    git(repo, "checkout", "--quiet", "--detach", f"v{version}")
+
+
+@pytest.mark.parametrize("version", sorted(CASES))
+def test_offline_matches_published_people_and_pull_requests(
+    version: str, numpy_repo: Path, cli, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    checkout(numpy_repo, version)
+    result = cli("changelog", CASES[version][0], "--offline", "--output", "-",
+                 "--repo", str(numpy_repo), *config_args(version, tmp_path))
+    assert result.code == 0, result.err
+    expected = published(version)
+    assert contributors_section(result.out) == contributors_section(expected)
+    assert pr_numbers(result.out) == pr_numbers(expected)
+    assert f"A total of {len(pr_numbers(expected))} pull requests" in result.out
+
+
+@pytest.mark.parametrize("version", sorted(CASES))
+def test_range_inferred_from_the_version(
+    version: str, numpy_repo: Path, cli, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """`changelog 2.4.1 --until v2.4.1` finds NumPy's start (the previous tag, or the dev0 tag's
+    first parent when the dev0 tag is on the merge of the "Begin" pull request)."""
+    checkout(numpy_repo, version)
+    result = cli("changelog", version, "--until", f"v{version}", "--offline", "--output", "-",
+                 "--repo", str(numpy_repo), *config_args(version, tmp_path))
+    assert result.code == 0, result.err
+    assert f"changelog for {CASES[version][0]}" in result.err
+    assert contributors_section(result.out) == contributors_section(published(version))
+    assert pr_numbers(result.out) == pr_numbers(published(version))
+
+
+def test_offline_titles_come_from_git(numpy_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """All titles but the one retitled on GitHub after the merge (#31889) are NumPy's."""
+    checkout(numpy_repo, "2.5.2")
+    result = cli("changelog", "v2.5.1..v2.5.2", "--offline", "--output", "-", "--repo", str(numpy_repo))
+    assert result.code == 0, result.err
+    ours, theirs = pr_titles(result.out), pr_titles(published("2.5.2"))
+    differ = {n for n in theirs if ours[n] != theirs[n]}
+    assert differ == {31889}
+    assert ours[31889] == "TYP: Backport multiple static typing fixes."
+    assert ours[31947] == "MAINT: Update x86-simd-sort subproject (5adb334 → fa944ef) (#31908)"
