@@ -1,0 +1,200 @@
+"""Towncrier fragments: validated against the repository's own towncrier config, rendered
+through towncrier's Python API exactly as `towncrier build` renders them.
+
+towncrier silently skips a file whose name it cannot read (`23661.perfomance.rst`,
+`31771.c_api.rust` in NumPy's history); here such a file is an error, named, before anything
+is built.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from click import ClickException
+from towncrier._builder import find_fragments, render_fragments, split_fragments
+from towncrier._settings.load import Config as TowncrierConfig
+from towncrier._settings.load import load_config_from_file
+from towncrier.build import _get_date
+
+from release.errors import PreconditionError
+
+ALWAYS_ALLOWED = ("README.rst",)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    name: str
+    pr: int
+    type: str
+
+
+@dataclass(frozen=True)
+class BadFragment:
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class Towncrier:
+    """The repository's towncrier setup: its config, the fragments folder and the template."""
+
+    root: Path
+    config: TowncrierConfig
+
+    @property
+    def directory(self) -> str:
+        """The fragments folder relative to the repository root."""
+        folder = self.config.directory or os.path.join(self.config.package_dir, self.config.package,
+                                                       "newsfragments")
+        return os.path.normpath(folder)
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return tuple(self.config.types)
+
+    @property
+    def extension(self) -> str:
+        template = self.config.template
+        name = template[1] if isinstance(template, tuple) else template
+        return os.path.splitext(name)[1] or ".rst"
+
+    @property
+    def template_name(self) -> str | None:
+        template = self.config.template
+        return None if isinstance(template, tuple) else os.path.basename(template)
+
+    @property
+    def output(self) -> str:
+        return str(self.config.filename)
+
+
+def load_towncrier(root: Path, pyproject: str = "pyproject.toml") -> Towncrier:
+    path = root / pyproject
+    if not path.is_file():
+        raise PreconditionError(f"{pyproject} is missing", hint="check --repo")
+    try:
+        config = load_config_from_file(str(root), str(path))
+    except ClickException as exc:
+        raise PreconditionError(f"[tool.towncrier] in {pyproject}: {exc.format_message()}",
+                                hint="fix the towncrier configuration") from None
+    if not config.types:
+        raise PreconditionError(f"{pyproject} has no [tool.towncrier] fragment types",
+                                hint="add [[tool.towncrier.type]] tables")
+    return Towncrier(root, config)
+
+
+def classify(names: Iterable[str], types: Sequence[str], extension: str,
+             allowed: Iterable[str]) -> tuple[list[Fragment], list[BadFragment]]:
+    """Split a fragments folder's file names into fragments and files towncrier would not use."""
+    pattern = re.compile(rf"^(\d+)\.({'|'.join(map(re.escape, types))}){re.escape(extension)}$")
+    keep = set(allowed)
+    good, bad = [], []
+    for name in sorted(names):
+        if name in keep:
+            continue
+        match = pattern.match(name)
+        if match:
+            good.append(Fragment(name, int(match[1]), match[2]))
+        else:
+            bad.append(BadFragment(name, _reason(name, types, extension)))
+    return good, bad
+
+
+def _reason(name: str, types: Sequence[str], extension: str) -> str:
+    parts = name.split(".")
+    if not parts[0].isdigit():
+        return "no PR number"
+    if len(parts) < 2 or not parts[1]:
+        return "no fragment type"
+    if parts[1] not in types:
+        return f"unknown type {parts[1]!r}"
+    if len(parts) == 2:
+        return f"no {extension} extension"
+    if not name.endswith(extension):
+        return f"extension .{parts[-1]}, expected {extension}"
+    return f"not <PR>.<type>{extension}"
+
+
+def validate(tc: Towncrier, names: Iterable[str]) -> tuple[list[Fragment], list[BadFragment]]:
+    allowed = [*ALWAYS_ALLOWED, *([tc.template_name] if tc.template_name else [])]
+    return classify(names, tc.types, tc.extension, allowed)
+
+
+def fragment_names(tc: Towncrier) -> list[str]:
+    folder = tc.root / tc.directory
+    return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
+
+@dataclass(frozen=True)
+class Rendered:
+    content: str
+    files: tuple[str, ...]  # consumed fragments, relative to the repository root
+
+    @property
+    def draft(self) -> str:
+        """What `towncrier build --draft` prints on stdout."""
+        return self.content + "\n"
+
+    @property
+    def file_text(self) -> str:
+        """What `towncrier build` writes into a per-release news file."""
+        return self.content.rstrip() + "\n"
+
+
+def render(tc: Towncrier, version: str, name: str = "") -> Rendered:
+    """towncrier's build, minus the writing: same fragments, template, title and wrapping."""
+    config = tc.config
+    template = _template_text(tc)
+    try:
+        contents, files = find_fragments(str(tc.root), config, strict=config.ignore is not None)
+    except (ClickException, ValueError) as exc:
+        message = exc.format_message() if isinstance(exc, ClickException) else str(exc)
+        raise PreconditionError(f"towncrier cannot read the fragments: {message.splitlines()[0]}",
+                                hint="rename or remove the fragment it names") from None
+    fragments = split_fragments(contents, config.types, all_bullets=config.all_bullets)
+    project = name or config.name
+    date = _get_date().strip()
+    body: str = render_fragments(
+        template, config.issue_format, fragments, config.types, config.underlines[1:],
+        config.wrap, {"name": project, "version": version, "date": date},
+        top_underline=config.underlines[0], all_bullets=config.all_bullets,
+        render_title=config.title_format == "", md_header_level=_md_level(tc, template),
+    )
+    content = body
+    if config.title_format:
+        top = config.title_format.format(name=project, version=version, project_date=date)
+        parts = [top] if tc.extension.lower() == ".md" else [top, config.underlines[0] * len(top)]
+        content = "\n".join([*parts, body])
+    consumed = tuple(sorted(os.path.relpath(path, tc.root) for path, _ in files))
+    return Rendered(content, consumed)
+
+
+def _template_text(tc: Towncrier) -> str:
+    template: Any = tc.config.template
+    if isinstance(template, tuple):
+        from importlib import resources
+
+        return resources.files(template[0]).joinpath(template[1]).read_text(encoding="utf-8")
+    path = Path(template)
+    if not path.is_file():
+        raise PreconditionError(f"the towncrier template {template} does not exist",
+                                hint="check `template` in [tool.towncrier]")
+    return path.read_text(encoding="utf-8")
+
+
+def _md_level(tc: Towncrier, template: str) -> int:
+    if tc.extension.lower() != ".md":
+        return 1
+    title = tc.config.title_format
+    if title:
+        match = re.search(r"^#+(?=\s)", title, re.MULTILINE)
+        return len(match[0]) if match else 0
+    return 1 if title == "" else 0
