@@ -83,6 +83,8 @@ class Config:
     tag_format: str = "v{version}"
     tag_message: str = "{project} {version} release"
     dev_tag_message: str = "Begin {project} {version} development"
+    # last line of the reset / post-release / begin commits; "" leaves it out
+    skip_ci_line: str = "[skip azp] [skip actions]"
     maintenance_branch: str = "maintenance/{major}.{minor}.x"
     release_branch: str = ""
     sign_tags: bool = False

@@ -1,0 +1,191 @@
+"""One commit of file changes on a branch, pushed only on request, each result verified.
+
+The reset, post-release and begin-cycle steps all write a few files, commit them with a fixed
+message, and push one or more refs. They start on the branch the work is based on, so a new work
+branch made at HEAD leaves the work tree as it is and the dry-run diffs are exact.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from release.context import Context
+from release.errors import PreconditionError, VerificationError
+from release.plan import DeleteFile, Plan, RunCommand, WriteFile
+from release.services.git import GitService, push_argv
+from release.templating import render
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A file's new text, or its deletion (`content is None`); `verb` names it in the message."""
+
+    path: str
+    content: str | None
+    verb: str
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path)
+
+
+@dataclass(frozen=True)
+class CommitSpec:
+    branch: str
+    start: str
+    message_template: str
+    values: dict[str, object]
+    changes: tuple[FileChange, ...]
+    skip_ci: str
+    new_branch: bool = True
+
+    @property
+    def message(self) -> str:
+        items = [(c.verb, c.name) for c in self.changes if c.verb]
+        return render(self.message_template, items=_unique(items), skip_ci=self.skip_ci,
+                      **self.values)
+
+    @property
+    def subject(self) -> str:
+        return self.message.splitlines()[0]
+
+
+def _unique(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def changed(git: GitService, ref: str, path: str, content: str | None) -> bool:
+    """Whether `content` (None: absent) differs from the file at `ref`."""
+    return git.show_file(ref, path) != content
+
+
+def require_clean(git: GitService) -> None:
+    dirty = git.status_lines()
+    if dirty:
+        raise PreconditionError(
+            f"the work tree is not clean ({len(dirty)} changed or untracked: {dirty[0][3:]})",
+            hint="commit or stash the changes (git status shows them), then rerun",
+        )
+
+
+def require_branch(git: GitService, wanted: str) -> str:
+    branch = git.current_branch()
+    if branch != wanted:
+        raise PreconditionError(
+            f"on {'branch ' + branch if branch else 'a detached HEAD'}, not on {wanted}",
+            hint=f"git checkout {wanted}",
+        )
+    return git.head()
+
+
+def require_remote(git: GitService, remote: str, key: str) -> None:
+    if remote not in git.remotes():
+        raise PreconditionError(
+            f"there is no remote named {remote!r}",
+            hint=f"git remote add {remote} URL, or set {key} in [tool.release]",
+        )
+
+
+def is_ancestor(git: GitService, older: str, newer: str) -> bool:
+    return git.ok(["merge-base", "--is-ancestor", older, newer])
+
+
+def local_branch(git: GitService, name: str) -> str | None:
+    ref = f"refs/heads/{name}"
+    return git.rev_parse(ref) if git.has_ref(ref) else None
+
+
+def remote_sha(git: GitService, remote: str, ref: str) -> str | None:
+    """The object `ref` (full name) points to on `remote`, or None."""
+    for found in git.remote_refs(remote, ref):
+        if found.name == ref:
+            return found.sha
+    return None
+
+
+def require_up_to_date(git: GitService, remote: str, branch: str, local: str) -> None:
+    """The remote branch must already be in `local`, so the work does not start from old files."""
+    theirs = remote_sha(git, remote, f"refs/heads/{branch}")
+    if theirs is None or theirs == local:
+        return
+    if not git.ok(["cat-file", "-e", f"{theirs}^{{commit}}"]) or not is_ancestor(git, theirs, local):
+        raise PreconditionError(
+            f"{branch} is behind {remote}/{branch} ({theirs[:12]})",
+            hint=f"git pull {remote} {branch}, then rerun",
+        )
+
+
+def add_commit(plan: Plan, ctx: Context, spec: CommitSpec) -> None:
+    """Branch (when asked), write and delete the files, stage them, commit; verify all of it."""
+    git = ctx.git
+    run = _runner(git)
+    if spec.new_branch:
+        plan.add(RunCommand(("git", "checkout", "--quiet", "-b", spec.branch), run, cwd=ctx.repo))
+    for change in spec.changes:
+        if change.content is None:
+            plan.add(DeleteFile(ctx.repo, change.path))
+        else:
+            plan.add(WriteFile(ctx.repo, change.path, change.content))
+    paths = tuple(c.path for c in spec.changes)
+    plan.add(RunCommand(("git", "add", "--all", "--", *paths), run, cwd=ctx.repo))
+    plan.add(RunCommand(("git", "commit", "--quiet", "-m", spec.message.rstrip("\n")), run,
+                        cwd=ctx.repo))
+    plan.verify(f"{spec.branch} has one new commit {spec.subject!r} on {spec.start[:12]}",
+                lambda: _check_commit(git, spec))
+    plan.verify(f"the commit changes exactly {len(paths)} file(s), each as shown",
+                lambda: _check_files(git, spec))
+
+
+def add_push(plan: Plan, ctx: Context, remote: str, ref: str) -> None:
+    """Push exactly one ref (full name) and check the remote then holds the local object."""
+    git = ctx.git
+    plan.add(RunCommand(("git", *push_argv(remote, ref)), _runner(git), cwd=ctx.repo))
+    plan.verify(f"{remote} has {ref} at the local object", lambda: _check_remote(git, remote, ref))
+
+
+def _runner(git: GitService) -> Callable[[Sequence[str]], str]:
+    def run(argv: Sequence[str]) -> str:
+        return git.run(list(argv[1:]))
+
+    return run
+
+
+def _check_commit(git: GitService, spec: CommitSpec) -> None:
+    branch = git.current_branch()
+    if branch != spec.branch:
+        raise VerificationError(f"expected to be on {spec.branch}, on {branch}",
+                                hint="look at `git log --oneline -3` and `git status`")
+    parents = git.run(["rev-list", "--parents", "-n", "1", "HEAD", "--"]).split()[1:]
+    if parents != [spec.start]:
+        raise VerificationError(f"the new commit's parents are {parents}, expected {spec.start}",
+                                hint="look at `git log --oneline -3`")
+    message = git.run(["log", "-1", "--format=%B", "HEAD"]).strip()
+    if message != spec.message.strip():
+        raise VerificationError(f"the commit message is {message!r}, expected {spec.message!r}",
+                                hint="a commit-msg hook may have changed it; amend by hand")
+
+
+def _check_files(git: GitService, spec: CommitSpec) -> None:
+    touched = set(git.run(["diff", "--name-only", spec.start, "HEAD", "--"]).split())
+    wanted = {c.path for c in spec.changes}
+    if touched != wanted:
+        raise VerificationError(f"the commit changes {sorted(touched)}, expected {sorted(wanted)}",
+                                hint="look at `git show --stat HEAD`")
+    for change in spec.changes:
+        if git.show_file("HEAD", change.path) != change.content:
+            raise VerificationError(f"{change.path} at HEAD is not what was written",
+                                    hint=f"git show HEAD:{change.path}")
+
+
+def _check_remote(git: GitService, remote: str, ref: str) -> None:
+    theirs = remote_sha(git, remote, ref)
+    ours = git.run(["rev-parse", "--verify", "--quiet", ref]).strip()
+    if theirs != ours:
+        raise VerificationError(f"{remote} has {ref} at {theirs}, the local one is {ours}",
+                                hint="look at the remote before doing anything else; do not force-push")

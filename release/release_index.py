@@ -1,0 +1,68 @@
+"""The release-notes index (`doc/source/release.rst`): one toctree line per notes file.
+
+NumPy keeps the entries newest first. A new series' notes and a maintenance branch's next patch go
+on top; a release forward-ported to main goes where its version sorts (below the dev notes).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from packaging.version import InvalidVersion, Version
+
+from release.errors import PreconditionError
+from release.templating import render
+
+_ENTRY = re.compile(r"^(?P<indent>[ \t]+)(?P<label>\S+) <(?P<target>[^>]+)>\s*$")
+
+
+def entry_target(index_path: str, notes_path: str) -> str:
+    """The toctree target of a notes file: its path from the index's folder, without `.rst`."""
+    relative = posixpath.relpath(notes_path, posixpath.dirname(index_path) or ".")
+    return relative.removesuffix(".rst")
+
+
+def entries(text: str) -> list[tuple[int, str, str]]:
+    """(line number, label, target) of every toctree entry."""
+    found = []
+    for number, line in enumerate(text.splitlines()):
+        match = _ENTRY.match(line)
+        if match:
+            found.append((number, match["label"], match["target"]))
+    return found
+
+
+def has_entry(text: str, target: str) -> bool:
+    return any(found == target for _, _, found in entries(text))
+
+
+def add_entry(text: str, label: str, target: str, *, where: str = "index", ordered: bool = False) -> str:
+    """`text` with an entry for `target`, on top (or in version order); unchanged when present."""
+    if has_entry(text, target):
+        return text
+    lines = text.splitlines(keepends=True)
+    found = entries(text)
+    if not found:
+        raise PreconditionError(
+            f"{where} has no toctree entries to add {label} to",
+            hint="add the first entry by hand (`    X.Y.Z <release/X.Y.Z-notes>`)",
+        )
+    indent = _ENTRY.match(lines[found[0][0]].rstrip("\n"))["indent"]  # type: ignore[index]
+    position = found[0][0]
+    if ordered:
+        position = _ordered_position(found, label, lines)
+    new = render("release-index-entry.rst.j2", indent=indent, label=label, target=target)
+    return "".join([*lines[:position], new, *lines[position:]])
+
+
+def _ordered_position(found: list[tuple[int, str, str]], label: str, lines: list[str]) -> int:
+    """The line before the first entry whose version is older than `label` (newest first)."""
+    wanted = Version(label)
+    for number, other, _ in found:
+        try:
+            if Version(other) < wanted:
+                return number
+        except InvalidVersion:
+            continue
+    return found[-1][0] + 1

@@ -1,0 +1,165 @@
+"""Reset the maintenance branch after a final release: next patch notes, index entry, version.
+
+As in NumPy's walkthrough the commit goes on a `begin-X.Y.Z+1` branch made from
+`maintenance/X.Y.x`, to be merged through a pull request; `--direct` commits on the maintenance
+branch itself (for projects that do not review this commit).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from release.branch_commit import (
+    CommitSpec,
+    FileChange,
+    add_commit,
+    add_push,
+    is_ancestor,
+    local_branch,
+    remote_sha,
+    require_branch,
+    require_clean,
+    require_remote,
+    require_up_to_date,
+)
+from release.context import Context
+from release.errors import PreconditionError, UsageError
+from release.notes_skeleton import patch_skeleton, python_range
+from release.plan import Plan
+from release.pull_request import PullSpec, add_pull_request
+from release.pyproject_file import read_version, set_version
+from release.release_index import add_entry, entry_target, has_entry
+from release.steps.common import add_push as add_push_option
+from release.steps.common import add_version
+from release.version import ReleaseVersion
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_version(parser)
+    add_push_option(parser, "the begin-X.Y.Z+1 branch to the fork remote and open the pull request "
+                    "(with --direct: the maintenance branch to the upstream remote)")
+    parser.add_argument("--direct", action="store_true",
+                        help="commit on the maintenance branch itself, not on a begin-X.Y.Z+1 branch")
+
+
+def run(ctx: Context) -> int:
+    version = ctx.version()
+    if not version.is_final:
+        kind = "a development version" if version.is_dev else "a pre-release"
+        raise UsageError(
+            f"{version} is {kind}; the maintenance branch is reset only after a final release",
+            hint=f"after {version.base} is released: nox -s reset-branch -- {version.base}",
+        )
+    cfg, git = ctx.config, ctx.git
+    following = version.next_patch()
+    maintenance = version.maintenance_branch(cfg.maintenance_branch)
+    direct = bool(ctx.option("direct"))
+    work = maintenance if direct else f"begin-{following}"
+    target = local_branch(git, work)
+    done = target is not None and _is_reset(ctx, target, following)
+
+    plan = Plan(f"prepare {maintenance} for {following} development")
+    if not done:
+        if target is not None and not direct:
+            raise PreconditionError(
+                f"branch {work} exists but does not hold the reset to {following}",
+                hint=f"look at it (git log {work}); delete it if it is stale: git branch -D {work}",
+            )
+        spec = _commit_spec(ctx, version, following, maintenance, work, direct)
+        add_commit(plan, ctx, spec)
+    if ctx.option("push"):
+        _plan_push(ctx, plan, version, work, maintenance, direct, pushed=done,
+                   message=None if done else spec.message)
+    elif not done:
+        remote = cfg.upstream_remote if direct else cfg.fork_remote
+        plan.notes.append(f"not pushed; publish with --push (git push {remote} {work})")
+
+    if not plan.actions:
+        print(f"{work} is already prepared for {following} development; nothing to do", file=ctx.out)
+        return 0
+    ctx.execute(plan)
+    if not ctx.dry_run:
+        head = git.rev_parse(f"refs/heads/{work}")
+        print(f"{work} -> {head}", file=ctx.out)
+    return 0
+
+
+def _is_reset(ctx: Context, ref: str, following: ReleaseVersion) -> bool:
+    """Whether `ref` already reads `following`, with its notes and index entry."""
+    cfg, git = ctx.config, ctx.git
+    pyproject = git.show_file(ref, cfg.pyproject)
+    index = git.show_file(ref, cfg.release_index) or ""
+    notes = ctx.path(cfg.notes, following)
+    return (pyproject is not None and read_version(pyproject, cfg.pyproject) == str(following)
+            and git.show_file(ref, notes) is not None
+            and has_entry(index, entry_target(cfg.release_index, notes)))
+
+
+def _commit_spec(ctx: Context, version: ReleaseVersion, following: ReleaseVersion,
+                 maintenance: str, work: str, direct: bool) -> CommitSpec:
+    cfg, git = ctx.config, ctx.git
+    require_clean(git)
+    start = require_branch(git, maintenance)
+    pyproject = git.show_file("HEAD", cfg.pyproject)
+    if pyproject is None:
+        raise PreconditionError(f"{cfg.pyproject} is missing at HEAD", hint="check --repo")
+    found = read_version(pyproject, cfg.pyproject)
+    if found != str(version):
+        raise PreconditionError(
+            f"{cfg.pyproject} says version {found}, not {version}",
+            hint=f"reset-branch runs on {maintenance} right after the {version} release",
+        )
+    tag = version.tag(cfg.tag_format)
+    if git.tag_object(tag) is None:
+        raise PreconditionError(f"tag {tag} does not exist; the branch is reset after the release",
+                                hint=f"tag the release first: nox -s tag -- {version}")
+    if not is_ancestor(git, f"refs/tags/{tag}", "HEAD"):
+        raise PreconditionError(f"tag {tag} is not on {maintenance}",
+                                hint=f"git log --oneline {tag} -1 shows where it points")
+    require_remote(git, cfg.upstream_remote, "upstream_remote")
+    require_up_to_date(git, cfg.upstream_remote, maintenance, start)
+    index = git.show_file("HEAD", cfg.release_index)
+    if index is None:
+        raise PreconditionError(f"{cfg.release_index} is missing at HEAD",
+                                hint="set release_index in [tool.release]")
+
+    notes_path = ctx.path(cfg.notes, following)
+    changes = []
+    if git.show_file("HEAD", notes_path) is None:
+        changes.append(FileChange(notes_path, _notes(ctx, version, following, pyproject), "Create"))
+    label = str(following)
+    changes.append(FileChange(cfg.release_index, add_entry(
+        index, label, entry_target(cfg.release_index, notes_path), where=cfg.release_index), "Update"))
+    changes.append(FileChange(cfg.pyproject, set_version(pyproject, label, cfg.pyproject), "Update"))
+    return CommitSpec(branch=work, start=start, message_template="commit-reset.txt.j2",
+                      values={"series": version.series}, changes=tuple(
+                          c for c in changes if git.show_file("HEAD", c.path) != c.content),
+                      skip_ci=cfg.skip_ci_line, new_branch=not direct)
+
+
+def _notes(ctx: Context, version: ReleaseVersion, following: ReleaseVersion, pyproject: str) -> str:
+    cfg = ctx.config
+    current = ctx.git.show_file("HEAD", ctx.path(cfg.notes, version))
+    supported = python_range(pyproject, current)
+    if supported is None:
+        raise PreconditionError(
+            f"cannot tell the supported Python versions for the {following} notes",
+            hint="add `Programming Language :: Python :: 3.N` classifiers to pyproject.toml",
+        )
+    return patch_skeleton(project=cfg.project, package=cfg.package, version=str(following),
+                          previous=str(version), python=supported)
+
+
+def _plan_push(ctx: Context, plan: Plan, version: ReleaseVersion, work: str, maintenance: str,
+               direct: bool, *, pushed: bool, message: str | None) -> None:
+    cfg, git = ctx.config, ctx.git
+    remote = cfg.upstream_remote if direct else cfg.fork_remote
+    require_remote(git, remote, "upstream_remote" if direct else "fork_remote")
+    ref = f"refs/heads/{work}"
+    if not pushed or remote_sha(git, remote, ref) != git.rev_parse(ref):
+        add_push(plan, ctx, remote, ref)
+    if not direct:
+        text = message or git.run(["log", "-1", "--format=%B", ref])
+        title, _, body = text.strip().partition("\n")
+        add_pull_request(plan, ctx, PullSpec(head_branch=work, base=maintenance, remote=remote,
+                                             title=title, body=body.strip() + "\n"))
