@@ -59,14 +59,32 @@ class MailConfig:
     smtp_port: int = 587
     smtp_user: str = ""
     starttls: bool = True
+    password_env: str = "RELEASE_SMTP_PASSWORD"
+    subject: str = "{project} {version} released"
+    signer: str = ""
+    output: str = "release/{package}-{version}-announcement.eml"
+    pypi_url: str = "https://pypi.org/project/{package}/{version}/"
+    notes_url: str = "https://numpy.org/doc/stable/release/{version}-notes.html"
 
 
 @dataclass(frozen=True)
 class DocsConfig:
-    """The numpy/doc-shaped repository that hosts the built documentation."""
+    """The numpy/doc-shaped repository hosting the built docs, and the numpy.org-shaped website."""
 
     doc_repo: str = ""
+    built_html: str = "doc/build/html"
+    doc_remote: str = "origin"
+    doc_url: str = "https://numpy.org/doc/{series}/"
+    doc_commit_message: str = "Add documentation for v{version}"
     website_repo: str = ""
+    website_github_repo: str = "numpy/numpy.org"
+    website_remote: str = "origin"
+    website_fork_owner: str = ""
+    website_base: str = "main"
+    website_branch: str = "announce-{package}-{version}"
+    website_commit_message: str = "announce the {project} {version} release"
+    news_file: str = "content/en/news.md"
+    site_config: str = "content/en/config.yaml"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,280 @@
+"""Merge the built HTML into the numpy/doc-shaped repository: the series directory, the index
+section, the version switcher, the `stable` link, update.py, one commit; --push publishes it."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from release.context import Context
+from release.doc_site import (
+    INDEX,
+    VERSIONS,
+    Switcher,
+    has_series_link,
+    insert_section,
+    link_target,
+    section_links,
+    series_directories,
+    series_key,
+)
+from release.errors import PreconditionError, UsageError, VerificationError
+from release.plan import Action, Plan, RunCommand, WriteFile
+from release.services.git import GitService
+from release.steps.common import add_push, add_version
+from release.templating import render
+from release.tree_sync import PointSymlink, Source, SyncTree, files_under, zip_tree
+from release.version import ReleaseVersion
+
+UPDATE_SCRIPT = "update.py"
+VERSION_WARNING = "_static/versionwarning.js"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_version(parser)
+    add_push(parser, "the doc repository's branch to its remote")
+    parser.add_argument("--doc-repo", type=Path, metavar="PATH",
+                        help="a clone of the numpy/doc-shaped repository (default: docs.doc_repo)")
+    parser.add_argument("--built", type=Path, metavar="DIR",
+                        help="the built HTML (default: docs.built_html in the project)")
+
+
+def run(ctx: Context) -> int:
+    version = ctx.version()
+    if version.is_dev:
+        raise UsageError(f"{version} is a development version; there are no docs to merge",
+                         hint="pass the release version, e.g. 2.4.0")
+    if version.is_prerelease:
+        print(f"skipped: documentation is not merged for pre-releases ({version}); nothing to do",
+              file=ctx.out)
+        return 0
+    merge = DocMerge.from_context(ctx, version)
+    plan = merge.plan()
+    if not plan.actions:
+        print(f"the documentation for v{version} is already in {merge.root}; nothing to do",
+              file=ctx.out)
+        return 0
+    ctx.execute(plan)
+    if not ctx.dry_run:
+        print(f"{merge.root}: {merge.git.head()[:12]} {merge.message}", file=ctx.out)
+    return 0
+
+
+@dataclass
+class DocMerge:
+    """Everything the merge reads before deciding anything."""
+
+    ctx: Context
+    version: ReleaseVersion
+    root: Path
+    built: Path
+    git: GitService
+    index_text: str
+    switcher: Switcher
+
+    @classmethod
+    def from_context(cls, ctx: Context, version: ReleaseVersion) -> DocMerge:
+        cfg = ctx.config.docs
+        option = ctx.option("doc_repo")
+        if not option and not cfg.doc_repo:
+            raise UsageError("no documentation repository given",
+                             hint="pass --doc-repo PATH (a clone of numpy/doc) or set docs.doc_repo")
+        root = option_path(ctx, "doc_repo", cfg.doc_repo)
+        if not root.is_dir():
+            raise UsageError(f"documentation repository {root} does not exist", hint="check --doc-repo")
+        git = GitService(root)
+        built = option_path(ctx, "built", cfg.built_html)
+        if not (built / "index.html").is_file():
+            raise PreconditionError(f"{built} holds no built HTML (index.html is missing)",
+                                    hint="build the docs first (spin docs), or pass --built DIR")
+        index_path, versions_path = root / INDEX, root / VERSIONS
+        for path in (index_path, versions_path):
+            if not path.is_file():
+                raise PreconditionError(f"{path} is missing",
+                                        hint="is --doc-repo a clone of the numpy/doc-shaped repository?")
+        dirty = git.status_lines()
+        if dirty:
+            raise PreconditionError(
+                f"the documentation repository {root} is not clean ({dirty[0][3:]})",
+                hint=f"git -C {root} status; commit or discard the changes, then rerun",
+            )
+        switcher = Switcher.parse(versions_path.read_text(encoding="utf-8"), str(versions_path))
+        return cls(ctx, version, root, built, git, index_path.read_text(encoding="utf-8"), switcher)
+
+    @property
+    def series(self) -> str:
+        return self.version.series
+
+    @property
+    def message(self) -> str:
+        cfg = self.ctx.config
+        return cfg.docs.doc_commit_message.format(version=self.version, project=cfg.project)
+
+    def is_newest(self) -> bool:
+        key = series_key(self.series)
+        known = [*series_directories(self.root), self.switcher.stable_series()]
+        return all(key >= series_key(s) for s in known if s.replace(".", "").isdigit())
+
+    def downloads(self) -> list[tuple[str, str]]:
+        package = self.ctx.config.package
+        names = [(f"{package}-html.zip", "HTML+zip"), (f"{package}-ref.pdf", "Reference Guide PDF"),
+                 (f"{package}-user.pdf", "User Guide PDF")]
+        files = self.files
+        return [(f"{self.series}/{name}", label) for name, label in names if name in files]
+
+    @cached_property
+    def files(self) -> dict[str, Source]:
+        """The series directory's wanted content: the build plus the HTML zip NumPy ships."""
+        built = files_under(self.built)
+        files: dict[str, Source] = dict(built)
+        zip_name = f"{self.ctx.config.package}-html.zip"
+        if zip_name not in files:
+            files[zip_name] = zip_tree({rel: p for rel, p in built.items()
+                                        if not rel.endswith((".zip", ".pdf"))})
+        return files
+
+    def new_index(self) -> tuple[str, list[str]]:
+        if has_series_link(self.index_text, self.series):
+            return self.index_text, []
+        section = render("doc-index-section.html.j2", version=str(self.version), series=self.series,
+                         project=self.ctx.config.project, downloads=self.downloads())
+        return insert_section(self.index_text, section, str(self.root / INDEX)), section_links(section)
+
+    def plan(self) -> Plan:
+        index, links = self.new_index()
+        newest = self.is_newest()
+        switcher = self.switcher.with_series(self.series, self.ctx.config.docs.doc_url)
+        changes: list[Action] = [
+            SyncTree(self.root, self.series, self.files, str(self.built), unchanged=_post_processed),
+            WriteFile(self.root, INDEX, index),
+            WriteFile(self.root, VERSIONS, switcher.dump()),
+        ]
+        if newest:
+            changes.append(PointSymlink(self.root, "stable", self.series))
+        todo = [a for a in changes if not getattr(a, "is_noop", lambda: False)()]
+        plan = Plan(f"merge the v{self.version} documentation into {self.root}")
+        if todo:
+            plan.extend(todo)
+            if (self.root / UPDATE_SCRIPT).is_file():
+                plan.add(RunCommand((sys.executable, UPDATE_SCRIPT), runner=self._run_update,
+                                    cwd=self.root, note="numpy/doc's own script: version warnings"))
+            plan.add(RunCommand(("git", "add", "--all"), runner=self._git, cwd=self.root))
+            plan.add(RunCommand(("git", "commit", "--quiet", "-m", self.message), runner=self._git,
+                                cwd=self.root))
+            self._add_checks(plan, links, newest)
+        self._add_push(plan)
+        return plan
+
+    def _git(self, argv: Sequence[str]) -> None:
+        self.git.run(list(argv[1:]))
+
+    def _run_update(self, argv: Sequence[str]) -> None:
+        done = subprocess.run(list(argv), cwd=self.root, capture_output=True, text=True,  # noqa: S603 - fixed argv
+                              check=False)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise VerificationError(f"{UPDATE_SCRIPT} failed in {self.root}: {last}",
+                                    hint=f"run `python3 {UPDATE_SCRIPT}` there by hand to see why")
+        for line in done.stdout.splitlines():
+            self.ctx.say(f"{UPDATE_SCRIPT}: {line}")
+
+    def _add_checks(self, plan: Plan, links: list[str], newest: bool) -> None:
+        plan.verify(f"every link added to {INDEX} opens a file in the repository",
+                    lambda: self._check_links(links))
+        plan.verify(f"{VERSIONS} is valid JSON with exactly one preferred entry"
+                    + (f", {self.series} (stable)" if newest else f", listing {self.series}"),
+                    lambda: self._check_switcher(newest))
+        if newest:
+            plan.verify(f"stable -> {self.series}", self._check_stable)
+        if (self.root / UPDATE_SCRIPT).is_file():
+            plan.verify(f"{self.series}/ pages load the old-version warning", self._check_warning)
+        plan.verify(f"HEAD is {self.message!r} and the work tree is clean", self._check_commit)
+
+    def _check_links(self, links: list[str]) -> None:
+        index = (self.root / INDEX).read_text(encoding="utf-8")
+        for href in [self.series, *links]:
+            if f'href="{href}"' not in index or not link_target(self.root, href).is_file():
+                raise VerificationError(f"{INDEX} links to {href}, which is not a file in {self.root}",
+                                        hint=f"look at {self.root / href}")
+
+    def _check_switcher(self, newest: bool) -> None:
+        switcher = Switcher.parse((self.root / VERSIONS).read_text(encoding="utf-8"), VERSIONS)
+        if newest:
+            entry = switcher.preferred
+            if entry["version"] != self.series or entry["name"] != f"{self.series} (stable)":
+                raise VerificationError(f"{VERSIONS}: the preferred entry is {entry!r}",
+                                        hint=f"it should name {self.series} (stable)")
+        elif not switcher.has_plain(self.series):
+            raise VerificationError(f"{VERSIONS} does not list {self.series}", hint="edit it by hand")
+
+    def _check_stable(self) -> None:
+        link = self.root / "stable"
+        if not link.is_symlink() or str(link.readlink()) != self.series:
+            raise VerificationError(f"stable does not point at {self.series}",
+                                    hint=f"ln -sfn {self.series} stable")
+
+    def _check_warning(self) -> None:
+        warning = self.root / VERSION_WARNING
+        latest = f'"": "{self.series}"'
+        if (self.is_newest() and warning.is_file()
+                and latest not in warning.read_text(encoding="utf-8")):
+            raise VerificationError(f"{VERSION_WARNING} does not name {self.series} as latest",
+                                    hint=f"run python3 {UPDATE_SCRIPT} in {self.root}")
+        for doctools in (self.root / self.series).rglob("_static/doctools.js"):
+            if "versionwarning.js" not in doctools.read_text(encoding="utf-8"):
+                raise VerificationError(f"{doctools} does not load versionwarning.js",
+                                        hint=f"run python3 {UPDATE_SCRIPT} in {self.root}")
+
+    def _check_commit(self) -> None:
+        subject = self.git.run(["log", "-1", "--format=%s"]).strip()
+        if subject != self.message or self.git.status_lines():
+            raise VerificationError(f"the doc repository's HEAD is {subject!r}",
+                                    hint=f"git -C {self.root} status")
+
+    def _add_push(self, plan: Plan) -> None:
+        if not self.ctx.option("push"):
+            if plan.actions:
+                plan.notes.append(f"not pushed; publish with --push "
+                                  f"({self.ctx.config.docs.doc_remote} of {self.root})")
+            return
+        remote = self.ctx.config.docs.doc_remote
+        if remote not in self.git.remotes():
+            raise PreconditionError(f"the doc repository has no remote named {remote!r}",
+                                    hint="git remote add it, or set docs.doc_remote")
+        branch = self.git.current_branch()
+        if branch is None:
+            raise PreconditionError(f"{self.root} is on a detached HEAD; nothing to push",
+                                    hint="check out the branch to publish")
+        ref = f"refs/heads/{branch}"
+        remote_sha = next((r.sha for r in self.git.remote_refs(remote, ref) if r.name == ref), None)
+        if not plan.actions and remote_sha == self.git.head():
+            return
+        plan.add(RunCommand(("git", "push", remote, f"HEAD:{ref}"), runner=self._git, cwd=self.root))
+        plan.verify(f"{remote} has {branch} at the new commit", lambda: self._check_pushed(remote, ref))
+
+    def _check_pushed(self, remote: str, ref: str) -> None:
+        found = [r.sha for r in self.git.remote_refs(remote, ref) if r.name == ref]
+        if found != [self.git.head()]:
+            raise VerificationError(f"{remote} has {ref} at {found}, not at HEAD",
+                                    hint=f"git -C {self.root} push {remote} HEAD:{ref}")
+
+
+def option_path(ctx: Context, option: str, configured: str) -> Path:
+    """A path option as given (relative to where the user is), else the config's value relative
+    to the project."""
+    given = ctx.option(option)
+    if given:
+        return Path(given).expanduser().resolve()
+    return (ctx.repo / configured).expanduser().resolve()
+
+
+def _post_processed(rel: str, wanted: bytes, present: bytes) -> bool:
+    """update.py appends the version-warning loader to every `_static/doctools.js`; such a file
+    is the build plus that line, and counts as up to date."""
+    return (rel.endswith("_static/doctools.js") and present.startswith(wanted)
+            and b"versionwarning.js" in present[len(wanted):])
