@@ -18,7 +18,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 NUMPY_FIXTURE = SHARED / "fixtures" / "numpy"
 SECRET_VARS = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_GRAPHQL_URL",
                "RELEASE_REPO", "RELEASE_INVOKED_FROM", "TWINE_PASSWORD", "TWINE_USERNAME",
-               "RELEASE_SMTP_PASSWORD", "GNUPGHOME")
+               "RELEASE_SMTP_PASSWORD", "GNUPGHOME", "PYPI_API_TOKEN")
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +69,26 @@ def cli() -> Iterator[object]:
         return Result(code, out.getvalue(), err.getvalue())
 
     yield run
+
+
+PYPI_CANARY = "canary-pypi-password-7f3a9c"
+
+
+@pytest.fixture(scope="module")
+def pypi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real pypiserver on 127.0.0.1, one per test module; its password is a canary."""
+    from release.fakes.pypi import local_index
+
+    root = tmp_path_factory.mktemp("pypi")
+    with local_index(root / "packages", password=PYPI_CANARY, log=root / "server.log") as index:
+        yield index
+
+
+@pytest.fixture
+def pypi(pypi_server: object) -> object:
+    """The module's pypiserver with an empty package directory."""
+    from release.fakes.pypi import LocalIndex
+
+    assert isinstance(pypi_server, LocalIndex)
+    pypi_server.clear()
+    return pypi_server

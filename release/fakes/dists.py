@@ -1,0 +1,96 @@
+"""Small but valid wheels and sdists for any name, version and tag, byte-for-byte reproducible.
+
+`twine check` passes them and pypiserver accepts them, so the upload and wheel steps run on real
+files without building anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import io
+import tarfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from packaging.utils import parse_sdist_filename, parse_wheel_filename
+
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def metadata(name: str, version: str, note: str = "") -> str:
+    """Core metadata with a Markdown description, so `twine check` has something to render."""
+    return (
+        "Metadata-Version: 2.1\n"
+        f"Name: {name}\n"
+        f"Version: {version}\n"
+        f"Summary: {name}, a project rehearsing its releases\n"
+        "Requires-Python: >=3.11\n"
+        "Description-Content-Type: text/markdown\n"
+        "\n"
+        f"# {name} {version}\n\nRelease rehearsal build{note}.\n"
+    )
+
+
+def _record_hash(data: bytes) -> str:
+    digest = hashlib.sha256(data).digest()
+    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def wheel_bytes(filename: str, project: str, note: str = "") -> bytes:
+    """A wheel named `filename`: one module, METADATA, WHEEL (every tag) and RECORD."""
+    _, version, _, tags = parse_wheel_filename(filename)
+    stem = filename.split("-")[0]
+    dist_info = f"{stem}-{version}.dist-info"
+    tag_lines = "".join(f"Tag: {tag}\n" for tag in sorted(str(t) for t in tags))
+    files = {
+        f"{stem}/__init__.py": f'__version__ = "{version}"\n'.encode(),
+        f"{dist_info}/METADATA": metadata(project, str(version), note).encode(),
+        f"{dist_info}/WHEEL": ("Wheel-Version: 1.0\nGenerator: release.fakes.dists\n"
+                               f"Root-Is-Purelib: false\n{tag_lines}").encode(),
+    }
+    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in files.items())
+    files[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in files.items():
+            info = zipfile.ZipInfo(path, date_time=_EPOCH)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def sdist_bytes(filename: str, project: str, note: str = "") -> bytes:
+    """An sdist named `filename`: `{stem}/PKG-INFO` and a pyproject.toml, gzip without mtime."""
+    _, version = parse_sdist_filename(filename)
+    root = filename[: -len(".tar.gz")]
+    files = {
+        f"{root}/PKG-INFO": metadata(project, str(version), note).encode(),
+        f"{root}/pyproject.toml": f'[project]\nname = "{project}"\nversion = "{version}"\n'.encode(),
+    }
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for path, data in files.items():
+            info = tarfile.TarInfo(path)
+            info.size, info.mode, info.mtime = len(data), 0o644, 0
+            archive.addfile(info, io.BytesIO(data))
+    return gzip.compress(raw.getvalue(), mtime=0)
+
+
+def dist_bytes(filename: str, project: str, note: str = "") -> bytes:
+    if filename.endswith(".whl"):
+        return wheel_bytes(filename, project, note)
+    return sdist_bytes(filename, project, note)
+
+
+def write_dists(dest: Path, filenames: Iterable[str], project: str, note: str = "") -> list[Path]:
+    """Write one valid file per name into `dest`; `note` changes the bytes (and so the hashes)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for filename in filenames:
+        path = dest / filename
+        path.write_bytes(dist_bytes(filename, project, note))
+        written.append(path)
+    return written
