@@ -1,0 +1,177 @@
+"""Update main after a final release: its notes, changelog and (if changed) .mailmap, and the index.
+
+The files come byte for byte from the maintenance branch, as `git checkout maintenance/X.Y.x --
+FILE` does in NumPy's walkthrough. The commit goes on `post-X.Y.Z-release-update`, made from main,
+for a pull request; `--direct` commits on main itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from release.branch_commit import (
+    CommitSpec,
+    FileChange,
+    add_commit,
+    add_push,
+    is_ancestor,
+    local_branch,
+    remote_sha,
+    require_branch,
+    require_clean,
+    require_remote,
+    require_up_to_date,
+)
+from release.context import Context
+from release.errors import PreconditionError, UsageError
+from release.plan import Plan
+from release.pull_request import PullSpec, add_pull_request
+from release.release_index import add_entry, entry_target
+from release.steps.common import add_push as add_push_option
+from release.steps.common import add_version
+from release.version import ReleaseVersion
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_version(parser)
+    add_push_option(parser, "the post-X.Y.Z-release-update branch to the fork remote and open the "
+                    "pull request (with --direct: main to the upstream remote)")
+    parser.add_argument("--direct", action="store_true",
+                        help="commit on main itself, not on a post-X.Y.Z-release-update branch")
+
+
+def run(ctx: Context) -> int:
+    version = ctx.version()
+    if not version.is_final:
+        kind = "a development version" if version.is_dev else "a pre-release"
+        raise UsageError(
+            f"{version} is {kind}; main is updated only after a final release",
+            hint="pre-release notes and changelog stay on the maintenance branch",
+        )
+    cfg, git = ctx.config, ctx.git
+    main = cfg.main_branch
+    direct = bool(ctx.option("direct"))
+    work = main if direct else f"post-{version}-release-update"
+    source = _source(ctx, version)
+    existing = local_branch(git, work)
+    base = existing or local_branch(git, main)
+    if base is None:
+        raise PreconditionError(f"there is no local branch {main}",
+                                hint=f"git fetch {cfg.upstream_remote} && git checkout {main}")
+    changes, notes = _changes(ctx, version, source, base)
+
+    plan = Plan(f"update {main} after the {version} release")
+    plan.notes.extend(notes)
+    if changes:
+        if existing is not None and not direct:
+            raise PreconditionError(
+                f"branch {work} exists but does not hold the update for {version}",
+                hint=f"look at it (git log {work}); delete it if it is stale: git branch -D {work}",
+            )
+        require_clean(git)
+        start = require_branch(git, main)
+        require_remote(git, cfg.upstream_remote, "upstream_remote")
+        require_up_to_date(git, cfg.upstream_remote, main, start)
+        changes, _ = _changes(ctx, version, source, start)
+        spec = CommitSpec(branch=work, start=start, message_template="commit-post-release.txt.j2",
+                          values={"main_branch": main, "version": str(version)},
+                          changes=tuple(changes), skip_ci=cfg.skip_ci_line, new_branch=not direct)
+        add_commit(plan, ctx, spec)
+    if ctx.option("push") and (changes or existing is not None or direct):
+        _plan_push(ctx, plan, work, main, direct, pushed=not changes,
+                   message=spec.message if changes else None)
+    elif changes:
+        remote = cfg.upstream_remote if direct else cfg.fork_remote
+        plan.notes.append(f"not pushed; publish with --push (git push {remote} {work})")
+
+    if not plan.actions:
+        where = work if existing is not None or direct else main
+        print(f"{where} already has the {version} notes, changelog and index entry; nothing to do",
+              file=ctx.out)
+        return 0
+    ctx.execute(plan)
+    if not ctx.dry_run:
+        print(f"{work} -> {git.rev_parse(f'refs/heads/{work}')}", file=ctx.out)
+    return 0
+
+
+def _source(ctx: Context, version: ReleaseVersion) -> str:
+    """The maintenance branch the files come from, after checking it holds the release."""
+    cfg, git = ctx.config, ctx.git
+    maintenance = version.maintenance_branch(cfg.maintenance_branch)
+    sha = local_branch(git, maintenance)
+    if sha is None:
+        raise PreconditionError(
+            f"there is no local branch {maintenance} to take the {version} files from",
+            hint=f"git fetch {cfg.upstream_remote} && git branch {maintenance} "
+                 f"{cfg.upstream_remote}/{maintenance}",
+        )
+    tag = version.tag(cfg.tag_format)
+    if git.tag_object(tag) is None:
+        raise PreconditionError(f"tag {tag} does not exist; main is updated after the release",
+                                hint=f"tag the release first: nox -s tag -- {version}")
+    if not is_ancestor(git, f"refs/tags/{tag}", sha):
+        raise PreconditionError(f"tag {tag} is not on {maintenance}",
+                                hint=f"git log --oneline {tag} -1 shows where it points")
+    if cfg.upstream_remote in git.remotes():
+        require_up_to_date(git, cfg.upstream_remote, maintenance, sha)
+    return sha
+
+
+def _changes(ctx: Context, version: ReleaseVersion, source: str,
+             base: str) -> tuple[list[FileChange], list[str]]:
+    """What `base` still needs: forward-ported files, .mailmap if newer, the index entry."""
+    cfg, git = ctx.config, ctx.git
+    maintenance = version.maintenance_branch(cfg.maintenance_branch)
+    notes_path = ctx.path(cfg.notes, version)
+    wanted: list[FileChange] = []
+    for path in (notes_path, ctx.path(cfg.changelog, version)):
+        text = git.show_file(source, path)
+        if text is None:
+            raise PreconditionError(f"{path} is not on {maintenance}",
+                                    hint=f"the {version} release PR adds it; check the version")
+        wanted.append(FileChange(path, text, "Forward port"))
+    remarks: list[str] = []
+    mailmap = git.show_file(source, cfg.mailmap)
+    ours = git.show_file(base, cfg.mailmap)
+    if mailmap is not None and mailmap != ours:
+        lost = _main_only_lines(ctx, source, base, ours or "") - set(mailmap.splitlines())
+        if lost:
+            remarks.append(f"{cfg.mailmap} not copied: {cfg.main_branch} added {len(lost)} line(s) "
+                           f"since branching that {maintenance} lacks; merge it by hand")
+        else:
+            wanted.append(FileChange(cfg.mailmap, mailmap, "Update"))
+    index = git.show_file(base, cfg.release_index)
+    if index is None:
+        raise PreconditionError(f"{cfg.release_index} is missing on {cfg.main_branch}",
+                                hint="set release_index in [tool.release]")
+    target = entry_target(cfg.release_index, notes_path)
+    wanted.append(FileChange(cfg.release_index, add_entry(
+        index, str(version), target, where=cfg.release_index, ordered=True), "Update"))
+    return [c for c in wanted if git.show_file(base, c.path) != c.content], remarks
+
+
+def _main_only_lines(ctx: Context, source: str, base: str, ours: str) -> set[str]:
+    """Lines main added to .mailmap since the maintenance branch split off (copying would lose them).
+
+    Lines the release changed (a corrected identity) are not main's own, so they may go.
+    """
+    git = ctx.git
+    fork_point = git.run(["merge-base", base, source]).strip()
+    before = git.show_file(fork_point, ctx.config.mailmap) or ""
+    return set(ours.splitlines()) - set(before.splitlines())
+
+
+def _plan_push(ctx: Context, plan: Plan, work: str, main: str, direct: bool, *, pushed: bool,
+               message: str | None) -> None:
+    cfg, git = ctx.config, ctx.git
+    remote = cfg.upstream_remote if direct else cfg.fork_remote
+    require_remote(git, remote, "upstream_remote" if direct else "fork_remote")
+    ref = f"refs/heads/{work}"
+    if not pushed or remote_sha(git, remote, ref) != git.rev_parse(ref):
+        add_push(plan, ctx, remote, ref)
+    if not direct:
+        text = message or git.run(["log", "-1", "--format=%B", ref])
+        title, _, body = text.strip().partition("\n")
+        add_pull_request(plan, ctx, PullSpec(head_branch=work, base=main, remote=remote,
+                                             title=title, body=body.strip() + "\n"))
