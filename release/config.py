@@ -115,6 +115,10 @@ class Config:
     release_index: str = "doc/source/release.rst"
     fragments_dir: str = "doc/release/upcoming_changes"
     mailmap: str = ".mailmap"
+    mailmap_placeholders: tuple[str, ...] = (
+        "Your Name", "GitHub", "root", "unknown", "user", "ubuntu", "nobody",
+        "you@example.com", "*@localhost", "*@localhost.*", "noreply@github.com",
+    )
     meson_build: str = "numpy/_core/meson.build"
     cversions: str = "numpy/_core/code_generators/cversions.txt"
     numpy_api: str = "numpy/_core/code_generators/numpy_api.py"

@@ -1,0 +1,193 @@
+"""Find contributor identity problems in a release range and propose (or write) `.mailmap` lines."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from collections.abc import Sequence
+
+from release.context import Context
+from release.errors import PreconditionError, UsageError, VerificationError
+from release.identities import Sightings, collect
+from release.mailmap import Mailmap, insert_lines
+from release.mailmap_findings import OFFLINE, Finding, People, find_problems, proposals
+from release.plan import Call, Plan, WriteFile
+from release.repo_files import RepoFiles
+from release.revision_range import RevisionRange, resolve
+from release.templating import render
+from release.version import ReleaseVersion
+
+MAX_COMMITS = 6
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", metavar="VERSION|A..B",
+                        help="the release version (its range is inferred) or a revision range")
+    parser.add_argument("--ref", help="read .mailmap from this commit instead of the work tree")
+    parser.add_argument("--offline", action="store_true",
+                        help="do not ask GitHub who is behind an identity")
+    parser.add_argument("--write", action="store_true",
+                        help="add the proposed lines to .mailmap and show the Contributors diff")
+    parser.add_argument("--issue", action="store_true",
+                        help='print the "mailmap update for X.Y" issue text')
+    parser.add_argument("--publish", action="store_true", help="open that issue on GitHub")
+
+
+def run(ctx: Context) -> int:
+    if ctx.option("write") and ctx.option("ref"):
+        raise UsageError("--write edits the work tree's .mailmap; it cannot be combined with --ref",
+                         hint="drop --ref")
+    version, span = target(ctx)
+    state = MailmapState.read(ctx)
+    sightings = collect(ctx.git, str(span))
+    people = lookup_people(ctx, span, sightings)
+    findings = find_problems(sightings, state.mailmap, state.text,
+                             placeholders=ctx.config.mailmap_placeholders,
+                             bots=ctx.config.changelog_drop_names, people=people)
+    ctx.say(f"mailmap: {len(sightings.commits)} identities in {span}, {state.where}")
+    ctx.out.write(report(findings))
+    plan = Plan(f".mailmap for {span}")
+    if ctx.option("write"):
+        _write_actions(ctx, plan, state, sightings, findings)
+    if ctx.option("issue") or ctx.option("publish"):
+        _issue_actions(ctx, plan, version, span, findings)
+    if plan.actions:
+        ctx.execute(plan)
+    return 1 if any(f.is_error for f in findings) else 0
+
+
+def target(ctx: Context) -> tuple[ReleaseVersion | None, RevisionRange]:
+    text = str(ctx.options["target"])
+    explicit = RevisionRange.parse(text)
+    if explicit is not None:
+        return None, resolve(ctx.git, ctx.config, None, explicit=explicit)
+    version = ReleaseVersion.parse(text)
+    return version, resolve(ctx.git, ctx.config, version)
+
+
+class MailmapState:
+    def __init__(self, text: str, where: str, mailmap: Mailmap) -> None:
+        self.text, self.where, self.mailmap = text, where, mailmap
+
+    @classmethod
+    def read(cls, ctx: Context) -> MailmapState:
+        files = RepoFiles(ctx.git, ctx.repo, ctx.option("ref"))
+        path = ctx.config.mailmap
+        text = files.read(path)
+        where = files.where(path)
+        if text is None:
+            text, where = "", f"no {where}"
+        return cls(text, where, Mailmap.parse(text, path))
+
+
+def lookup_people(ctx: Context, span: RevisionRange, sightings: Sightings) -> People:
+    token = ctx.env.get("GITHUB_TOKEN") or ctx.env.get("GH_TOKEN")
+    if ctx.option("offline") or not token:
+        if not ctx.option("offline"):
+            ctx.say("no GITHUB_TOKEN: logins only from no-reply addresses (pass --offline to be quiet)")
+        return OFFLINE
+    from release.mailmap_online import github_people
+    from release.services.github import GitHubService
+
+    service = GitHubService.from_env(ctx.env, ctx.config.github_repo, progress=ctx.err)
+    return github_people(service, ctx.git, span, sightings)
+
+
+def report(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return "no identity problems found\n"
+    lines = []
+    for finding in findings:
+        level = "error" if finding.is_error else "warn "
+        lines.append(f"{level} {finding.kind}: {finding.detail}")
+        if finding.commits:
+            more = len(finding.commits) - MAX_COMMITS
+            listed = " ".join(finding.commits[:MAX_COMMITS]) + (f" (+{more} more)" if more > 0 else "")
+            lines.append(f"      commits: {listed}")
+        lines.extend(f"      propose: {line}" for line in finding.proposals)
+    lines.append("")
+    proposed = proposals(findings)
+    lines.append(f"{len(proposed)} proposed .mailmap line(s)" + (":" if proposed else ""))
+    lines.extend(f"  {line}" for line in proposed)
+    return "\n".join(lines) + "\n"
+
+
+def contributor_names(sightings: Sightings, mailmap: Mailmap, drop: Sequence[str]) -> list[str]:
+    """The names the changelog would list, as git shortlog would map them."""
+    names = {mailmap.map(who.name, who.email)[0] for who in sightings.commits}
+    return sorted(names - set(drop))
+
+
+def _write_actions(ctx: Context, plan: Plan, state: MailmapState, sightings: Sightings,
+                   findings: Sequence[Finding]) -> None:
+    if state.mailmap.malformed:
+        first = state.mailmap.malformed[0]
+        raise PreconditionError(f"fix the malformed line first: {first.message}",
+                                hint="git skips that line; --write keeps the file valid")
+    lines = proposals(findings)
+    if not lines:
+        ctx.say("--write: no lines to add")
+        return
+    new_text = insert_lines(state.text, lines, ctx.config.mailmap)
+    after = Mailmap.parse(new_text, ctx.config.mailmap)
+    drop = ctx.config.changelog_drop_names
+    before_names = contributor_names(sightings, state.mailmap, drop)
+    after_names = contributor_names(sightings, after, drop)
+    diff = difflib.unified_diff([n + "\n" for n in before_names], [n + "\n" for n in after_names],
+                                fromfile="Contributors (before)", tofile="Contributors (after)")
+    ctx.out.write("".join(diff) or "Contributors: unchanged\n")
+    plan.add(WriteFile(ctx.repo, ctx.config.mailmap, new_text))
+    span = str(resolve_span(ctx))
+    plan.verify("git shortlog lists the names predicted above",
+                lambda: _verify_shortlog(ctx, span, set(after_names), sightings))
+
+
+def resolve_span(ctx: Context) -> RevisionRange:
+    return target(ctx)[1]
+
+
+def _verify_shortlog(ctx: Context, span: str, expected: set[str], sightings: Sightings) -> None:
+    from release.contributors import shortlog_names
+
+    found = set(shortlog_names(ctx.git, [span])) - set(ctx.config.changelog_drop_names)
+    extra = found - expected - {bad.value for bad in sightings.bad_trailers}
+    missing = expected - found
+    if extra or missing:
+        raise VerificationError(
+            f"git shortlog disagrees with the prediction: extra {sorted(extra)}, missing {sorted(missing)}",
+            hint="check .mailmap with git log --format='%aN <%aE>'")
+
+
+def issue_text(ctx: Context, version: ReleaseVersion | None, span: RevisionRange,
+               findings: Sequence[Finding]) -> tuple[str, str]:
+    series = version.series if version else str(span)
+    items = []
+    for finding in findings:
+        if finding.is_error or finding.kind == "trailing-text":
+            continue
+        who = ", ".join(map(str, finding.identities)) or finding.detail
+        items.append({"logins": finding.logins, "who": who, "kind": finding.kind,
+                      "commits": " ".join(finding.commits[:MAX_COMMITS]),
+                      "proposal": "; ".join(finding.proposals)})
+    title = f"mailmap update for {series}"
+    body = render("mailmap-issue.md.j2", project=ctx.config.project, series=series, range=str(span),
+                  items=items)
+    return title, body
+
+
+def _issue_actions(ctx: Context, plan: Plan, version: ReleaseVersion | None, span: RevisionRange,
+                   findings: Sequence[Finding]) -> None:
+    title, body = issue_text(ctx, version, span, findings)
+    ctx.out.write(f"\n# {title}\n\n{body}")
+    if not ctx.option("publish"):
+        return
+    from release.services.github import GitHubService
+
+    service = GitHubService.from_env(ctx.env, ctx.config.github_repo, progress=ctx.err)
+    service.require_token("open the mailmap issue")
+
+    def publish() -> None:
+        issue = service.create_issue(title, body)
+        print(f"opened {issue.url}", file=ctx.out)
+
+    plan.add(Call(f"open the issue {title!r} on {ctx.config.github_repo}", publish))

@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import GITHUB_CANARY
+from helpers import git, snapshot
+
+from release.config import Config
+from release.errors import PreconditionError
+from release.fakes.example import ExampleProject
+from release.identities import collect
+from release.mailmap import Mailmap, insert_lines, parse_lines
+from release.mailmap_findings import find_problems
+from release.services.git import GitService
+
+MAILMAP = ".mailmap"
+
+
+def _one_line_error(err: str, words: str) -> None:
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("error: ") and words in lines[0], err
+    assert len(lines) == 2 and lines[1].startswith("hint: "), err
+
+
+# --- the parser against git itself ---------------------------------------------------------------
+
+def test_mapping_equals_git_on_all_of_numpy_history(numpy_bundle_clone: Path, tmp_path: Path) -> None:
+    """Every author and committer identity in NumPy's history maps as `%aN <%aE>` shows it."""
+    repo = tmp_path / "numpy"
+    git(tmp_path, "clone", "--quiet", "--shared", "--no-checkout", str(numpy_bundle_clone), str(repo))
+    text = git(repo, "show", "v2.5.2:.mailmap")
+    mailmap = Mailmap.parse(text)
+    fmt = "%an%x1f%ae%x1f%aN%x1f%aE%n%cn%x1f%ce%x1f%cN%x1f%cE"
+    out = git(repo, "-c", "mailmap.blob=v2.5.2:.mailmap", "log", f"--format={fmt}", "v2.5.2")
+    rows = set(out.splitlines())
+    assert len(rows) > 2500
+    for row in rows:
+        name, email, mapped_name, mapped_email = row.split("\x1f")
+        assert mailmap.map(name, email) == (mapped_name, mapped_email), row
+    assert len(mailmap.entries) == 855
+    assert [exc.message for exc in mailmap.malformed] == [
+        ".mailmap line 775: unbalanced < >: 'SUMIT SRIMANI <2301109104@ptuniv.edu.in'"]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Just A Name", "no <e-mail> in angle brackets"),
+        ("Name <a@b.c", "unbalanced < >"),
+        ("Name <> <x@y.z>", "empty first e-mail"),
+        ("<a@b.c>", "an e-mail with neither a name nor a second e-mail"),
+        ("Name <a@b.c> Other <>", "empty commit e-mail"),
+    ],
+)
+def test_malformed_lines_name_their_line(line: str, reason: str) -> None:
+    with pytest.raises(PreconditionError) as info:
+        parse_lines(f"# header\nGood Name <good@example.org>\n{line}\n")
+    assert info.value.message.startswith(f".mailmap line 3: {reason}")
+
+
+def test_insert_keeps_numpy_order() -> None:
+    text = "# header\n!bonpyt <b@x.org>\nAlan Fontenot <logeaux@yahoo.com>\nZoe Z <z@x.org>\n"
+    out = insert_lines(text, ["Geonho <mnb0968@naver.com>", "!alpha <a@x.org>",
+                              "Abhijeetsingh Meena <abhijeet040403@gmail.com> <amethhac@gmail.com>"])
+    assert out.splitlines() == [
+        "# header", "!alpha <a@x.org>", "!bonpyt <b@x.org>",
+        "Abhijeetsingh Meena <abhijeet040403@gmail.com> <amethhac@gmail.com>",
+        "Alan Fontenot <logeaux@yahoo.com>", "Geonho <mnb0968@naver.com>", "Zoe Z <z@x.org>"]
+    assert insert_lines(out, ["Geonho <mnb0968@naver.com>"]) == out
+
+
+# --- NumPy's own hand fix in the 2.5.2 release PR -------------------------------------------------
+
+def test_flags_every_identity_numpy_fixed_by_hand_for_2_5_2(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The 2.5.2 REL commit mapped `NumPy Bugfix <bugfix@localhost>`, `snoopuppy582`,
+    `Yeshwanth` and a second e-mail; at its parent, each of them is flagged."""
+    repo = GitService(numpy_bundle_clone)
+    rel = repo.rev_parse("v2.5.2")
+    assert repo.log("v2.5.2^!")[0].subject == "REL: Prepare for the NumPy 2.5.2 release (#32226)"
+    parent = repo.rev_parse("v2.5.2^")
+    old = Mailmap.parse(repo.show_file(parent, MAILMAP) or "")
+    new = Mailmap.parse(repo.show_file(rel, MAILMAP) or "")
+    span = f"v2.5.1..{parent}"
+    sightings = collect(repo, span)
+    fixed = {who for who in sightings.commits
+             if old.map(who.name, who.email) != new.map(who.name, who.email)}
+    assert {str(who) for who in fixed} >= {
+        "NumPy Bugfix <bugfix@localhost>", "snoopuppy582 <mnb0968@naver.com>",
+        "Yeshwanth <87797634+Yeshwanth-G@users.noreply.github.com>",
+        "Abhijeetsingh Meena <amethhac@gmail.com>"}
+
+    result = cli("mailmap", span, "--repo", str(numpy_bundle_clone), "--ref", parent, "--offline")
+    flagged = set()
+    for line in result.out.splitlines():
+        for who in fixed:
+            if str(who) in line or repr(who.name) in line:
+                flagged.add(who)
+    assert flagged == fixed, result.out
+    assert "warn  placeholder: NumPy Bugfix <bugfix@localhost> is a machine or default identity" in result.out
+    assert "warn  handle: 'snoopuppy582' looks like a handle, not a name" in result.out
+    # the line NumPy added, proposed offline from the range alone
+    assert "propose: Abhijeetsingh Meena <abhijeet040403@gmail.com> <amethhac@gmail.com>" in result.out
+    # the malformed line NumPy carries is an error with its line number
+    assert "error malformed: .mailmap line 769: unbalanced < >" in result.out
+    assert result.code == 1
+
+
+def test_numpy_findings_name_the_commits(numpy_bundle_clone: Path) -> None:
+    repo = GitService(numpy_bundle_clone)
+    parent = repo.rev_parse("v2.5.2^")
+    text = repo.show_file(parent, MAILMAP) or ""
+    findings = find_problems(collect(repo, f"v2.5.1..{parent}"), Mailmap.parse(text), text,
+                             placeholders=Config().mailmap_placeholders)
+    bugfix = next(f for f in findings if f.kind == "placeholder")
+    shas = [sha[:10] for sha in repo.run(["log", "--no-mailmap", "--format=%H",
+                                          "--author=bugfix@localhost", f"v2.5.1..{parent}"]).split()]
+    assert set(bugfix.commits) == set(shas) and len(shas) == 3
+
+
+# --- the example project ------------------------------------------------------------------------
+
+@pytest.fixture
+def branch(example: ExampleProject) -> Path:
+    git(example.repo, "checkout", "-q", "maintenance/1.2.x")
+    return example.repo
+
+
+def _commit_as(repo: Path, name: str, email: str, message: str, trailer: str = "") -> str:
+    (repo / "extra.txt").write_text(message + "\n")
+    git(repo, "add", "extra.txt")
+    body = message + (f"\n\n{trailer}" if trailer else "")
+    git(repo, "-c", f"user.name={name}", "-c", f"user.email={email}", "commit", "-q", "-m", body)
+    return git(repo, "rev-parse", "--short=10", "HEAD").strip()
+
+
+def test_example_offline_findings(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline")
+    assert result.code == 0, result.err
+    erin = git(branch, "log", "--no-mailmap", "--format=%H", "--author=erin@localhost").strip()[:10]
+    assert f"warn  placeholder: erin <erin@localhost> is a machine or default identity\n" \
+           f"      commits: {erin}" in result.out
+    assert "noreply: Dana Newcomer <41234567+dana-n@users.noreply.github.com>" in result.out
+    assert "Bob Builder" not in result.out  # the old address is mapped by .mailmap
+    assert "v1.2.0.dev0..maintenance/1.2.x" in result.err
+
+
+def test_folded_names_bad_trailers_and_write(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    sha = _commit_as(branch, "BOB  BUILDER", "bob.b@example.net", "MAINT: tidy (#20)",
+                     "Co-authored-by: just a name")
+    before = snapshot(branch)
+    dry = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline", "--write", "--dry-run")
+    assert snapshot(branch) == before
+    assert "names that differ only in case, accents or spaces" in dry.out
+    assert f"warn  bad-trailer: Co-authored-by: 'just a name' is not `Name <email>`\n" \
+           f"      commits: {sha}" in dry.out
+    line = "Bob Builder <bob@example.org> <bob.b@example.net>"
+    assert f"propose: {line}" in dry.out
+    assert "-BOB  BUILDER\n" in dry.out and "--- Contributors (before)" in dry.out
+    assert f"+{line}\n" in dry.out
+
+    result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline", "--write")
+    assert result.code == 0, result.err
+    text = (branch / MAILMAP).read_text()
+    assert text.splitlines()[-1] == line or line in text.splitlines()
+    assert "verified: git shortlog lists the names predicted above" in result.err
+    shortlog = git(branch, "shortlog", "-s", "v1.2.0.dev0..maintenance/1.2.x")
+    assert "BOB  BUILDER" not in shortlog and "Bob Builder" in shortlog
+    again = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline", "--write")
+    assert "same-name" not in again.out and (branch / MAILMAP).read_text() == text
+
+
+def test_one_email_several_names(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    _commit_as(branch, "chandra", "chandra@example.org", "BUG: one more (#21)")
+    result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline")
+    assert "several-names: <chandra@example.org> is used under 2 names: Chandra Dev, chandra" in result.out
+    assert "propose: Chandra Dev <chandra@example.org>" in result.out
+
+
+def test_online_names_come_from_github(branch: Path, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
+    fake_github.add_user("erin-codes", "Erin Example")
+    fake_github.add_user("dana-n", "Dana N. Newcomer")
+    fake_github.add_pull("example/tinynum", 7, "BUG: handle empty input in ``mean``", "erin-codes")
+    result = cli("mailmap", "1.2.0", "--repo", str(branch))
+    assert result.code == 0, result.err
+    assert "propose: Erin Example <erin-codes@users.noreply.github.com> erin <erin@localhost>" in result.out
+    assert ("propose: Dana N. Newcomer <41234567+dana-n@users.noreply.github.com>" in result.out)
+    assert GITHUB_CANARY not in result.out + result.err
+
+
+def test_issue_text_and_publish(branch: Path, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
+    fake_github.add_user("dana-n", "Dana Newcomer")
+    shown = cli("mailmap", "1.2.0", "--repo", str(branch), "--issue")
+    assert "# mailmap update for 1.2" in shown.out
+    assert "- [ ] @dana-n: Dana Newcomer <41234567+dana-n@users.noreply.github.com> (noreply" in shown.out
+    assert "- [ ] erin <erin@localhost> (placeholder" in shown.out
+    assert not fake_github.repo("example/tinynum").issues
+    dry = cli("mailmap", "1.2.0", "--repo", str(branch), "--publish", "--dry-run")
+    assert "open the issue 'mailmap update for 1.2' on example/tinynum" in dry.out
+    assert not fake_github.repo("example/tinynum").issues
+    done = cli("mailmap", "1.2.0", "--repo", str(branch), "--publish")
+    assert done.code == 0, done.err
+    issues = list(fake_github.repo("example/tinynum").issues.values())
+    assert len(issues) == 1 and issues[0].title == "mailmap update for 1.2"
+    assert "@dana-n" in issues[0].body
+    assert "opened " in done.out
+
+
+def test_publish_without_token_is_an_error(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(branch)
+    result = cli("mailmap", "1.2.0", "--repo", str(branch), "--publish")
+    assert result.code == 1
+    assert result.err.strip().splitlines()[-2].startswith("error: ")
+    assert snapshot(branch) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "argv", "code", "words"),
+    [
+        ("malformed", ["1.2.0", "--write"], 1, "fix the malformed line first: .mailmap line 5"),
+        ("none", ["banana"], 2, "is not a version"),
+        ("none", ["v9.9.9..HEAD"], 1, "unknown revision 'v9.9.9'"),
+        ("none", ["1.2.0", "--ref", "v1.1.0", "--write"], 2, "cannot be combined with --ref"),
+    ],
+)
+def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, words: str) -> None:  # type: ignore[no-untyped-def]
+    if kind == "malformed":
+        with (branch / MAILMAP).open("a") as handle:
+            handle.write("Broken Line <broken@example.org\n")
+    before = snapshot(branch)
+    result = cli("mailmap", *argv, "--repo", str(branch), "--offline")
+    assert result.code == code, result.out + result.err
+    _one_line_error(result.err[result.err.index("error: "):], words)
+    assert snapshot(branch) == before
