@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from release.services.git import GitService
@@ -92,6 +93,8 @@ def contributors(
     mailmap_blob: str | None = None,
 ) -> ContributorSummary:
     """Contributors of `start..end`; first-time relative to everything reachable from `start`."""
-    current = shortlog_names(git, [f"{start}..{end}"], mailmap_blob)
-    before = shortlog_names(git, [start], mailmap_blob)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the long walk runs beside the short one
+        earlier = pool.submit(shortlog_names, git, [start], mailmap_blob)
+        current = shortlog_names(git, [f"{start}..{end}"], mailmap_blob)
+        before = earlier.result()
     return classify(current, before, drop)

@@ -11,9 +11,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from release.changelog_data import collect
 from release.changelog_format import pull_request_lines, render_changelog
 from release.context import Context
-from release.contributors import ContributorSummary, contributors
+from release.contributors import ContributorSummary
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Plan, WriteFile
 from release.pulls import PullRef, credited_numbers, map_backports, pulls_in_range
@@ -55,10 +56,10 @@ class ChangelogRequest:
 def run(ctx: Context) -> int:
     request = read_request(ctx)
     ctx.say(f"changelog for {request.range}")
-    people = contributors(ctx.git, request.range.start, request.range.end,
-                          drop=ctx.config.changelog_drop_names,
-                          mailmap_blob=_mailmap_blob(ctx))
-    pulls = select_pulls(ctx, request)
+    data = collect(ctx.git, request.range.start, request.range.end,
+                   drop=ctx.config.changelog_drop_names, mailmap_blob=_mailmap_blob(ctx))
+    people = data.people
+    pulls = select_pulls(ctx, request, list(data.pulls))
     titles = pull_titles(ctx, pulls)
     text = render(ctx, people, titles)
     ctx.say(f"{people.total} contributors ({people.first_time} first-time), "
@@ -99,10 +100,8 @@ def read_request(ctx: Context) -> ChangelogRequest:
     return ChangelogRequest(version, revisions, output)
 
 
-def select_pulls(ctx: Context, request: ChangelogRequest) -> list[PullRef]:
+def select_pulls(ctx: Context, request: ChangelogRequest, pulls: list[PullRef]) -> list[PullRef]:
     """The range's pull requests without the release PR itself and `--exclude`d numbers."""
-    start, end = request.range.start, request.range.end
-    pulls = pulls_in_range(ctx.git, start, end)
     excluded = set(ctx.option("exclude", []))
     if request.version is not None:
         prefixes = tuple(request.version.format(p, project=ctx.config.project)
