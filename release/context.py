@@ -7,12 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from release.config import Config
 from release.plan import ApplyExecutor, DryRunExecutor, Executor, Plan
 from release.services.git import GitService
 from release.version import ReleaseVersion
+
+if TYPE_CHECKING:
+    from release.services.github import GitHubService
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,12 @@ class Context:
     @cached_property
     def git(self) -> GitService:
         return GitService(self.repo)
+
+    def github(self, repo: str | None = None) -> GitHubService:
+        """GitHub for `repo` (default: the project's `github_repo`), set up from the environment."""
+        from release.services.github import GitHubService
+
+        return GitHubService.from_env(self.env, repo or self.config.github_repo, progress=self.err)
 
     def version(self) -> ReleaseVersion:
         return ReleaseVersion.parse(str(self.options["version"]))

@@ -92,3 +92,21 @@ def pypi(pypi_server: object) -> object:
     assert isinstance(pypi_server, LocalIndex)
     pypi_server.clear()
     return pypi_server
+
+
+GITHUB_CANARY = "ghp_canaryT0kenNeverPrinted0000000000001"
+
+
+@pytest.fixture
+def fake_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """A running fake GitHub with example/tinynum and numpy/numpy; the env points at it and holds a
+    canary token (the only one it accepts)."""
+    from release.fakes.github import FakeGitHub
+
+    with FakeGitHub(tokens={GITHUB_CANARY: "write"}) as gh:
+        gh.add_repo("example/tinynum", "main")
+        gh.add_repo("numpy/numpy", "main")
+        monkeypatch.setenv("GITHUB_API_URL", gh.api_url)
+        monkeypatch.setenv("GITHUB_GRAPHQL_URL", gh.graphql_url)
+        monkeypatch.setenv("GITHUB_TOKEN", GITHUB_CANARY)
+        yield gh

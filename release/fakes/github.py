@@ -1,0 +1,375 @@
+"""A stateful fake GitHub on 127.0.0.1 speaking the REST and GraphQL subset the toolkit uses.
+
+Real PyGithub and `requests` talk to it over HTTP, so tests and the rehearsal exercise the same
+code as a real release. URLs follow GitHub Enterprise's layout (`/api/v3`, `/api/graphql`,
+`/api/uploads`), which PyGithub derives from one `base_url`. Besides state, it counts requests per
+endpoint, charges GraphQL points, and can be told to be slow or to fail (5xx storms, secondary and
+primary rate limits, bad or read-only tokens). Tokens are kept only as SHA-256 digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+import urllib.parse
+from collections import Counter, deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+import release.fakes.github_rest_actions
+import release.fakes.github_rest_releases  # noqa: F401  (registers routes)
+from release.fakes import github_graphql
+from release.fakes.github_http import Request, Response, error, json_response
+from release.fakes.github_rest import find_route
+from release.fakes.github_state import Issue, Pull, Repo, Shapes, Workflow, World, fake_sha
+
+SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a few minutes before you try "
+                     "again. If you reach out to GitHub Support for help, please include the request ID "
+                     "F00D:1234:5678.")
+PRIMARY_MESSAGE = ("API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, "
+                   "please include the request ID F00D:1234:5678.")
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+RESET_AT = "2026-01-01T01:00:00Z"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure: a plain status, a secondary limit (with Retry-After) or a primary one."""
+
+    status: int
+    kind: str = "error"
+    retry_after: int | None = None
+    scope: str = "any"
+    when: bytes = b""
+
+    def applies(self, is_graphql: bool, body: bytes) -> bool:
+        in_scope = self.scope == "any" or self.scope == ("graphql" if is_graphql else "rest")
+        return in_scope and self.when in body
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class FakeGitHub:
+    """`with FakeGitHub() as gh:` serves on a random port; `gh.api_url` is PyGithub's `base_url`."""
+
+    def __init__(
+        self,
+        *,
+        tokens: Mapping[str, str] | None = None,
+        login: str = "release-manager",
+        run_polls: int = 2,
+        graphql_limit: int = 5000,
+        rest_limit: int = 5000,
+        latency: float = 0.0,
+    ) -> None:
+        """`tokens` maps each valid token to "write" or "read"; None accepts any token for writing."""
+        self.world = World(run_polls)
+        self.login = login
+        self.latency = latency
+        self.graphql_budget = github_graphql.Budget(graphql_limit, graphql_limit, RESET_AT)
+        self.rest_limit = rest_limit
+        self.rest_remaining = rest_limit
+        self.reset_epoch = int(time.time()) + 3600
+        self.primary_exhausted: int | None = None
+        self.rest_calls: Counter[str] = Counter()
+        self.graphql_calls = 0
+        self.graphql_points = 0
+        self.graphql_queries: list[str] = []
+        self.authorized_requests = 0
+        self.anonymous_requests = 0
+        self._tokens = None if tokens is None else {_digest(t): right for t, right in tokens.items()}
+        self._faults: deque[Fault] = deque()
+        self._lock = threading.RLock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.root = ""
+        self.world.user(login)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> FakeGitHub:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self.root = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-github",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeGitHub:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.root}/api/v3"
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.root}/api/graphql"
+
+    # --- seeding -----------------------------------------------------------------------------
+
+    def add_user(self, login: str, name: str | None = None) -> None:
+        with self._lock:
+            self.world.user(login).name = name
+
+    def add_repo(self, full_name: str, default_branch: str = "main", *, immutable: bool = True,
+                 refs: Mapping[str, str] | None = None) -> Repo:
+        owner, _, name = full_name.partition("/")
+        with self._lock:
+            repo = Repo(self.world.new_id(), owner, name, default_branch, immutable)
+            repo.refs[f"heads/{default_branch}"] = fake_sha(f"{full_name}:{default_branch}")
+            repo.refs.update({ref.removeprefix("refs/"): sha for ref, sha in (refs or {}).items()})
+            self.world.repos[full_name.lower()] = repo
+            self.world.user(owner)
+            return repo
+
+    def repo(self, full_name: str) -> Repo:
+        owner, _, name = full_name.partition("/")
+        repo = self.world.repo(owner, name)
+        if repo is None:
+            raise KeyError(full_name)
+        return repo
+
+    def add_ref(self, full_name: str, ref: str, sha: str) -> None:
+        with self._lock:
+            self.repo(full_name).refs[ref.removeprefix("refs/")] = sha
+
+    def add_pull(self, full_name: str, number: int, title: str, user: str, *, state: str = "closed",
+                 merged: bool = True, head: str = "feature", base: str = "main", body: str = "") -> None:
+        with self._lock:
+            self.world.user(user)
+            pull = Pull(number, title, user, state, merged, head, base, body, self.world.new_id())
+            self.repo(full_name).pulls[number] = pull
+
+    def add_issue(self, full_name: str, number: int, title: str, user: str, *, body: str = "",
+                  state: str = "open") -> None:
+        with self._lock:
+            self.world.user(user)
+            issue = Issue(number, title, user, body, state, (), self.world.new_id())
+            self.repo(full_name).issues[number] = issue
+
+    def add_workflow(self, full_name: str, file: str, name: str | None = None, *,
+                     artifacts: Mapping[str, Mapping[str, bytes]] | None = None,
+                     conclusion: str = "success") -> int:
+        """A workflow whose dispatched runs finish with `conclusion` and these artifacts."""
+        with self._lock:
+            workflow = Workflow(self.world.new_id(), file, name or file.rsplit(".", 1)[0],
+                                {k: dict(v) for k, v in (artifacts or {}).items()}, conclusion)
+            self.repo(full_name).workflows[workflow.id] = workflow
+            return workflow.id
+
+    def seed(self, data: Mapping[str, Any]) -> None:
+        """Seed from plain data: {"users": [{login, name}], "repos": [{full_name, default_branch,
+        immutable, refs: {ref: sha}, pulls: [{number, title, user, ...}], issues: [...],
+        workflows: [{file, name, artifacts: {name: {filename: bytes}}, conclusion}]}]}."""
+        for user in data.get("users", ()):
+            self.add_user(user["login"], user.get("name"))
+        for repo in data.get("repos", ()):
+            full_name = repo["full_name"]
+            self.add_repo(full_name, repo.get("default_branch", "main"),
+                          immutable=repo.get("immutable", True), refs=repo.get("refs"))
+            for pull in repo.get("pulls", ()):
+                self.add_pull(full_name, **pull)
+            for issue in repo.get("issues", ()):
+                self.add_issue(full_name, **issue)
+            for workflow in repo.get("workflows", ()):
+                self.add_workflow(full_name, **workflow)
+
+    # --- failure injection -------------------------------------------------------------------
+
+    def fail_next(self, count: int, status: int = 502, *, scope: str = "any", when: str = "") -> None:
+        """The next `count` requests in `scope` (any, rest, graphql) whose body contains `when`
+        answer `status`."""
+        with self._lock:
+            self._faults.extend(Fault(status, scope=scope, when=when.encode()) for _ in range(count))
+
+    def secondary_limit_next(self, count: int = 1, *, retry_after: int = 60, scope: str = "any",
+                             when: str = "") -> None:
+        """The next `count` matching requests hit the secondary rate limit (403, Retry-After)."""
+        with self._lock:
+            self._faults.extend(Fault(403, "secondary", retry_after, scope, when.encode())
+                                for _ in range(count))
+
+    def exhaust_rate_limit(self, status: int = 403) -> None:
+        """Every request answers like GitHub's primary limit (remaining 0, a reset time)."""
+        with self._lock:
+            self.primary_exhausted = status
+            self.rest_remaining = 0
+
+    def set_graphql_budget(self, remaining: int, limit: int | None = None) -> None:
+        with self._lock:
+            self.graphql_budget.remaining = remaining
+            self.graphql_budget.limit = limit if limit is not None else self.graphql_budget.limit
+
+    # --- instrumentation ---------------------------------------------------------------------
+
+    @property
+    def total_requests(self) -> int:
+        return sum(self.rest_calls.values()) + self.graphql_calls
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.rest_calls.clear()
+            self.graphql_calls = 0
+            self.graphql_points = 0
+            self.graphql_queries.clear()
+            self.authorized_requests = self.anonymous_requests = 0
+
+    def dispatches(self, full_name: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """(workflow file, ref, inputs) of every workflow_dispatch run, oldest first."""
+        runs = sorted(self.repo(full_name).runs.values(), key=lambda run: run.id)
+        return [(run.workflow.file, run.ref, dict(run.inputs)) for run in runs]
+
+    # --- request handling --------------------------------------------------------------------
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Response:
+        if self.latency:
+            time.sleep(self.latency)
+        parsed = urllib.parse.urlsplit(target)
+        path = parsed.path.rstrip("/") or "/"
+        query = dict(urllib.parse.parse_qsl(parsed.query))
+        with self._lock:
+            is_graphql = path == "/api/graphql"
+            found = None if is_graphql else find_route(method, path)
+            self._count(method, path, is_graphql, found[0] if found else None, body)
+            right = self._authorize(headers.get("authorization"))
+            refusal = self._refusal(method, path, is_graphql, right, body)
+            if refusal is not None:
+                return self._with_limits(refusal)
+            user = self.login if right else "ghost"
+            request = Request(method, path, query, dict(headers), body, user, right == "write")
+            if is_graphql:
+                return self._with_limits(self._graphql(request))
+            if path == "/api/v3/rate_limit":
+                return self._with_limits(json_response(200, self._rate_limit_json()))
+            self.rest_remaining = max(0, self.rest_remaining - 1)
+            if found is None:
+                return self._with_limits(error(404, "Not Found"))
+            return self._with_limits(found[1](self.world, Shapes(self.root), request, found[2]))
+
+    def _count(self, method: str, path: str, is_graphql: bool, endpoint: str | None, body: bytes) -> None:
+        if is_graphql:
+            self.graphql_calls += 1
+            try:
+                self.graphql_queries.append(str(json.loads(body or b"{}").get("query", "")))
+            except (ValueError, AttributeError):
+                self.graphql_queries.append("")
+        else:
+            self.rest_calls[endpoint or f"{method} {path.removeprefix('/api/v3')}"] += 1
+
+    def _authorize(self, header: str | None) -> str | None:
+        """"write", "read", None for anonymous, or "bad"; the token itself is not kept."""
+        if not header:
+            self.anonymous_requests += 1
+            return None
+        self.authorized_requests += 1
+        token = header.partition(" ")[2].strip()
+        if self._tokens is None:
+            return "write" if token else "bad"
+        return self._tokens.get(_digest(token), "bad")
+
+    def _refusal(self, method: str, path: str, is_graphql: bool, right: str | None,
+                 body: bytes) -> Response | None:
+        for index, fault in enumerate(self._faults):
+            if fault.applies(is_graphql, body):
+                del self._faults[index]
+                return self._fault_response(fault)
+        if right == "bad":
+            return error(401, "Bad credentials")
+        if right is None and (is_graphql or method in WRITE_METHODS):
+            return error(401, "Requires authentication")
+        if self.primary_exhausted is not None and path != "/api/v3/rate_limit":
+            return error(self.primary_exhausted, PRIMARY_MESSAGE)
+        if right == "read" and method in WRITE_METHODS and not is_graphql:
+            return error(403, "Resource not accessible by personal access token")
+        return None
+
+    def _fault_response(self, fault: Fault) -> Response:
+        if fault.kind == "secondary":
+            response = error(fault.status, SECONDARY_MESSAGE)
+            response.headers["Retry-After"] = str(fault.retry_after)
+            return response
+        return Response(fault.status, b"<html><body>Server Error</body></html>",
+                        {"Content-Type": "text/html"})
+
+    def _graphql(self, request: Request) -> Response:
+        query = str(request.json().get("query", ""))
+        if not query:
+            return json_response(200, {"errors": [{"message": "A query attribute must be specified"}]})
+        result, cost = github_graphql.execute(self.world, self.graphql_budget, query, self.root)
+        self.graphql_points += cost
+        return json_response(200, result)
+
+    def _rate_limit_json(self) -> dict[str, Any]:
+        core = {"limit": self.rest_limit, "remaining": self.rest_remaining, "reset": self.reset_epoch,
+                "used": self.rest_limit - self.rest_remaining, "resource": "core"}
+        budget = self.graphql_budget
+        graphql = {"limit": budget.limit, "remaining": budget.remaining, "reset": self.reset_epoch,
+                   "used": budget.used, "resource": "graphql"}
+        search = {"limit": 30, "remaining": 30, "reset": self.reset_epoch, "used": 0, "resource": "search"}
+        return {"resources": {"core": core, "graphql": graphql, "search": search}, "rate": core}
+
+    def _with_limits(self, response: Response) -> Response:
+        response.headers.setdefault("X-RateLimit-Limit", str(self.rest_limit))
+        response.headers.setdefault("X-RateLimit-Remaining", str(self.rest_remaining))
+        response.headers.setdefault("X-RateLimit-Reset", str(self.reset_epoch))
+        response.headers.setdefault("X-RateLimit-Used", str(self.rest_limit - self.rest_remaining))
+        response.headers.setdefault("X-RateLimit-Resource", "core")
+        response.headers.setdefault("X-GitHub-Request-Id", "F00D:1234:5678")
+        return response
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Reads one HTTP request, hands it to the FakeGitHub, writes the response."""
+
+    fake: FakeGitHub
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self) -> None:
+        body = self._body()
+        headers = {key.lower(): value for key, value in self.headers.items()}
+        response = self.fake.handle(self.command, self.path, headers, body)
+        self.send_response(response.status)
+        for key, value in response.headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: request lines could carry query strings nobody asked to see on stderr."""

@@ -1,0 +1,431 @@
+"""The fake GitHub's world: repositories, pull requests, releases, workflow runs, and their JSON.
+
+JSON shapes follow GitHub's REST API closely enough for PyGithub 2.x: every object carries the
+`url` PyGithub completes lazily from, plus `id`, `node_id` and `html_url`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+TIMESTAMP = "2026-01-01T00:00:00Z"
+
+
+def node_id(kind: str, number: int) -> str:
+    return base64.b64encode(f"{kind}:{number}".encode()).decode().rstrip("=")
+
+
+def fake_sha(seed: str) -> str:
+    return hashlib.sha1(seed.encode()).hexdigest()
+
+
+@dataclass
+class User:
+    login: str
+    name: str | None = None
+    id: int = 0
+
+
+@dataclass
+class Pull:
+    number: int
+    title: str
+    user: str
+    state: str = "closed"
+    merged: bool = True
+    head: str = "feature"
+    base: str = "main"
+    body: str = ""
+    id: int = 0
+
+
+@dataclass
+class Issue:
+    number: int
+    title: str
+    user: str
+    body: str = ""
+    state: str = "open"
+    labels: tuple[str, ...] = ()
+    id: int = 0
+
+
+@dataclass
+class Asset:
+    id: int
+    name: str
+    label: str
+    content_type: str
+    data: bytes
+    uploader: str
+
+    @property
+    def digest(self) -> str:
+        return "sha256:" + hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Release:
+    id: int
+    tag_name: str
+    name: str
+    body: str
+    draft: bool
+    prerelease: bool
+    target_commitish: str
+    author: str
+    assets: dict[int, Asset] = field(default_factory=dict)
+    immutable: bool = False
+
+
+@dataclass
+class Workflow:
+    id: int
+    file: str
+    name: str
+    artifacts: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    conclusion: str = "success"
+
+
+@dataclass
+class Artifact:
+    id: int
+    name: str
+    files: dict[str, bytes]
+
+    def archive(self) -> bytes:
+        """A zip like the one GitHub serves for an artifact (fixed timestamps, so stable bytes)."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for filename, data in sorted(self.files.items()):
+                archive.writestr(zipfile.ZipInfo(filename, (2026, 1, 1, 0, 0, 0)), data)
+        return buffer.getvalue()
+
+
+@dataclass
+class Run:
+    id: int
+    workflow: Workflow
+    ref: str
+    head_sha: str
+    inputs: dict[str, Any]
+    event: str
+    run_number: int
+    actor: str
+    polls: int = 0
+    artifacts: list[Artifact] = field(default_factory=list)
+
+
+@dataclass
+class Repo:
+    id: int
+    owner: str
+    name: str
+    default_branch: str = "main"
+    immutable: bool = True
+    refs: dict[str, str] = field(default_factory=dict)
+    pulls: dict[int, Pull] = field(default_factory=dict)
+    issues: dict[int, Issue] = field(default_factory=dict)
+    releases: dict[int, Release] = field(default_factory=dict)
+    workflows: dict[int, Workflow] = field(default_factory=dict)
+    runs: dict[int, Run] = field(default_factory=dict)
+    burned_tags: set[str] = field(default_factory=set)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def next_number(self) -> int:
+        return max([0, *self.pulls, *self.issues]) + 1
+
+    def workflow(self, key: str) -> Workflow | None:
+        for workflow in self.workflows.values():
+            if key in (str(workflow.id), workflow.file, f".github/workflows/{workflow.file}"):
+                return workflow
+        return None
+
+    def sha_for(self, ref: str) -> str:
+        for candidate in (ref, f"heads/{ref}", f"tags/{ref}"):
+            if candidate in self.refs:
+                return self.refs[candidate]
+        return fake_sha(f"{self.full_name}:{ref}")
+
+
+class Shapes:
+    """Turns state into GitHub's JSON, with URLs rooted at the running server."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.api = f"{root}/api/v3"
+        self.uploads = f"{root}/api/uploads"
+
+    def user(self, user: User) -> dict[str, Any]:
+        return {
+            "login": user.login,
+            "id": user.id,
+            "node_id": node_id("User", user.id),
+            "type": "User",
+            "site_admin": False,
+            "name": user.name,
+            "url": f"{self.api}/users/{user.login}",
+            "html_url": f"{self.root}/{user.login}",
+            "avatar_url": f"{self.root}/avatars/{user.login}",
+        }
+
+    def repo(self, repo: Repo, owner: User) -> dict[str, Any]:
+        url = f"{self.api}/repos/{repo.full_name}"
+        return {
+            "id": repo.id,
+            "node_id": node_id("Repository", repo.id),
+            "name": repo.name,
+            "full_name": repo.full_name,
+            "owner": self.user(owner),
+            "private": False,
+            "fork": False,
+            "default_branch": repo.default_branch,
+            "url": url,
+            "html_url": f"{self.root}/{repo.full_name}",
+            "pulls_url": url + "/pulls{/number}",
+            "issues_url": url + "/issues{/number}",
+            "releases_url": url + "/releases{/id}",
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+        }
+
+    def ref(self, repo: Repo, ref: str, sha: str) -> dict[str, Any]:
+        url = f"{self.api}/repos/{repo.full_name}"
+        return {
+            "ref": f"refs/{ref}",
+            "node_id": node_id("Ref", int(sha[:8], 16)),
+            "url": f"{url}/git/refs/{ref}",
+            "object": {"sha": sha, "type": "commit", "url": f"{url}/git/commits/{sha}"},
+        }
+
+    def pull(self, repo: Repo, pull: Pull, user: User, repo_json: dict[str, Any]) -> dict[str, Any]:
+        url = f"{self.api}/repos/{repo.full_name}"
+        closed = pull.state == "closed"
+
+        def side(ref: str) -> dict[str, Any]:
+            owner, _, branch = ref.rpartition(":")
+            return {
+                "label": f"{owner or repo.owner}:{branch}",
+                "ref": branch,
+                "sha": repo.sha_for(branch),
+                "user": repo_json["owner"],
+                "repo": repo_json,
+            }
+
+        return {
+            "id": pull.id,
+            "node_id": node_id("PullRequest", pull.id),
+            "number": pull.number,
+            "state": pull.state,
+            "title": pull.title,
+            "body": pull.body,
+            "user": self.user(user),
+            "draft": False,
+            "merged": pull.merged,
+            "merged_at": TIMESTAMP if pull.merged else None,
+            "closed_at": TIMESTAMP if closed else None,
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+            "head": side(pull.head),
+            "base": side(pull.base),
+            "url": f"{url}/pulls/{pull.number}",
+            "html_url": f"{self.root}/{repo.full_name}/pull/{pull.number}",
+            "issue_url": f"{url}/issues/{pull.number}",
+            "comments": 0,
+            "commits": 1,
+            "additions": 1,
+            "deletions": 0,
+            "changed_files": 1,
+        }
+
+    def issue(self, repo: Repo, issue: Issue, user: User) -> dict[str, Any]:
+        url = f"{self.api}/repos/{repo.full_name}"
+        return {
+            "id": issue.id,
+            "node_id": node_id("Issue", issue.id),
+            "number": issue.number,
+            "title": issue.title,
+            "body": issue.body,
+            "state": issue.state,
+            "user": self.user(user),
+            "labels": [{"name": label, "id": i + 1, "url": f"{url}/labels/{label}"}
+                       for i, label in enumerate(issue.labels)],
+            "assignees": [],
+            "comments": 0,
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+            "closed_at": None,
+            "url": f"{url}/issues/{issue.number}",
+            "html_url": f"{self.root}/{repo.full_name}/issues/{issue.number}",
+            "repository_url": url,
+        }
+
+    def pull_as_issue(self, repo: Repo, pull: Pull, user: User) -> dict[str, Any]:
+        issue = Issue(pull.number, pull.title, pull.user, pull.body, pull.state, (), pull.id)
+        shaped = self.issue(repo, issue, user)
+        shaped["pull_request"] = {"url": f"{self.api}/repos/{repo.full_name}/pulls/{pull.number}"}
+        return shaped
+
+    def asset(self, repo: Repo, release: Release, asset: Asset, uploader: User) -> dict[str, Any]:
+        return {
+            "id": asset.id,
+            "node_id": node_id("ReleaseAsset", asset.id),
+            "name": asset.name,
+            "label": asset.label,
+            "state": "uploaded",
+            "content_type": asset.content_type,
+            "size": len(asset.data),
+            "digest": asset.digest,
+            "download_count": 0,
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+            "uploader": self.user(uploader),
+            "url": f"{self.api}/repos/{repo.full_name}/releases/assets/{asset.id}",
+            "browser_download_url":
+                f"{self.root}/{repo.full_name}/releases/download/{release.tag_name}/{asset.name}",
+        }
+
+    def release(self, repo: Repo, release: Release, users: dict[str, User]) -> dict[str, Any]:
+        url = f"{self.api}/repos/{repo.full_name}/releases/{release.id}"
+        author = users[release.author]
+        tag_part = release.tag_name if not release.draft else f"untagged-{release.id}"
+        return {
+            "id": release.id,
+            "node_id": node_id("Release", release.id),
+            "tag_name": release.tag_name,
+            "target_commitish": release.target_commitish,
+            "name": release.name,
+            "body": release.body,
+            "draft": release.draft,
+            "prerelease": release.prerelease,
+            "immutable": release.immutable,
+            "created_at": TIMESTAMP,
+            "published_at": None if release.draft else TIMESTAMP,
+            "author": self.user(author),
+            "assets": [self.asset(repo, release, a, users[a.uploader]) for a in release.assets.values()],
+            "url": url,
+            "html_url": f"{self.root}/{repo.full_name}/releases/tag/{tag_part}",
+            "assets_url": f"{url}/assets",
+            "upload_url":
+                f"{self.uploads}/repos/{repo.full_name}/releases/{release.id}/assets{{?name,label}}",
+            "tarball_url": f"{self.api}/repos/{repo.full_name}/tarball/{release.tag_name}",
+            "zipball_url": f"{self.api}/repos/{repo.full_name}/zipball/{release.tag_name}",
+        }
+
+    def workflow(self, repo: Repo, workflow: Workflow) -> dict[str, Any]:
+        url = f"{self.api}/repos/{repo.full_name}/actions/workflows/{workflow.id}"
+        return {
+            "id": workflow.id,
+            "node_id": node_id("Workflow", workflow.id),
+            "name": workflow.name,
+            "path": f".github/workflows/{workflow.file}",
+            "state": "active",
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+            "url": url,
+            "html_url": f"{self.root}/{repo.full_name}/blob/{repo.default_branch}/"
+                        f".github/workflows/{workflow.file}",
+            "badge_url": f"{self.root}/{repo.full_name}/workflows/{workflow.name}/badge.svg",
+        }
+
+    def run(self, repo: Repo, run: Run, status: str, actor: User) -> dict[str, Any]:
+        repo_url = f"{self.api}/repos/{repo.full_name}"
+        url = f"{repo_url}/actions/runs/{run.id}"
+        return {
+            "id": run.id,
+            "node_id": node_id("WorkflowRun", run.id),
+            "name": run.workflow.name,
+            "display_title": run.workflow.name,
+            "path": f".github/workflows/{run.workflow.file}",
+            "head_branch": run.ref,
+            "head_sha": run.head_sha,
+            "run_number": run.run_number,
+            "run_attempt": 1,
+            "event": run.event,
+            "status": status,
+            "conclusion": run.workflow.conclusion if status == "completed" else None,
+            "workflow_id": run.workflow.id,
+            "check_suite_id": run.id,
+            "url": url,
+            "html_url": f"{self.root}/{repo.full_name}/actions/runs/{run.id}",
+            "jobs_url": f"{url}/jobs",
+            "logs_url": f"{url}/logs",
+            "artifacts_url": f"{url}/artifacts",
+            "cancel_url": f"{url}/cancel",
+            "rerun_url": f"{url}/rerun",
+            "check_suite_url": f"{repo_url}/check-suites/{run.id}",
+            "workflow_url": f"{repo_url}/actions/workflows/{run.workflow.id}",
+            "pull_requests": [],
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+            "run_started_at": TIMESTAMP,
+            "actor": self.user(actor),
+            "triggering_actor": self.user(actor),
+            "repository": {"id": repo.id, "name": repo.name, "full_name": repo.full_name,
+                           "url": repo_url},
+            "head_repository": {"id": repo.id, "name": repo.name, "full_name": repo.full_name,
+                                "url": repo_url},
+        }
+
+    def artifact(self, repo: Repo, run: Run, artifact: Artifact) -> dict[str, Any]:
+        url = f"{self.api}/repos/{repo.full_name}/actions/artifacts/{artifact.id}"
+        archive = artifact.archive()
+        return {
+            "id": artifact.id,
+            "node_id": node_id("Artifact", artifact.id),
+            "name": artifact.name,
+            "size_in_bytes": len(archive),
+            "digest": "sha256:" + hashlib.sha256(archive).hexdigest(),
+            "expired": False,
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+            "expires_at": "2026-04-01T00:00:00Z",
+            "url": url,
+            "archive_download_url": f"{url}/zip",
+            "workflow_run": {"id": run.id, "repository_id": repo.id, "head_repository_id": repo.id,
+                             "head_branch": run.ref, "head_sha": run.head_sha},
+        }
+
+
+class World:
+    """All repositories and users, with the id counters GitHub would keep."""
+
+    def __init__(self, run_polls: int) -> None:
+        self.repos: dict[str, Repo] = {}
+        self.users: dict[str, User] = {}
+        self.run_polls = run_polls
+        self._ids = 1000
+
+    def new_id(self) -> int:
+        self._ids += 1
+        return self._ids
+
+    def user(self, login: str) -> User:
+        if login not in self.users:
+            self.users[login] = User(login, None, self.new_id())
+        return self.users[login]
+
+    def repo(self, owner: str, name: str) -> Repo | None:
+        return self.repos.get(f"{owner}/{name}".lower())
+
+    def run_status(self, run: Run) -> str:
+        """queued, then in_progress, then completed after `run_polls` looks at the run."""
+        if run.polls >= self.run_polls:
+            return "completed"
+        return "queued" if run.polls == 0 else "in_progress"
+
+    def look_at_run(self, run: Run) -> str:
+        status = self.run_status(run)
+        run.polls += 1
+        if status == "completed" and not run.artifacts:
+            run.artifacts = [Artifact(self.new_id(), name, dict(files))
+                             for name, files in run.workflow.artifacts.items()]
+        return status

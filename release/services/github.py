@@ -1,0 +1,238 @@
+"""GitHub: PyGithub for REST, batched GraphQL over the same token for pull-request metadata.
+
+Steps see frozen dataclasses, never PyGithub objects. Other GitHub modules (releases, actions)
+build on `GitHubService.repository()` (a PyGithub `Repository`), `GitHubService.session` (a
+`requests.Session` carrying the auth headers) and `GitHubService.call(action, func)`, which runs
+PyGithub code and turns any failure into a one-line `ServiceError`.
+
+The token lives only in memory: it is never printed, logged, cached or put in an exception.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import github
+import requests
+from github.GithubException import GithubException, UnknownObjectException
+from github.Repository import Repository
+from urllib3.util.retry import Retry
+
+from release.errors import ServiceError
+from release.services.github_cache import PullRequestCache, PullRequestInfo, default_cache_dir
+from release.services.github_errors import missing_token, service_error
+from release.services.github_graphql import Budget, GraphQLClient
+
+__all__ = ["Budget", "GitHubService", "IssueRef", "PullRequestInfo", "PullRequestRef"]
+
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_GRAPHQL_URL = "https://api.github.com/graphql"
+USER_AGENT = "numpy-release-toolkit"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PullRequestRef:
+    """An open or created pull request, as the steps that open PRs need it."""
+
+    number: int
+    title: str
+    url: str
+    state: str
+    head: str
+    base: str
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    number: int
+    title: str
+    url: str
+    state: str
+
+
+class GitHubService:
+    """One repository on one GitHub (api.github.com, an Enterprise server, or the local fake)."""
+
+    def __init__(
+        self,
+        repo: str,
+        *,
+        token: str | None,
+        api_url: str = DEFAULT_API_URL,
+        graphql_url: str = DEFAULT_GRAPHQL_URL,
+        cache_dir: Path | None = None,
+        progress: TextIO | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        batch_size: int = 100,
+        max_attempts: int = 6,
+        rest_retries: int = 3,
+        rest_backoff: float = 0.5,
+    ) -> None:
+        if repo.count("/") != 1 or not all(repo.split("/")):
+            raise ServiceError(f"{repo!r} is not a GitHub repository name",
+                               hint="write it as owner/name, e.g. numpy/numpy")
+        self.repo_name = repo
+        self.api_url = api_url.rstrip("/")
+        self.graphql_url = graphql_url
+        self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+        self.progress = progress if progress is not None else sys.stderr
+        self.sleep = sleep
+        self.batch_size = batch_size
+        self._token = token or None
+        self._rest_retry = Retry(total=rest_retries, backoff_factor=rest_backoff,
+                                 status_forcelist=(500, 502, 503, 504),
+                                 allowed_methods=frozenset({"GET", "HEAD"}), raise_on_status=False)
+        self._client: github.Github | None = None
+        self._repository: Repository | None = None
+        self.session = requests.Session()
+        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/vnd.github+json",
+                                     "X-GitHub-Api-Version": "2022-11-28"})
+        if self._token:
+            self.session.headers["Authorization"] = f"bearer {self._token}"
+        self.graphql = GraphQLClient(self.session, graphql_url, repo, sleep=sleep, progress=self.progress,
+                                     max_attempts=max_attempts)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], repo: str, **options: Any) -> GitHubService:
+        """Token from GITHUB_TOKEN then GH_TOKEN; roots from GITHUB_API_URL / GITHUB_GRAPHQL_URL."""
+        token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or None
+        options.setdefault("cache_dir", default_cache_dir(env))
+        return cls(repo, token=token, api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL,
+                   graphql_url=env.get("GITHUB_GRAPHQL_URL") or DEFAULT_GRAPHQL_URL,
+                   **options)
+
+    def __repr__(self) -> str:
+        token = "set" if self._token else "unset"
+        return f"GitHubService({self.repo_name!r}, api_url={self.api_url!r}, token {token})"
+
+    @property
+    def has_token(self) -> bool:
+        return self._token is not None
+
+    def require_token(self, action: str, offline_hint: bool = False) -> None:
+        if self._token is None:
+            raise missing_token(action, offline_hint)
+
+    # --- the seam for other GitHub modules ---------------------------------------------------
+
+    def client(self) -> github.Github:
+        """PyGithub on `api_url`, retrying idempotent requests on 5xx; paced only on github.com,
+        whose secondary limits the pacing is for."""
+        if self._client is None:
+            paced = self.api_url == DEFAULT_API_URL
+            self._client = github.Github(
+                base_url=self.api_url,
+                auth=github.Auth.Token(self._token) if self._token else None,
+                user_agent=USER_AGENT, per_page=100, retry=self._rest_retry,
+                seconds_between_requests=0.25 if paced else None,
+                seconds_between_writes=1.0 if paced else None)
+        return self._client
+
+    def repository(self) -> Repository:
+        """The PyGithub `Repository` (fetched once); failures become `ServiceError`."""
+        if self._repository is None:
+            self._repository = self.call(f"look up {self.repo_name}",
+                                         lambda: self.client().get_repo(self.repo_name))
+        return self._repository
+
+    def call(self, action: str, func: Callable[[], T]) -> T:
+        """Run PyGithub code; a GitHub refusal or an unreachable server becomes a ServiceError
+        that says what was being attempted (`action`, e.g. "create the release v2.4.0")."""
+        try:
+            return func()
+        except GithubException as exc:
+            raise service_error(exc, action, self.repo_name) from None
+        except requests.RequestException as exc:
+            raise ServiceError(f"could not reach GitHub at {self.api_url} to {action} "
+                               f"({type(exc).__name__})",
+                               hint="check the network and GITHUB_API_URL") from None
+
+    # --- pull-request metadata (GraphQL) -----------------------------------------------------
+
+    def rate_budget(self) -> Budget:
+        self.require_token("read GitHub's rate limit")
+        return self.graphql.budget()
+
+    def pull_requests(self, numbers: Iterable[int], *, refresh: bool = False) -> dict[int, PullRequestInfo]:
+        """Title and author of each PR number; numbers that are not PRs are left out.
+
+        Cached on disk per API root and repository, so a rerun asks nothing (`refresh` refetches).
+        Before fetching it says what it will cost and refuses if the budget is short.
+        """
+        wanted = sorted(set(numbers))
+        cache = PullRequestCache(self.cache_dir, self.api_url, self.repo_name)
+        known = cache.load()
+        todo = wanted if refresh else [n for n in wanted if n not in known]
+        if todo:
+            self.require_token("fetch pull-request titles and authors", offline_hint=True)
+            self._check_budget(len(todo), len(wanted) - len(todo))
+
+            def keep(batch: dict[int, PullRequestInfo | None]) -> None:
+                known.update(batch)
+                cache.save(known)
+
+            last = self.graphql.pull_requests(todo, self.batch_size, keep)
+            if last is not None:
+                self._say(f"GitHub: done; {last.remaining}/{last.limit} GraphQL points left")
+        return {n: info for n in wanted if (info := known.get(n)) is not None}
+
+    def _check_budget(self, count: int, cached: int) -> None:
+        queries = math.ceil(count / min(self.batch_size, 100))
+        budget = self.graphql.budget()
+        self._say(f"GitHub: {count} pull requests to fetch ({cached} cached): {queries} GraphQL "
+                  f"{'query' if queries == 1 else 'queries'}, about {queries} points; budget "
+                  f"{budget.remaining}/{budget.limit} points, resets {budget.reset_at}")
+        if budget.remaining < queries:
+            raise ServiceError(f"GitHub's GraphQL budget is too low: {queries} points needed, "
+                               f"{budget.remaining} left",
+                               hint=f"wait until {budget.reset_at} and rerun, or pass --offline")
+
+    def _say(self, message: str) -> None:
+        print(message, file=self.progress)
+
+    # --- small REST helpers ------------------------------------------------------------------
+
+    def find_open_pull(self, head: str, base: str) -> PullRequestRef | None:
+        """The open PR from `head` ("branch" or "owner:branch") into `base`, if there is one."""
+        label = head if ":" in head else f"{self.repo_name.split('/')[0]}:{head}"
+
+        def first() -> PullRequestRef | None:
+            for pull in self.repository().get_pulls(state="open", head=label, base=base):
+                return _pull_ref(pull)
+            return None
+
+        return self.call(f"list open pull requests from {label} into {base}", first)
+
+    def create_pull(self, title: str, body: str, head: str, base: str) -> PullRequestRef:
+        self.require_token("open a pull request")
+        return self.call(f"open a pull request from {head} into {base}", lambda: _pull_ref(
+            self.repository().create_pull(title=title, body=body, head=head, base=base)))
+
+    def create_issue(self, title: str, body: str) -> IssueRef:
+        self.require_token("open an issue")
+        issue = self.call(f"open the issue {title!r}",
+                          lambda: self.repository().create_issue(title=title, body=body))
+        return IssueRef(issue.number, issue.title, issue.html_url, issue.state)
+
+    def user_name(self, login: str) -> str | None:
+        """The display name of a GitHub user, None if unset or the login does not exist."""
+
+        def name() -> str | None:
+            try:
+                return self.client().get_user(login).name
+            except UnknownObjectException:
+                return None
+
+        return self.call(f"look up the user {login}", name)
+
+
+def _pull_ref(pull: github.PullRequest.PullRequest) -> PullRequestRef:
+    return PullRequestRef(pull.number, pull.title, pull.html_url, pull.state, pull.head.label,
+                          pull.base.ref)

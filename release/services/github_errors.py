@@ -1,0 +1,96 @@
+"""Turning GitHub's refusals into one-line `ServiceError`s that say what to do next.
+
+Shared by the REST helpers (PyGithub's `GithubException`) and the GraphQL client (raw responses),
+so every GitHub failure reads the same whichever module hit it. Messages never include the token.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from github.GithubException import GithubException
+
+from release.errors import ServiceError
+
+TOKEN_VARS = "GITHUB_TOKEN (or GH_TOKEN)"
+TOKEN_HINT = f"set {TOKEN_VARS} to a GitHub token, for example: export GITHUB_TOKEN=$(gh auth token)"
+
+
+def missing_token(action: str, offline_hint: bool = False) -> ServiceError:
+    hint = TOKEN_HINT + ("; or pass --offline to work without GitHub" if offline_hint else "")
+    return ServiceError(f"a GitHub token is needed to {action}, and none is set", hint=hint)
+
+
+def reset_text(headers: Mapping[str, Any]) -> str:
+    """'at 12:34 UTC (in 17 min)' from GitHub's x-ratelimit-reset epoch seconds, if present."""
+    lowered = {str(k).lower(): v for k, v in headers.items()}
+    raw = lowered.get("x-ratelimit-reset")
+    try:
+        epoch = int(str(raw))
+    except ValueError:
+        return "when GitHub's rate-limit window ends (usually within the hour)"
+    when = datetime.datetime.fromtimestamp(epoch, datetime.UTC)
+    minutes = max(0, round((epoch - datetime.datetime.now(datetime.UTC).timestamp()) / 60))
+    return f"at {when:%H:%M} UTC (in {minutes} min)"
+
+
+def is_secondary(status: int, headers: Mapping[str, Any], message: str) -> bool:
+    lowered = {str(k).lower() for k in headers}
+    return status in (403, 429) and ("retry-after" in lowered or "secondary rate limit" in message.lower())
+
+
+def is_primary(status: int, headers: Mapping[str, Any], message: str) -> bool:
+    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
+    return status in (403, 429) and (
+        lowered.get("x-ratelimit-remaining") == "0" or "api rate limit" in message.lower())
+
+
+def describe_failure(status: int, headers: Mapping[str, Any], message: str, action: str,
+                     repo: str) -> ServiceError:
+    """One `ServiceError` per kind of refusal: bad token, rate limits, no rights, missing, outage."""
+    said = f" ({status}: {message})" if message else f" ({status})"
+    if status == 401:
+        return ServiceError(f"GitHub rejected the token while trying to {action}{said}",
+                            hint=f"check that {TOKEN_VARS} holds a valid, unexpired token")
+    if is_secondary(status, headers, message):
+        wait = {str(k).lower(): v for k, v in headers.items()}.get("retry-after", "60")
+        return ServiceError(f"GitHub's secondary rate limit stopped the attempt to {action}",
+                            hint=f"wait {wait} s and run the command again; avoid parallel runs")
+    if is_primary(status, headers, message):
+        return ServiceError(f"GitHub's rate limit is used up; could not {action}",
+                            hint=f"it resets {reset_text(headers)}; rerun then (cached results are kept)")
+    if status == 403:
+        return ServiceError(f"the token has no rights to {action} in {repo}{said}",
+                            hint="use a token with write access (classic: `repo` scope; fine-grained: "
+                                 "contents, pull requests, issues and actions read/write)")
+    if status == 404:
+        return ServiceError(f"GitHub found nothing while trying to {action} in {repo}{said}",
+                            hint="check the repository name (github_repo in [tool.release]) and that "
+                                 "the token can see it")
+    if status == 422:
+        return ServiceError(f"GitHub refused to {action}{said}",
+                            hint="the request conflicts with what is already on GitHub; look there first")
+    if status >= 500:
+        return ServiceError(f"GitHub failed ({status}) while trying to {action}",
+                            hint="GitHub may be having trouble (https://www.githubstatus.com); retry later")
+    return ServiceError(f"GitHub refused to {action}{said}", hint="see the message GitHub gave above")
+
+
+def github_message(data: Any) -> str:
+    """GitHub's `message`, plus any validation `errors[].message`, as one line."""
+    if not isinstance(data, Mapping):
+        return ""
+    parts = [str(data.get("message") or "")]
+    for item in data.get("errors") or ():
+        if isinstance(item, Mapping):
+            parts.append(str(item.get("message") or item.get("code") or ""))
+        else:
+            parts.append(str(item))
+    return "; ".join(part for part in parts if part)
+
+
+def service_error(exc: GithubException, action: str, repo: str) -> ServiceError:
+    """Translate a PyGithub exception (any status) into the toolkit's ServiceError."""
+    return describe_failure(exc.status, exc.headers or {}, github_message(exc.data), action, repo)

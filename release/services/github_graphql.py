@@ -1,0 +1,186 @@
+"""GraphQL over `requests`: bounded retries, rate-limit waits, and batched pull-request lookups.
+
+A NumPy feature release names about a thousand pull requests; asking for them one REST call each
+takes minutes and a fifth of the hourly budget. One GraphQL query can name up to 100 of them by
+alias (`pr123: pullRequest(number: 123)`) and costs one point, so the whole changelog needs about
+a dozen queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import requests
+
+from release.errors import ServiceError
+from release.services.github_cache import PullRequestInfo
+from release.services.github_errors import describe_failure, is_secondary
+
+MAX_BATCH = 100
+OUTAGE_HINT = ("GitHub may be having trouble (https://www.githubstatus.com); rerun later, "
+               "fetched data is cached")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """GraphQL points: what the last query cost and what is left until `reset_at`."""
+
+    limit: int
+    remaining: int
+    reset_at: str
+    cost: int
+
+
+class Transient(Exception):
+    """A 5xx or a dropped connection: worth retrying after a pause."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class GraphQLClient:
+    def __init__(self, session: requests.Session, url: str, repo: str, *, sleep: Callable[[float], None],
+                 progress: TextIO, max_attempts: int = 6, timeout: float = 30.0) -> None:
+        self.session = session
+        self.url = url
+        self.repo = repo
+        self.sleep = sleep
+        self.progress = progress
+        self.max_attempts = max_attempts
+        self.timeout = timeout
+
+    def backoff(self, failures: int) -> float:
+        """1, 2, 4, 8, 16 … seconds, at most 30."""
+        return float(min(30, 2 ** (failures - 1)))
+
+    def post_once(self, query: str, action: str) -> dict[str, Any]:
+        """One POST; waits out secondary limits (Retry-After) a bounded number of times."""
+        for _ in range(self.max_attempts):
+            try:
+                response = self.session.post(self.url, json={"query": query}, timeout=self.timeout)
+            except (requests.ConnectionError, requests.Timeout):
+                raise Transient("no response") from None
+            if response.status_code in (500, 502, 503, 504):
+                raise Transient(str(response.status_code))
+            message = _message(response)
+            if is_secondary(response.status_code, response.headers, message):
+                wait = _retry_after(response.headers.get("retry-after"))
+                print(f"GitHub secondary rate limit: waiting {wait:g} s as asked", file=self.progress)
+                self.sleep(wait)
+                continue
+            if response.status_code != 200:
+                raise describe_failure(response.status_code, response.headers, message, action, self.repo)
+            return _checked(response.json(), action)
+        raise ServiceError(f"GitHub's secondary rate limit kept refusing to {action}",
+                           hint="wait a few minutes and rerun; avoid parallel runs with the same token")
+
+    def post(self, query: str, action: str) -> dict[str, Any]:
+        """`post_once` with exponential backoff on 5xx, then a one-line error."""
+        failures = 0
+        while True:
+            try:
+                return self.post_once(query, action)
+            except Transient as problem:
+                failures += 1
+                if failures >= self.max_attempts:
+                    raise kept_failing(problem.status, failures, action) from None
+                self.sleep(self.backoff(failures))
+
+    def budget(self) -> Budget:
+        data = self.post("query { rateLimit { cost remaining limit resetAt } }", "read the rate limit")
+        return _budget(data)
+
+    def pull_requests(self, numbers: Sequence[int], batch_size: int,
+                      on_batch: Callable[[dict[int, PullRequestInfo | None]], None]) -> Budget | None:
+        """Fetch in batches, halving the batch after repeated 5xx; `on_batch` gets each result."""
+        owner, _, name = self.repo.partition("/")
+        size, failures, done, last = min(batch_size, MAX_BATCH), 0, 0, None
+        while done < len(numbers):
+            chunk = numbers[done:done + size]
+            try:
+                data = self.post_once(pull_query(owner, name, chunk), "fetch pull requests")
+            except Transient as problem:
+                failures += 1
+                if failures >= self.max_attempts:
+                    raise kept_failing(problem.status, failures, "fetch pull requests") from None
+                if failures >= 2 and size > 1:
+                    size = max(1, size // 2)
+                    print(f"GitHub keeps failing ({problem.status}): asking for {size} pull requests "
+                          "at a time", file=self.progress)
+                self.sleep(self.backoff(failures))
+                continue
+            failures = 0
+            on_batch(_pulls(data, chunk, self.repo))
+            last = _budget(data)
+            done += len(chunk)
+        return last
+
+
+def kept_failing(status: str, attempts: int, action: str) -> ServiceError:
+    return ServiceError(f"GitHub kept failing ({status}) after {attempts} attempts to {action}",
+                        hint=OUTAGE_HINT)
+
+
+def pull_query(owner: str, name: str, numbers: Sequence[int]) -> str:
+    fields = "number title author { login }"
+    aliases = " ".join(f"pr{n}: pullRequest(number: {n}) {{ {fields} }}" for n in numbers)
+    return (f'query {{ rateLimit {{ cost remaining limit resetAt }} '
+            f'repository(owner: "{owner}", name: "{name}") {{ {aliases} }} }}')
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("message") or "") if isinstance(body, dict) else ""
+
+
+def _retry_after(raw: str | None) -> float:
+    try:
+        return max(1.0, float(raw)) if raw is not None else 60.0
+    except ValueError:
+        return 60.0
+
+
+def _checked(body: Any, action: str) -> dict[str, Any]:
+    """The `data` of a GraphQL answer; NOT_FOUND errors are left for the caller to read as nulls."""
+    if not isinstance(body, dict):
+        raise ServiceError(f"GitHub sent an unreadable answer while trying to {action}", hint=OUTAGE_HINT)
+    for problem in body.get("errors") or ():
+        kind = problem.get("type") if isinstance(problem, dict) else None
+        if kind == "RATE_LIMITED":
+            raise ServiceError(f"GitHub's GraphQL rate limit is used up; could not {action}",
+                               hint="wait for the hourly reset and rerun (fetched data is cached), "
+                                    "or pass --offline")
+        if kind != "NOT_FOUND":
+            text = problem.get("message") if isinstance(problem, dict) else problem
+            raise ServiceError(f"GitHub's GraphQL API refused to {action}: {text}",
+                               hint="this is a bug in the query or a GitHub change; please report it")
+    data = body.get("data")
+    return data if isinstance(data, dict) else {}
+
+
+def _budget(data: dict[str, Any]) -> Budget:
+    limit = data.get("rateLimit") or {}
+    return Budget(int(limit.get("limit", 0)), int(limit.get("remaining", 0)),
+                  str(limit.get("resetAt", "")), int(limit.get("cost", 0)))
+
+
+def _pulls(data: dict[str, Any], numbers: Sequence[int], repo: str) -> dict[int, PullRequestInfo | None]:
+    repository = data.get("repository")
+    if repository is None:
+        raise ServiceError(f"GitHub has no repository {repo} (or the token cannot see it)",
+                           hint="check github_repo in [tool.release] and the token's access")
+    found: dict[int, PullRequestInfo | None] = {}
+    for number in numbers:
+        node = repository.get(f"pr{number}")
+        if node is None:
+            found[number] = None
+            continue
+        author = node.get("author") or {}
+        found[number] = PullRequestInfo(int(node["number"]), str(node["title"]), author.get("login"))
+    return found

@@ -1,0 +1,204 @@
+"""The fake GitHub speaks real HTTP to real PyGithub and keeps GitHub's rules."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import github
+import pytest
+import requests
+from github import Auth
+
+from release.fakes.github import FakeGitHub
+from release.fakes.github_graphql import query_cost
+from tests.conftest import GITHUB_CANARY
+
+REPO = "example/tinynum"
+
+
+def client(gh: FakeGitHub, token: str = GITHUB_CANARY) -> github.Github:
+    return github.Github(base_url=gh.api_url, auth=Auth.Token(token), retry=None,
+                         seconds_between_requests=None, seconds_between_writes=None)
+
+
+def graphql(gh: FakeGitHub, query: str, token: str = GITHUB_CANARY) -> requests.Response:
+    return requests.post(gh.graphql_url, json={"query": query},
+                         headers={"Authorization": f"bearer {token}"}, timeout=10)
+
+
+def test_repository_users_and_refs(fake_github: FakeGitHub) -> None:
+    fake_github.add_user("alice", "Alice Anders")
+    fake_github.add_ref(REPO, "tags/v1.2.0", "c" * 40)
+    repo = client(fake_github).get_repo(REPO)
+    assert (repo.full_name, repo.default_branch) == (REPO, "main")
+    assert client(fake_github).get_user("alice").name == "Alice Anders"
+    assert repo.get_git_ref("tags/v1.2.0").object.sha == "c" * 40
+    assert [ref.ref for ref in repo.get_git_matching_refs("tags/")] == ["refs/tags/v1.2.0"]
+    with pytest.raises(github.UnknownObjectException):
+        repo.get_git_ref("tags/v9.9.9")
+    with pytest.raises(github.UnknownObjectException):
+        client(fake_github).get_user("nobody")
+
+
+def test_pull_requests_and_issues(fake_github: FakeGitHub) -> None:
+    fake_github.add_ref(REPO, "heads/prep-1.2.0", "d" * 40)
+    fake_github.add_pull(REPO, 5, "ENH: add tinynum.mean", "bob", body="Adds mean.")
+    repo = client(fake_github).get_repo(REPO)
+    seeded = repo.get_pull(5)
+    assert (seeded.title, seeded.user.login, seeded.merged, seeded.state) == (
+        "ENH: add tinynum.mean", "bob", True, "closed")
+
+    created = repo.create_pull(title="REL: prepare 1.2.0", body="notes", head="prep-1.2.0", base="main")
+    assert created.number == 6 and created.head.sha == "d" * 40
+    listed = repo.get_pulls(state="open", head="example:prep-1.2.0", base="main")
+    assert [p.number for p in listed] == [6]
+    assert list(repo.get_pulls(state="open", head="example:other")) == []
+    with pytest.raises(github.GithubException) as duplicate:
+        repo.create_pull(title="again", body="", head="prep-1.2.0", base="main")
+    assert duplicate.value.status == 422 and "already exists" in str(duplicate.value.data)
+
+    issue = repo.create_issue(title="Update .mailmap", body="names")
+    assert issue.number == 7 and repo.get_issue(7).title == "Update .mailmap"
+    assert {i.number for i in repo.get_issues(state="all")} == {5, 6, 7}
+
+
+def test_pagination_follows_link_headers(fake_github: FakeGitHub) -> None:
+    for number in range(1, 251):
+        fake_github.add_pull(REPO, number, f"PR {number}", "bob")
+    g = github.Github(base_url=fake_github.api_url, auth=Auth.Token(GITHUB_CANARY), per_page=100,
+                      seconds_between_requests=None, seconds_between_writes=None)
+    numbers = [p.number for p in g.get_repo(REPO).get_pulls(state="closed")]
+    assert numbers == list(range(250, 0, -1))
+    assert fake_github.rest_calls["GET /repos/{owner}/{repo}/pulls"] == 3
+
+
+def test_release_draft_assets_publish_and_immutability(fake_github: FakeGitHub) -> None:
+    repo = client(fake_github).get_repo(REPO)
+    draft = repo.create_git_release("v1.2.0", "v1.2.0 (2025-03-30)", "Notes", draft=True)
+    with pytest.raises(github.UnknownObjectException):
+        repo.get_release("v1.2.0")  # drafts are not found by tag, as on GitHub
+    asset = draft.upload_asset_from_memory(io.BytesIO(b"sdist bytes"), 11, "tinynum-1.2.0.tar.gz")
+    assert asset.size == 11
+    assert asset.digest == "sha256:" + __import__("hashlib").sha256(b"sdist bytes").hexdigest()
+    spare = draft.upload_asset_from_memory(io.BytesIO(b"x"), 1, "spare.txt")
+    spare.delete_asset()  # fine while a draft
+    assert [a.name for a in repo.get_release(draft.id).get_assets()] == ["tinynum-1.2.0.tar.gz"]
+
+    published = draft.update_release("v1.2.0 (2025-03-30)", "Notes", draft=False)
+    assert not published.draft and repo.get_release("v1.2.0").id == draft.id
+    assert repo.get_git_ref("tags/v1.2.0")  # publishing creates the tag when it is missing
+
+    for attempt in (lambda: published.upload_asset_from_memory(io.BytesIO(b"y"), 1, "late.txt"),
+                    lambda: published.get_assets()[0].delete_asset(),
+                    lambda: published.get_assets()[0].update_asset("renamed.tar.gz"),
+                    lambda: repo.create_git_release("v1.2.0", "again", "", draft=False)):
+        with pytest.raises(github.GithubException) as refused:
+            attempt()
+        assert refused.value.status == 422
+    published.delete_release()
+    with pytest.raises(github.GithubException) as burned:
+        repo.create_git_release("v1.2.0", "again", "", draft=False)
+    assert "tag_name was used by an immutable release" in str(burned.value.data)
+
+
+def test_asset_download_both_ways(fake_github: FakeGitHub) -> None:
+    repo = client(fake_github).get_repo(REPO)
+    release = repo.create_git_release("v1.1.0", "v1.1.0", "", draft=True)
+    release.upload_asset_from_memory(io.BytesIO(b"changelog"), 9, "1.1.0-changelog.rst")
+    release = release.update_release("v1.1.0", "", draft=False)
+    asset = release.get_assets()[0]
+    _, _, chunks = asset.download_asset()
+    assert b"".join(chunks) == b"changelog"
+    assert requests.get(asset.browser_download_url, timeout=10).content == b"changelog"
+
+
+def test_mutable_repository_allows_changes_after_publishing(fake_github: FakeGitHub) -> None:
+    fake_github.add_repo("example/mutable", immutable=False)
+    repo = client(fake_github).get_repo("example/mutable")
+    release = repo.create_git_release("v1.0.0", "v1.0.0", "", draft=False)
+    release.upload_asset_from_memory(io.BytesIO(b"z"), 1, "late.txt").delete_asset()
+
+
+def test_workflow_dispatch_runs_progress_and_artifacts(fake_github: FakeGitHub) -> None:
+    fake_github.add_ref(REPO, "heads/maintenance/1.2.x", "e" * 40)
+    fake_github.add_workflow(REPO, "wheels.yml", "Wheel builder", artifacts={
+        "cp312-manylinux_x86_64-": {"tinynum-1.2.0-cp312-cp312-manylinux_x86_64.whl": b"wheel"},
+        "sdist": {"tinynum-1.2.0.tar.gz": b"sdist"}})
+    repo = client(fake_github).get_repo(REPO)
+    workflow = repo.get_workflow("wheels.yml")
+    assert workflow.create_dispatch("maintenance/1.2.x", {"environment": "none"}, throw=True)
+    assert fake_github.dispatches(REPO) == [("wheels.yml", "maintenance/1.2.x", {"environment": "none"})]
+    run = repo.get_workflow_runs(event="workflow_dispatch", branch="maintenance/1.2.x")[0]
+    assert (run.status, run.head_sha) == ("queued", "e" * 40)
+    assert repo.get_workflow_run(run.id).status == "in_progress"
+    finished = repo.get_workflow_run(run.id)
+    assert (finished.status, finished.conclusion) == ("completed", "success")
+    artifacts = {a.name: a for a in finished.get_artifacts()}
+    assert set(artifacts) == {"cp312-manylinux_x86_64-", "sdist"}
+    response = requests.get(artifacts["sdist"].archive_download_url, timeout=10,
+                            headers={"Authorization": f"bearer {GITHUB_CANARY}"})
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert archive.read("tinynum-1.2.0.tar.gz") == b"sdist"
+    with pytest.raises(github.GithubException) as bad_ref:
+        workflow.create_dispatch("no-such-branch", {}, throw=True)
+    assert bad_ref.value.status == 422
+
+
+def test_graphql_aliases_cost_and_not_found(fake_github: FakeGitHub) -> None:
+    fake_github.add_pull(REPO, 5, "ENH: mean", "bob")
+    fake_github.add_pull(REPO, 6, "DOC: rules", "dana")
+    query = ('query { rateLimit { cost remaining limit resetAt } repository(owner: "example", '
+             'name: "tinynum") { pr5: pullRequest(number: 5) { number title author { login } } '
+             'pr6: pullRequest(number: 6) { number title author { login } } '
+             'pr99: pullRequest(number: 99) { number title } } }')
+    body = graphql(fake_github, query).json()
+    pulls = body["data"]["repository"]
+    assert pulls["pr5"] == {"number": 5, "title": "ENH: mean", "author": {"login": "bob"}}
+    assert pulls["pr6"]["author"] == {"login": "dana"} and pulls["pr99"] is None
+    assert body["errors"][0]["type"] == "NOT_FOUND" and body["errors"][0]["path"] == ["repository", "pr99"]
+    assert body["data"]["rateLimit"] == {"cost": 1, "remaining": 4999, "limit": 5000,
+                                         "resetAt": "2026-01-01T01:00:00Z"} | {"used": 1, "nodeCount": 0}
+    assert (fake_github.graphql_calls, fake_github.graphql_points) == (1, 1)
+
+
+def test_graphql_cost_follows_githubs_rule() -> None:
+    assert query_cost("query { viewer { login } }") == 1
+    # 1 request for the issues connection + 50 for the labels of each issue = 51 -> 1 point
+    assert query_cost("{ repository(owner:\"a\", name:\"b\") { issues(first: 50) "
+                      "{ nodes { labels(first: 60) { nodes { name } } } } } }") == 1
+    # 1 + 100 + 100*100 = 10,101 requests -> 101 points
+    assert query_cost("{ search(first: 100, query: \"x\") { nodes { ... on Issue { comments(first: 100) "
+                      "{ nodes { reactions(first: 100) { totalCount } } } } } } }") == 101
+
+
+def test_graphql_budget_runs_out(fake_github: FakeGitHub) -> None:
+    fake_github.set_graphql_budget(0)
+    body = graphql(fake_github, "query { rateLimit { remaining } }").json()
+    assert body["errors"][0]["type"] == "RATE_LIMITED"
+
+
+def test_tokens_rights_and_failure_injection() -> None:
+    with FakeGitHub(tokens={"writer": "write", "reader": "read"}) as gh:
+        gh.add_repo(REPO)
+        with pytest.raises(github.BadCredentialsException):
+            client(gh, "wrong").get_repo(REPO)
+        reader = client(gh, "reader").get_repo(REPO)
+        with pytest.raises(github.GithubException) as no_rights:
+            reader.create_issue(title="t")
+        assert no_rights.value.status == 403
+        assert client(gh, "writer").get_repo(REPO).create_issue(title="t").number == 1
+        assert graphql(gh, "query { rateLimit { cost } }", token="wrong").status_code == 401
+        assert gh.authorized_requests == 6 and gh.anonymous_requests == 0
+
+        gh.fail_next(2, 503, scope="graphql")
+        statuses = [graphql(gh, "{ rateLimit { cost } }", "writer").status_code for _ in range(3)]
+        assert statuses == [503, 503, 200]
+        gh.secondary_limit_next(retry_after=7)
+        limited = requests.get(f"{gh.api_url}/repos/{REPO}", timeout=10)
+        assert limited.status_code == 403 and limited.headers["Retry-After"] == "7"
+        assert "secondary rate limit" in limited.json()["message"]
+        gh.exhaust_rate_limit(429)
+        exhausted = requests.get(f"{gh.api_url}/repos/{REPO}", timeout=10)
+        assert exhausted.status_code == 429 and exhausted.headers["X-RateLimit-Remaining"] == "0"
+        assert int(exhausted.headers["X-RateLimit-Reset"]) > 0
