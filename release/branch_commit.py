@@ -20,15 +20,17 @@ from release.templating import render
 
 @dataclass(frozen=True)
 class FileChange:
-    """A file's new text, or its deletion (`content is None`); `verb` names it in the message."""
+    """A file's new text, or its deletion (`content is None`); `verb` and `label` (default: the
+    file name) make its line in the commit message, and equal lines are listed once."""
 
     path: str
     content: str | None
     verb: str
+    label: str = ""
 
     @property
     def name(self) -> str:
-        return posixpath.basename(self.path)
+        return self.label or posixpath.basename(self.path)
 
 
 @dataclass(frozen=True)
