@@ -343,6 +343,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     fake: FakeGitHub
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed ACK
 
     def _serve(self) -> None:
         body = self._body()

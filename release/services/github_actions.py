@@ -1,0 +1,159 @@
+"""GitHub Actions on top of GitHubService: dispatch a workflow, follow its run, fetch artifacts.
+
+Steps see `RunInfo` and `ArtifactInfo`, never PyGithub objects. Dispatching asks GitHub for the
+new run's id (`return_run_details`); where the server does not give it, the newest
+workflow_dispatch run on the ref that was not there before is the one.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from release.errors import ServiceError
+from release.services.github import GitHubService
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    status: str  # queued, in_progress, completed (and GitHub's other waiting states)
+    conclusion: str | None
+    html_url: str
+    head_branch: str
+    event: str
+
+    @property
+    def done(self) -> bool:
+        return self.status == "completed"
+
+
+@dataclass(frozen=True)
+class ArtifactInfo:
+    id: int
+    name: str
+    size: int
+    download_url: str
+    expired: bool
+
+
+def _run_info(data: Mapping[str, Any]) -> RunInfo:
+    return RunInfo(int(data["id"]), str(data["status"]), data.get("conclusion"),
+                   str(data.get("html_url", "")), str(data.get("head_branch", "")),
+                   str(data.get("event", "")))
+
+
+class GitHubActions:
+    """The Actions endpoints of one repository, through the service's authenticated session."""
+
+    def __init__(self, service: GitHubService) -> None:
+        self.service = service
+        self.base = f"{service.api_url}/repos/{service.repo_name}/actions"
+
+    def _get(self, action: str, url: str, **params: Any) -> Any:
+        response = self._request(action, "GET", url, params=params or None)
+        return response.json()
+
+    def _request(self, action: str, method: str, url: str, allow: tuple[int, ...] = (),
+                 **kwargs: Any) -> requests.Response:
+        try:
+            response = self.service.session.request(method, url, timeout=60, **kwargs)
+        except requests.RequestException as exc:
+            raise ServiceError(f"could not reach GitHub at {self.service.api_url} to {action} "
+                               f"({type(exc).__name__})",
+                               hint="check the network and GITHUB_API_URL") from None
+        if response.status_code >= 400 and response.status_code not in allow:
+            raise ServiceError(f"GitHub refused to {action}: {response.status_code} "
+                               f"{_message(response)}", hint=_hint(response.status_code))
+        return response
+
+    def workflow_exists(self, workflow: str) -> bool:
+        response = self._request(f"look up the workflow {workflow}", "GET",
+                                 f"{self.base}/workflows/{workflow}", allow=(404,))
+        return response.status_code != 404
+
+    def dispatch_runs(self, workflow: str, ref: str) -> set[int]:
+        data = self._get(f"list the runs of {workflow}", f"{self.base}/workflows/{workflow}/runs",
+                         event="workflow_dispatch", branch=ref, per_page=100)
+        return {int(run["id"]) for run in data.get("workflow_runs", [])}
+
+    def dispatch(
+        self,
+        workflow: str,
+        ref: str,
+        inputs: Mapping[str, str],
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        attempts: int = 30,
+    ) -> RunInfo:
+        """Start the workflow on `ref` and return the run it started."""
+        before = self.dispatch_runs(workflow, ref)
+        response = self._request(
+            f"dispatch {workflow} on {ref}", "POST", f"{self.base}/workflows/{workflow}/dispatches",
+            json={"ref": ref, "inputs": dict(inputs), "return_run_details": True})
+        if response.status_code == 200 and response.content:
+            return self.run(int(response.json()["workflow_run_id"]))
+        for attempt in range(attempts):
+            new = self.dispatch_runs(workflow, ref) - before
+            if new:
+                return self.run(max(new))
+            sleep(min(2.0 * (attempt + 1), 10.0))
+        raise ServiceError(f"dispatched {workflow} on {ref}, but no new run appeared",
+                           hint=f"look at {self.service.repo_name}'s Actions page and pass --run-id")
+
+    def run(self, run_id: int) -> RunInfo:
+        return _run_info(self._get(f"read run {run_id}", f"{self.base}/runs/{run_id}"))
+
+    def artifacts(self, run_id: int) -> list[ArtifactInfo]:
+        found: list[ArtifactInfo] = []
+        page = 1
+        while True:
+            data = self._get(f"list the artifacts of run {run_id}",
+                             f"{self.base}/runs/{run_id}/artifacts", per_page=100, page=page)
+            items = data.get("artifacts", [])
+            found += [ArtifactInfo(int(a["id"]), str(a["name"]), int(a.get("size_in_bytes", 0)),
+                                   str(a["archive_download_url"]), bool(a.get("expired")))
+                      for a in items]
+            if len(items) < 100:
+                return found
+            page += 1
+
+    def download(self, artifact: ArtifactInfo) -> dict[str, bytes]:
+        """The files inside an artifact's zip, by name (GitHub serves every artifact zipped)."""
+        if artifact.expired:
+            raise ServiceError(f"artifact {artifact.name} has expired",
+                               hint="rerun the workflow; artifacts are kept for a limited time")
+        response = self._request(f"download the artifact {artifact.name}", "GET",
+                                 artifact.download_url)
+        try:
+            with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+                return {info.filename.rsplit("/", 1)[-1]: archive.read(info)
+                        for info in archive.infolist() if not info.is_dir()}
+        except zipfile.BadZipFile:
+            raise ServiceError(f"the artifact {artifact.name} is not a zip file",
+                               hint="download it from the run's page and look at it") from None
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.reason or ""
+    message = str(data.get("message", "")) if isinstance(data, dict) else ""
+    return message.splitlines()[0] if message else (response.reason or "")
+
+
+def _hint(status: int) -> str:
+    if status in (401, 403):
+        return "the token needs the `actions: write` permission on the workflow repository"
+    if status == 404:
+        return "check workflow_repo and workflow in [tool.release.wheels] (and the token's access)"
+    if status == 422:
+        return "check --ref: the branch or tag must exist in the workflow repository"
+    return "rerun later; GitHub may be having trouble (https://www.githubstatus.com)"
