@@ -230,3 +230,35 @@ def test_canary_token_never_leaks(fake_github: FakeGitHub, tmp_path: Path,
     cached = [path.read_bytes() for path in (tmp_path / "cache").rglob("*") if path.is_file()]
     assert cached and not any(GITHUB_CANARY.encode() in data for data in cached)
     assert fake_github.authorized_requests > 0
+
+
+def test_rest_secondary_limit_waits_and_retries(fake_github: FakeGitHub, tmp_path: Path) -> None:
+    sleeps = Sleeps()
+    github = service(tmp_path, sleep=sleeps)
+    github.repository()
+    fake_github.secondary_limit_next(2, retry_after=5, scope="rest")
+    assert github.create_issue("Update .mailmap", "names").number == 1
+    assert sleeps.waits == [5.0, 5.0]
+    assert len(fake_github.repo(REPO).issues) == 1
+
+
+def test_graphql_primary_limit_names_the_reset(fake_github: FakeGitHub, tmp_path: Path) -> None:
+    fake_github.exhaust_rate_limit()
+    with pytest.raises(ServiceError) as limited:
+        service(tmp_path).pull_requests([1])
+    assert "rate limit is used up" in limited.value.message
+    assert "UTC (in " in (limited.value.hint or "")
+
+
+def test_context_builds_the_service_from_its_env(fake_github: FakeGitHub, tmp_path: Path) -> None:
+    from release.config import Config
+    from release.context import Context
+
+    err = io.StringIO()
+    ctx = Context(tmp_path, Config(github_repo=REPO), "test", {}, dict(os.environ), io.StringIO(), err)
+    seed_pulls(fake_github, 2)
+    github = ctx.github()
+    assert github.repo_name == REPO and ctx.github("numpy/numpy").repo_name == "numpy/numpy"
+    assert set(github.pull_requests([1, 2])) == {1, 2}
+    assert "2 pull requests to fetch" in err.getvalue()
+    assert (Path(os.environ["XDG_CACHE_HOME"]) / "numpy-release-toolkit" / "pull-requests").is_dir()

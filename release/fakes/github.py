@@ -168,12 +168,16 @@ class FakeGitHub:
             self.repo(full_name).issues[number] = issue
 
     def add_workflow(self, full_name: str, file: str, name: str | None = None, *,
-                     artifacts: Mapping[str, Mapping[str, bytes]] | None = None,
+                     artifacts: Mapping[str, Mapping[str, bytes | str]] | None = None,
                      conclusion: str = "success") -> int:
-        """A workflow whose dispatched runs finish with `conclusion` and these artifacts."""
+        """A workflow whose dispatched runs finish with `conclusion` and these artifacts
+        (artifact name -> file name -> contents; text is stored as UTF-8)."""
+        files = {name: {filename: data.encode() if isinstance(data, str) else bytes(data)
+                        for filename, data in contents.items()}
+                 for name, contents in (artifacts or {}).items()}
         with self._lock:
-            workflow = Workflow(self.world.new_id(), file, name or file.rsplit(".", 1)[0],
-                                {k: dict(v) for k, v in (artifacts or {}).items()}, conclusion)
+            workflow = Workflow(self.world.new_id(), file, name or file.rsplit(".", 1)[0], files,
+                                conclusion)
             self.repo(full_name).workflows[workflow.id] = workflow
             return workflow.id
 

@@ -26,7 +26,14 @@ from urllib3.util.retry import Retry
 
 from release.errors import ServiceError
 from release.services.github_cache import PullRequestCache, PullRequestInfo, default_cache_dir
-from release.services.github_errors import missing_token, service_error
+from release.services.github_errors import (
+    github_message,
+    is_secondary,
+    lookup,
+    missing_token,
+    retry_after,
+    service_error,
+)
 from release.services.github_graphql import Budget, GraphQLClient
 
 __all__ = ["Budget", "GitHubService", "IssueRef", "PullRequestInfo", "PullRequestRef"]
@@ -85,6 +92,7 @@ class GitHubService:
         self.progress = progress if progress is not None else sys.stderr
         self.sleep = sleep
         self.batch_size = batch_size
+        self.max_attempts = max_attempts
         self._token = token or None
         self._rest_retry = Retry(total=rest_retries, backoff_factor=rest_backoff,
                                  status_forcelist=(500, 502, 503, 504),
@@ -144,15 +152,27 @@ class GitHubService:
 
     def call(self, action: str, func: Callable[[], T]) -> T:
         """Run PyGithub code; a GitHub refusal or an unreachable server becomes a ServiceError
-        that says what was being attempted (`action`, e.g. "create the release v2.4.0")."""
-        try:
-            return func()
-        except GithubException as exc:
-            raise service_error(exc, action, self.repo_name) from None
-        except requests.RequestException as exc:
-            raise ServiceError(f"could not reach GitHub at {self.api_url} to {action} "
-                               f"({type(exc).__name__})",
-                               hint="check the network and GITHUB_API_URL") from None
+        that says what was being attempted (`action`, e.g. "create the release v2.4.0").
+
+        A secondary rate limit means the request was not carried out, so `func` is run again
+        after the Retry-After wait GitHub asks for (a bounded number of times).
+        """
+        for _ in range(self.max_attempts):
+            try:
+                return func()
+            except GithubException as exc:
+                message = github_message(exc.data)
+                if not is_secondary(exc.status, exc.headers or {}, message):
+                    raise service_error(exc, action, self.repo_name) from None
+                wait = retry_after(lookup(exc.headers or {}, "retry-after"))
+                self._say(f"GitHub secondary rate limit: waiting {wait:g} s as asked")
+                self.sleep(wait)
+            except requests.RequestException as exc:
+                raise ServiceError(f"could not reach GitHub at {self.api_url} to {action} "
+                                   f"({type(exc).__name__})",
+                                   hint="check the network and GITHUB_API_URL") from None
+        raise ServiceError(f"GitHub's secondary rate limit kept refusing to {action}",
+                           hint="wait a few minutes and rerun; avoid parallel runs with the same token")
 
     # --- pull-request metadata (GraphQL) -----------------------------------------------------
 

@@ -23,6 +23,22 @@ def missing_token(action: str, offline_hint: bool = False) -> ServiceError:
     return ServiceError(f"a GitHub token is needed to {action}, and none is set", hint=hint)
 
 
+def lookup(headers: Mapping[str, Any], name: str) -> str | None:
+    """A header by case-insensitive name (PyGithub lower-cases them, requests does not care)."""
+    for key, value in headers.items():
+        if str(key).lower() == name:
+            return str(value)
+    return None
+
+
+def retry_after(raw: str | None) -> float:
+    """Seconds GitHub asked us to wait; a minute if it did not say (GitHub's own advice)."""
+    try:
+        return max(1.0, float(raw)) if raw is not None else 60.0
+    except ValueError:
+        return 60.0
+
+
 def reset_text(headers: Mapping[str, Any]) -> str:
     """'at 12:34 UTC (in 17 min)' from GitHub's x-ratelimit-reset epoch seconds, if present."""
     lowered = {str(k).lower(): v for k, v in headers.items()}

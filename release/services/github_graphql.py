@@ -16,7 +16,7 @@ import requests
 
 from release.errors import ServiceError
 from release.services.github_cache import PullRequestInfo
-from release.services.github_errors import describe_failure, is_secondary
+from release.services.github_errors import describe_failure, is_secondary, retry_after
 
 MAX_BATCH = 100
 OUTAGE_HINT = ("GitHub may be having trouble (https://www.githubstatus.com); rerun later, "
@@ -67,7 +67,7 @@ class GraphQLClient:
                 raise Transient(str(response.status_code))
             message = _message(response)
             if is_secondary(response.status_code, response.headers, message):
-                wait = _retry_after(response.headers.get("retry-after"))
+                wait = retry_after(response.headers.get("retry-after"))
                 print(f"GitHub secondary rate limit: waiting {wait:g} s as asked", file=self.progress)
                 self.sleep(wait)
                 continue
@@ -137,13 +137,6 @@ def _message(response: requests.Response) -> str:
     except ValueError:
         return ""
     return str(body.get("message") or "") if isinstance(body, dict) else ""
-
-
-def _retry_after(raw: str | None) -> float:
-    try:
-        return max(1.0, float(raw)) if raw is not None else 60.0
-    except ValueError:
-        return 60.0
 
 
 def _checked(body: Any, action: str) -> dict[str, Any]:
