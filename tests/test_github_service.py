@@ -262,3 +262,12 @@ def test_context_builds_the_service_from_its_env(fake_github: FakeGitHub, tmp_pa
     assert set(github.pull_requests([1, 2])) == {1, 2}
     assert "2 pull requests to fetch" in err.getvalue()
     assert (Path(os.environ["XDG_CACHE_HOME"]) / "numpy-release-toolkit" / "pull-requests").is_dir()
+
+
+def test_deleted_author_and_unknown_repository(fake_github: FakeGitHub, tmp_path: Path) -> None:
+    fake_github.add_pull(REPO, 1, "MAINT: from a deleted account", "ghost")
+    assert service(tmp_path).pull_requests([1])[1].author_login is None
+    elsewhere = GitHubService.from_env(os.environ, "example/missing", cache_dir=tmp_path,
+                                       progress=io.StringIO())
+    with pytest.raises(ServiceError, match="no repository example/missing"):
+        elsewhere.pull_requests([1])
