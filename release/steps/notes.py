@@ -23,6 +23,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(ctx: Context) -> int:
     version = ctx.version()
+    plan = build_plan(ctx, version)
+    if not plan.actions:
+        for note in plan.notes:
+            ctx.say(f"note: {note}")
+        print(f"the notes for {version} are in place; nothing to do", file=ctx.out)
+        return 0
+    ctx.execute(plan)
+    return 0
+
+
+def build_plan(ctx: Context, version: ReleaseVersion) -> Plan:
+    """The notes' actions for `version` (also used by the prepare step)."""
     if version.is_dev:
         raise UsageError(f"{version} is a development version; notes are made for releases",
                          hint=f"use {version.base}rc1 or {version.base}")
@@ -41,13 +53,7 @@ def run(ctx: Context) -> int:
     else:
         _feature_actions(ctx, version, tc, notes, plan)
     _index_action(ctx, version, notes, plan)
-    if not plan.actions:
-        for note in plan.notes:
-            ctx.say(f"note: {note}")
-        print(f"the notes for {version} are in place; nothing to do", file=ctx.out)
-        return 0
-    ctx.execute(plan)
-    return 0
+    return plan
 
 
 def _warn_outside_range(ctx: Context, version: ReleaseVersion, good: Sequence[object]) -> None:
