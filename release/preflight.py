@@ -1,0 +1,135 @@
+"""The preflight checks that belong to no single step: versions, tags, branch, tree, files.
+
+Each function looks and returns CheckResults; nothing here changes the repository.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from release.checks import CheckResult
+from release.context import Context
+from release.errors import ReleaseError
+from release.pyproject_file import read_version
+from release.release_index import entry_target, has_entry
+from release.version import ReleaseVersion
+
+
+def version_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
+    cfg, git = ctx.config, ctx.git
+    results = []
+    text = git.show_file("HEAD", cfg.pyproject)
+    found = read_version(text, cfg.pyproject) if text is not None else None
+    name = f"{cfg.pyproject} version"
+    if found == str(version):
+        results.append(CheckResult.ok("versions", name, found))
+    elif found is not None and _earlier_state(found, version):
+        results.append(CheckResult.warn("versions", name, f"{found}; the release PR sets {version}",
+                                        f"nox -s prepare -- {version}"))
+    else:
+        results.append(CheckResult.fail("versions", name, f"{found or 'missing'}, not {version}",
+                                        f'set version = "{version}" in {cfg.pyproject}'))
+    tag = version.tag(cfg.tag_format)
+    remote = cfg.upstream_remote
+    on_remote = None
+    if remote in git.remotes():
+        try:
+            on_remote = git.remote_tag_object(remote, tag)
+        except ReleaseError as exc:
+            results.append(CheckResult.warn("versions", f"tag {tag} on {remote}",
+                                            f"cannot ask {remote}: {exc.message}"))
+    if git.tag_object(tag) is not None or on_remote is not None:
+        where = "locally" if git.tag_object(tag) is not None else f"on {remote}"
+        results.append(CheckResult.fail("versions", f"tag {tag}", f"already exists {where}",
+                                        "the release was tagged already; check the version"))
+    else:
+        asked = f"locally and on {remote}" if remote in git.remotes() else f"locally; no {remote} remote"
+        results.append(CheckResult.ok("versions", f"tag {tag}", f"absent ({asked})"))
+    results.append(_start_tag(ctx, version))
+    return results
+
+
+def _earlier_state(found: str, version: ReleaseVersion) -> bool:
+    """dev0 or an earlier pre-release of the same version: what the branch reads before its REL PR."""
+    try:
+        parsed = ReleaseVersion.parse(found)
+    except ReleaseError:
+        return False
+    return parsed.base == version.base and parsed < version
+
+
+def _start_tag(ctx: Context, version: ReleaseVersion) -> CheckResult:
+    cfg = ctx.config
+    if version.is_patch:
+        wanted = ReleaseVersion.parse(f"{version.major}.{version.minor}.{version.micro - 1}")
+        what = "previous release"
+    else:
+        wanted = ReleaseVersion.parse(f"{version.base}.dev0")
+        what = "development tag"
+    tag = wanted.tag(cfg.tag_format)
+    if ctx.git.tag_object(tag) is None:
+        return CheckResult.fail("versions", f"{what} {tag}", "missing",
+                                f"git fetch {cfg.upstream_remote} --tags")
+    return CheckResult.ok("versions", f"{what} {tag}", "present")
+
+
+def tree_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
+    cfg, git = ctx.config, ctx.git
+    wanted = version.format(cfg.release_branch or cfg.maintenance_branch)
+    branch = git.current_branch()
+    results = []
+    if branch == wanted:
+        results.append(CheckResult.ok("repository", "branch", wanted))
+    else:
+        results.append(CheckResult.fail("repository", "branch",
+                                        f"on {branch or 'a detached HEAD'}, not {wanted}",
+                                        f"git checkout {wanted}"))
+    dirty = git.status_lines()
+    if dirty:
+        results.append(CheckResult.fail("repository", "work tree",
+                                        f"{len(dirty)} changed or untracked (first: {dirty[0][3:]})",
+                                        "commit or stash them (git status)"))
+    else:
+        results.append(CheckResult.ok("repository", "work tree", "clean"))
+    return results
+
+
+def file_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
+    cfg = ctx.config
+    changelog, notes = ctx.path(cfg.changelog, version), ctx.path(cfg.notes, version)
+    results = []
+    if (ctx.repo / changelog).is_file():
+        results.append(CheckResult.ok("files", "changelog", changelog))
+    else:
+        results.append(CheckResult.warn("files", "changelog", f"{changelog} does not exist yet",
+                                        f"nox -s changelog -- {version}"))
+    notes_file = ctx.repo / notes
+    if not notes_file.is_file():
+        results.append(CheckResult.fail("files", "notes", f"{notes} does not exist",
+                                        f"nox -s notes -- {version}"))
+    elif version.is_final and ".. include:: notes-towncrier.rst" in notes_file.read_text(encoding="utf-8"):
+        results.append(CheckResult.warn("files", "notes", f"{notes} still includes notes-towncrier.rst",
+                                        "merge the towncrier output into the notes and drop the include"))
+    else:
+        results.append(CheckResult.ok("files", "notes", notes))
+    index = ctx.repo / cfg.release_index
+    target = entry_target(cfg.release_index, notes)
+    if index.is_file() and has_entry(index.read_text(encoding="utf-8"), target):
+        results.append(CheckResult.ok("files", "release index", f"{cfg.release_index} lists {target}"))
+    else:
+        results.append(CheckResult.fail("files", "release index",
+                                        f"{cfg.release_index} does not list {target}",
+                                        f"nox -s notes -- {version} (adds `{version.base} <{target}>`)"))
+    return results
+
+
+def mailmap_summary(findings_kinds: list[str], errors: list[str], version: ReleaseVersion) -> CheckResult:
+    if errors:
+        return CheckResult.fail("mailmap", "identities", "; ".join(errors),
+                                "fix the .mailmap line (git skips it)")
+    if findings_kinds:
+        counts = Counter(findings_kinds)
+        detail = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
+        return CheckResult.warn("mailmap", "identities", f"{len(findings_kinds)} problems: {detail}",
+                                f"nox -s mailmap -- {version}")
+    return CheckResult.ok("mailmap", "identities", "no identity problems")

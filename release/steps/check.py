@@ -1,0 +1,84 @@
+"""Every preflight check for a release in one table: versions, branch and tree, C-API,
+fragments, contributor identities, changelog and notes."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.table import Table
+
+from release.checks import CheckResult, Status, failed, worst
+from release.context import Context
+from release.errors import ReleaseError
+from release.fragments import load_towncrier
+from release.identities import collect
+from release.mailmap_findings import find_problems
+from release.notes_checks import fragment_results
+from release.preflight import file_results, mailmap_summary, tree_results, version_results
+from release.revision_range import resolve
+from release.steps.common import add_version
+from release.steps.cversions import capi_results
+from release.steps.mailmap import MailmapState, lookup_people
+from release.version import ReleaseVersion
+
+_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_version(parser)
+    parser.add_argument("--offline", action="store_true",
+                        help="do not ask GitHub about contributor identities")
+
+
+def run(ctx: Context) -> int:
+    version = ctx.version()
+    if version.is_dev:
+        raise ReleaseError(f"{version} is a development version; check a release",
+                           hint=f"nox -s check -- {version.base}")
+    results: list[CheckResult] = []
+    results += version_results(ctx, version)
+    results += tree_results(ctx, version)
+    results += _guarded("C-API", lambda: capi_results(ctx, version, None))
+    results += _guarded("fragments", lambda: fragment_results(
+        ctx.git, ctx.config, load_towncrier(ctx.repo, ctx.config.pyproject), version))
+    results += _guarded("mailmap", lambda: [_mailmap(ctx, version)])
+    results += file_results(ctx, version)
+    ctx.out.write(table(results, f"Preflight for {ctx.config.project} {version}: {worst(results).value}"))
+    return 1 if failed(results) else 0
+
+
+def _guarded(area: str, compute: Callable[[], list[CheckResult]]) -> list[CheckResult]:
+    """A check that cannot run (a file missing, a range unknown) is a failed row, not a crash."""
+    try:
+        return compute()
+    except ReleaseError as exc:
+        return [CheckResult.fail(area, "could not run", exc.message, exc.hint or "")]
+
+
+def _mailmap(ctx: Context, version: ReleaseVersion) -> CheckResult:
+    span = resolve(ctx.git, ctx.config, version)
+    state = MailmapState.read(ctx)
+    sightings = collect(ctx.git, str(span))
+    findings = find_problems(sightings, state.mailmap, state.text,
+                             placeholders=ctx.config.mailmap_placeholders,
+                             bots=ctx.config.changelog_drop_names,
+                             people=lookup_people(ctx, span, sightings))
+    errors = [f.detail for f in findings if f.is_error]
+    return mailmap_summary([f.kind for f in findings if not f.is_error], errors, version)
+
+
+def table(results: list[CheckResult], title: str) -> str:
+    grid = Table(title=title, title_justify="left", show_lines=False)
+    for column in ("area", "check", "status", "detail", "fix"):
+        grid.add_column(column, overflow="fold")
+    for result in results:
+        grid.add_row(result.area, result.name,
+                     f"[{_STYLE[result.status]}]{result.status.value}[/]", result.detail,
+                     result.fix if result.status is not Status.PASS else "")
+    console = Console(width=160, record=True, force_terminal=False, color_system=None,
+                      file=io.StringIO())
+    console.print(grid)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
