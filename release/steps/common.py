@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from release.context import Context
 
 
 def add_version(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
@@ -15,3 +20,12 @@ def add_version(parser: argparse.ArgumentParser, *, optional: bool = False) -> N
 
 def add_push(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--push", action="store_true", help=f"push {what} (never done without it)")
+
+
+def option_path(ctx: Context, option: str, configured: str) -> Path:
+    """A path option as typed (relative to where the user is), else the configured value
+    (relative to the project)."""
+    given = ctx.option(option)
+    if given:
+        return Path(given).expanduser().resolve()
+    return (ctx.repo / configured).expanduser().resolve()

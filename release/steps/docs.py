@@ -26,7 +26,7 @@ from release.doc_site import (
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Action, Plan, RunCommand, WriteFile
 from release.services.git import GitService
-from release.steps.common import add_push, add_version
+from release.steps.common import add_push, add_version, option_path
 from release.templating import render
 from release.tree_sync import PointSymlink, Source, SyncTree, files_under, zip_tree
 from release.version import ReleaseVersion
@@ -262,15 +262,6 @@ class DocMerge:
         if found != [self.git.head()]:
             raise VerificationError(f"{remote} has {ref} at {found}, not at HEAD",
                                     hint=f"git -C {self.root} push {remote} HEAD:{ref}")
-
-
-def option_path(ctx: Context, option: str, configured: str) -> Path:
-    """A path option as given (relative to where the user is), else the config's value relative
-    to the project."""
-    given = ctx.option(option)
-    if given:
-        return Path(given).expanduser().resolve()
-    return (ctx.repo / configured).expanduser().resolve()
 
 
 def _post_processed(rel: str, wanted: bytes, present: bytes) -> bool:

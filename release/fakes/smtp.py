@@ -1,0 +1,171 @@
+"""A capturing SMTP server (aiosmtpd) on 127.0.0.1 for tests and rehearsals.
+
+`with FakeSMTP(user=..., password=...) as smtp:` listens on a random port, requires AUTH, and
+offers STARTTLS with a self-signed certificate made on the spot when the `cryptography` package
+is importable (`smtp.cafile` is that certificate, for SSL_CERT_FILE); with `tls=False`, or
+without `cryptography`, it takes AUTH over plain text (configure `starttls = false`).
+The password is compared as a digest and never stored in clear.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email
+import email.policy
+import hashlib
+import hmac
+import socket
+import ssl
+import tempfile
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+@dataclass(frozen=True)
+class Captured:
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    data: bytes
+    authenticated_as: str
+    tls: bool
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed = email.message_from_bytes(self.data, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+class _Handler:
+    def __init__(self, box: list[Captured]) -> None:
+        self.box = box
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.box.append(Captured(
+            mail_from=envelope.mail_from, rcpt_tos=tuple(envelope.rcpt_tos),
+            data=bytes(envelope.original_content or envelope.content),
+            authenticated_as=str(getattr(session, "auth_data", b"") or ""),
+            tls=session.ssl is not None,
+        ))
+        return "250 Message accepted for delivery"
+
+
+class _Authenticator:
+    def __init__(self, user: str, password: str) -> None:
+        self.user = user
+        self.digest = hashlib.sha256(password.encode()).digest()
+        self.failures = 0
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str,
+                 auth_data: Any) -> AuthResult:
+        if isinstance(auth_data, LoginPassword):
+            login = auth_data.login.decode()
+            given = hashlib.sha256(auth_data.password).digest()
+            if login == self.user and hmac.compare_digest(given, self.digest):
+                return AuthResult(success=True, auth_data=login)
+        self.failures += 1
+        return AuthResult(success=False, handled=False)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path] | None:
+    """A certificate for 127.0.0.1 and localhost, or None without `cryptography`."""
+    try:
+        import ipaddress
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        return None
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / "smtp-cert.pem", directory / "smtp-key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+class FakeSMTP:
+    def __init__(self, *, user: str = "release-manager", password: str = "smtp-secret",
+                 tls: bool = True) -> None:
+        self.user = user
+        self.host = "127.0.0.1"
+        self.port = 0
+        self.messages: list[Captured] = []
+        self._authenticator = _Authenticator(user, password)
+        self._want_tls = tls
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._controller: Controller | None = None
+        self.cafile: Path | None = None
+
+    @property
+    def tls(self) -> bool:
+        return self.cafile is not None
+
+    @property
+    def auth_failures(self) -> int:
+        return self._authenticator.failures
+
+    def start(self) -> FakeSMTP:
+        context = None
+        if self._want_tls:
+            self._tmp = tempfile.TemporaryDirectory(prefix="fake-smtp-")
+            pair = _self_signed(Path(self._tmp.name))
+            if pair is not None:
+                self.cafile = pair[0]
+                context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+                context.load_cert_chain(str(pair[0]), str(pair[1]))
+        self.port = _free_port()
+        self._controller = Controller(
+            _Handler(self.messages), hostname=self.host, port=self.port,
+            authenticator=self._authenticator, auth_require_tls=context is not None,
+            tls_context=context, require_starttls=context is not None,
+        )
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> FakeSMTP:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def config_toml(self) -> str:
+        """The `[tool.release.mail]` lines that point the toolkit at this server."""
+        return (f'smtp_host = "{self.host}"\nsmtp_port = {self.port}\nsmtp_user = "{self.user}"\n'
+                f"starttls = {'true' if self.tls else 'false'}\n")

@@ -1,0 +1,71 @@
+"""SMTP: the only code that sends mail. The password stays in memory; no error message, repr or
+log line carries it."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from release.errors import ServiceError
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str = ""
+    password: str = field(default="", repr=False)
+    starttls: bool = True
+    cafile: str | None = None
+    timeout: float = 30.0
+
+    def describe(self) -> str:
+        how = " with STARTTLS" if self.starttls else " without TLS"
+        who = f" as {self.user}" if self.user else ""
+        return f"{self.host}:{self.port}{how}{who}"
+
+
+class MailService:
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+
+    def __repr__(self) -> str:
+        return f"MailService({self.settings.describe()})"
+
+    def send(self, msg: EmailMessage, recipients: list[str]) -> None:
+        """Deliver `msg` to every recipient (Bcc included; the Bcc header is not transmitted)."""
+        s = self.settings
+        try:
+            with smtplib.SMTP(s.host, s.port, timeout=s.timeout) as smtp:
+                smtp.ehlo()
+                if s.starttls:
+                    smtp.starttls(context=ssl.create_default_context(cafile=s.cafile))
+                    smtp.ehlo()
+                if s.user:
+                    smtp.login(s.user, s.password)
+                refused = smtp.send_message(msg, to_addrs=recipients)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise ServiceError(f"the SMTP server {s.host}:{s.port} refused the login for {s.user} "
+                               f"({exc.smtp_code})",
+                               hint="check mail.smtp_user and the password variable") from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise ServiceError(f"the SMTP server {s.host}:{s.port} does not support {exc}",
+                               hint="check mail.starttls and mail.smtp_port") from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise ServiceError(f"the SMTP server refused every recipient ({', '.join(exc.recipients)})",
+                               hint="check mail.to and mail.bcc") from None
+        except smtplib.SMTPException as exc:
+            raise ServiceError(f"sending through {s.host}:{s.port} failed: {type(exc).__name__}",
+                               hint="check the mail settings; nothing was sent if the server "
+                                    "reported an error") from None
+        except ssl.SSLError as exc:
+            raise ServiceError(f"TLS with {s.host}:{s.port} failed: {exc.reason}",
+                               hint="is the server's certificate trusted (SSL_CERT_FILE)?") from None
+        except OSError as exc:
+            raise ServiceError(f"cannot reach the SMTP server {s.host}:{s.port}: {exc.strerror or exc}",
+                               hint="check mail.smtp_host and mail.smtp_port") from None
+        if refused:
+            raise ServiceError(f"the SMTP server refused {', '.join(sorted(refused))}",
+                               hint="the others received the message; send to these by hand")

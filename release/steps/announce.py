@@ -1,0 +1,324 @@
+"""Announce a release: the website (numpy.org-shaped: news page, releases list, front-page
+button) on a branch with one commit and, with --push, a pull request; and the mailing-list mail,
+written as an .eml and, with --send, sent over SMTP."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import email
+import email.policy
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from release.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
+from release.changelog_counts import ChangelogSummary, read_changelog
+from release.context import Context
+from release.errors import PreconditionError, UsageError, VerificationError
+from release.news_page import Announcement, edit_news, edit_site_config
+from release.notes_summary import NotesSummary, summarize
+from release.plan import Call, Plan, RunCommand, WriteFile
+from release.services.git import GitService
+from release.services.github import GitHubService
+from release.services.mail import MailService, SmtpSettings
+from release.steps.common import add_push, add_version, option_path
+from release.templating import render
+from release.version import ReleaseVersion
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_version(parser)
+    add_push(parser, "the website branch to your fork and open the pull request")
+    parser.add_argument("--website-repo", type=Path, metavar="PATH",
+                        help="a clone of the numpy.org-shaped site (default: docs.website_repo; "
+                             "without either the website is left alone)")
+    parser.add_argument("--date", help="the announcement date, YYYY-MM-DD (default: today, UTC)")
+    parser.add_argument("--output", type=Path, metavar="FILE",
+                        help="where to write the .eml (default: mail.output in the project)")
+    parser.add_argument("--send", action="store_true",
+                        help="send the mail over SMTP (mail.smtp_*; password from the environment)")
+
+
+def run(ctx: Context) -> int:
+    version = ctx.version()
+    if version.is_dev:
+        raise UsageError(f"{version} is a development version; there is nothing to announce",
+                         hint="pass the release version, e.g. 2.4.0")
+    day = _date(ctx)
+    notes, changelog = _read_inputs(ctx, version)
+    plan = Plan(f"announce {ctx.config.project} {version}")
+    if version.is_prerelease:
+        plan.notes.append(f"website left alone: pre-releases ({version}) are not announced there")
+    elif ctx.option("website_repo") or ctx.config.docs.website_repo:
+        announcement = Announcement(
+            project=ctx.config.project, version=str(version), series=version.series, date=day,
+            release_url=release_url(ctx, version), notes=notes, feature=version.is_feature)
+        Website.from_context(ctx, version, announcement).add_to(plan)
+    else:
+        plan.notes.append("website left alone: pass --website-repo PATH (a numpy.org-shaped clone)")
+    mail = MailStep.from_context(ctx, version, notes, changelog)
+    mail.add_to(plan)
+    if not plan.actions:
+        for note in plan.notes:
+            ctx.say(f"note: {note}")
+        print(f"{ctx.config.project} {version} is already announced; nothing to do", file=ctx.out)
+    else:
+        ctx.execute(plan)
+    print(mail.path, file=ctx.out)
+    return 0
+
+
+def _date(ctx: Context) -> datetime.date:
+    given = ctx.option("date")
+    if not given:
+        return datetime.datetime.now(datetime.UTC).date()
+    try:
+        return datetime.date.fromisoformat(given)
+    except ValueError:
+        raise UsageError(f"--date {given!r} is not a date", hint="write it as YYYY-MM-DD") from None
+
+
+def _read_inputs(ctx: Context, version: ReleaseVersion) -> tuple[NotesSummary, ChangelogSummary]:
+    texts = []
+    for kind, pattern in (("notes", ctx.config.notes), ("changelog", ctx.config.changelog)):
+        path = ctx.repo / ctx.path(pattern, version)
+        if not path.is_file():
+            raise PreconditionError(f"the {kind} {path.relative_to(ctx.repo)} is missing",
+                                    hint=f"create it first (nox -s {kind} -- {version})")
+        texts.append(path.read_text(encoding="utf-8"))
+    where = ctx.path(ctx.config.changelog, version)
+    return summarize(texts[0]), read_changelog(texts[1], where)
+
+
+def release_url(ctx: Context, version: ReleaseVersion) -> str:
+    return f"https://github.com/{ctx.config.github_repo}/releases/tag/{version.tag(ctx.config.tag_format)}"
+
+
+# -- the website -----------------------------------------------------------------------------
+
+
+@dataclass
+class Website:
+    ctx: Context
+    version: ReleaseVersion
+    announcement: Announcement
+    root: Path
+    git: GitService
+    branch: str
+
+    @classmethod
+    def from_context(cls, ctx: Context, version: ReleaseVersion, a: Announcement) -> Website:
+        cfg = ctx.config.docs
+        root = option_path(ctx, "website_repo", cfg.website_repo)
+        if not root.is_dir():
+            raise UsageError(f"website repository {root} does not exist", hint="check --website-repo")
+        git = GitService(root)
+        dirty = git.status_lines()
+        if dirty:
+            raise PreconditionError(f"the website repository {root} is not clean ({dirty[0][3:]})",
+                                    hint=f"git -C {root} status; commit or discard, then rerun")
+        branch = version.format(cfg.website_branch, package=ctx.config.package)
+        return cls(ctx, version, a, root, git, branch)
+
+    @property
+    def message(self) -> str:
+        return self.ctx.config.docs.website_commit_message.format(
+            project=self.ctx.config.project, version=self.version)
+
+    def _current(self, path: str, exists: bool) -> str:
+        ref = f"refs/heads/{self.branch}" if exists else "HEAD"
+        text = self.git.show_file(ref, path)
+        if text is None:
+            raise PreconditionError(f"{self.root / path} is missing",
+                                    hint="is --website-repo a clone of the numpy.org-shaped site?")
+        return text
+
+    def add_to(self, plan: Plan) -> None:
+        cfg = self.ctx.config.docs
+        exists = self.git.has_ref(f"refs/heads/{self.branch}")
+        writes = []
+        news_old = self._current(cfg.news_file, exists)
+        news_new = edit_news(news_old, self.announcement, str(self.root / cfg.news_file))
+        if news_new != news_old:
+            writes.append(WriteFile(self.root, cfg.news_file, news_new))
+        if self.announcement.feature:
+            config_old = self._current(cfg.site_config, exists)
+            config_new = edit_site_config(config_old, self.announcement, str(self.root / cfg.site_config))
+            if config_new != config_old:
+                writes.append(WriteFile(self.root, cfg.site_config, config_new))
+        current = self.git.current_branch()
+        if writes:
+            if exists and current != self.branch:
+                raise PreconditionError(
+                    f"the branch {self.branch} exists but is not checked out in {self.root}",
+                    hint=f"git -C {self.root} checkout {self.branch}, then rerun")
+            if not exists and current != cfg.website_base:
+                raise PreconditionError(
+                    f"the website repository is on {current or 'a detached HEAD'}, not on {cfg.website_base}",
+                    hint=f"git -C {self.root} checkout {cfg.website_base} && git pull, then rerun")
+            if not exists:
+                plan.add(RunCommand(("git", "checkout", "--quiet", "-b", self.branch),
+                                    runner=self._git, cwd=self.root))
+            plan.extend(writes)
+            plan.add(RunCommand(("git", "add", "--", *[w.relpath for w in writes]),
+                                runner=self._git, cwd=self.root))
+            plan.add(RunCommand(("git", "commit", "--quiet", "-m", self.message), runner=self._git,
+                                cwd=self.root))
+            plan.verify(f"{self.branch} has the commit {self.message!r}", self._check_commit)
+        if self.ctx.option("push"):
+            self._add_push(plan, changed=bool(writes))
+        elif writes:
+            plan.notes.append(f"website branch not pushed; --push pushes {self.branch} to "
+                              f"{cfg.website_remote} and opens the pull request")
+
+    def _git(self, argv: Sequence[str]) -> None:
+        self.git.run(list(argv[1:]))
+
+    def _check_commit(self) -> None:
+        subject = self.git.run(["log", "-1", "--format=%s", f"refs/heads/{self.branch}"]).strip()
+        if subject != self.message or self.git.status_lines():
+            raise VerificationError(f"{self.branch} ends with {subject!r}",
+                                    hint=f"git -C {self.root} log -1 {self.branch}")
+
+    def _fork_owner(self, remote: str) -> str:
+        owner = self.ctx.config.docs.website_fork_owner
+        if owner:
+            return owner
+        found = re.search(r"github\.com[:/]([^/]+)/", self.git.remote_url(remote))
+        if found is None:
+            raise PreconditionError(f"cannot tell whose fork the remote {remote!r} is",
+                                    hint="set docs.website_fork_owner to your GitHub login")
+        return found.group(1)
+
+    def _add_push(self, plan: Plan, changed: bool) -> None:
+        cfg = self.ctx.config.docs
+        remote = cfg.website_remote
+        if remote not in self.git.remotes():
+            raise PreconditionError(f"the website repository has no remote named {remote!r}",
+                                    hint="add your fork (git remote add origin URL) or set "
+                                         "docs.website_remote")
+        ref = f"refs/heads/{self.branch}"
+        github = GitHubService.from_env(self.ctx.env, cfg.website_github_repo, progress=self.ctx.err)
+        head = f"{self._fork_owner(remote)}:{self.branch}"
+        remote_sha = next((r.sha for r in self.git.remote_refs(remote, ref) if r.name == ref), None)
+        if changed or remote_sha != self.git.rev_parse(ref):
+            plan.add(RunCommand(("git", "push", remote, f"{ref}:{ref}"), runner=self._git, cwd=self.root))
+            plan.verify(f"{remote} has {self.branch} at the announcement commit",
+                        lambda: self._check_pushed(remote, ref))
+        pull = github.find_open_pull(head, cfg.website_base)
+        if pull is not None:
+            plan.notes.append(f"pull request already open: {pull.url}")
+            return
+        github.require_token("open the website pull request")
+        body_text = render("announce-pr.md.j2", project=self.ctx.config.project,
+                           version=str(self.version), feature=self.announcement.feature,
+                           release_url=self.announcement.release_url)
+        plan.add(Call(f"open a pull request on {cfg.website_github_repo}: {head} into "
+                      f"{cfg.website_base}, titled {self.message!r}",
+                      lambda: self._say_pull(github.create_pull(self.message, body_text, head,
+                                                                cfg.website_base).url)))
+        plan.verify(f"an open pull request from {head} into {cfg.website_base}",
+                    lambda: self._check_pull(github, head))
+
+    def _say_pull(self, url: str) -> None:
+        print(f"pull request: {url}", file=self.ctx.out)
+
+    def _check_pushed(self, remote: str, ref: str) -> None:
+        found = [r.sha for r in self.git.remote_refs(remote, ref) if r.name == ref]
+        if found != [self.git.rev_parse(ref)]:
+            raise VerificationError(f"{remote} has {ref} at {found}, not at the local branch",
+                                    hint=f"git -C {self.root} push {remote} {ref}:{ref}")
+
+    def _check_pull(self, github: GitHubService, head: str) -> None:
+        if github.find_open_pull(head, self.ctx.config.docs.website_base) is None:
+            raise VerificationError(f"no open pull request from {head}",
+                                    hint="open it on GitHub by hand")
+
+
+# -- the mail --------------------------------------------------------------------------------
+
+
+@dataclass
+class MailStep:
+    ctx: Context
+    spec: MailSpec
+    path: Path
+    text: str
+
+    @classmethod
+    def from_context(cls, ctx: Context, version: ReleaseVersion, notes: NotesSummary,
+                     changelog: ChangelogSummary) -> MailStep:
+        cfg, mail = ctx.config, ctx.config.mail
+        names = {"project": cfg.project, "package": cfg.package, "version": str(version),
+                 "series": version.series}
+        spec = MailSpec(
+            project=cfg.project, version=str(version), prerelease=version.is_prerelease,
+            patch=version.is_patch, subject=mail.subject.format(**names), sender=mail.sender,
+            to=mail.to, bcc=mail.bcc, signer=mail.signer or display_name(mail.sender),
+            pypi_url=mail.pypi_url.format(**names), release_url=release_url(ctx, version),
+            notes_url=mail.notes_url.format(**names),
+        )
+        if not version.is_feature:
+            notes = NotesSummary(notes.intro, (), notes.python)
+        text = eml_text(message(spec, body(spec, notes, changelog)))
+        output = ctx.option("output")
+        path = (Path(output).expanduser().resolve() if output
+                else ctx.repo / mail.output.format(**names))
+        return cls(ctx, spec, path, text)
+
+    @property
+    def marker(self) -> Path:
+        return self.path.with_name(self.path.name + ".sent")
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    def add_to(self, plan: Plan) -> None:
+        eml = WriteFile(self.path.parent, self.path.name, self.text)
+        if not eml.is_noop():
+            plan.add(eml)
+        if not self.ctx.option("send"):
+            plan.notes.append(f"mail not sent; --send delivers it to {', '.join(self.spec.recipients)}")
+            return
+        record = render("announce-sent.txt.j2", digest=self.digest(), recipients=self.spec.recipients)
+        if self.marker.is_file():
+            if self.marker.read_text(encoding="utf-8") == record:
+                plan.notes.append(f"mail already sent (recorded in {self.marker})")
+                return
+            raise PreconditionError(
+                f"an announcement for {self.spec.version} was already sent and the mail has changed since",
+                hint=f"send the correction by hand, or delete {self.marker} to send again")
+        service = MailService(self._settings())
+        plan.add(Call(f"send {self.path.name} to {', '.join(self.spec.recipients)} via "
+                      f"{service.settings.describe()}",
+                      lambda: service.send(self._stamped(), self.spec.recipients)))
+        plan.add(WriteFile(self.marker.parent, self.marker.name, record))
+
+    def _settings(self) -> SmtpSettings:
+        mail = self.ctx.config.mail
+        if not mail.sender:
+            raise PreconditionError("no sender for the announcement mail",
+                                    hint='set [tool.release.mail] sender = "Name <address>"')
+        if not self.spec.recipients:
+            raise PreconditionError("no recipients for the announcement mail",
+                                    hint="set [tool.release.mail] to (and bcc)")
+        password = self.ctx.env.get(mail.password_env, "")
+        if mail.smtp_user and not password:
+            raise PreconditionError(f"{mail.password_env} is not set",
+                                    hint=f"export {mail.password_env} with the SMTP password for "
+                                         f"{mail.smtp_user}")
+        return SmtpSettings(mail.smtp_host, mail.smtp_port, mail.smtp_user, password, mail.starttls,
+                            self.ctx.env.get("SSL_CERT_FILE") or None)
+
+    def _stamped(self) -> EmailMessage:
+        """The message as sent: the .eml plus Date and Message-ID."""
+        msg = email.message_from_string(self.text, policy=email.policy.default)
+        assert isinstance(msg, EmailMessage)
+        msg["Date"] = formatdate(usegmt=True)
+        msg["Message-ID"] = make_msgid(domain=sender_domain(self.spec.sender))
+        return msg
