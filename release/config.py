@@ -23,6 +23,7 @@ class GitHubConfig:
     release_title: str = "v{version} ({date})"
     release_assets: tuple[str, ...] = ("sdist", "readme", "changelog")
     pr_branch_prefix: str = ""
+    api_attempts: int = 6  # tries per GitHub API request on server errors (waits 1, 2, 4, ... s)
 
 
 @dataclass(frozen=True)

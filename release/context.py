@@ -44,7 +44,8 @@ class Context:
         """GitHub for `repo` (default: the project's `github_repo`), set up from the environment."""
         from release.services.github import GitHubService
 
-        return GitHubService.from_env(self.env, repo or self.config.github_repo, progress=self.err)
+        return GitHubService.from_env(self.env, repo or self.config.github_repo, progress=self.err,
+                                      max_attempts=self.config.github.api_attempts)
 
     def version(self) -> ReleaseVersion:
         return ReleaseVersion.parse(str(self.options["version"]))

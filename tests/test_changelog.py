@@ -150,6 +150,8 @@ def test_backports_already_credited_are_dropped(example: ExampleProject, cli) ->
     (["1.2.5"], "previous release v1.2.4"),
     (["1.4.0"], "development tag v1.4.0.dev0"),
     (["1.2.0", "--mailmap-from", "v1.2.0.dev0~40"], ".mailmap does not exist at"),
+    (["1.3.0.dev0"], "development version"),
+    (["1.2.0", "v1.2.0..maintenance/1.2.x..x"], "unknown revision"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(
     example: ExampleProject, cli, args: list[str], words: str  # type: ignore[no-untyped-def]

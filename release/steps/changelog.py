@@ -76,6 +76,9 @@ def read_request(ctx: Context) -> ChangelogRequest:
     explicit = RevisionRange.parse(target)
     if explicit is None:
         version: ReleaseVersion | None = ReleaseVersion.parse(target)
+        if version is not None and version.is_dev:
+            raise UsageError(f"{version} is a development version; changelogs are for releases",
+                             hint=f"give the release, e.g. {version.base}")
         if second is not None:
             explicit = RevisionRange.parse(str(second))
             if explicit is None:
@@ -129,7 +132,11 @@ def pull_titles(ctx: Context, pulls: list[PullRef]) -> list[tuple[int, str]]:
     from release.pull_titles import github_titles
 
     found = github_titles(ctx, [pull.number for pull in pulls], refresh=bool(ctx.option("refresh")))
-    return [(pull.number, found.get(pull.number, pull.title)) for pull in pulls]
+    for pull in pulls:
+        if pull.number not in found:
+            ctx.say(f"left out #{pull.number} ({pull.title!r}): GitHub has no pull request "
+                    f"#{pull.number} in {ctx.config.github_repo}")
+    return [(pull.number, found[pull.number]) for pull in pulls if pull.number in found]
 
 
 def render(ctx: Context, people: ContributorSummary, titles: list[tuple[int, str]]) -> str:

@@ -1,0 +1,11 @@
+"""Benchmarks: `python -m release.bench NAME [options]` (or `nox -s bench -- NAME`).
+
+Each benchmark measures a baseline in the same run and prints ratios against it.
+"""
+
+from __future__ import annotations
+
+BENCHMARKS: dict[str, tuple[str, str]] = {
+    "changelog": ("release.bench.changelog",
+                  "changelog on NumPy's v1.26.0..v2.0.0: GitHub requests and wall time, git time"),
+}
