@@ -9,10 +9,21 @@ from collections import Counter
 
 from release.checks import CheckResult
 from release.context import Context
-from release.errors import ReleaseError
+from release.errors import PreconditionError, ReleaseError
 from release.pyproject_file import read_version
 from release.release_index import entry_target, has_entry
 from release.version import ReleaseVersion
+
+
+def require_series(version: ReleaseVersion, pyproject_text: str | None, where: str) -> None:
+    """A version the checked-out project cannot be releasing is an error, before anything runs."""
+    if pyproject_text is None:
+        raise PreconditionError(f"{where} is missing", hint="check --repo")
+    found = ReleaseVersion.parse(read_version(pyproject_text, where))
+    if found.series != version.series:
+        raise PreconditionError(
+            f"{where} says {found}; {version} is not a {found.series} release",
+            hint=f"check the version, or check out {version.maintenance_branch()}")
 
 
 def version_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:

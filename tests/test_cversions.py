@@ -139,6 +139,7 @@ def test_meson_newer_than_cversions_is_named(branch: Path, cli) -> None:  # type
         ("bad-cversions", ["1.2.0"], 1, "has no `0x........ = <md5>` lines"),
         ("bad-api", ["1.2.0"], 1, "does not parse"),
         ("none", ["1.2"], 2, "exactly three numbers"),
+        ("none", ["9.9.0"], 1, "pyproject.toml says 1.2.0.dev0; 9.9.0 is not a 1.2 release"),
         ("none", ["1.2.0", "--ref", "no-such-ref"], 1, "'no-such-ref' is not a commit"),
         ("none", ["1.2.0", "--ref", "v1.1.0", "--fix"], 2, "cannot be combined with --ref"),
     ],

@@ -142,6 +142,7 @@ def test_missing_index_entry_is_added(branch: ExampleProject, cli) -> None:  # t
     [
         ("none", ["1.3.0.dev0"], 2, "is a development version"),
         ("none", ["banana"], 2, "is not a version"),
+        ("none", ["9.9.1"], 1, "pyproject.toml says 1.2.0.dev0; 9.9.1 is not a 1.2 release"),
         ("no-index", ["1.2.0"], 1, "index doc/source/release.rst does not exist"),
         ("no-template", ["1.2.0"], 1, "template.rst' does not exist"),
         ("no-pyproject", ["1.2.0"], 1, "pyproject.toml is missing"),
@@ -170,3 +171,12 @@ def test_missing_feature_notes_come_from_the_template(branch: ExampleProject, cl
     title = "tinynum 1.2.0 Release Notes"
     assert f"+{'=' * len(title)}\n+{title}\n+{'=' * len(title)}\n" in result.out
     assert "+.. include:: notes-towncrier.rst" in result.out
+
+
+def test_untracked_fragment_is_rendered_and_removed(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    (branch.repo / FRAGMENTS / "13.improvement.rst").write_text("Better\n------\nMean of ints.\n")
+    result = cli("notes", "1.2.0", "--repo", str(branch.repo))
+    assert result.code == 0, result.err
+    assert "(`gh-13 <https://github.com/example/tinynum/pull/13>`__)" in (branch.repo / OUTPUT).read_text()
+    assert not (branch.repo / FRAGMENTS / "13.improvement.rst").exists()
+    assert "delete doc/release/upcoming_changes/13.improvement.rst" in result.err

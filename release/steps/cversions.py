@@ -10,6 +10,7 @@ from release.config import Config
 from release.context import Context
 from release.errors import UsageError, VerificationError
 from release.plan import Plan, WriteFile
+from release.preflight import require_series
 from release.pyproject_file import read_version
 from release.repo_files import RepoFiles
 from release.steps.common import add_version
@@ -57,10 +58,12 @@ def run(ctx: Context) -> int:
 
 def release_version(ctx: Context, files: RepoFiles) -> ReleaseVersion:
     """The version argument, else the pyproject version at --ref (or HEAD)."""
-    if ctx.options.get("version"):
-        return ctx.version()
     path = ctx.config.pyproject
     text = files.read(path) if files.ref else ctx.git.show_file("HEAD", path)
+    if ctx.options.get("version"):
+        version = ctx.version()
+        require_series(version, text, files.where(path))
+        return version
     if text is None:
         raise UsageError(f"no version given and {path} is missing", hint="pass the version")
     return ReleaseVersion.parse(read_version(text, path))

@@ -12,6 +12,7 @@ from release.fragments import Rendered, Towncrier, fragment_names, load_towncrie
 from release.notes_checks import bad_fragments_error, outside_range, range_numbers
 from release.notes_skeleton import feature_skeleton, patch_skeleton, python_range
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
+from release.preflight import require_series
 from release.release_index import add_entry, entry_target
 from release.steps.common import add_version
 from release.version import ReleaseVersion
@@ -38,6 +39,9 @@ def build_plan(ctx: Context, version: ReleaseVersion) -> Plan:
     if version.is_dev:
         raise UsageError(f"{version} is a development version; notes are made for releases",
                          hint=f"use {version.base}rc1 or {version.base}")
+    pyproject = ctx.repo / ctx.config.pyproject
+    require_series(version, pyproject.read_text(encoding="utf-8") if pyproject.is_file() else None,
+                   ctx.config.pyproject)
     tc = load_towncrier(ctx.repo, ctx.config.pyproject)
     good, bad = validate(tc, fragment_names(tc))
     if bad:
