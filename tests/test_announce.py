@@ -130,6 +130,11 @@ def _one_line_error(err: str, words: str) -> None:
     assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
+def _from_error(err: str) -> str:
+    """The error and hint lines after the progress lines of a run that failed while applying."""
+    return err[err.index("error: "):]
+
+
 def test_feature_release_website_like_numpy(cli, numpy_240: Path, site_before_240: WebsiteRepo) -> None:  # type: ignore[no-untyped-def]
     site = site_before_240
     result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--website-repo", str(site.repo),
@@ -304,8 +309,7 @@ def test_send_with_a_wrong_password(cli, numpy_240: Path, tmp_path: Path,  # typ
         result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--config",
                      str(_smtp_config(tmp_path, smtp)), "--send")
         assert result.code == 1
-        _one_line_error(result.err.splitlines()[-2] + "\n" + result.err.splitlines()[-1],
-                        "refused the login for alice")
+        _one_line_error(_from_error(result.err), "refused the login for alice")
         assert CANARY not in result.out + result.err
         assert smtp.messages == [] and not list((numpy_240 / "release").glob("*.sent"))
 
@@ -405,3 +409,43 @@ def test_send_needs_a_sender(cli, numpy_240: Path, tmp_path: Path, monkeypatch: 
     assert result.code == 1
     _one_line_error(result.err, "no sender for the announcement mail")
     assert snapshot(numpy_240) == before
+
+
+def test_dry_run_send_shows_the_delivery(cli, numpy_240: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeSMTP(user="alice", password=CANARY) as smtp:
+        monkeypatch.setenv("SSL_CERT_FILE", str(smtp.cafile))
+        monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
+        before = snapshot(numpy_240)
+        result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--config",
+                     str(_smtp_config(tmp_path, smtp)), "--send", "--dry-run")
+        assert result.code == 0, result.err
+        assert (f"send numpy-2.4.0-announcement.eml to numpy-discussion@python.org, "
+                f"python-announce-list@python.org via 127.0.0.1:{smtp.port} with STARTTLS as alice"
+                in result.out)
+        assert smtp.messages == [] and snapshot(numpy_240) == before
+        assert CANARY not in result.out + result.err
+
+
+def test_plain_client_against_a_starttls_server(cli, numpy_240: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeSMTP(user="alice", password=CANARY) as smtp:
+        monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
+        config = write_config(tmp_path / "release.toml",
+                              smtp.config_toml().replace("starttls = true", "starttls = false"))
+        result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--config", str(config), "--send")
+        assert result.code == 1
+        assert "does not offer SMTP AUTH" in result.err and CANARY not in result.out + result.err
+        assert smtp.messages == [] and not list((numpy_240 / "release").glob("*.sent"))
+
+
+def test_starttls_client_against_a_plain_server(cli, numpy_240: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeSMTP(user="alice", password=CANARY, tls=False) as smtp:
+        monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
+        config = write_config(tmp_path / "release.toml",
+                              smtp.config_toml().replace("starttls = false", "starttls = true"))
+        result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--config", str(config), "--send")
+        assert result.code == 1
+        _one_line_error(_from_error(result.err), "does not offer STARTTLS")
+        assert smtp.messages == []

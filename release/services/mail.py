@@ -41,9 +41,16 @@ class MailService:
             with smtplib.SMTP(s.host, s.port, timeout=s.timeout) as smtp:
                 smtp.ehlo()
                 if s.starttls:
+                    if not smtp.has_extn("starttls"):
+                        raise ServiceError(f"the SMTP server {s.host}:{s.port} does not offer STARTTLS",
+                                           hint="check mail.smtp_port, or set starttls = false")
                     smtp.starttls(context=ssl.create_default_context(cafile=s.cafile))
                     smtp.ehlo()
                 if s.user:
+                    if not smtp.has_extn("auth"):
+                        raise ServiceError(f"the SMTP server {s.host}:{s.port} does not offer SMTP AUTH"
+                                           + ("" if s.starttls else " without TLS"),
+                                           hint="check mail.starttls and mail.smtp_port")
                     smtp.login(s.user, s.password)
                 refused = smtp.send_message(msg, to_addrs=recipients)
         except smtplib.SMTPAuthenticationError as exc:
@@ -51,7 +58,7 @@ class MailService:
                                f"({exc.smtp_code})",
                                hint="check mail.smtp_user and the password variable") from None
         except smtplib.SMTPNotSupportedError as exc:
-            raise ServiceError(f"the SMTP server {s.host}:{s.port} does not support {exc}",
+            raise ServiceError(f"the SMTP server {s.host}:{s.port} does not support this: {exc}",
                                hint="check mail.starttls and mail.smtp_port") from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise ServiceError(f"the SMTP server refused every recipient ({', '.join(exc.recipients)})",
