@@ -23,6 +23,7 @@ class GitHubConfig:
     release_title: str = "v{version} ({date})"
     release_assets: tuple[str, ...] = ("sdist", "readme", "changelog")
     pr_branch_prefix: str = ""
+    fork_owner: str = ""  # GitHub login owning fork_remote; default: read from its github.com URL
     api_attempts: int = 6  # tries per GitHub API request on server errors (waits 1, 2, 4, ... s)
 
 

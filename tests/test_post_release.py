@@ -76,29 +76,57 @@ def test_patch_release_entry_goes_below_the_dev_notes(released: ExampleProject, 
     assert "- Update release.rst" in git(repo, "log", "-1", "--format=%B")
 
 
-def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def _open_pulls(github) -> list:  # type: ignore[no-untyped-def]
+    return [p for p in github.repo("example/tinynum").pulls.values() if p.state == "open"]
+
+
+def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
     before = _states(released)
-    result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--dry-run", "--push")
+    result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--dry-run", "--push",
+                 "--fork-owner", "alice")
     assert result.code == 0, result.err
     assert _states(released) == before
+    assert _open_pulls(fake_github) == []
+    assert (f"open a pull request on example/tinynum: alice:{WORK} into main, "
+            "titled 'MAINT: Update main after 1.2.0 release.'") in result.out
     assert f"run git checkout --quiet -b {WORK}" in result.out
     assert f"create {CHANGELOG}\n--- /dev/null\n" in result.out
     assert "+" + NEW_MAILMAP_LINE in result.out
     assert f"run git push origin refs/heads/{WORK}:refs/heads/{WORK}" in result.out
 
 
-def test_push_goes_to_the_fork_and_rerun_is_a_noop(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(  # type: ignore[no-untyped-def]
+        released: ExampleProject, cli, fake_github) -> None:
+    from conftest import GITHUB_CANARY
+
     upstream = snapshot(released.upstream)
-    result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--push")
+    result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--push",
+                 "--fork-owner", "alice")
     assert result.code == 0, result.err
     assert git(released.fork, "rev-parse", f"refs/heads/{WORK}") == git(
         released.repo, "rev-parse", "HEAD")
     assert snapshot(released.upstream) == upstream
+    [pull] = _open_pulls(fake_github)
+    assert (pull.head, pull.base, pull.title) == (
+        f"alice:{WORK}", "main", "MAINT: Update main after 1.2.0 release.")
+    assert pull.body.startswith("- Forward port 1.2.0-notes.rst\n")
     before = _states(released)
-    again = cli("post-release", "1.2.0", "--repo", str(released.repo), "--push")
+    again = cli("post-release", "1.2.0", "--repo", str(released.repo), "--push",
+                "--fork-owner", "alice")
     assert again.code == 0, again.err
     assert "nothing to do" in again.out
-    assert _states(released) == before
+    assert _states(released) == before and len(_open_pulls(fake_github)) == 1
+    assert GITHUB_CANARY not in result.out + result.err + again.out + again.err
+
+
+def test_fork_owner_from_config(released: ExampleProject, cli, fake_github, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "release.toml"
+    config.write_text('[tool.release]\nproject = "tinynum"\npackage = "tinynum"\n'
+                      'github_repo = "example/tinynum"\n[tool.release.github]\nfork_owner = "bob"\n')
+    result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--config", str(config),
+                 "--push")
+    assert result.code == 0, result.err
+    assert [p.head for p in _open_pulls(fake_github)] == [f"bob:{WORK}"]
 
 
 def test_direct_pushes_main_upstream(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]

@@ -77,11 +77,26 @@ def test_commits_the_reset_on_a_begin_branch(released: ExampleProject, cli) -> N
     assert (snapshot(released.upstream), snapshot(released.fork)) == remotes
 
 
-def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def github(fake_github):  # type: ignore[no-untyped-def]
+    """The fake GitHub, knowing example/tinynum's maintenance/1.2.x (pull requests target it)."""
+    fake_github.add_ref("example/tinynum", "heads/maintenance/1.2.x", "0" * 40)
+    return fake_github
+
+
+def _open_pulls(github) -> list:  # type: ignore[no-untyped-def]
+    return [p for p in github.repo("example/tinynum").pulls.values() if p.state == "open"]
+
+
+def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, cli, github) -> None:  # type: ignore[no-untyped-def]
     before = _states(released)
-    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--dry-run", "--push")
+    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--dry-run", "--push",
+                 "--fork-owner", "alice")
     assert result.code == 0, result.err
     assert _states(released) == before
+    assert _open_pulls(github) == []
+    assert ("open a pull request on example/tinynum: alice:begin-1.2.1 into maintenance/1.2.x, "
+            "titled 'MAINT: Prepare 1.2.x for further development'") in result.out
     out = result.out
     assert "run git checkout --quiet -b begin-1.2.1" in out
     assert f"create {NOTES_121}\n--- /dev/null\n+++ b/{NOTES_121}\n" in out
@@ -92,27 +107,67 @@ def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, 
     assert "then verify: origin has refs/heads/begin-1.2.1 at the local object" in out
 
 
-def test_push_goes_to_the_fork_only_and_rerun_is_a_noop(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(  # type: ignore[no-untyped-def]
+        released: ExampleProject, cli, github) -> None:
+    from conftest import GITHUB_CANARY
+
     upstream = snapshot(released.upstream)
-    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push")
+    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push",
+                 "--fork-owner", "alice")
     assert result.code == 0, result.err
     assert git(released.fork, "rev-parse", "refs/heads/begin-1.2.1") == git(
         released.repo, "rev-parse", "HEAD")
     assert snapshot(released.upstream) == upstream
+    [pull] = _open_pulls(github)
+    assert (pull.head, pull.base, pull.title) == (
+        "alice:begin-1.2.1", "maintenance/1.2.x", "MAINT: Prepare 1.2.x for further development")
+    assert pull.body == MESSAGE.split("\n", 2)[2]
+    assert "pull request: http" in result.out and "verified: an open pull request" in result.err
     before = _states(released)
-    again = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push")
+    again = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push",
+                "--fork-owner", "alice")
     assert again.code == 0, again.err
     assert "already prepared for 1.2.1 development; nothing to do" in again.out
-    assert _states(released) == before
+    assert _states(released) == before and len(_open_pulls(github)) == 1
+    assert GITHUB_CANARY not in result.out + result.err + again.out + again.err
 
 
-def test_push_after_a_local_run(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_after_a_local_run(released: ExampleProject, cli, github) -> None:  # type: ignore[no-untyped-def]
     assert cli("reset-branch", "1.2.0", "--repo", str(released.repo)).code == 0
     head = git(released.repo, "rev-parse", "HEAD")
-    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push")
+    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push",
+                 "--fork-owner", "alice")
     assert result.code == 0, result.err
     assert "git commit" not in result.err
     assert git(released.fork, "rev-parse", "refs/heads/begin-1.2.1") == head
+    assert len(_open_pulls(github)) == 1
+
+
+def test_push_without_a_token_changes_nothing(released: ExampleProject, cli, github,  # type: ignore[no-untyped-def]
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    before = _states(released)
+    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push",
+                 "--fork-owner", "alice")
+    assert result.code == 1
+    _one_line_error(result.err, "a GitHub token is needed to open the pull request")
+    assert _states(released) == before
+
+
+def test_push_without_a_pull_request(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push", "--no-pr")
+    assert result.code == 0, result.err
+    assert git(released.fork, "rev-parse", "refs/heads/begin-1.2.1") == git(
+        released.repo, "rev-parse", "HEAD")
+    assert "no pull request opened (--no-pr)" in result.err
+
+
+def test_fork_owner_is_needed_for_a_local_fork(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    before = _states(released)
+    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push")
+    assert result.code == 1
+    _one_line_error(result.err, "cannot tell whose fork the remote 'origin' is")
+    assert _states(released) == before
 
 
 def test_direct_commits_on_the_maintenance_branch(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]

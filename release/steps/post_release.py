@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     add_push_option(parser, "the post-X.Y.Z-release-update branch to the fork remote and open the "
                     "pull request (with --direct: main to the upstream remote)")
+    parser.add_argument("--fork-owner", metavar="LOGIN",
+                        help="the GitHub login owning the fork remote (default: [tool.release.github] "
+                             "fork_owner, else read from the remote's URL)")
+    parser.add_argument("--no-pr", action="store_true",
+                        help="with --push: push the branch only; open the pull request by hand")
     parser.add_argument("--direct", action="store_true",
                         help="commit on main itself, not on a post-X.Y.Z-release-update branch")
 
@@ -170,7 +175,9 @@ def _plan_push(ctx: Context, plan: Plan, work: str, main: str, direct: bool, *, 
     ref = f"refs/heads/{work}"
     if not pushed or remote_sha(git, remote, ref) != git.rev_parse(ref):
         add_push(plan, ctx, remote, ref)
-    if not direct:
+    if not direct and ctx.option("no_pr"):
+        plan.notes.append(f"no pull request opened (--no-pr); open one from {work} by hand")
+    elif not direct:
         text = message or git.run(["log", "-1", "--format=%B", ref])
         title, _, body = text.strip().partition("\n")
         add_pull_request(plan, ctx, PullSpec(head_branch=work, base=main, remote=remote,
