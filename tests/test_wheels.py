@@ -9,7 +9,7 @@ from conftest import GITHUB_CANARY
 from helpers import snapshot
 
 from release.config import load_config
-from release.fakes.dists import dist_bytes, write_dists
+from release.fakes.dists import dist_bytes, workflow_artifacts, write_dists
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.pypi import LocalIndex
@@ -26,13 +26,13 @@ def expected(example: ExampleProject, version: str = VERSION) -> list[str]:
     return matrix_for(config, ReleaseVersion.parse(version)).filenames(version)
 
 
-def artifacts(names: list[str]) -> dict[str, dict[str, bytes]]:
-    """One artifact per wheel, named like numpy-release's (`cp312-manylinux_x86_64-`), + sdist."""
-    found: dict[str, dict[str, bytes]] = {}
-    for name in [*names, PYODIDE]:
-        key = "sdist" if name.endswith(".tar.gz") else "-".join(name.split("-")[3:])[:-4] + "-"
-        found[key] = {name: dist_bytes(name, "tinynum")}
-    return found
+def artifacts(example: ExampleProject, drop: int | None = None) -> dict[str, dict[str, bytes]]:
+    """numpy-release-style artifacts for tinynum 1.2.0; `drop` leaves out one file of the matrix."""
+    config = load_config(example.repo).config
+    files = matrix_for(config, ReleaseVersion.parse(VERSION)).files(VERSION)
+    if drop is not None:
+        del files[drop]
+    return workflow_artifacts(files, "tinynum", VERSION)
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def release_repo(fake_github: FakeGitHub, example: ExampleProject) -> FakeGitHub
     fake_github.add_repo(WORKFLOW_REPO, "main",
                          refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
     fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", "Wheel builder",
-                             artifacts=artifacts(expected(example)))
+                             artifacts=artifacts(example))
     return fake_github
 
 
@@ -148,7 +148,7 @@ def test_dispatch_needs_a_token(example, release_repo, cli, monkeypatch) -> None
 def test_failed_run_is_an_error_naming_it(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
     fake_github.add_repo(WORKFLOW_REPO, "main", refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
     fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", conclusion="failure",
-                             artifacts=artifacts(expected(example)))
+                             artifacts=artifacts(example))
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
                  "--poll-interval", "0")
     assert result.code == 1
@@ -159,7 +159,7 @@ def test_failed_run_is_an_error_naming_it(example, fake_github, cli) -> None:  #
 def test_run_missing_a_wheel_fails_verification(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
     names = expected(example)
     fake_github.add_repo(WORKFLOW_REPO, "main", refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
-    fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", artifacts=artifacts(names[1:]))
+    fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", artifacts=artifacts(example, drop=0))
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
                  "--poll-interval", "0")
     assert result.code == 1
@@ -180,3 +180,58 @@ def test_run_id_follows_an_existing_run_and_refuses_a_full_dest(example, release
     assert result.code == 0, result.err
     assert len(release_repo.dispatches(WORKFLOW_REPO)) == 1
     assert sorted(p.name for p in other.iterdir()) == sorted(expected(example))
+
+
+def test_numpy_checkout_accepts_the_published_2_4_2_files(numpy_bundle_clone, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from test_wheel_matrix import NUMPY_2_4_2
+
+    write_dists(tmp_path / "dist", NUMPY_2_4_2, "numpy")
+    result = cli("wheels", "2.4.2", "--repo", str(numpy_bundle_clone), "--from-dir",
+                 str(tmp_path / "dist"))
+    assert result.code == 0, result.err
+    assert "72 of 72 expected files - complete" in result.out
+
+    (tmp_path / "dist" / "numpy-2.4.2-pp311-pypy311_pp73-win_amd64.whl").unlink()
+    missing = cli("wheels", "2.4.2", "--repo", str(numpy_bundle_clone), "--from-dir",
+                  str(tmp_path / "dist"))
+    assert missing.code == 1
+    one_line_error(missing.err, "1 missing (numpy-2.4.2-pp311-pypy311_pp73-win_amd64.whl)")
+
+
+def test_index_speaking_the_json_simple_api(example, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """PyPI answers PEP 691 JSON when asked; the same check works on it."""
+    import hashlib
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    names = expected(example)[1:]
+    body = json.dumps({"meta": {"api-version": "1.1"}, "name": "tinynum", "files": [
+        {"filename": n, "url": f"../../files/{n}",
+         "hashes": {"sha256": hashlib.sha256(n.encode()).hexdigest()}} for n in names]}).encode()
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(f"{self.path} {self.headers['Accept']}")
+            self.send_response(200 if self.path == "/simple/tinynum/" else 404)
+            self.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        result = cli("wheels", VERSION, "--repo", str(example.repo), "--index-url", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen and seen[0].startswith("/simple/tinynum/ application/vnd.pypi.simple.v1+json")
+    assert result.code == 1
+    one_line_error(result.err, f"1 missing ({expected(example)[0]})")
+    assert "59 of 60 expected files" in result.out

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from packaging.utils import parse_sdist_filename, parse_wheel_filename
 
+from release.wheel_matrix import ExpectedFile
+
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -94,3 +96,23 @@ def write_dists(dest: Path, filenames: Iterable[str], project: str, note: str = 
         path.write_bytes(dist_bytes(filename, project, note))
         written.append(path)
     return written
+
+
+def workflow_artifacts(files: Iterable[ExpectedFile], project: str, version: str
+                       ) -> dict[str, dict[str, bytes]]:
+    """What numpy-release's run leaves: one artifact per job, named `{python}-{platform}-{blas}`
+    (`cp312-manylinux_x86_64-`, `cp313-macosx_arm64-accelerate`), an `sdist` artifact, and the
+    Pyodide wheel that is built but never uploaded."""
+    found: dict[str, dict[str, bytes]] = {}
+    stem = ""
+    for item in files:
+        stem = item.filename.split("-")[0]
+        if item.is_sdist:
+            name = "sdist"
+        else:
+            name = f"{item.interpreter}-{item.platform}" + ("" if "-" in item.platform else "-")
+        found[name] = {item.filename: dist_bytes(item.filename, project)}
+    if stem:
+        pyodide = f"{stem}-{version}-cp313-cp313-pyodide_2025_0_wasm32.whl"
+        found["cp313-pyodide_wasm32-"] = {pyodide: dist_bytes(pyodide, project)}
+    return found
