@@ -170,6 +170,19 @@ def test_fork_owner_is_needed_for_a_local_fork(released: ExampleProject, cli) ->
     assert _states(released) == before
 
 
+def test_after_the_pull_request_is_merged(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    repo = released.repo
+    assert cli("reset-branch", "1.2.0", "--repo", str(repo)).code == 0
+    git(repo, "checkout", "-q", "maintenance/1.2.x")
+    git(repo, "merge", "-q", "--ff-only", "begin-1.2.1")
+    git(repo, "branch", "-q", "-d", "begin-1.2.1")
+    before = _states(released)
+    result = cli("reset-branch", "1.2.0", "--repo", str(repo))
+    assert result.code == 0, result.err
+    assert "maintenance/1.2.x is already prepared for 1.2.1 development; nothing to do" in result.out
+    assert _states(released) == before
+
+
 def test_direct_commits_on_the_maintenance_branch(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
     repo = released.repo
     result = cli("reset-branch", "1.2.0", "--repo", str(repo), "--direct", "--push")

@@ -62,6 +62,11 @@ def run(ctx: Context) -> int:
     work = maintenance if direct else f"begin-{following}"
     target = local_branch(git, work)
     done = target is not None and _is_reset(ctx, target, following)
+    merged = local_branch(git, maintenance)
+    if target is None and merged is not None and _is_reset(ctx, merged, following):
+        print(f"{maintenance} is already prepared for {following} development; nothing to do",
+              file=ctx.out)
+        return 0
 
     plan = Plan(f"prepare {maintenance} for {following} development")
     if not done:
