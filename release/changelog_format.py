@@ -65,8 +65,3 @@ def pull_request_lines(
 def render_changelog(contributors: Sequence[Contributor], pulls: Sequence[PullRequestLine]) -> str:
     """The whole changelog file, exactly as NumPy writes it."""
     return render(_TEMPLATE, contributors=contributors, pulls=pulls)
-
-
-def render_contributors(contributors: Sequence[Contributor]) -> str:
-    """Only the Contributors section (for notes and announcements), without the leading blank line."""
-    return render(_TEMPLATE, contributors=contributors, pulls=None).lstrip("\n")
