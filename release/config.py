@@ -121,6 +121,8 @@ class Config:
         "Your Name", "GitHub", "root", "unknown", "user", "ubuntu", "nobody",
         "you@example.com", "*@localhost", "*@localhost.*", "noreply@github.com",
     )
+    # fnmatch patterns (name or e-mail) listed as they are, never flagged; `[bot]` names always
+    mailmap_ignore: tuple[str, ...] = ("Copilot", "*@anthropic.com", "*@openai.com")
     meson_build: str = "numpy/_core/meson.build"
     cversions: str = "numpy/_core/code_generators/cversions.txt"
     numpy_api: str = "numpy/_core/code_generators/numpy_api.py"

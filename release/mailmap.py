@@ -148,9 +148,10 @@ def sort_key(line: str) -> tuple[int, str]:
     return (0 if line.startswith("!") else 1, line.lstrip("!").casefold())
 
 
-def insert_lines(text: str, new_lines: Iterable[str], where: str = ".mailmap") -> str:
+def insert_lines(text: str, new_lines: Iterable[str]) -> str:
     """`text` with each new line placed where it sorts among the mapping lines (comments and
-    the header stay where they are); lines already present are not added twice."""
+    the header stay where they are); lines already present are not added twice. Each new line
+    is checked; the file's own lines are the caller's to check (`parse_lines`)."""
     lines = text.splitlines()
     present = {line.strip() for line in lines}
     for new in sorted(set(new_lines) - present, key=sort_key):
@@ -164,6 +165,14 @@ def insert_lines(text: str, new_lines: Iterable[str], where: str = ".mailmap") -
                 position = index
                 break
         lines.insert(position, new)
-    result = "\n".join(lines) + "\n"
-    parse_lines(result, where)
-    return result
+    return "\n".join(lines) + "\n"
+
+
+def takes_effect(text: str, line: str) -> bool:
+    """True when `line`, inserted where it sorts, makes git map its commit identity as it says
+    (a later line for the same address would override it)."""
+    entry = parse_line(line, 0, "proposed line")
+    mailmap = Mailmap.parse(insert_lines(text, [line]))
+    probe = entry.commit_name or "\x00any name"
+    wanted = (entry.proper_name or probe, entry.proper_email or entry.commit_email)
+    return mailmap.map(probe, entry.commit_email) == wanted

@@ -93,8 +93,10 @@ class _Analysis:
 
     @staticmethod
     def _is_bot(who: Identity, bots: Sequence[str]) -> bool:
-        return (who.name.endswith("[bot]") or who.name in bots
-                or who.email.endswith("[bot]@users.noreply.github.com"))
+        if who.name.endswith("[bot]") or who.email.endswith("[bot]@users.noreply.github.com"):
+            return True
+        return any(fnmatch.fnmatchcase(who.name.casefold(), pattern.casefold())
+                   or fnmatch.fnmatchcase(who.email.casefold(), pattern.casefold()) for pattern in bots)
 
     def count(self, who: Identity) -> int:
         return len(self.commits[who])

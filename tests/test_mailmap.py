@@ -232,3 +232,23 @@ def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, wor
     assert result.code == code, result.out + result.err
     _one_line_error(result.err[result.err.index("error: "):], words)
     assert snapshot(branch) == before
+
+
+def test_numpy_2_5_0_range(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """Bots and AI co-authors are listed as they are; a `.local` host address is a placeholder;
+    a proposal that an existing later line would override is not offered."""
+    result = cli("mailmap", "v2.5.0.dev0..v2.5.0", "--repo", str(numpy_bundle_clone), "--ref", "v2.5.0^",
+                 "--offline")
+    assert "Copilot" not in result.out and "Claude" not in result.out
+    assert "placeholder: Teja Muthyala <tejamuthyala@Tejas-MacBook-Air.local>" in result.out
+    assert ("not proposed (a later .mailmap line for that address wins; edit it instead): "
+            "Rohit Goswami <rgoswami@ieee.org> <r95g10@gmail.com>") in result.out
+
+
+def test_takes_effect_sees_later_lines() -> None:
+    from release.mailmap import takes_effect
+
+    text = "A Person <a@x.org> <old@x.org>\nB Person <b@x.org>\n"
+    assert takes_effect(text, "C Person <c@x.org> <new@x.org>")
+    assert not takes_effect(text, "A Aaa <aaa@x.org> <old@x.org>")  # sorts before A Person's line
+    assert takes_effect(text, "Z Person <z@x.org> <old@x.org>")  # sorts after it, so it wins

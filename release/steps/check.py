@@ -64,7 +64,7 @@ def _mailmap(ctx: Context, version: ReleaseVersion) -> CheckResult:
     sightings = collect(ctx.git, str(span))
     findings = find_problems(sightings, state.mailmap, state.text,
                              placeholders=ctx.config.mailmap_placeholders,
-                             bots=ctx.config.changelog_drop_names,
+                             bots=(*ctx.config.changelog_drop_names, *ctx.config.mailmap_ignore),
                              people=lookup_people(ctx, span, sightings))
     errors = [f.detail for f in findings if f.is_error]
     return mailmap_summary([f.kind for f in findings if not f.is_error], errors, version)

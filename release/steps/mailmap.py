@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.identities import Sightings, collect
-from release.mailmap import Mailmap, insert_lines
+from release.mailmap import Mailmap, insert_lines, takes_effect
 from release.mailmap_findings import OFFLINE, Finding, People, find_problems, proposals
 from release.plan import Call, Plan, WriteFile
 from release.repo_files import RepoFiles
@@ -43,12 +43,14 @@ def run(ctx: Context) -> int:
     people = lookup_people(ctx, span, sightings)
     findings = find_problems(sightings, state.mailmap, state.text,
                              placeholders=ctx.config.mailmap_placeholders,
-                             bots=ctx.config.changelog_drop_names, people=people)
+                             bots=(*ctx.config.changelog_drop_names, *ctx.config.mailmap_ignore),
+                             people=people)
     ctx.say(f"mailmap: {len(sightings.commits)} identities in {span}, {state.where}")
-    ctx.out.write(report(findings))
+    usable = [line for line in proposals(findings) if takes_effect(state.text, line)]
+    ctx.out.write(report(findings, usable))
     plan = Plan(f".mailmap for {span}")
     if ctx.option("write"):
-        _write_actions(ctx, plan, state, sightings, findings)
+        _write_actions(ctx, plan, state, sightings, usable)
     if ctx.option("issue") or ctx.option("publish"):
         _issue_actions(ctx, plan, version, span, findings)
     if plan.actions:
@@ -93,7 +95,7 @@ def lookup_people(ctx: Context, span: RevisionRange, sightings: Sightings) -> Pe
     return github_people(service, ctx.git, span, sightings)
 
 
-def report(findings: Sequence[Finding]) -> str:
+def report(findings: Sequence[Finding], usable: Sequence[str]) -> str:
     if not findings:
         return "no identity problems found\n"
     lines = []
@@ -106,9 +108,10 @@ def report(findings: Sequence[Finding]) -> str:
             lines.append(f"      commits: {listed}")
         lines.extend(f"      propose: {line}" for line in finding.proposals)
     lines.append("")
-    proposed = proposals(findings)
-    lines.append(f"{len(proposed)} proposed .mailmap line(s)" + (":" if proposed else ""))
-    lines.extend(f"  {line}" for line in proposed)
+    lines.append(f"{len(usable)} proposed .mailmap line(s)" + (":" if usable else ""))
+    lines.extend(f"  {line}" for line in usable)
+    lines.extend(f"  not proposed (a later .mailmap line for that address wins; edit it instead): {line}"
+                 for line in proposals(findings) if line not in usable)
     return "\n".join(lines) + "\n"
 
 
@@ -119,16 +122,15 @@ def contributor_names(sightings: Sightings, mailmap: Mailmap, drop: Sequence[str
 
 
 def _write_actions(ctx: Context, plan: Plan, state: MailmapState, sightings: Sightings,
-                   findings: Sequence[Finding]) -> None:
+                   lines: Sequence[str]) -> None:
     if state.mailmap.malformed:
         first = state.mailmap.malformed[0]
         raise PreconditionError(f"fix the malformed line first: {first.message}",
                                 hint="git skips that line; --write keeps the file valid")
-    lines = proposals(findings)
     if not lines:
         ctx.say("--write: no lines to add")
         return
-    new_text = insert_lines(state.text, lines, ctx.config.mailmap)
+    new_text = insert_lines(state.text, lines)
     after = Mailmap.parse(new_text, ctx.config.mailmap)
     drop = ctx.config.changelog_drop_names
     before_names = contributor_names(sightings, state.mailmap, drop)
