@@ -8,7 +8,15 @@ import pytest
 from helpers import git, snapshot
 
 from release.fakes.example import ExampleProject
-from release.fakes.numpy_org import NEWS, SITE_CONFIG, WebsiteRepo, build_numpy_org, news_md, site_config
+from release.fakes.numpy_org import (
+    NEWS,
+    SITE_CONFIG,
+    WebsiteRepo,
+    build_numpy_org,
+    news_md,
+    project_site,
+    site_config,
+)
 from release.fakes.smtp import FakeSMTP
 
 CHANGELOGS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "numpy" / "changelogs"
@@ -334,9 +342,8 @@ def test_other_project(cli, example: ExampleProject, tmp_path: Path) -> None:  #
         "\nContributors\n============\n\nA total of 2 people contributed to this release.  People with a"
         ' "+" by their\nnames contributed a patch for the first time.\n\n* Alice Maintainer\n'
         "* Dana Newcomer +\n")
-    news = news_md(header="tinynum 1.1.0 released!", date="2025-02-03", sections=(), releases=())
-    site = build_numpy_org(tmp_path / "web", news=news.replace("NumPy", "tinynum"),
-                           config=site_config("1.1", project="tinynum"))
+    news, config = project_site("tinynum", "1.1", "1.1.0", "2025-02-03")
+    site = build_numpy_org(tmp_path / "web", news=news, config=config)
     result = cli("announce", "1.2.0", "--repo", str(example.repo), "--website-repo", str(site.repo),
                  "--date", "2025-04-02")
     assert result.code == 0, result.err
@@ -449,3 +456,19 @@ def test_starttls_client_against_a_plain_server(cli, numpy_240: Path, tmp_path: 
         assert result.code == 1
         _one_line_error(_from_error(result.err), "does not offer STARTTLS")
         assert smtp.messages == []
+
+
+def test_push_finds_the_fork_owner_from_the_token(cli, fake_github, example: ExampleProject,  # type: ignore[no-untyped-def]
+                                                 tmp_path: Path) -> None:
+    fake_github.add_repo("numpy/numpy.org", "main")
+    (example.repo / "doc/changelog").mkdir(exist_ok=True)
+    (example.repo / "doc/changelog/1.2.0-changelog.rst").write_text(
+        "\nContributors\n============\n\nA total of 1 people contributed to this release.\n\n* Alice\n")
+    news, config = project_site("tinynum", "1.1", "1.1.0", "2025-02-03")
+    site = build_numpy_org(tmp_path / "web", news=news, config=config)
+    result = cli("announce", "1.2.0", "--repo", str(example.repo), "--website-repo", str(site.repo),
+                 "--date", "2025-04-02", "--push")
+    assert result.code == 0, result.err
+    pulls = list(fake_github.repo("numpy/numpy.org").pulls.values())
+    assert [(p.head, p.title) for p in pulls] == [
+        ("release-manager:announce-tinynum-1.2.0", "announce the tinynum 1.2.0 release")]

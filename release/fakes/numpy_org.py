@@ -80,6 +80,13 @@ def site_config(series: str = "2.4", project: str = "NumPy") -> str:
             "    image: logo.svg\n")
 
 
+def project_site(project: str, series: str, released: str, date: str) -> tuple[str, str]:
+    """(news.md, config.yaml) for another project run the same way: its header, an empty
+    releases list and its hero button."""
+    news = news_md(header=f"{project} {released} released!", date=date, sections=(), releases=())
+    return news.replace("NumPy", project), site_config(series, project)
+
+
 @dataclass(frozen=True)
 class WebsiteRepo:
     repo: Path

@@ -185,15 +185,19 @@ class Website:
             raise VerificationError(f"{self.branch} ends with {subject!r}",
                                     hint=f"git -C {self.root} log -1 {self.branch}")
 
-    def _fork_owner(self, remote: str) -> str:
+    def _fork_owner(self, remote: str, github: GitHubService) -> str:
+        """docs.website_fork_owner, else the owner in the fork's GitHub URL, else the login of
+        the token's user (whose fork it normally is)."""
         owner = self.ctx.config.docs.website_fork_owner
         if owner:
             return owner
         found = re.search(r"github\.com[:/]([^/]+)/", self.git.remote_url(remote))
-        if found is None:
+        if found is not None:
+            return found.group(1)
+        if not github.has_token:
             raise PreconditionError(f"cannot tell whose fork the remote {remote!r} is",
                                     hint="set docs.website_fork_owner to your GitHub login")
-        return found.group(1)
+        return str(github.call("look up the token's login", lambda: github.client().get_user().login))
 
     def _add_push(self, plan: Plan, changed: bool) -> None:
         cfg = self.ctx.config.docs
@@ -204,7 +208,7 @@ class Website:
                                          "docs.website_remote")
         ref = f"refs/heads/{self.branch}"
         github = GitHubService.from_env(self.ctx.env, cfg.website_github_repo, progress=self.ctx.err)
-        head = f"{self._fork_owner(remote)}:{self.branch}"
+        head = f"{self._fork_owner(remote, github)}:{self.branch}"
         remote_sha = next((r.sha for r in self.git.remote_refs(remote, ref) if r.name == ref), None)
         if changed or remote_sha != self.git.rev_parse(ref):
             plan.add(RunCommand(("git", "push", remote, f"{ref}:{ref}"), runner=self._git, cwd=self.root))
