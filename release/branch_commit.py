@@ -62,11 +62,6 @@ def _unique(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return seen
 
 
-def changed(git: GitService, ref: str, path: str, content: str | None) -> bool:
-    """Whether `content` (None: absent) differs from the file at `ref`."""
-    return git.show_file(ref, path) != content
-
-
 def require_clean(git: GitService) -> None:
     dirty = git.status_lines()
     if dirty:

@@ -1,4 +1,4 @@
-"""Open the pull request for a pushed work branch (reset, post-release), once, and check it.
+"""Publish a work branch (reset, post-release): push it, open its pull request once, check both.
 
 The head is `owner:branch` with the owner of the fork remote: `[tool.release.github] fork_owner`
 or `--fork-owner`, else read from a github.com remote URL. An open pull request for the same
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from release.branch_commit import add_push, remote_sha, require_remote
 from release.context import Context
 from release.errors import PreconditionError, VerificationError
 from release.plan import Call, Plan
@@ -27,6 +28,27 @@ class PullSpec:
     remote: str
     title: str
     body: str
+
+
+def add_publish(plan: Plan, ctx: Context, *, work: str, base: str, direct: bool, committed: bool,
+                message: str | None) -> None:
+    """`--push` for a work branch: to the fork plus a pull request into `base`, or, `direct`,
+    the branch itself to upstream. A branch the remote already has is not pushed again."""
+    cfg, git = ctx.config, ctx.git
+    remote = cfg.upstream_remote if direct else cfg.fork_remote
+    require_remote(git, remote, "upstream_remote" if direct else "fork_remote")
+    ref = f"refs/heads/{work}"
+    if committed or remote_sha(git, remote, ref) != git.rev_parse(ref):
+        add_push(plan, ctx, remote, ref)
+    if direct:
+        return
+    if ctx.option("no_pr"):
+        plan.notes.append(f"no pull request opened (--no-pr); open one from {work} by hand")
+        return
+    text = message or git.run(["log", "-1", "--format=%B", ref])
+    title, _, body = text.strip().partition("\n")
+    add_pull_request(plan, ctx, PullSpec(head_branch=work, base=base, remote=remote, title=title,
+                                         body=body.strip() + "\n"))
 
 
 def fork_owner(ctx: Context, remote: str) -> str:

@@ -13,10 +13,8 @@ from release.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
-    add_push,
     is_ancestor,
     local_branch,
-    remote_sha,
     require_branch,
     require_clean,
     require_remote,
@@ -25,7 +23,7 @@ from release.branch_commit import (
 from release.context import Context
 from release.errors import PreconditionError, UsageError
 from release.plan import Plan
-from release.pull_request import PullSpec, add_pull_request
+from release.pull_request import add_publish
 from release.release_index import add_entry, entry_target
 from release.steps.common import add_push as add_push_option
 from release.steps.common import add_version
@@ -67,6 +65,7 @@ def run(ctx: Context) -> int:
 
     plan = Plan(f"update {main} after the {version} release")
     plan.notes.extend(notes)
+    message = None
     if changes:
         if existing is not None and not direct:
             raise PreconditionError(
@@ -82,9 +81,10 @@ def run(ctx: Context) -> int:
                           values={"main_branch": main, "version": str(version)},
                           changes=tuple(changes), skip_ci=cfg.skip_ci_line, new_branch=not direct)
         add_commit(plan, ctx, spec)
+        message = spec.message
     if ctx.option("push") and (changes or existing is not None or direct):
-        _plan_push(ctx, plan, work, main, direct, pushed=not changes,
-                   message=spec.message if changes else None)
+        add_publish(plan, ctx, work=work, base=main, direct=direct, committed=bool(changes),
+                    message=message)
     elif changes:
         remote = cfg.upstream_remote if direct else cfg.fork_remote
         plan.notes.append(f"not pushed; publish with --push (git push {remote} {work})")
@@ -165,20 +165,3 @@ def _main_only_lines(ctx: Context, source: str, base: str, ours: str) -> set[str
     fork_point = git.run(["merge-base", base, source]).strip()
     before = git.show_file(fork_point, ctx.config.mailmap) or ""
     return set(ours.splitlines()) - set(before.splitlines())
-
-
-def _plan_push(ctx: Context, plan: Plan, work: str, main: str, direct: bool, *, pushed: bool,
-               message: str | None) -> None:
-    cfg, git = ctx.config, ctx.git
-    remote = cfg.upstream_remote if direct else cfg.fork_remote
-    require_remote(git, remote, "upstream_remote" if direct else "fork_remote")
-    ref = f"refs/heads/{work}"
-    if not pushed or remote_sha(git, remote, ref) != git.rev_parse(ref):
-        add_push(plan, ctx, remote, ref)
-    if not direct and ctx.option("no_pr"):
-        plan.notes.append(f"no pull request opened (--no-pr); open one from {work} by hand")
-    elif not direct:
-        text = message or git.run(["log", "-1", "--format=%B", ref])
-        title, _, body = text.strip().partition("\n")
-        add_pull_request(plan, ctx, PullSpec(head_branch=work, base=main, remote=remote,
-                                             title=title, body=body.strip() + "\n"))

@@ -13,10 +13,8 @@ from release.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
-    add_push,
     is_ancestor,
     local_branch,
-    remote_sha,
     require_branch,
     require_clean,
     require_remote,
@@ -26,7 +24,7 @@ from release.context import Context
 from release.errors import PreconditionError, UsageError
 from release.notes_skeleton import patch_skeleton, python_range
 from release.plan import Plan
-from release.pull_request import PullSpec, add_pull_request
+from release.pull_request import add_publish
 from release.pyproject_file import read_version, set_version
 from release.release_index import add_entry, entry_target, has_entry
 from release.steps.common import add_push as add_push_option
@@ -69,6 +67,7 @@ def run(ctx: Context) -> int:
         return 0
 
     plan = Plan(f"prepare {maintenance} for {following} development")
+    message = None
     if not done:
         if target is not None and not direct:
             raise PreconditionError(
@@ -77,9 +76,10 @@ def run(ctx: Context) -> int:
             )
         spec = _commit_spec(ctx, version, following, maintenance, work, direct)
         add_commit(plan, ctx, spec)
+        message = spec.message
     if ctx.option("push"):
-        _plan_push(ctx, plan, version, work, maintenance, direct, pushed=done,
-                   message=None if done else spec.message)
+        add_publish(plan, ctx, work=work, base=maintenance, direct=direct, committed=not done,
+                    message=message)
     elif not done:
         remote = cfg.upstream_remote if direct else cfg.fork_remote
         plan.notes.append(f"not pushed; publish with --push (git push {remote} {work})")
@@ -158,20 +158,3 @@ def _notes(ctx: Context, version: ReleaseVersion, following: ReleaseVersion, pyp
         )
     return patch_skeleton(project=cfg.project, package=cfg.package, version=str(following),
                           previous=str(version), python=supported)
-
-
-def _plan_push(ctx: Context, plan: Plan, version: ReleaseVersion, work: str, maintenance: str,
-               direct: bool, *, pushed: bool, message: str | None) -> None:
-    cfg, git = ctx.config, ctx.git
-    remote = cfg.upstream_remote if direct else cfg.fork_remote
-    require_remote(git, remote, "upstream_remote" if direct else "fork_remote")
-    ref = f"refs/heads/{work}"
-    if not pushed or remote_sha(git, remote, ref) != git.rev_parse(ref):
-        add_push(plan, ctx, remote, ref)
-    if not direct and ctx.option("no_pr"):
-        plan.notes.append(f"no pull request opened (--no-pr); open one from {work} by hand")
-    elif not direct:
-        text = message or git.run(["log", "-1", "--format=%B", ref])
-        title, _, body = text.strip().partition("\n")
-        add_pull_request(plan, ctx, PullSpec(head_branch=work, base=maintenance, remote=remote,
-                                             title=title, body=body.strip() + "\n"))
