@@ -43,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dist", type=Path, metavar="DIR",
                         help="directory holding the sdist (the file uploaded to the package index)")
     parser.add_argument("--sdist", type=Path, metavar="PATH", help="the sdist itself")
+    parser.add_argument("--index-url", metavar="URL",
+                        help="check that the sdist is the one this index serves (its simple API, "
+                             "e.g. https://pypi.org/simple/)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--draft", action="store_true",
                       help="create or repair the draft release and its assets on GitHub and verify "
@@ -188,7 +191,27 @@ def _sdist(ctx: Context, version: ReleaseVersion, tag: str) -> LocalAsset:
                                 hint="pass --dist DIR (with the file from the package index) or "
                                      "--sdist PATH")
     path = Path(given) if given is not None else find_sdist(Path(dist), name)
-    return read_sdist(path, name, project_name, str(version))
+    asset = read_sdist(path, name, project_name, str(version))
+    index_url = ctx.option("index_url")
+    if index_url:
+        check_index(str(index_url), project_name, asset)
+    return asset
+
+
+def check_index(index_url: str, project_name: str, asset: LocalAsset) -> None:
+    """The sdist on GitHub must be the very file the package index serves."""
+    from release.services.pypi import PackageIndex
+
+    listed = PackageIndex(index_url).files(project_name).get(asset.name)
+    if listed is None:
+        raise PreconditionError(f"{asset.name} is not on the index {index_url}",
+                                hint="upload it first (nox -s upload), or drop --index-url")
+    if listed.sha256 != asset.sha256:
+        raise PreconditionError(
+            f"{asset.name} here (sha256 {asset.sha256[:12]}…) is not the index's "
+            f"({listed.sha256[:12] or 'no hash'}…)",
+            hint=f"download the sdist from {index_url} and pass it with --sdist",
+        )
 
 
 def releases_api(ctx: Context) -> GitHubReleases:

@@ -1,0 +1,307 @@
+"""The release PR: changelog, notes, `.mailmap` and version in one `REL: Prepare for ...` commit.
+
+It starts on the maintenance branch and commits on a new `prepare-X.Y.Z` branch; `--push` pushes
+that branch to the fork remote and opens the pull request against the maintenance branch. The
+changelog, notes and `.mailmap` come from the same code as their own steps. A rerun on the
+branch commits only what changed (nothing, when nothing did) and reuses the open pull request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import posixpath
+from collections.abc import Iterable
+from typing import Any
+
+from release.branch_commit import (
+    CommitSpec,
+    FileChange,
+    add_commit,
+    add_push,
+    local_branch,
+    remote_sha,
+    require_clean,
+    require_remote,
+    require_up_to_date,
+)
+from release.context import Context
+from release.errors import PreconditionError, UsageError
+from release.notes_merge import append_changelog, incorporate_towncrier
+from release.plan import DeleteFile, Plan, RunCommand, WriteFile
+from release.pull_request import PullSpec, add_pull_request
+from release.pyproject_file import set_version
+from release.steps.common import add_push as add_push_option
+from release.steps.common import add_version
+from release.templating import render
+from release.version import ReleaseVersion
+
+COMMIT_TEMPLATE = "commit-prepare.txt.j2"
+PR_TEMPLATE = "prepare-pr.md.j2"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_version(parser)
+    add_push_option(parser, "the prepare-X.Y.Z branch to the fork remote and open the pull request")
+    parser.add_argument("--mailmap", action="store_true",
+                        help="also add the .mailmap lines the mailmap step proposes")
+    parser.add_argument("--offline", action="store_true",
+                        help="pull-request titles from git, not GitHub (passed to the changelog)")
+    parser.add_argument("--fork-owner", metavar="LOGIN",
+                        help="the GitHub login owning the fork remote (default: [tool.release.github] "
+                             "fork_owner, else read from the remote's URL)")
+    parser.add_argument("--no-pr", action="store_true",
+                        help="with --push: push the branch only; open the pull request by hand")
+
+
+def run(ctx: Context) -> int:
+    version = ctx.version()
+    if version.is_dev:
+        raise UsageError(f"{version} is a development version; it has no release PR",
+                         hint="give the release version, e.g. 2.4.0 or 2.4.0rc1")
+    where = Where.find(ctx, version)
+    if ctx.option("mailmap") and not ctx.dry_run:
+        mailmap = mailmap_change(ctx, version)
+        build_plan(ctx, version, where, mailmap)  # every check before the first write
+        if mailmap is not None and where.new_branch:
+            first = Plan(f"{where.branch} from {where.base}, with the proposed .mailmap lines")
+            first.add(RunCommand(("git", "checkout", "--quiet", "-b", where.branch),
+                                 lambda argv: ctx.git.run(list(argv[1:])), cwd=ctx.repo))
+            first.add(WriteFile(ctx.repo, ctx.config.mailmap, str(mailmap.content)))
+            ctx.execute(first)
+            where = dataclasses.replace(where, new_branch=False)
+        elif mailmap is not None:
+            ctx.execute(Plan(".mailmap").add(WriteFile(ctx.repo, ctx.config.mailmap,
+                                                       str(mailmap.content))))
+        plan = build_plan(ctx, version, where, mailmap)
+    else:
+        mailmap = mailmap_change(ctx, version) if ctx.option("mailmap") else None
+        plan = build_plan(ctx, version, where, mailmap)
+        if mailmap is not None:
+            plan.notes.append("the changelog above is computed with the current .mailmap; it is "
+                              "recomputed after the new lines are written")
+    if not plan.actions:
+        print(f"{where.branch} already holds the release PR for {version}; nothing to do",
+              file=ctx.out)
+        return 0
+    ctx.execute(plan)
+    if not ctx.dry_run:
+        print(f"{where.branch} -> {ctx.git.rev_parse(f'refs/heads/{where.branch}')}", file=ctx.out)
+    return 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Where:
+    """The maintenance branch, the PR branch, and whether the PR branch is still to be made."""
+
+    base: str
+    branch: str
+    start: str
+    new_branch: bool
+
+    @classmethod
+    def find(cls, ctx: Context, version: ReleaseVersion) -> Where:
+        cfg, git = ctx.config, ctx.git
+        base = version.format(cfg.release_branch or cfg.maintenance_branch)
+        branch = f"{cfg.github.pr_branch_prefix}prepare-{version}"
+        require_clean(git)
+        current = git.current_branch()
+        existing = local_branch(git, branch)
+        if current == branch:
+            return cls(base, branch, git.head(), False)
+        if current != base:
+            raise PreconditionError(
+                f"on {'branch ' + current if current else 'a detached HEAD'}, not on {base}",
+                hint=f"git checkout {base} (or {branch} to continue the release PR)",
+            )
+        if existing is not None:
+            raise PreconditionError(f"branch {branch} exists already",
+                                    hint=f"continue on it (git checkout {branch}) or delete it")
+        require_remote(git, cfg.upstream_remote, "upstream_remote")
+        start = git.head()
+        require_up_to_date(git, cfg.upstream_remote, base, start)
+        return cls(base, branch, start, True)
+
+
+def build_plan(ctx: Context, version: ReleaseVersion, where: Where,
+               mailmap: FileChange | None) -> Plan:
+    cfg = ctx.config
+    changelog_path = ctx.path(cfg.changelog, version)
+    changelog = changelog_text(ctx, version)
+    changes = [FileChange(changelog_path, changelog, _verb(ctx, changelog_path),
+                          posixpath.basename(changelog_path) + ".")]
+    changes += notes_changes(ctx, version, changelog)
+    if mailmap is not None:
+        changes.append(mailmap)
+    pyproject = (ctx.repo / cfg.pyproject).read_text(encoding="utf-8")
+    changes.append(FileChange(cfg.pyproject, set_version(pyproject, str(version), cfg.pyproject),
+                              "Update"))
+    changes = [c for c in changes if ctx.git.show_file("HEAD", c.path) != c.content]
+    plan = Plan(f"release PR for {cfg.project} {version} on {where.branch}")
+    message = ""
+    if changes:
+        spec = CommitSpec(branch=where.branch, start=where.start, message_template=COMMIT_TEMPLATE,
+                          values={"project": cfg.project, "version": str(version)},
+                          changes=tuple(changes), skip_ci="", new_branch=where.new_branch)
+        add_commit(plan, ctx, spec)
+        message = spec.message
+    elif where.new_branch:
+        raise PreconditionError(f"{where.base} already holds every release file for {version}",
+                                hint="nothing to prepare; go on with the wheels and the tag")
+    if ctx.option("push"):
+        _push(ctx, plan, version, where, message, pushed=not changes)
+    elif changes:
+        plan.notes.append(f"not pushed; publish with --push (git push {cfg.fork_remote} "
+                          f"{where.branch}, then the pull request)")
+    return plan
+
+
+def _verb(ctx: Context, path: str) -> str:
+    return "Update" if ctx.git.show_file("HEAD", path) is not None else "Create"
+
+
+def _sub_context(ctx: Context, step: str, argv: list[str]) -> Context:
+    """A Context for another step's code, with that step's own defaults for its options."""
+    from release.cli import load_step, step_parser
+
+    parsed = vars(step_parser(step, load_step(step)).parse_args(argv))
+    options: dict[str, Any] = {**parsed, "dry_run": ctx.dry_run}
+    return dataclasses.replace(ctx, options=options)
+
+
+def changelog_text(ctx: Context, version: ReleaseVersion) -> str:
+    """The changelog exactly as the changelog step writes it."""
+    from release.changelog_data import collect
+    from release.steps import changelog
+
+    sub = _sub_context(ctx, "changelog", [str(version), *(["--offline"] if ctx.option("offline")
+                                                           else [])])
+    request = changelog.read_request(sub)
+    data = collect(sub.git, request.range.start, request.range.end,
+                   drop=ctx.config.changelog_drop_names)
+    titles = changelog.pull_titles(sub, changelog.select_pulls(sub, request, list(data.pulls)))
+    ctx.say(f"changelog for {request.range}: {data.people.total} contributors, "
+            f"{len(titles)} pull requests")
+    return changelog.render(sub, data.people, titles)
+
+
+def notes_changes(ctx: Context, version: ReleaseVersion, changelog: str) -> list[FileChange]:
+    """The notes step's actions as file changes; towncrier's text goes into the notes file itself
+    when its own output file is ignored by git (else the fragments would vanish from the commit);
+    a patch release's notes get the changelog appended."""
+    from release.fragments import load_towncrier
+    from release.steps import notes as notes_step
+
+    cfg = ctx.config
+    notes_path = ctx.path(cfg.notes, version)
+    plan = notes_step.build_plan(_sub_context(ctx, "notes", [str(version)]), version)
+    tc = load_towncrier(ctx.repo, cfg.pyproject)
+    changes: dict[str, FileChange] = {}
+    towncrier_text: str | None = None
+    for path, content in _file_effects(plan.actions):
+        if path == tc.output and ctx.git.ok(["check-ignore", "--quiet", "--", tc.output]):
+            towncrier_text = content
+            continue
+        verb = "" if content is None else _verb(ctx, path)
+        changes[path] = FileChange(path, content, verb)
+    notes_text = _notes_now(ctx, changes, notes_path)
+    if towncrier_text is not None:
+        merged = incorporate_towncrier(notes_text, towncrier_text, posixpath.basename(tc.output))
+        if merged is None:
+            raise PreconditionError(
+                f"{notes_path} has no `.. include:: {posixpath.basename(tc.output)}` for the "
+                "fragments' text",
+                hint="put the include line back where the fragments' sections belong")
+        notes_text = merged
+        for path, change in list(changes.items()):
+            if change.content is None:
+                changes[path] = FileChange(path, None, "Run", "towncrier to incorporate fragments")
+    if version.is_patch:
+        notes_text = append_changelog(notes_text, changelog)
+    changes[notes_path] = FileChange(notes_path, notes_text, _verb(ctx, notes_path),
+                                     posixpath.basename(notes_path) + ".")
+    ordered = [changes.pop(notes_path)]
+    return ordered + [c for c in changes.values() if c.content is None] + [
+        c for c in changes.values() if c.content is not None]
+
+
+def _notes_now(ctx: Context, changes: dict[str, FileChange], notes_path: str) -> str:
+    planned = changes.get(notes_path)
+    if planned is not None and planned.content is not None:
+        return planned.content
+    path = ctx.repo / notes_path
+    if not path.is_file():
+        raise PreconditionError(f"the notes {notes_path} do not exist",
+                                hint="the notes step creates them: nox -s notes -- VERSION")
+    return path.read_text(encoding="utf-8")
+
+
+def _file_effects(actions: Iterable[object]) -> list[tuple[str, str | None]]:
+    """(path, new text or None for deleted) for each file a notes plan writes or removes."""
+    effects: list[tuple[str, str | None]] = []
+    for action in actions:
+        if isinstance(action, WriteFile):
+            effects.append((action.relpath, action.content))
+        elif isinstance(action, DeleteFile):
+            effects.append((action.relpath, None))
+        elif isinstance(action, RunCommand) and action.argv[:2] == ("git", "rm"):
+            paths = action.argv[action.argv.index("--") + 1:]
+            effects.extend((path, None) for path in paths)
+        elif isinstance(action, RunCommand) and action.argv[:2] == ("git", "add"):
+            continue
+        else:
+            raise PreconditionError(f"the notes step planned something prepare cannot commit: "
+                                    f"{action.describe().splitlines()[0]}",  # type: ignore[attr-defined]
+                                    hint="run the notes step by itself, commit, then rerun")
+    return effects
+
+
+def mailmap_change(ctx: Context, version: ReleaseVersion) -> FileChange | None:
+    """The `.mailmap` with the mailmap step's proposed lines added, or None if it proposes none."""
+    from release.identities import collect
+    from release.mailmap import insert_lines, takes_effect
+    from release.mailmap_findings import find_problems, proposals
+    from release.steps import mailmap as mailmap_step
+
+    sub = _sub_context(ctx, "mailmap", [str(version), *(["--offline"] if ctx.option("offline")
+                                                        else [])])
+    _, span = mailmap_step.target(sub)
+    state = mailmap_step.MailmapState.read(sub)
+    sightings = collect(sub.git, str(span))
+    people = mailmap_step.lookup_people(sub, span, sightings)
+    findings = find_problems(sightings, state.mailmap, state.text,
+                             placeholders=ctx.config.mailmap_placeholders,
+                             bots=(*ctx.config.changelog_drop_names, *ctx.config.mailmap_ignore),
+                             people=people)
+    lines = [line for line in proposals(findings) if takes_effect(state.text, line)]
+    if not lines:
+        ctx.say(f"mailmap: no lines to add for {span}")
+        return None
+    if state.mailmap.malformed:
+        raise PreconditionError(f"fix the malformed .mailmap line first: "
+                                f"{state.mailmap.malformed[0].message}",
+                                hint="git skips that line; the mailmap step reports it")
+    new_text = insert_lines(state.text, lines)
+    ctx.say(f"mailmap: adding {len(lines)} line(s)")
+    return FileChange(ctx.config.mailmap, new_text, "Update",
+                      posixpath.basename(ctx.config.mailmap) + ".")
+
+
+def _push(ctx: Context, plan: Plan, version: ReleaseVersion, where: Where, message: str, *,
+          pushed: bool) -> None:
+    cfg, git = ctx.config, ctx.git
+    remote = cfg.fork_remote
+    require_remote(git, remote, "fork_remote")
+    ref = f"refs/heads/{where.branch}"
+    if not pushed or remote_sha(git, remote, ref) != git.rev_parse(ref):
+        add_push(plan, ctx, remote, ref)
+    if ctx.option("no_pr"):
+        plan.notes.append(f"no pull request opened (--no-pr); open one from {where.branch} by hand")
+        return
+    text = message or git.run(["log", "-1", "--format=%B", ref])
+    title, _, body = text.strip().partition("\n")
+    items = [line[2:] for line in body.strip().splitlines() if line.startswith("- ")]
+    pr_body = render(PR_TEMPLATE, project=cfg.project, version=str(version), items=items,
+                     base=where.base, tag=version.tag(cfg.tag_format))
+    add_pull_request(plan, ctx, PullSpec(head_branch=where.branch, base=where.base, remote=remote,
+                                         title=title, body=pr_body))

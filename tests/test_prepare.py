@@ -1,0 +1,222 @@
+"""prepare on the example project: the REL commit, reruns, the PR on the fake GitHub, and the
+whole path prepare -> merge -> tag -> upload (real pypiserver) -> github-release."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers import git, snapshot
+
+from release.config import load_config
+from release.fakes.dists import write_dists
+from release.fakes.example import ExampleProject
+from release.fakes.github import FakeGitHub
+from release.version import ReleaseVersion
+from release.wheel_matrix import matrix_for
+
+REPO = "example/tinynum"
+CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
+NOTES = "doc/source/release/1.2.0-notes.rst"
+FRAGMENTS = ["5.highlight.rst", "5.new_feature.rst", "7.change.rst", "8.c_api.rst",
+             "9.performance.rst"]
+MESSAGE = """REL: Prepare for the tinynum 1.2.0 release
+
+- Create 1.2.0-changelog.rst.
+- Update 1.2.0-notes.rst.
+- Run towncrier to incorporate fragments
+- Update pyproject.toml"""
+
+
+@pytest.fixture
+def maint(example: ExampleProject) -> ExampleProject:
+    git(example.repo, "checkout", "--quiet", "maintenance/1.2.x")
+    return example
+
+
+def _one_line_error(err: str, words: str) -> None:
+    lines = [line for line in err.strip().splitlines() if line.startswith(("error", "hint"))]
+    assert lines[0].startswith("error: ") and words in lines[0], err
+    assert len(lines) == 2 and lines[1].startswith("hint: "), err
+
+
+def _github(fake: FakeGitHub, project: ExampleProject) -> None:
+    sha = git(project.repo, "rev-parse", "maintenance/1.2.x").strip()
+    fake.add_ref(REPO, "heads/maintenance/1.2.x", sha)
+
+
+def test_prepare_makes_the_rel_commit_on_a_new_branch(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    start = git(maint.repo, "rev-parse", "HEAD").strip()
+    expected_changelog = cli("changelog", "1.2.0", "--offline", "--output", "-",
+                             "--repo", str(maint.repo))
+    assert expected_changelog.code == 0, expected_changelog.err
+    old_pyproject = (maint.repo / "pyproject.toml").read_text(encoding="utf-8")
+
+    result = cli("prepare", "1.2.0", "--offline", "--repo", str(maint.repo))
+    assert result.code == 0, result.err
+    repo = maint.repo
+    assert git(repo, "branch", "--show-current").strip() == "prepare-1.2.0"
+    assert git(repo, "rev-parse", "HEAD^").strip() == start
+    assert git(repo, "log", "-1", "--format=%B").strip() == MESSAGE
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "show", f"HEAD:{CHANGELOG}") == expected_changelog.out
+    new_pyproject = git(repo, "show", "HEAD:pyproject.toml")
+    assert new_pyproject == old_pyproject.replace('version = "1.2.0.dev0"', 'version = "1.2.0"')
+    notes = git(repo, "show", f"HEAD:{NOTES}")
+    assert ".. include:: notes-towncrier.rst" not in notes
+    for text in ("A new function computes the mean of a sequence.",
+                 "A C-API function for the mean.", "``total`` no longer copies its input twice.",
+                 "(`gh-7 <https://github.com/example/tinynum/pull/7>`__)"):
+        assert text in notes
+    changed = set(git(repo, "diff", "--name-only", "HEAD^", "HEAD").split())
+    assert changed == {CHANGELOG, NOTES, "pyproject.toml",
+                       *(f"doc/release/upcoming_changes/{f}" for f in FRAGMENTS)}
+    assert "not pushed; publish with --push" in result.err
+    assert git(maint.fork, "branch", "--list", "prepare-1.2.0") == ""
+
+
+def test_dry_run_changes_nothing(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    before = [snapshot(p) for p in (maint.repo, maint.fork, maint.upstream)]
+    with FakeGitHub() as fake:
+        fake.add_repo(REPO, "main")
+        _github(fake, maint)
+        env = {**os.environ, "GITHUB_TOKEN": "t", "GITHUB_API_URL": fake.api_url}
+        result = cli("prepare", "1.2.0", "--offline", "--push", "--fork-owner", "alice",
+                     "--dry-run", "--repo", str(maint.repo), env=env)
+        assert result.code == 0, result.err
+        writes = [n for n in fake.rest_calls if n.startswith(("POST", "PATCH", "PUT", "DELETE"))]
+        assert writes == [] and fake.repo(REPO).pulls == {}
+    assert [snapshot(p) for p in (maint.repo, maint.fork, maint.upstream)] == before
+    out = result.out
+    assert "1. run git checkout --quiet -b prepare-1.2.0" in out
+    assert "create doc/changelog/1.2.0-changelog.rst" in out
+    assert "delete doc/release/upcoming_changes/5.highlight.rst" in out
+    assert "run git push origin refs/heads/prepare-1.2.0:refs/heads/prepare-1.2.0" in out
+    assert ("open a pull request on example/tinynum: alice:prepare-1.2.0 into maintenance/1.2.x, "
+            "titled 'REL: Prepare for the tinynum 1.2.0 release'") in out
+
+
+def test_push_opens_one_pull_request_and_a_rerun_reuses_it(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    with FakeGitHub() as fake:
+        fake.add_repo(REPO, "main")
+        _github(fake, maint)
+        env = {**os.environ, "GITHUB_TOKEN": "t", "GITHUB_API_URL": fake.api_url}
+        args = ("prepare", "1.2.0", "--offline", "--push", "--fork-owner", "alice",
+                "--repo", str(maint.repo))
+        first = cli(*args, env=env)
+        assert first.code == 0, first.err
+        head = git(maint.repo, "rev-parse", "HEAD").strip()
+        assert git(maint.fork, "rev-parse", "refs/heads/prepare-1.2.0").strip() == head
+        [pull] = fake.repo(REPO).pulls.values()
+        assert (pull.title, pull.head, pull.base, pull.state) == (
+            "REL: Prepare for the tinynum 1.2.0 release", "alice:prepare-1.2.0",
+            "maintenance/1.2.x", "open")
+        assert pull.body.startswith("Prepare for the tinynum 1.2.0 release.\n\n"
+                                    "- Create 1.2.0-changelog.rst.\n")
+        assert "tag `v1.2.0`" in pull.body
+        assert "pull request: " in first.out
+
+        again = cli(*args, env=env)
+        assert again.code == 0, again.err
+        assert "nothing to do" in again.out
+        assert git(maint.repo, "rev-parse", "HEAD").strip() == head
+        assert len(fake.repo(REPO).pulls) == 1
+        assert "POST /repos/{owner}/{repo}/pulls" in fake.rest_calls
+        assert fake.rest_calls["POST /repos/{owner}/{repo}/pulls"] == 1
+
+
+def test_rerun_on_the_branch_commits_only_what_changed(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    args = ("prepare", "1.2.0", "--offline", "--repo", str(maint.repo))
+    assert cli(*args).code == 0
+    head = git(maint.repo, "rev-parse", "HEAD").strip()
+    again = cli(*args)
+    assert again.code == 0 and "nothing to do" in again.out
+    assert git(maint.repo, "rev-parse", "HEAD").strip() == head
+    (maint.repo / "pyproject.toml").write_text(
+        git(maint.repo, "show", "HEAD^:pyproject.toml"), encoding="utf-8")
+    git(maint.repo, "commit", "--quiet", "-am", "MAINT: an accidental revert")
+    fixed = cli(*args)
+    assert fixed.code == 0, fixed.err
+    assert git(maint.repo, "log", "-1", "--format=%B").strip() == (
+        "REL: Prepare for the tinynum 1.2.0 release\n\n- Update pyproject.toml")
+    assert 'version = "1.2.0"' in git(maint.repo, "show", "HEAD:pyproject.toml")
+
+
+def test_patch_release_notes_get_the_changelog(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    repo = example.repo
+    git(repo, "checkout", "--quiet", "maintenance/1.1.x")
+    skeleton = (repo / "doc/source/release/1.1.1-notes.rst").read_text(encoding="utf-8")
+    result = cli("prepare", "1.1.1", "--offline", "--repo", str(repo))
+    assert result.code == 0, result.err
+    changelog = git(repo, "show", "HEAD:doc/changelog/1.1.1-changelog.rst")
+    notes = git(repo, "show", "HEAD:doc/source/release/1.1.1-notes.rst")
+    assert notes == skeleton.rstrip("\n") + "\n\n\n" + changelog.lstrip("\n") + "\n"
+    assert "Python versions 3.11-3.12\n\n\nContributors\n============\n" in notes
+    assert notes.endswith(">`__: BUG: guard total() against None (#10)\n\n")
+    assert git(repo, "log", "-1", "--format=%B").strip() == (
+        "REL: Prepare for the tinynum 1.1.1 release\n\n- Create 1.1.1-changelog.rst.\n"
+        "- Update 1.1.1-notes.rst.")  # the reset already set version = "1.1.1"
+    assert cli("prepare", "1.1.1", "--offline", "--repo", str(repo)).out.endswith("nothing to do\n")
+
+
+def test_wrong_branch_or_dirty_tree_changes_nothing(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    git(maint.repo, "checkout", "--quiet", "main")
+    before = snapshot(maint.repo)
+    result = cli("prepare", "1.2.0", "--offline", "--repo", str(maint.repo))
+    assert result.code == 1
+    _one_line_error(result.err, "on branch main, not on maintenance/1.2.x")
+    assert snapshot(maint.repo) == before
+    git(maint.repo, "checkout", "--quiet", "maintenance/1.2.x")
+    (maint.repo / "stray.txt").write_text("x\n")
+    before = snapshot(maint.repo)
+    dirty = cli("prepare", "1.2.0", "--offline", "--repo", str(maint.repo))
+    _one_line_error(dirty.err, "the work tree is not clean")
+    assert snapshot(maint.repo) == before
+
+
+def test_mailmap_without_proposals_adds_no_line(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("prepare", "1.2.0", "--offline", "--mailmap", "--repo", str(maint.repo))
+    assert result.code == 0, result.err
+    assert "mailmap: no lines to add" in result.err
+    assert git(maint.repo, "log", "-1", "--format=%B").strip() == MESSAGE
+
+
+def test_prepare_merge_tag_upload_and_github_release(maint: ExampleProject, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                     pypi) -> None:
+    repo = maint.repo
+    with FakeGitHub() as fake:
+        fake.add_repo(REPO, "main")
+        _github(fake, maint)
+        env = {**os.environ, "GITHUB_TOKEN": "t", "GITHUB_API_URL": fake.api_url}
+        prepared = cli("prepare", "1.2.0", "--offline", "--push", "--fork-owner", "alice",
+                       "--repo", str(repo), env=env)
+        assert prepared.code == 0, prepared.err
+        # the PR is merged: maintenance/1.2.x fast-forwards to the prepare branch
+        git(repo, "checkout", "--quiet", "maintenance/1.2.x")
+        git(repo, "merge", "--quiet", "--ff-only", "prepare-1.2.0")
+        git(repo, "push", "--quiet", "upstream", "maintenance/1.2.x")
+        tagged = cli("tag", "1.2.0", "--push", "--repo", str(repo), env=env)
+        assert tagged.code == 0, tagged.err
+
+        dist = tmp_path / "dist"
+        config = load_config(repo).config
+        write_dists(dist, matrix_for(config, ReleaseVersion.parse("1.2.0")).filenames("1.2.0"),
+                    "tinynum")
+        upload_env = {**env, **pypi.env()}
+        uploaded = cli("upload", "1.2.0", "--from-dir", str(dist), "--repository-url", pypi.url,
+                       "--upload", "--repo", str(repo), env=upload_env)
+        assert uploaded.code == 0, uploaded.err
+        assert "tinynum-1.2.0.tar.gz" in pypi.filenames()
+
+        released = cli("github-release", "1.2.0", "--dist", str(dist), "--index-url",
+                       pypi.simple_url, "--publish", "--repo", str(repo), env=env)
+        assert released.code == 0, released.err
+        [release] = fake.repo(REPO).releases.values()
+        assert not release.draft and release.name.startswith("v1.2.0 (")
+        assets = {a.name: a.data for a in release.assets.values()}
+        assert assets["tinynum-1.2.0.tar.gz"] == (pypi.packages / "tinynum-1.2.0.tar.gz").read_bytes()
+        assert assets["1.2.0-changelog.rst"] == git(repo, "show", f"v1.2.0:{CHANGELOG}").encode()
+        assert assets["README.rst"] == git(repo, "show", f"v1.2.0:{NOTES}").encode()
+        assert "### `TinyArray_Mean`\n\nA C-API function for the mean.\n" in release.body
+        assert "[gh-9](https://github.com/example/tinynum/pull/9)" in release.body
