@@ -472,3 +472,21 @@ def test_push_finds_the_fork_owner_from_the_token(cli, fake_github, example: Exa
     pulls = list(fake_github.repo("numpy/numpy.org").pulls.values())
     assert [(p.head, p.title) for p in pulls] == [
         ("release-manager:announce-tinynum-1.2.0", "announce the tinynum 1.2.0 release")]
+
+
+def test_send_for_another_project(cli, example: ExampleProject, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (example.repo / "doc/changelog").mkdir(exist_ok=True)
+    (example.repo / "doc/changelog/1.2.0-changelog.rst").write_text(
+        "\nContributors\n============\n\nA total of 1 people contributed to this release.\n\n* Alice\n")
+    with FakeSMTP(user="alice", password=CANARY) as smtp:
+        monkeypatch.setenv("SSL_CERT_FILE", str(smtp.cafile))
+        monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
+        config = tmp_path / "release.toml"
+        config.write_text(smtp.release_toml(example.repo / "pyproject.toml"))
+        result = cli("announce", "1.2.0", "--repo", str(example.repo), "--config", str(config), "--send")
+        assert result.code == 0, result.err
+        [got] = smtp.messages
+        assert got.message["Subject"] == "tinynum 1.2.0 released"
+        assert set(got.rcpt_tos) == {"tinynum-discussion@example.org", "python-announce-list@example.org"}
+        assert "https://github.com/example/tinynum/releases/tag/v1.2.0" in got.message.get_content()

@@ -17,12 +17,14 @@ import hmac
 import socket
 import ssl
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import tomlkit
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -164,6 +166,17 @@ class FakeSMTP:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+    def settings(self) -> dict[str, Any]:
+        return {"smtp_host": self.host, "smtp_port": self.port, "smtp_user": self.user,
+                "starttls": self.tls}
+
+    def release_toml(self, pyproject: Path) -> str:
+        """A `--config` file: the project's own `[tool.release]` with the mail settings pointed
+        at this server (a --config file replaces the project's table, so it carries both)."""
+        table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("release", {})
+        table = {**table, "mail": {**table.get("mail", {}), **self.settings()}}
+        return tomlkit.dumps({"tool": {"release": table}})
 
     def config_toml(self) -> str:
         """The `[tool.release.mail]` lines that point the toolkit at this server."""
