@@ -15,7 +15,8 @@ from release.fakes.dists import write_dists
 from release.fakes.example import ExampleProject, commit_release_files
 from release.fakes.github import FakeGitHub
 from release.fakes.github_http import Response
-from release.fakes.github_state import Release
+from release.fakes.github_state import Asset, Release
+from release.release_assets import LocalAsset, RemoteAsset, compare
 
 REPO = "example/tinynum"
 TOKEN = "ghp_CANARY_github_release_0123456789"
@@ -327,3 +328,24 @@ def test_without_a_token_the_body_is_still_written(scene: Scene, cli) -> None:  
     refused = _run(scene, cli, "--publish", env=env)
     assert refused.code == 1
     _one_line_error(refused.err, "a GitHub token is needed to look for the release v1.2.0")
+
+
+def test_a_stray_draft_asset_is_deleted(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+    assert _run(scene, cli, "--draft").code == 0
+    [release] = scene.releases()
+    stray = Asset(scene.github.world.new_id(), "notes.txt", "", "text/plain", b"x", "release-manager")
+    release.assets[stray.id] = stray
+    result = _run(scene, cli, "--draft")
+    assert result.code == 0, result.err
+    assert f"delete asset notes.txt (id {stray.id}) from the draft" in result.err
+    assert sorted(a.name for a in release.assets.values()) == sorted(_expected_assets(scene))
+
+
+def test_an_incomplete_upload_counts_as_wrong() -> None:
+    local = LocalAsset("readme", "README.rst", b"notes\n", "here")
+    half = RemoteAsset(7, "README.rst", 6, None, state="starter")
+    same = RemoteAsset(8, "README.rst", 6, local.sha256)
+    assert compare([local], [half]).replace == ((half, local),)
+    assert compare([local], [half]).problems() == ["README.rst differs (upload incomplete: state "
+                                                   "starter)"]
+    assert compare([local], [same]).in_order
