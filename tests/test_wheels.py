@@ -9,7 +9,7 @@ from conftest import GITHUB_CANARY
 from helpers import snapshot
 
 from release.config import load_config
-from release.fakes.dists import dist_bytes, workflow_artifacts, write_dists
+from release.fakes.dists import dist_bytes, seed_wheel_workflow, workflow_artifacts, write_dists
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.pypi import LocalIndex
@@ -37,10 +37,8 @@ def artifacts(example: ExampleProject, drop: int | None = None) -> dict[str, dic
 
 @pytest.fixture
 def release_repo(fake_github: FakeGitHub, example: ExampleProject) -> FakeGitHub:
-    fake_github.add_repo(WORKFLOW_REPO, "main",
-                         refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
-    fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", "Wheel builder",
-                             artifacts=artifacts(example))
+    names = seed_wheel_workflow(fake_github, load_config(example.repo).config, VERSION)
+    assert names == expected(example)
     return fake_github
 
 
@@ -235,3 +233,23 @@ def test_index_speaking_the_json_simple_api(example, cli, tmp_path) -> None:  # 
     assert result.code == 1
     one_line_error(result.err, f"1 missing ({expected(example)[0]})")
     assert "59 of 60 expected files" in result.out
+
+
+def test_release_candidate_from_workflow_to_index(example, fake_github, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+    """The rehearsal's sequence: build with the workflow, upload the files, check the index."""
+    import os
+
+    rc = "1.2.0rc1"
+    names = seed_wheel_workflow(fake_github, load_config(example.repo).config, rc)
+    assert names[-1] == "tinynum-1.2.0rc1.tar.gz"
+    built = cli("wheels", rc, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0")
+    assert built.code == 0, built.err
+    dest = example.repo / "dist" / rc
+    env = {**os.environ, **pypi.env()}
+    uploaded = cli("upload", rc, "--repo", str(example.repo), "--from-dir", str(dest),
+                   "--repository-url", pypi.url, "--upload", env=env)
+    assert uploaded.code == 0, uploaded.err
+    assert pypi.filenames() == sorted(names)
+    checked = cli("wheels", rc, "--repo", str(example.repo), "--index-url", pypi.url)
+    assert checked.code == 0, checked.err
+    assert "60 of 60 expected files - complete" in checked.out

@@ -17,7 +17,10 @@ from pathlib import Path
 
 from packaging.utils import parse_sdist_filename, parse_wheel_filename
 
-from release.wheel_matrix import ExpectedFile
+from release.config import Config
+from release.fakes.github import FakeGitHub
+from release.version import ReleaseVersion
+from release.wheel_matrix import ExpectedFile, matrix_for
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -116,3 +119,22 @@ def workflow_artifacts(files: Iterable[ExpectedFile], project: str, version: str
         pyodide = f"{stem}-{version}-cp313-cp313-pyodide_2025_0_wasm32.whl"
         found["cp313-pyodide_wasm32-"] = {pyodide: dist_bytes(pyodide, project)}
     return found
+
+
+def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
+                        conclusion: str = "success") -> list[str]:
+    """Give the fake GitHub the project's workflow repository (with the maintenance branch) and
+    a wheel workflow whose runs leave the release's artifacts; returns the expected file names."""
+    release = ReleaseVersion.parse(version)
+    files = matrix_for(config, release).files(version)
+    wheels = config.wheels
+    ref = release.format(wheels.workflow_ref or config.maintenance_branch)
+    try:
+        github.repo(wheels.workflow_repo)
+    except KeyError:
+        github.add_repo(wheels.workflow_repo, "main")
+    github.add_ref(wheels.workflow_repo, f"heads/{ref}", "ab" * 20)
+    github.add_workflow(wheels.workflow_repo, wheels.workflow, "Wheel builder",
+                        artifacts=workflow_artifacts(files, config.package, version),
+                        conclusion=conclusion)
+    return [item.filename for item in files]
