@@ -50,7 +50,7 @@ def run(ctx: Context) -> int:
     ctx.out.write(report(findings, usable))
     plan = Plan(f".mailmap for {span}")
     if ctx.option("write"):
-        _write_actions(ctx, plan, state, sightings, usable)
+        _write_actions(ctx, plan, span, state, sightings, usable)
     if ctx.option("issue") or ctx.option("publish"):
         _issue_actions(ctx, plan, version, span, findings)
     if plan.actions:
@@ -121,8 +121,8 @@ def contributor_names(sightings: Sightings, mailmap: Mailmap, drop: Sequence[str
     return sorted(names - set(drop))
 
 
-def _write_actions(ctx: Context, plan: Plan, state: MailmapState, sightings: Sightings,
-                   lines: Sequence[str]) -> None:
+def _write_actions(ctx: Context, plan: Plan, span: RevisionRange, state: MailmapState,
+                   sightings: Sightings, lines: Sequence[str]) -> None:
     if state.mailmap.malformed:
         first = state.mailmap.malformed[0]
         raise PreconditionError(f"fix the malformed line first: {first.message}",
@@ -139,13 +139,8 @@ def _write_actions(ctx: Context, plan: Plan, state: MailmapState, sightings: Sig
                                 fromfile="Contributors (before)", tofile="Contributors (after)")
     ctx.out.write("".join(diff) or "Contributors: unchanged\n")
     plan.add(WriteFile(ctx.repo, ctx.config.mailmap, new_text))
-    span = str(resolve_span(ctx))
     plan.verify("git shortlog lists the names predicted above",
-                lambda: _verify_shortlog(ctx, span, set(after_names), sightings))
-
-
-def resolve_span(ctx: Context) -> RevisionRange:
-    return target(ctx)[1]
+                lambda: _verify_shortlog(ctx, str(span), set(after_names), sightings))
 
 
 def _verify_shortlog(ctx: Context, span: str, expected: set[str], sightings: Sightings) -> None:
