@@ -36,6 +36,7 @@ from release.services.git import GitService, tag_argv
 from release.steps.common import add_push as add_push_option
 from release.steps.common import add_version
 from release.steps.tag import TagSpec, check_existing_tag
+from release.templating import render
 from release.version import ReleaseVersion
 
 FRAGMENT_PATTERN = "[0-9]*.*.rst"
@@ -62,6 +63,11 @@ def run(ctx: Context) -> int:
     local_tag = git.tag_object(series.tag.name)
     if local_tag is not None:
         start = _check_done(ctx, series)
+    elif _interrupted(ctx, series):
+        start = git.rev_parse("HEAD^1")
+        plan.notes.append(f"HEAD is the {series.following} Begin commit of an interrupted run; "
+                          f"finishing it")
+        _plan_tag(ctx, plan, series)
     else:
         start = _check_preconditions(ctx, series)
         _plan_begin(ctx, plan, series, start)
@@ -211,11 +217,28 @@ def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str) -> None:
                       changes=tuple(c for c in changes if git.show_file("HEAD", c.path) != c.content),
                       skip_ci="", new_branch=False)
     add_commit(plan, ctx, spec)
-    tag = series.tag
+    _plan_tag(ctx, plan, series)
+
+
+def _plan_tag(ctx: Context, plan: Plan, series: Series) -> None:
+    git, tag = ctx.git, series.tag
     plan.add(RunCommand(("git", *tag_argv(tag.name, tag.message, "HEAD", sign=tag.sign, key=tag.key)),
                         lambda argv: git.run(list(argv[1:])), cwd=ctx.repo))
     plan.verify(f"{tag.name} is an annotated tag on the new commit saying {tag.message!r}",
                 lambda: _verify_tag(git, tag))
+
+
+def _interrupted(ctx: Context, series: Series) -> bool:
+    """A run that made the Begin commit on main but stopped before the tag (a signing failure)."""
+    cfg, git = ctx.config, ctx.git
+    if git.current_branch() != cfg.main_branch or not git.is_clean():
+        return False
+    subject = render("commit-begin.txt.j2", project=cfg.project, version=str(series.following),
+                     items=[], skip_ci="").splitlines()[0]
+    pyproject = git.show_file("HEAD", cfg.pyproject)
+    return (git.run(["log", "-1", "--format=%s", "HEAD"]).strip() == subject
+            and pyproject is not None and read_version(pyproject, cfg.pyproject) == str(series.dev)
+            and local_branch(git, series.maintenance) is None)
 
 
 def _fragments(ctx: Context) -> list[str]:

@@ -114,7 +114,8 @@ def _source(ctx: Context, version: ReleaseVersion) -> str:
     tag = version.tag(cfg.tag_format)
     if git.tag_object(tag) is None:
         raise PreconditionError(f"tag {tag} does not exist; main is updated after the release",
-                                hint=f"tag the release first: nox -s tag -- {version}")
+                                hint=f"tag the release first (nox -s tag -- {version}), or fetch it: "
+                                     f"git fetch {cfg.upstream_remote} tag {tag}")
     if not is_ancestor(git, f"refs/tags/{tag}", sha):
         raise PreconditionError(f"tag {tag} is not on {maintenance}",
                                 hint=f"git log --oneline {tag} -1 shows where it points")

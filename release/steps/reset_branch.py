@@ -122,7 +122,8 @@ def _commit_spec(ctx: Context, version: ReleaseVersion, following: ReleaseVersio
     tag = version.tag(cfg.tag_format)
     if git.tag_object(tag) is None:
         raise PreconditionError(f"tag {tag} does not exist; the branch is reset after the release",
-                                hint=f"tag the release first: nox -s tag -- {version}")
+                                hint=f"tag the release first (nox -s tag -- {version}), or fetch it: "
+                                     f"git fetch {cfg.upstream_remote} tag {tag}")
     if not is_ancestor(git, f"refs/tags/{tag}", "HEAD"):
         raise PreconditionError(f"tag {tag} is not on {maintenance}",
                                 hint=f"git log --oneline {tag} -1 shows where it points")
