@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,3 +352,52 @@ def test_an_incomplete_upload_counts_as_wrong() -> None:
     assert compare([local], [half]).problems() == ["README.rst differs (upload incomplete: state "
                                                    "starter)"]
     assert compare([local], [same]).in_order
+
+
+class HangingUploads(FakeGitHub):
+    """Holds the connection of every upload after `allowed`, so the client can be killed mid-way."""
+
+    def __init__(self, allowed: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.allowed = allowed
+        self.uploads = 0
+        self.reached = threading.Event()
+        self.gate = threading.Event()
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Response:
+        if method == "POST" and target.startswith("/api/uploads/"):
+            self.uploads += 1
+            if self.uploads > self.allowed and not self.gate.is_set():
+                self.reached.set()
+                self.gate.wait(60)
+                return Response(502, b"gone", {"Content-Type": "text/plain"})
+        return super().handle(method, target, headers, body)
+
+
+def test_killed_during_the_third_upload_then_rerun(example: ExampleProject, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    _tagged(example, cli, monkeypatch)
+    fake = _start(HangingUploads(2, tokens={TOKEN: "write"}))
+    try:
+        dist = tmp_path / "dist"
+        write_dists(dist, ["tinynum-1.2.0.tar.gz"], "tinynum")
+        env = {**os.environ, "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.api_url,
+               "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "release", "github-release", "1.2.0", "--repo", str(example.repo),
+             "--dist", str(dist), "--publish"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert fake.reached.wait(60), "the third upload never started"
+        process.kill()
+        process.wait(30)
+        fake.gate.set()
+        [release] = fake.repo(REPO).releases.values()
+        assert release.draft and len(release.assets) == 2
+        scene = Scene(example, fake, dist, env)
+        rerun = _run(scene, cli, "--publish")
+        assert rerun.code == 0, rerun.err
+        assert {a.name: a.data for a in release.assets.values()} == _expected_assets(scene)
+        assert not release.draft
+    finally:
+        fake.gate.set()
+        fake.stop()
