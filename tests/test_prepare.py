@@ -220,3 +220,19 @@ def test_prepare_merge_tag_upload_and_github_release(maint: ExampleProject, cli,
         assert assets["README.rst"] == git(repo, "show", f"v1.2.0:{NOTES}").encode()
         assert "### `TinyArray_Mean`\n\nA C-API function for the mean.\n" in release.body
         assert "[gh-9](https://github.com/example/tinynum/pull/9)" in release.body
+
+
+def test_titles_come_from_github_unless_offline(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    with FakeGitHub() as fake:
+        fake.add_repo(REPO, "main")
+        for number in (5, 6, 7, 8, 9, 10, 13):
+            fake.add_pull(REPO, number, f"ENH: title {number} as GitHub has it", "bob")
+        env = {**os.environ, "GITHUB_TOKEN": "t", "GITHUB_API_URL": fake.api_url,
+               "GITHUB_GRAPHQL_URL": fake.graphql_url}
+        dry = cli("prepare", "1.2.0", "--dry-run", "--repo", str(maint.repo), env=env)
+        assert dry.code == 0, dry.err
+        assert "+* `#9 <https://github.com/example/tinynum/pull/9>`__: ENH: title 9 as GitHub has it" \
+            in dry.out
+        offline = cli("prepare", "1.2.0", "--dry-run", "--offline", "--repo", str(maint.repo),
+                      env=env)
+        assert "`__: MAINT: speed up total()" in offline.out and "as GitHub has it" not in offline.out
