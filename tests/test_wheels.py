@@ -253,3 +253,36 @@ def test_release_candidate_from_workflow_to_index(example, fake_github, pypi, cl
     checked = cli("wheels", rc, "--repo", str(example.repo), "--index-url", pypi.url)
     assert checked.code == 0, checked.err
     assert "60 of 60 expected files - complete" in checked.out
+
+
+def test_following_backs_off_and_gives_up_at_the_timeout() -> None:
+    import io
+
+    from release.errors import ServiceError
+    from release.services.github import GitHubService
+    from release.services.github_actions import GitHubActions
+    from release.wheel_run import Followed, follow
+
+    with FakeGitHub(run_polls=6) as gh:
+        gh.add_repo(WORKFLOW_REPO, "main")
+        gh.add_workflow(WORKFLOW_REPO, "wheels.yml")
+        service = GitHubService(WORKFLOW_REPO, token="t", api_url=gh.api_url)
+        actions = GitHubActions(service)
+        started = actions.dispatch("wheels.yml", "main", {"environment": "none"})
+        waits: list[float] = []
+        err = io.StringIO()
+        run = follow(actions, Followed(started), err, 10, 60, sleep=waits.append, clock=lambda: 0)
+        assert run.conclusion == "success"
+        assert waits == [10, 15, 22.5, 33.75, 50.625]
+        assert err.getvalue().count("in_progress") == 1  # one line per change of status
+
+        slow = actions.dispatch("wheels.yml", "main", {"environment": "none"})
+        now = [0.0]
+
+        def sleep(seconds: float) -> None:
+            now[0] += seconds
+
+        with pytest.raises(ServiceError) as info:
+            follow(actions, Followed(slow), io.StringIO(), 100, 2, sleep=sleep,
+                   clock=lambda: now[0])
+        assert f"--run-id {slow.id}" in (info.value.hint or "")
