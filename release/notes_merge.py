@@ -20,12 +20,31 @@ def append_changelog(notes: str, changelog: str) -> str:
 
 
 def incorporate_towncrier(notes: str, rendered: str, include_name: str) -> str | None:
-    """Replace `.. include:: notes-towncrier.rst` with towncrier's text; None if there is none."""
+    """Replace `.. include:: notes-towncrier.rst` with towncrier's text; None if there is none.
+
+    The comments that explain the include go with it, and so does `:orphan:` (the notes are in
+    the index by now): the finished notes of a release have neither.
+    """
     pattern = re.compile(rf"^\.\. include:: {re.escape(include_name)}[ \t]*\n?", flags=re.M)
     found = pattern.search(notes)
     if found is None:
         return None
-    before = notes[: found.start()].rstrip("\n")
+    before = _drop_trailing_comments(notes[: found.start()].rstrip("\n"))
+    before = re.sub(r"\A:orphan:[ \t]*\n+", "", before)
     after = notes[found.end():].strip("\n")
     text = rendered.strip("\n")
-    return before + "\n\n" + text + "\n" + ("\n" + after + "\n" if after else "")
+    return before + "\n\n\n" + text + "\n" + ("\n" + after + "\n" if after else "")
+
+
+def _drop_trailing_comments(text: str) -> str:
+    """Remove the rst comment paragraphs (`.. ` not followed by a directive) at the end."""
+    paragraphs = text.split("\n\n")
+    while paragraphs and _is_comment(paragraphs[-1]):
+        paragraphs.pop()
+    return "\n\n".join(paragraphs).rstrip("\n")
+
+
+def _is_comment(paragraph: str) -> bool:
+    first = paragraph.strip("\n").split("\n", 1)[0]
+    return first.startswith(".. ") and not re.match(r"\.\. [\w:-]+::", first) \
+        and not first.startswith(".. _")

@@ -65,6 +65,11 @@ def test_prepare_makes_the_rel_commit_on_a_new_branch(maint: ExampleProject, cli
     assert new_pyproject == old_pyproject.replace('version = "1.2.0.dev0"', 'version = "1.2.0"')
     notes = git(repo, "show", f"HEAD:{NOTES}")
     assert ".. include:: notes-towncrier.rst" not in notes
+    assert not notes.startswith(":orphan:") and "Content from release note snippets" not in notes
+    assert notes.startswith(".. currentmodule:: tinynum\n\n===========================\n"
+                            "tinynum 1.2.0 Release Notes\n")
+    assert ("*We'll choose highlights for this release near the end of the release cycle.*\n\n\n"
+            "Highlights\n==========\n\n* ``tinynum.mean`` computes the arithmetic mean.") in notes
     for text in ("A new function computes the mean of a sequence.",
                  "A C-API function for the mean.", "``total`` no longer copies its input twice.",
                  "(`gh-7 <https://github.com/example/tinynum/pull/7>`__)"):
