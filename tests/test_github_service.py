@@ -271,3 +271,17 @@ def test_deleted_author_and_unknown_repository(fake_github: FakeGitHub, tmp_path
                                        progress=io.StringIO())
     with pytest.raises(ServiceError, match="no repository example/missing"):
         elsewhere.pull_requests([1])
+
+
+def test_raw_requests_share_the_waits_and_the_errors(fake_github: FakeGitHub, tmp_path: Path) -> None:
+    sleeps = Sleeps()
+    github = service(tmp_path, sleep=sleeps)
+    url = f"{github.api_url}/repos/{REPO}/actions/workflows/wheels.yml"
+    fake_github.secondary_limit_next(retry_after=3)
+    assert github.request("GET", url, "look up wheels.yml", allow=(404,)).status_code == 404
+    assert sleeps.waits == [3.0]
+    with pytest.raises(ServiceError, match=r"found nothing while trying to look up wheels\.yml"):
+        github.request("GET", url, "look up wheels.yml")
+    fake_github.fail_next(1, 401)
+    with pytest.raises(ServiceError, match="rejected the token"):
+        github.request("GET", url, "look up wheels.yml")

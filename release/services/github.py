@@ -1,9 +1,10 @@
 """GitHub: PyGithub for REST, batched GraphQL over the same token for pull-request metadata.
 
 Steps see frozen dataclasses, never PyGithub objects. Other GitHub modules (releases, actions)
-build on `GitHubService.repository()` (a PyGithub `Repository`), `GitHubService.session` (a
-`requests.Session` carrying the auth headers) and `GitHubService.call(action, func)`, which runs
-PyGithub code and turns any failure into a one-line `ServiceError`.
+build on `GitHubService.repository()` (a PyGithub `Repository`), `GitHubService.call(action,
+func)`, which runs PyGithub code and turns any failure into a one-line `ServiceError`, and, for
+endpoints PyGithub lacks, `GitHubService.request(method, url, action)` over `session` (a
+`requests.Session` carrying the auth headers) with the same waits and translation.
 
 The token lives only in memory: it is never printed, logged, cached or put in an exception.
 """
@@ -27,10 +28,12 @@ from urllib3.util.retry import Retry
 from release.errors import ServiceError
 from release.services.github_cache import PullRequestCache, PullRequestInfo, default_cache_dir
 from release.services.github_errors import (
+    describe_failure,
     github_message,
     is_secondary,
     lookup,
     missing_token,
+    response_message,
     retry_after,
     service_error,
 )
@@ -171,6 +174,30 @@ class GitHubService:
                 raise ServiceError(f"could not reach GitHub at {self.api_url} to {action} "
                                    f"({type(exc).__name__})",
                                    hint="check the network and GITHUB_API_URL") from None
+        raise ServiceError(f"GitHub's secondary rate limit kept refusing to {action}",
+                           hint="wait a few minutes and rerun; avoid parallel runs with the same token")
+
+    def request(self, method: str, url: str, action: str, *, allow: tuple[int, ...] = (),
+                **kwargs: Any) -> requests.Response:
+        """One call through `session` for endpoints PyGithub lacks: waits out secondary limits
+        like `call`, and turns any other status >= 400 not in `allow` into a ServiceError."""
+        kwargs.setdefault("timeout", 60)
+        for _ in range(self.max_attempts):
+            try:
+                response = self.session.request(method, url, **kwargs)
+            except requests.RequestException as exc:
+                raise ServiceError(f"could not reach GitHub at {self.api_url} to {action} "
+                                   f"({type(exc).__name__})",
+                                   hint="check the network and GITHUB_API_URL") from None
+            if response.status_code < 400 or response.status_code in allow:
+                return response
+            message = response_message(response)
+            if not is_secondary(response.status_code, response.headers, message):
+                raise describe_failure(response.status_code, response.headers, message, action,
+                                       self.repo_name)
+            wait = retry_after(response.headers.get("retry-after"))
+            self._say(f"GitHub secondary rate limit: waiting {wait:g} s as asked")
+            self.sleep(wait)
         raise ServiceError(f"GitHub's secondary rate limit kept refusing to {action}",
                            hint="wait a few minutes and rerun; avoid parallel runs with the same token")
 

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+import requests
 from github.GithubException import GithubException
 
 from release.errors import ServiceError
@@ -105,6 +106,14 @@ def github_message(data: Any) -> str:
         else:
             parts.append(str(item))
     return "; ".join(part for part in parts if part)
+
+
+def response_message(response: requests.Response) -> str:
+    """GitHub's message from a raw `requests` response ("" for an HTML error page)."""
+    try:
+        return github_message(response.json())
+    except ValueError:
+        return ""
 
 
 def service_error(exc: GithubException, action: str, repo: str) -> ServiceError:

@@ -16,7 +16,7 @@ import requests
 
 from release.errors import ServiceError
 from release.services.github_cache import PullRequestInfo
-from release.services.github_errors import describe_failure, is_secondary, retry_after
+from release.services.github_errors import describe_failure, is_secondary, response_message, retry_after
 
 MAX_BATCH = 100
 OUTAGE_HINT = ("GitHub may be having trouble (https://www.githubstatus.com); rerun later, "
@@ -65,7 +65,7 @@ class GraphQLClient:
                 raise Transient("no response") from None
             if response.status_code in (500, 502, 503, 504):
                 raise Transient(str(response.status_code))
-            message = _message(response)
+            message = response_message(response)
             if is_secondary(response.status_code, response.headers, message):
                 wait = retry_after(response.headers.get("retry-after"))
                 print(f"GitHub secondary rate limit: waiting {wait:g} s as asked", file=self.progress)
@@ -129,14 +129,6 @@ def pull_query(owner: str, name: str, numbers: Sequence[int]) -> str:
     aliases = " ".join(f"pr{n}: pullRequest(number: {n}) {{ {fields} }}" for n in numbers)
     return (f'query {{ rateLimit {{ cost remaining limit resetAt }} '
             f'repository(owner: "{owner}", name: "{name}") {{ {aliases} }} }}')
-
-
-def _message(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    return str(body.get("message") or "") if isinstance(body, dict) else ""
 
 
 def _checked(body: Any, action: str) -> dict[str, Any]:
