@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -70,10 +71,11 @@ def test_dry_run_shows_the_file_and_changes_nothing(example: ExampleProject, cli
     result = cli("changelog", "1.2.0", "--offline", "--dry-run", "--repo", str(example.repo))
     assert result.code == 0, result.err
     assert snapshot(example.repo) == before
-    added = "".join(line[1:] + "\n" for line in result.out.splitlines()
-                    if line.startswith("+") and not line.startswith("+++"))
-    assert added == TINYNUM_1_2_0
-    assert f"1. create {CHANGELOG}" in result.out
+    added = "".join("+" + line for line in TINYNUM_1_2_0.splitlines(keepends=True))
+    assert result.out == (
+        f"Dry run: changelog for v1.2.0.dev0..maintenance/1.2.x -> {CHANGELOG}\n"
+        f"1. create {CHANGELOG}\n--- /dev/null\n+++ b/{CHANGELOG}\n@@ -0,0 +1,26 @@\n{added}"
+        f"then verify: {CHANGELOG} holds the changelog (26 lines)\n")
 
 
 def test_stdout_and_explicit_file(example: ExampleProject, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -85,6 +87,15 @@ def test_stdout_and_explicit_file(example: ExampleProject, cli, tmp_path: Path) 
     assert result.code == 0, result.err
     assert target.read_text(encoding="utf-8") == TINYNUM_1_2_0
     assert snapshot(example.repo) == before
+
+
+def test_relative_output_is_where_the_user_is(example: ExampleProject, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Under nox the process runs elsewhere; RELEASE_INVOKED_FROM says where the user typed it."""
+    env = {**os.environ, "RELEASE_INVOKED_FROM": str(tmp_path)}
+    result = cli("changelog", "1.2.0", "--offline", "--output", "notes/cl.rst", "--repo",
+                 str(example.repo), env=env)
+    assert result.code == 0, result.err
+    assert (tmp_path / "notes" / "cl.rst").read_text(encoding="utf-8") == TINYNUM_1_2_0
 
 
 def test_rerun_keeps_the_file(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
