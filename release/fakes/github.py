@@ -260,7 +260,8 @@ class FakeGitHub:
             if refusal is not None:
                 return self._with_limits(refusal)
             user = self.login if right else "ghost"
-            request = Request(method, path, query, dict(headers), body, user, right == "write")
+            kept = {key: value for key, value in headers.items() if key != "authorization"}
+            request = Request(method, path, query, kept, body, user, right == "write")
             if is_graphql:
                 return self._with_limits(self._graphql(request))
             if path == "/api/v3/rate_limit":

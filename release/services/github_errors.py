@@ -105,7 +105,7 @@ def github_message(data: Any) -> str:
             parts.append(str(item.get("message") or item.get("code") or ""))
         else:
             parts.append(str(item))
-    return "; ".join(part for part in parts if part)
+    return " ".join("; ".join(part for part in parts if part).split())  # one line
 
 
 def response_message(response: requests.Response) -> str:
