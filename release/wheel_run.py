@@ -61,7 +61,8 @@ def follow(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> RunInfo:
-    """Poll the run until it completes; anything but success is an error naming the run."""
+    """Poll the run until it completes, or waits for approval of its upload environment (its
+    files exist then, and are to be checked before anyone approves); a failure names the run."""
     assert state.run is not None, "the run is known before it is followed"
     run_id = state.run.id
     deadline = clock() + timeout_minutes * 60
@@ -71,7 +72,7 @@ def follow(
             run = actions.run(run_id)
             show(f"run {run.id} ({run.html_url}): {run.status}"
                  + (f", {run.conclusion}" if run.conclusion else ""))
-            if run.done:
+            if run.done or run.waiting:
                 break
             if clock() + wait > deadline:
                 raise ServiceError(f"run {run_id} has not finished after {timeout_minutes:g} minutes",
@@ -79,6 +80,8 @@ def follow(
             sleep(wait)
             wait = min(max(wait * 1.5, interval), MAX_INTERVAL)
     state.run = run
+    if run.waiting:
+        return run
     if run.conclusion != "success":
         raise VerificationError(f"run {run.id} finished with {run.conclusion}, not success",
                                 hint=f"read its logs at {run.html_url}")

@@ -122,6 +122,13 @@ def test_environment_is_passed_and_explained(example, release_repo, cli) -> None
     assert result.code == 0, result.err
     assert release_repo.dispatches(WORKFLOW_REPO)[0][2] == {"environment": "pypi"}
     assert "approved on example/tinynum-release's deployments page" in result.err
+    # The upload job waits for approval; the files are checked while it waits.
+    run = max(release_repo.repo(WORKFLOW_REPO).runs.values(), key=lambda r: r.id)
+    assert not run.approved
+    assert any(line.endswith(": waiting") for line in result.err.splitlines())
+    assert f"run {run.id} is waiting for approval of the pypi environment: the files check out" \
+        in result.out
+    assert len(list((example.repo / "dist" / VERSION).iterdir())) == 60
 
 
 def test_dry_run_dispatches_nothing(example, release_repo, cli) -> None:  # type: ignore[no-untyped-def]

@@ -124,7 +124,8 @@ def workflow_artifacts(files: Iterable[ExpectedFile], project: str, version: str
 def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
                         conclusion: str = "success") -> list[str]:
     """Give the fake GitHub the project's workflow repository (with the maintenance branch) and
-    a wheel workflow whose runs leave the release's artifacts; returns the expected file names."""
+    a wheel workflow whose runs leave the release's artifacts and, for the testpypi and pypi
+    environments, wait for approval; returns the expected file names."""
     release = ReleaseVersion.parse(version)
     files = matrix_for(config, release).files(version)
     wheels = config.wheels
@@ -134,7 +135,10 @@ def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
     except KeyError:
         github.add_repo(wheels.workflow_repo, "main")
     github.add_ref(wheels.workflow_repo, f"heads/{ref}", "ab" * 20)
-    github.add_workflow(wheels.workflow_repo, wheels.workflow, "Wheel builder",
-                        artifacts=workflow_artifacts(files, config.package, version),
-                        conclusion=conclusion)
+    workflow = github.add_workflow(wheels.workflow_repo, wheels.workflow, "Wheel builder",
+                                   artifacts=workflow_artifacts(files, config.package, version),
+                                   conclusion=conclusion)
+    # Like numpy-release: the testpypi and pypi upload jobs wait for an approval.
+    github.repo(wheels.workflow_repo).workflows[workflow].approval_environments = (
+        "testpypi", "pypi")
     return [item.filename for item in files]

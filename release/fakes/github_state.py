@@ -90,6 +90,9 @@ class Workflow:
     name: str
     artifacts: dict[str, dict[str, bytes]] = field(default_factory=dict)
     conclusion: str = "success"
+    # Inputs `environment` that stop the run as "waiting" until `Run.approved` (GitHub's
+    # environment protection; artifacts already exist then).
+    approval_environments: tuple[str, ...] = ()
 
 
 @dataclass
@@ -119,6 +122,7 @@ class Run:
     actor: str
     polls: int = 0
     artifacts: list[Artifact] = field(default_factory=list)
+    approved: bool = False
 
 
 @dataclass
@@ -417,15 +421,19 @@ class World:
         return self.repos.get(f"{owner}/{name}".lower())
 
     def run_status(self, run: Run) -> str:
-        """queued, then in_progress, then completed after `run_polls` looks at the run."""
+        """queued, then in_progress, then completed after `run_polls` looks at the run (or
+        waiting, until approved, when its environment needs approval)."""
         if run.polls >= self.run_polls:
+            if run.inputs.get("environment") in run.workflow.approval_environments \
+                    and not run.approved:
+                return "waiting"
             return "completed"
         return "queued" if run.polls == 0 else "in_progress"
 
     def look_at_run(self, run: Run) -> str:
         status = self.run_status(run)
         run.polls += 1
-        if status == "completed" and not run.artifacts:
+        if status in ("completed", "waiting") and not run.artifacts:
             run.artifacts = [Artifact(self.new_id(), name, dict(files))
                              for name, files in run.workflow.artifacts.items()]
         return status

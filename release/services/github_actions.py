@@ -33,6 +33,11 @@ class RunInfo:
     def done(self) -> bool:
         return self.status == "completed"
 
+    @property
+    def waiting(self) -> bool:
+        """Held for approval of a protected environment (the pypi upload job)."""
+        return self.status == "waiting"
+
 
 @dataclass(frozen=True)
 class ArtifactInfo:

@@ -160,8 +160,8 @@ def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
                       lambda: setattr(state, "run", actions.dispatch(spec.workflow, spec.ref,
                                                                      inputs))))
     which = "the new run" if dispatch else f"run {ctx.options['run_id']}"
-    plan.add(Call(f"follow {which} until it completes (first look after {spec.poll_interval:g} s, "
-                  f"backing off; give up after {spec.timeout:g} min)",
+    plan.add(Call(f"follow {which} until it completes or waits for approval (first look after "
+                  f"{spec.poll_interval:g} s, backing off; give up after {spec.timeout:g} min)",
                   lambda: follow(actions, state, ctx.err, spec.poll_interval, spec.timeout)))
     plan.add(Call(f"download its artifacts' wheels and sdist into {spec.dest} "
                   "(Pyodide wheels are never uploaded and are left out)",
@@ -178,6 +178,10 @@ def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
               f"matrix ({matrix.describe(str(version))})", file=ctx.out)
         if state.left_out:
             print(f"left out (never uploaded): {', '.join(state.left_out)}", file=ctx.out)
+        if state.run is not None and state.run.waiting:
+            print(f"run {state.run.id} is waiting for approval of the {spec.environment} "
+                  f"environment: the files check out; approve the deployment at "
+                  f"{state.run.html_url} to upload them", file=ctx.out)
     return 0
 
 
