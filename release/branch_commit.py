@@ -169,7 +169,7 @@ def _check_commit(git: GitService, spec: CommitSpec) -> None:
 
 
 def _check_files(git: GitService, spec: CommitSpec) -> None:
-    touched = set(git.run(["diff", "--name-only", spec.start, "HEAD", "--"]).split())
+    touched = {p for p in git.run(["diff", "-z", "--name-only", spec.start, "HEAD", "--"]).split("\0") if p}
     wanted = {c.path for c in spec.changes}
     if touched != wanted:
         raise VerificationError(f"the commit changes {sorted(touched)}, expected {sorted(wanted)}",

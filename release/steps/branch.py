@@ -244,7 +244,7 @@ def _interrupted(ctx: Context, series: Series) -> bool:
 def _fragments(ctx: Context) -> list[str]:
     """Tracked release-note fragments (`<PR>.<type>.rst`) directly in the fragments folder."""
     folder = ctx.config.fragments_dir.rstrip("/")
-    tracked = ctx.git.run(["ls-files", "--", folder]).splitlines()
+    tracked = [p for p in ctx.git.run(["ls-files", "-z", "--", folder]).split("\0") if p]
     return [path for path in tracked if posixpath.dirname(path) == folder
             and fnmatch.fnmatchcase(posixpath.basename(path), FRAGMENT_PATTERN)]
 
