@@ -192,3 +192,20 @@ def test_twine_check_failure_stops_everything(example, dist, pypi, cli) -> None:
     assert result.code == 1
     one_line_error(result.err, "twine check fails", name)
     assert pypi.filenames() == []
+
+
+def test_verification_waits_for_a_lagging_index_then_names_the_files(example, dist, pypi) -> None:  # type: ignore[no-untyped-def]
+    from release.errors import VerificationError
+    from release.services.pypi import PackageIndex
+    from release.steps.upload import Pending, verify_on_index
+
+    names = expected_names(example)
+    write_dists(pypi.packages, names[:-1], "tinynum")
+    files = [Pending(dist / n, sha(dist / n), (dist / n).stat().st_size) for n in names]
+    waits: list[float] = []
+    with pytest.raises(VerificationError) as info:
+        verify_on_index(PackageIndex(pypi.url), files, "tinynum", sleep=waits.append)
+    assert waits == [1.0, 2.0, 4.0]
+    assert "1 files are not on" in info.value.message and names[-1] in info.value.message
+    verify_on_index(PackageIndex(pypi.url), files[:-1], "tinynum", sleep=waits.append)
+    assert len(waits) == 3

@@ -91,7 +91,8 @@ class PackageIndex:
     def files(self, project: str) -> dict[str, IndexFile]:
         """Every file the index lists for `project` (none when the project does not exist)."""
         url = self.project_url(project)
-        request = urllib.request.Request(url, headers={"Accept": _ACCEPT})
+        request = urllib.request.Request(url, headers={"Accept": _ACCEPT,
+                                                       "Cache-Control": "no-cache"})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read().decode("utf-8")

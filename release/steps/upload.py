@@ -8,6 +8,7 @@ a file the index holds with other bytes is an error, never overwritten.
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,12 +165,18 @@ def _uploading(uploader: Uploader | None, path: Path) -> Callable[[], None]:
     return go
 
 
-def verify_on_index(index: PackageIndex, files: list[Pending], distribution: str) -> None:
-    listed = index.files(distribution)
-    wrong = [f.path.name for f in files
-             if f.path.name not in listed or listed[f.path.name].sha256 != f.sha256]
-    if wrong:
-        raise VerificationError(
-            f"{len(wrong)} files are not on {index.url} as uploaded: {', '.join(wrong[:3])}",
-            hint="rerun the upload; files already there are skipped",
-        )
+def verify_on_index(index: PackageIndex, files: list[Pending], distribution: str,
+                    sleep: Callable[[float], None] = time.sleep) -> None:
+    """Every file listed with its sha256; PyPI's cached pages can lag a moment behind uploads."""
+    for attempt in range(4):
+        listed = index.files(distribution)
+        wrong = [f.path.name for f in files
+                 if f.path.name not in listed or listed[f.path.name].sha256 != f.sha256]
+        if not wrong:
+            return
+        if attempt < 3:
+            sleep(2.0 ** attempt)
+    raise VerificationError(
+        f"{len(wrong)} files are not on {index.url} as uploaded: {', '.join(wrong[:3])}",
+        hint="rerun the upload; files already there are skipped",
+    )
