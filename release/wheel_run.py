@@ -67,11 +67,11 @@ def follow(
     run_id = state.run.id
     deadline = clock() + timeout_minutes * 60
     wait = interval
+    print(f"following {state.run.html_url}", file=err)
     with _status_line(err) as show:
         while True:
             run = actions.run(run_id)
-            show(f"run {run.id} ({run.html_url}): {run.status}"
-                 + (f", {run.conclusion}" if run.conclusion else ""))
+            show(f"run {run.id}: {run.status}" + (f", {run.conclusion}" if run.conclusion else ""))
             if run.done or run.waiting:
                 break
             if clock() + wait > deadline:

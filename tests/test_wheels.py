@@ -283,6 +283,15 @@ def test_following_backs_off_and_gives_up_at_the_timeout() -> None:
         assert waits == [10, 15, 22.5, 33.75, 50.625]
         assert err.getvalue().count("in_progress") == 1  # one line per change of status
 
+        class Terminal(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        screen = Terminal()
+        again = actions.dispatch("wheels.yml", "main", {"environment": "none"})
+        follow(actions, Followed(again), screen, 0, 60, sleep=waits.append, clock=lambda: 0)
+        assert "\x1b[" in screen.getvalue() and "completed, success" in screen.getvalue()
+
         slow = actions.dispatch("wheels.yml", "main", {"environment": "none"})
         now = [0.0]
 
