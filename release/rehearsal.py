@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
 
@@ -32,7 +31,7 @@ class Outcome:
 
 @dataclass
 class Rehearsal:
-    repo: Path
+    common: tuple[str, ...]
     env: Mapping[str, str]
     log: TextIO
     outcomes: list[Outcome] = field(default_factory=list)
@@ -47,7 +46,7 @@ class Rehearsal:
             else:
                 print("   $ python -m release " + " ".join(stage.argv), file=self.log)
                 buffer = io.StringIO()
-                code = main([*stage.argv, "--repo", str(self.repo)], env=self.env,
+                code = main([*stage.argv, *self.common], env=self.env,
                             out=buffer, err=buffer)
                 output = buffer.getvalue()
             print("   " + output.rstrip().replace("\n", "\n   "), file=self.log)

@@ -1,0 +1,113 @@
+"""Every local stand-in a rehearsal needs, started together and stopped together.
+
+GitHub (FakeGitHub seeded with the example project and its wheel workflow), a package index
+(pypiserver), a mail server (aiosmtpd), and numpy/doc- and numpy.org-shaped repositories.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tomllib
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import tomlkit
+
+from release.config import Config, load_config
+from release.fakes.dists import seed_wheel_workflow
+from release.fakes.example import ExampleProject
+from release.fakes.github import FakeGitHub
+from release.fakes.github_seed import example_seed
+from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc
+from release.fakes.numpy_org import WebsiteRepo, build_numpy_org, project_site
+from release.fakes.pypi import LocalIndex, local_index
+from release.fakes.smtp import FakeSMTP
+
+FORK_OWNER = "alice-m"
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the rehearsal's files live and what the steps are pointed at."""
+
+    config_file: Path
+    dist: Path
+    html: Path
+    doc: DocRepo
+    website: WebsiteRepo
+    env: dict[str, str]
+
+
+class StandIns:
+    """A context manager: `with StandIns(project, workdir, version) as s:` then `s.places`."""
+
+    def __init__(self, project: ExampleProject, workdir: Path, version: str) -> None:
+        self.project = project
+        self.workdir = workdir
+        self.version = version
+        self._stack = ExitStack()
+        self.github: FakeGitHub | None = None
+        self.index: LocalIndex | None = None
+        self.smtp: FakeSMTP | None = None
+        self.places: Places | None = None
+
+    def __enter__(self) -> StandIns:
+        token = "rehearsal-" + secrets.token_hex(8)
+        smtp_password = "rehearsal-" + secrets.token_hex(8)
+        config = load_config(self.project.repo).config
+        self.github = self._stack.enter_context(FakeGitHub(tokens={token: "write"}, run_polls=1))
+        self._seed_github(self.github, config)
+        self.index = self._stack.enter_context(
+            local_index(self.workdir / "index" / "packages", log=self.workdir / "index" / "log"))
+        self.smtp = self._stack.enter_context(FakeSMTP(user="alice", password=smtp_password))
+        series = ".".join(self.version.split(".")[:2])
+        doc = build_numpy_doc(self.workdir / "docsite", series=("1.1",), stable="1.1")
+        html = build_html(self.workdir / "html", project=config.project,
+                          version=self.version, package=config.package, pdfs=False)
+        news, site = project_site(config.project, "1.1", "1.1.0", "2025-02-03")
+        website = build_numpy_org(self.workdir / "web", news=news, config=site)
+        env = {
+            "GITHUB_API_URL": self.github.api_url,
+            "GITHUB_GRAPHQL_URL": self.github.graphql_url,
+            "GITHUB_TOKEN": token,
+            "RELEASE_SMTP_PASSWORD": smtp_password,
+            "XDG_CACHE_HOME": str(self.workdir / "cache"),
+            **self.index.env(),
+        }
+        if self.smtp.cafile is not None:
+            env["SSL_CERT_FILE"] = str(self.smtp.cafile)
+        self.places = Places(
+            config_file=self._write_config(series),
+            dist=self.workdir / "dist",
+            html=html,
+            doc=doc,
+            website=website,
+            env=env,
+        )
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._stack.close()
+
+    def _seed_github(self, github: FakeGitHub, config: Config) -> None:
+        github.seed(example_seed())
+        for branch in ("main", "maintenance/1.3.x"):
+            github.add_ref(config.github_repo, f"heads/{branch}", "0" * 40)
+        github.add_repo(config.docs.website_github_repo, "main")
+        github.add_user(FORK_OWNER, "Alice Maintainer")
+        seed_wheel_workflow(github, config, self.version)
+
+    def _write_config(self, series: str) -> Path:
+        """The project's own [tool.release] plus the stand-ins' mail server and fork owner."""
+        assert self.smtp is not None
+        pyproject = tomllib.loads((self.project.repo / "pyproject.toml").read_text("utf-8"))
+        table = pyproject.get("tool", {}).get("release", {})
+        table["mail"] = {**table.get("mail", {}), **self.smtp.settings()}
+        table["github"] = {**table.get("github", {}), "fork_owner": FORK_OWNER}
+        table["docs"] = {**table.get("docs", {}), "website_fork_owner": FORK_OWNER}
+        path = self.workdir / "release.toml"
+        path.write_text(tomlkit.dumps({"tool": {"release": table}}), encoding="utf-8")
+        return path
