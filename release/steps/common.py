@@ -22,6 +22,18 @@ def add_push(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--push", action="store_true", help=f"push {what} (never done without it)")
 
 
+def add_pull_request_options(parser: argparse.ArgumentParser, *, direct: str = "") -> None:
+    """`--fork-owner` and `--no-pr` for steps that open a pull request; `--direct` where the
+    work may instead be committed on the target branch itself (`direct` says which)."""
+    parser.add_argument("--fork-owner", metavar="LOGIN",
+                        help="the GitHub login owning the fork remote (default: [tool.release.github] "
+                             "fork_owner, else read from the remote's URL)")
+    parser.add_argument("--no-pr", action="store_true",
+                        help="with --push: push the branch only; open the pull request by hand")
+    if direct:
+        parser.add_argument("--direct", action="store_true", help=direct)
+
+
 def option_path(ctx: Context, option: str, configured: str) -> Path:
     """A path option as typed (relative to where the user is), else the configured value
     (relative to the project)."""

@@ -25,8 +25,8 @@ from release.errors import PreconditionError, UsageError
 from release.plan import Plan
 from release.pull_request import add_publish
 from release.release_index import add_entry, entry_target
+from release.steps.common import add_pull_request_options, add_version
 from release.steps.common import add_push as add_push_option
-from release.steps.common import add_version
 from release.version import ReleaseVersion
 
 
@@ -34,13 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     add_push_option(parser, "the post-X.Y.Z-release-update branch to the fork remote and open the "
                     "pull request (with --direct: main to the upstream remote)")
-    parser.add_argument("--fork-owner", metavar="LOGIN",
-                        help="the GitHub login owning the fork remote (default: [tool.release.github] "
-                             "fork_owner, else read from the remote's URL)")
-    parser.add_argument("--no-pr", action="store_true",
-                        help="with --push: push the branch only; open the pull request by hand")
-    parser.add_argument("--direct", action="store_true",
-                        help="commit on main itself, not on a post-X.Y.Z-release-update branch")
+    add_pull_request_options(
+        parser, direct="commit on main itself, not on a post-X.Y.Z-release-update branch")
 
 
 def run(ctx: Context) -> int:

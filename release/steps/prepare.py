@@ -31,8 +31,8 @@ from release.notes_merge import append_changelog, incorporate_towncrier
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
 from release.pull_request import PullSpec, add_pull_request
 from release.pyproject_file import set_version
+from release.steps.common import add_pull_request_options, add_version
 from release.steps.common import add_push as add_push_option
-from release.steps.common import add_version
 from release.templating import render
 from release.version import ReleaseVersion
 
@@ -47,11 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also add the .mailmap lines the mailmap step proposes")
     parser.add_argument("--offline", action="store_true",
                         help="pull-request titles from git, not GitHub (passed to the changelog)")
-    parser.add_argument("--fork-owner", metavar="LOGIN",
-                        help="the GitHub login owning the fork remote (default: [tool.release.github] "
-                             "fork_owner, else read from the remote's URL)")
-    parser.add_argument("--no-pr", action="store_true",
-                        help="with --push: push the branch only; open the pull request by hand")
+    add_pull_request_options(parser)
 
 
 def run(ctx: Context) -> int:

@@ -27,8 +27,8 @@ from release.plan import Plan
 from release.pull_request import add_publish
 from release.pyproject_file import read_version, set_version
 from release.release_index import add_entry, entry_target, has_entry
+from release.steps.common import add_pull_request_options, add_version
 from release.steps.common import add_push as add_push_option
-from release.steps.common import add_version
 from release.version import ReleaseVersion
 
 
@@ -36,13 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     add_push_option(parser, "the begin-X.Y.Z+1 branch to the fork remote and open the pull request "
                     "(with --direct: the maintenance branch to the upstream remote)")
-    parser.add_argument("--fork-owner", metavar="LOGIN",
-                        help="the GitHub login owning the fork remote (default: [tool.release.github] "
-                             "fork_owner, else read from the remote's URL)")
-    parser.add_argument("--no-pr", action="store_true",
-                        help="with --push: push the branch only; open the pull request by hand")
-    parser.add_argument("--direct", action="store_true",
-                        help="commit on the maintenance branch itself, not on a begin-X.Y.Z+1 branch")
+    add_pull_request_options(
+        parser, direct="commit on the maintenance branch itself, not on a begin-X.Y.Z+1 branch")
 
 
 def run(ctx: Context) -> int:
