@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from release.errors import ReleaseError
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -42,7 +44,10 @@ class Rehearsal:
         for number, stage in enumerate(stages, 1):
             print(f"\n== [{number}/{len(stages)}] {stage.title}", file=self.log)
             if stage.action is not None:
-                output, code = stage.action(), 0
+                try:
+                    output, code = stage.action(), 0
+                except ReleaseError as exc:
+                    output, code = f"error: {exc.message}\nhint: {exc.hint}", exc.exit_code
             else:
                 print("   $ python -m release " + " ".join(stage.argv), file=self.log)
                 buffer = io.StringIO()

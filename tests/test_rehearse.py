@@ -5,32 +5,52 @@ from pathlib import Path
 
 from helpers import git
 
+SECRETS = re.compile(r"rehearsal-[0-9a-f]{16}|rehearsal-password")
 
-def test_the_whole_walkthrough_rehearses_green(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+
+def test_release_candidate_then_final(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     workdir = tmp_path / "rehearsal"
     result = cli("rehearse", "--workdir", str(workdir))
     assert result.code == 0, result.err[-3000:]
     summary = result.out
     assert "FAIL" not in summary
-    for title in ("release PR: commit on prepare-1.2.0", "tag and push it upstream",
-                  "upload wheels, then the sdist", "GitHub release: draft, assets, verify, publish",
-                  "docs merge and push", "announce: website PR and the mail",
-                  "update main after the release", "what landed where"):
+    for title in ("[1.2.0rc1] release PR: commit on prepare-1.2.0rc1",
+                  "[1.2.0rc1] the maintenance branch is not reset after a pre-release",
+                  "[1.2.0] tag and push it upstream", "[1.2.0] upload wheels, then the sdist",
+                  "[1.2.0] GitHub release: draft, assets, verify, publish",
+                  "[1.2.0] docs merge and push", "[1.2.0] announce: website PR and the mail",
+                  "[1.2.0] update main after the release",
+                  "[1.2.0] branch 1.3: begin the next cycle"):
         assert title in summary
-    assert summary.count("ok   exit") >= 30
+    assert "GitHub pre-release 'v1.2.0rc1" in result.err
     assert "GitHub release 'v1.2.0" in result.err
-    assert "mail server received 1 message(s)" in result.err
+    assert "the list received one announcement: 'tinynum 1.2.0 released'" in result.err
     upstream = workdir / "scratch" / "upstream.git"
-    assert git(upstream, "cat-file", "-t", "v1.2.0").strip() == "tag"
+    for tag in ("v1.2.0rc1", "v1.2.0"):
+        assert git(upstream, "cat-file", "-t", tag).strip() == "tag"
     assert git(upstream, "rev-parse", "--verify", "refs/tags/v1.4.0.dev0")
     assert git(upstream, "rev-parse", "--verify", "refs/heads/maintenance/1.3.x")
-    pyproject = git(upstream, "show", "maintenance/1.2.x:pyproject.toml")
-    assert 'version = "1.2.0"' in pyproject  # the reset PR is open, not merged
-    secrets = re.compile(r"rehearsal-[0-9a-f]{16}|rehearsal-password")
-    assert not secrets.search(result.out + result.err)
+    assert 'version = "1.2.0"' in git(upstream, "show", "v1.2.0:pyproject.toml")
+    assert not SECRETS.search(result.out + result.err)
 
 
-def test_refuses_a_nonempty_workdir(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_patch_release(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("rehearse", "1.1.1", "--workdir", str(tmp_path / "rehearsal"))
+    assert result.code == 0, result.err[-3000:]
+    assert "FAIL" not in result.out
+    assert "[1.1.1] reset the maintenance branch, open the PR" in result.out
+    assert "docs merge" not in result.out  # patch releases skip the docs unless asked
+    assert "branch 1." not in result.out
+    repo = tmp_path / "rehearsal" / "scratch" / "tinynum"
+    notes = git(repo, "show", "v1.1.1:doc/source/release/1.1.1-notes.rst")
+    assert "\n\n\nContributors\n============\n" in notes  # the changelog goes into patch notes
+    assert not SECRETS.search(result.out + result.err)
+
+
+def test_refuses_what_the_example_cannot_release(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("rehearse", "2.4.0", "--workdir", str(tmp_path / "w"))
+    assert result.code == 2
+    assert "cannot rehearse 2.4.0" in result.err
     (tmp_path / "x").write_text("x")
     result = cli("rehearse", "--workdir", str(tmp_path))
     assert result.code == 2

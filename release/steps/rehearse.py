@@ -12,8 +12,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from release.config import load_config
 from release.context import Context
 from release.errors import UsageError, VerificationError
+from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
 from release.fakes.stand_ins import StandIns
 from release.rehearsal import Rehearsal, Stage
@@ -22,51 +24,66 @@ from release.version import ReleaseVersion
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("version", nargs="?", default="1.2.0",
-                        help="the version to rehearse (default: 1.2.0 of the example project)")
+    parser.add_argument("version", nargs="?",
+                        help="rehearse only this release of the example project: 1.2.0rc1, 1.2.0 "
+                             "or the patch release 1.1.1 (default: 1.2.0rc1, then 1.2.0)")
     parser.add_argument("--workdir", type=Path,
                         help="where to build the scratch project (default: a new temporary dir)")
 
 
+EXAMPLE_RELEASES = ("1.2.0rc1", "1.2.0", "1.1.1")
+
+
 def run(ctx: Context) -> int:
-    version = ReleaseVersion.parse(str(ctx.option("version")))
-    if str(version) != "1.2.0":
-        raise UsageError(f"the example project rehearses 1.2.0, not {version}",
-                         hint="run `nox -s rehearse` without a version")
+    chosen = ctx.option("version")
+    versions = [ReleaseVersion.parse(str(chosen))] if chosen else [
+        ReleaseVersion.parse("1.2.0rc1"), ReleaseVersion.parse("1.2.0")]
+    for version in versions:
+        if str(version) not in EXAMPLE_RELEASES:
+            raise UsageError(f"the example project cannot rehearse {version}",
+                             hint=f"choose one of {', '.join(EXAMPLE_RELEASES)}, or none for "
+                                  "1.2.0rc1 then 1.2.0")
     workdir = Path(ctx.option("workdir") or tempfile.mkdtemp(prefix="release-rehearsal-")).resolve()
     if workdir.exists() and any(workdir.iterdir()):
         raise UsageError(f"{workdir} is not empty", hint="pass an empty or new --workdir")
     ctx.say(f"building the example project and the stand-ins in {workdir}")
     project = build_example_project(workdir / "scratch")
-    with StandIns(project, workdir, str(version)) as stand_ins:
+    with StandIns(project, workdir, str(versions[0])) as stand_ins:
         assert stand_ins.places is not None
         places = stand_ins.places
         common = ("--repo", str(project.repo), "--config", str(places.config_file))
         rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err)
-        ok = rehearsal.run(stages(project, stand_ins, str(version)))
+        plan = [stage for version in versions for stage in stages(project, stand_ins, version)]
+        ok = rehearsal.run(plan)
     print(rehearsal.summary(), file=ctx.out)
     print(f"\nScratch project and stand-ins left in {workdir}", file=ctx.out)
     return 0 if ok else 1
 
 
-def stages(project: ExampleProject, s: StandIns, version: str) -> list[Stage]:
-    assert s.places is not None
-    p = s.places
+def stages(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[Stage]:
+    """The walkthrough for one release: the release PR, wheels, tag, upload and GitHub release
+    for every kind; docs, branch reset, announcement and main's update for final releases."""
+    version = str(v)
+    label = f"[{version}] "
+    return ([Stage(label + stage.title, stage.argv, stage.expect, stage.action)
+             for stage in _release(project, s, v)]
+            + [Stage(label + stage.title, stage.argv, stage.expect, stage.action)
+               for stage in (_after_final(project, s, v) if v.is_final else _skipped(v))])
+
+
+def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[Stage]:
+    assert s.places is not None and s.index is not None and s.github is not None
     git = GitService(project.repo)
-    v = ReleaseVersion.parse(version)
-    branch = v.maintenance_branch()
-    dist = str(p.dist)
-    index_url = s.index.simple_url if s.index else ""
-    upload_url = s.index.url if s.index else ""
+    version, branch = str(v), v.maintenance_branch()
+    dist = str(s.places.dist / version)
+    index_url, upload_url = s.index.simple_url, s.index.url
+    github = s.github
 
-    def act(title: str, func: Callable[[], str]) -> Stage:
-        return Stage(title, action=func)
-
-    def checkout(ref: str) -> Callable[[], str]:
-        def go() -> str:
-            git.run(["checkout", "--quiet", ref])
-            return f"on {ref}"
-        return go
+    def seed_wheels() -> str:
+        config = load_config(project.repo).config
+        github.repo(config.wheels.workflow_repo).workflows.clear()
+        files = seed_wheel_workflow(github, config, version)
+        return f"the release workflow stand-in will build {len(files)} files for {version}"
 
     def merge_release_pr() -> str:
         git.run(["checkout", "--quiet", branch])
@@ -74,22 +91,22 @@ def stages(project: ExampleProject, s: StandIns, version: str) -> list[Stage]:
         git.run(["push", "--quiet", "upstream", f"refs/heads/{branch}:refs/heads/{branch}"])
         return f"fast-forwarded {branch} to the release PR and pushed it upstream"
 
-    def verify_everything() -> str:
-        return "\n".join(_final_checks(project, s, version))
-
+    upload = ("upload", version, "--from-dir", dist, "--repository-url", upload_url, "--upload")
+    release = ("github-release", version, "--dist", dist, "--index-url", index_url, "--publish")
     return [
-        act(f"check out {branch}", checkout(branch)),
+        Stage(f"check out {branch}", action=_checkout(git, branch)),
         Stage("C-API version and hash", ("cversions", version)),
-        Stage("contributor identities (.mailmap), with the issue text", ("mailmap", version,
-                                                                          "--issue")),
+        Stage("contributor identities (.mailmap), with the issue text",
+              ("mailmap", version, "--issue")),
         Stage("changelog, dry run (titles from GitHub)", ("changelog", version, "--dry-run")),
         Stage("release notes from the fragments, dry run", ("notes", version, "--dry-run")),
         Stage("release PR, dry run", ("prepare", version, "--push", "--dry-run")),
-        Stage("release PR: commit on prepare-1.2.0, push to the fork, open the PR",
+        Stage(f"release PR: commit on prepare-{version}, push to the fork, open the PR",
               ("prepare", version, "--push")),
         Stage("release PR again: nothing to do", ("prepare", version, "--push")),
-        act("merge the release PR", merge_release_pr),
+        Stage("merge the release PR", action=merge_release_pr),
         Stage("every preflight check", ("check", version)),
+        Stage("seed the wheel workflow", action=seed_wheels),
         Stage("test the wheel build (environment none)",
               ("wheels", version, "--dispatch", "--environment", "none", "--dest",
                f"{dist}-test", "--poll-interval", "0.05")),
@@ -99,71 +116,99 @@ def stages(project: ExampleProject, s: StandIns, version: str) -> list[Stage]:
         Stage("build the release wheels and sdist from the tag",
               ("wheels", version, "--dispatch", "--environment", "none", "--dest", dist,
                "--poll-interval", "0.05")),
-        Stage("upload, dry run", ("upload", version, "--from-dir", dist, "--repository-url",
-                                  upload_url, "--upload", "--dry-run")),
-        Stage("upload wheels, then the sdist", ("upload", version, "--from-dir", dist,
-                                                "--repository-url", upload_url, "--upload")),
-        Stage("upload again: nothing to do", ("upload", version, "--from-dir", dist,
-                                              "--repository-url", upload_url, "--upload")),
-        Stage("the index holds exactly the expected files", ("wheels", version, "--index-url",
-                                                             index_url)),
-        Stage("GitHub release, dry run", ("github-release", version, "--dist", dist,
-                                          "--index-url", index_url, "--publish", "--dry-run")),
-        Stage("GitHub release: draft, assets, verify, publish",
-              ("github-release", version, "--dist", dist, "--index-url", index_url,
-               "--publish")),
-        Stage("GitHub release again: checked, not touched",
-              ("github-release", version, "--dist", dist, "--index-url", index_url,
-               "--publish")),
-        Stage("docs merge, dry run", ("docs", version, "--doc-repo", str(p.doc.repo), "--built",
-                                      str(p.html), "--push", "--dry-run")),
-        Stage("docs merge and push", ("docs", version, "--doc-repo", str(p.doc.repo), "--built",
-                                      str(p.html), "--push")),
-        Stage("reset the maintenance branch, open the PR", ("reset-branch", version, "--push")),
-        Stage("reset again: nothing to do", ("reset-branch", version, "--push")),
-        Stage("announce, dry run", ("announce", version, "--website-repo", str(p.website.repo),
-                                    "--date", "2025-04-02", "--push", "--send", "--dry-run")),
-        Stage("announce: website PR and the mail", ("announce", version, "--website-repo",
-                                                    str(p.website.repo), "--date", "2025-04-02",
-                                                    "--push", "--send")),
-        Stage("announce again: nothing to do", ("announce", version, "--website-repo",
-                                                str(p.website.repo), "--date", "2025-04-02",
-                                                "--push", "--send")),
-        act("check out main", checkout("main")),
-        Stage("update main after the release, open the PR", ("post-release", version, "--push")),
-        act("check out main", checkout("main")),
-        Stage(f"branch {v.next_dev().series}, dry run",
-              ("branch", v.next_dev().base, "--push", "--dry-run")),
-        Stage(f"branch {v.next_dev().series}: begin the next cycle, push main, tag and branch",
-              ("branch", v.next_dev().base, "--push")),
-        Stage("branch again: nothing to do", ("branch", v.next_dev().base, "--push")),
-        Stage("what landed where", action=verify_everything),
+        Stage("upload, dry run", (*upload, "--dry-run")),
+        Stage("upload wheels, then the sdist", upload),
+        Stage("upload again: nothing to do", upload),
+        Stage("the index holds exactly the expected files",
+              ("wheels", version, "--index-url", index_url)),
+        Stage("GitHub release, dry run", (*release, "--dry-run")),
+        Stage("GitHub release: draft, assets, verify, publish", release),
+        Stage("GitHub release again: checked, not touched", release),
+        Stage("what landed where", action=lambda: "\n".join(_final_checks(project, s, v))),
     ]
 
 
-def _final_checks(project: ExampleProject, s: StandIns, version: str) -> list[str]:
-    """Look at every stand-in: what a release manager would check by hand afterwards."""
-    assert s.github is not None and s.index is not None and s.smtp is not None
+def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[Stage]:
+    assert s.places is not None
+    p = s.places
     git = GitService(project.repo)
-    tag = f"v{version}"
-    lines = []
-    remote = git.remote_tag_object("upstream", tag)
-    if remote != git.tag_object(tag):
+    version = str(v)
+    docs = ("docs", version, "--doc-repo", str(p.doc.repo), "--built", str(p.html), "--push")
+    announce = ("announce", version, "--website-repo", str(p.website.repo), "--date",
+                "2025-04-02", "--push", "--send")
+    stages = []
+    if v.is_feature:
+        stages += [Stage("docs merge, dry run", (*docs, "--dry-run")),
+                   Stage("docs merge and push", docs)]
+    stages += [
+        Stage(f"check out {v.maintenance_branch()}", action=_checkout(git, v.maintenance_branch())),
+        Stage("reset the maintenance branch, open the PR", ("reset-branch", version, "--push")),
+        Stage("reset again: nothing to do", ("reset-branch", version, "--push")),
+        Stage("announce, dry run", (*announce, "--dry-run")),
+        Stage("announce: website PR and the mail", announce),
+        Stage("announce again: nothing to do", announce),
+        Stage("the announcement reached the mail server once", action=lambda: _mail_delivered(s)),
+        Stage("check out main", action=_checkout(git, "main")),
+        Stage("update main after the release, open the PR", ("post-release", version, "--push")),
+        Stage("check out main", action=_checkout(git, "main")),
+    ]
+    if v.is_feature:
+        nxt = v.next_dev()
+        stages += [
+            Stage(f"branch {nxt.series}, dry run", ("branch", nxt.base, "--push", "--dry-run")),
+            Stage(f"branch {nxt.series}: begin the next cycle, push main, tag and branch",
+                  ("branch", nxt.base, "--push")),
+            Stage("branch again: nothing to do", ("branch", nxt.base, "--push")),
+        ]
+    return stages
+
+
+def _skipped(v: ReleaseVersion) -> list[Stage]:
+    """Steps a pre-release skips: each says so instead of acting."""
+    version = str(v)
+    return [
+        Stage("docs are skipped for a pre-release", ("docs", version, "--doc-repo", ".",
+                                                    "--built", ".")),
+        Stage("the maintenance branch is not reset after a pre-release",
+              ("reset-branch", version), expect=2),
+        Stage("main is not updated after a pre-release", ("post-release", version), expect=2),
+    ]
+
+
+def _checkout(git: GitService, ref: str) -> Callable[[], str]:
+    def go() -> str:
+        git.run(["checkout", "--quiet", ref])
+        return f"on {ref}"
+    return go
+
+
+def _final_checks(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[str]:
+    """Look at the stand-ins the way a release manager would check by hand afterwards."""
+    assert s.github is not None and s.index is not None
+    git = GitService(project.repo)
+    config = load_config(project.repo).config
+    tag = v.tag(config.tag_format)
+    remote = git.remote_tag_object(config.upstream_remote, tag)
+    if remote is None or remote != git.tag_object(tag):
         raise VerificationError(f"upstream lacks {tag}", hint="see the tag stage above")
-    lines.append(f"upstream has {tag} -> {remote}")
-    files = s.index.filenames()
-    lines.append(f"the index holds {len(files)} files")
-    repo = s.github.repo("example/tinynum")
+    lines = [f"upstream has {tag} -> {remote}"]
+    files = [name for name in s.index.filenames() if f"-{v}-" in name or name.endswith(f"-{v}.tar.gz")]
+    lines.append(f"the index holds {len(files)} files of {v}")
+    repo = s.github.repo(config.github_repo)
     releases = [r for r in repo.releases.values() if r.tag_name == tag and not r.draft]
-    if len(releases) != 1:
-        raise VerificationError(f"expected one published release for {tag}",
-                                hint="see the github-release stage")
+    if len(releases) != 1 or releases[0].prerelease != v.is_prerelease:
+        raise VerificationError(f"expected one published {'pre-' if v.is_prerelease else ''}"
+                                f"release for {tag}", hint="see the github-release stage")
     assets = sorted(asset.name for asset in releases[0].assets.values())
-    lines.append(f"GitHub release {releases[0].name!r} published with {', '.join(assets)}")
-    lines.append(f"mail server received {len(s.smtp.messages)} message(s)")
-    if len(s.smtp.messages) != 1:
-        raise VerificationError("the announcement was not delivered exactly once",
-                                hint="see the announce stage")
-    pulls = [pr for pr in repo.pulls.values() if pr.state == "open"]
-    lines.append(f"open pull requests: {', '.join(pr.title for pr in pulls)}")
+    kind = "pre-release" if v.is_prerelease else "release"
+    lines.append(f"GitHub {kind} {releases[0].name!r} published with {', '.join(assets)}")
     return lines
+
+
+def _mail_delivered(s: StandIns) -> str:
+    assert s.smtp is not None
+    if len(s.smtp.messages) != 1:
+        raise VerificationError(f"the mail server holds {len(s.smtp.messages)} messages, not 1",
+                                hint="see the announce stage")
+    message = s.smtp.messages[0].message
+    return f"the list received one announcement: {message['Subject']!r}"
