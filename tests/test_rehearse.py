@@ -55,3 +55,27 @@ def test_refuses_what_the_example_cannot_release(cli, tmp_path: Path) -> None:  
     result = cli("rehearse", "--workdir", str(tmp_path))
     assert result.code == 2
     assert "is not empty" in result.err
+
+
+def test_a_real_checkout_rehearses_on_a_scratch_copy(cli, numpy_bundle_clone: Path,  # type: ignore[no-untyped-def]
+                                                     tmp_path: Path) -> None:
+    """NumPy's real history, the next 2.4.x patch release: every step runs on a scratch copy;
+    the one real finding (a malformed .mailmap line on maintenance/2.4.x) is reported, and the
+    rehearsal goes on past it."""
+    from helpers import snapshot
+
+    before = snapshot(numpy_bundle_clone)
+    result = cli("rehearse", "2.4.7", "--repo", str(numpy_bundle_clone),
+                 "--workdir", str(tmp_path / "rehearsal"))
+    assert snapshot(numpy_bundle_clone) == before
+    failed = [line for line in result.out.splitlines() if line.strip().startswith("FAIL")]
+    assert [line.split("[2.4.7] ")[1] for line in failed] == [
+        "contributor identities (.mailmap), with the issue text", "every preflight check"]
+    assert result.code == 1
+    assert ".mailmap line 730: unbalanced < >" in result.err
+    for title in ("[2.4.7] tag and push it upstream", "[2.4.7] upload wheels, then the sdist",
+                  "[2.4.7] GitHub release: draft, assets, verify, publish",
+                  "[2.4.7] announce: website PR and the mail", "[2.4.7] update main after the release"):
+        assert f"ok   exit 0  {title}" in result.out
+    assert "the index holds 72 files of 2.4.7" in result.err
+    assert "docs merge" not in result.out

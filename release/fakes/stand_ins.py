@@ -12,10 +12,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import tomlkit
 
-from release.config import Config, load_config
+from release.config import Config, build
 from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
@@ -24,6 +25,8 @@ from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc
 from release.fakes.numpy_org import WebsiteRepo, build_numpy_org, project_site
 from release.fakes.pypi import LocalIndex, local_index
 from release.fakes.smtp import FakeSMTP
+from release.services.git import GitService
+from release.version import ReleaseVersion
 
 FORK_OWNER = "alice-m"
 
@@ -43,10 +46,13 @@ class Places:
 class StandIns:
     """A context manager: `with StandIns(project, workdir, version) as s:` then `s.places`."""
 
-    def __init__(self, project: ExampleProject, workdir: Path, version: str) -> None:
+    def __init__(self, project: ExampleProject, workdir: Path, version: str, *,
+                 example: bool = True, table: dict[str, Any] | None = None) -> None:
         self.project = project
         self.workdir = workdir
         self.version = version
+        self.example = example
+        self.table = table
         self._stack = ExitStack()
         self.github: FakeGitHub | None = None
         self.index: LocalIndex | None = None
@@ -56,18 +62,22 @@ class StandIns:
     def __enter__(self) -> StandIns:
         token = "rehearsal-" + secrets.token_hex(8)
         smtp_password = "rehearsal-" + secrets.token_hex(8)
-        config = load_config(self.project.repo).config
+        config = self.config()
         self.github = self._stack.enter_context(FakeGitHub(tokens={token: "write"}, run_polls=1))
         self._seed_github(self.github, config)
         self.index = self._stack.enter_context(
             local_index(self.workdir / "index" / "packages", log=self.workdir / "index" / "log"))
         self.smtp = self._stack.enter_context(FakeSMTP(user="alice", password=smtp_password))
-        series = ".".join(self.version.split(".")[:2])
-        doc = build_numpy_doc(self.workdir / "docsite", series=("1.1",), stable="1.1")
+        release = ReleaseVersion.parse(self.version)
+        previous = f"{release.major}.{max(release.minor - 1, 0)}"
+        doc = build_numpy_doc(self.workdir / "docsite", series=(previous,), stable=previous)
         html = build_html(self.workdir / "html", project=config.project,
                           version=self.version, package=config.package, pdfs=False)
-        news, site = project_site(config.project, "1.1", "1.1.0", "2025-02-03")
-        website = build_numpy_org(self.workdir / "web", news=news, config=site)
+        if config.project == "NumPy":
+            website = build_numpy_org(self.workdir / "web")
+        else:
+            news, site = project_site(config.project, previous, f"{previous}.0", "2025-02-03")
+            website = build_numpy_org(self.workdir / "web", news=news, config=site)
         env = {
             "GITHUB_API_URL": self.github.api_url,
             "GITHUB_GRAPHQL_URL": self.github.graphql_url,
@@ -79,7 +89,7 @@ class StandIns:
         if self.smtp.cafile is not None:
             env["SSL_CERT_FILE"] = str(self.smtp.cafile)
         self.places = Places(
-            config_file=self._write_config(series),
+            config_file=self._write_config(),
             dist=self.workdir / "dist",
             html=html,
             doc=doc,
@@ -93,19 +103,40 @@ class StandIns:
         self._stack.close()
 
     def _seed_github(self, github: FakeGitHub, config: Config) -> None:
-        github.seed(example_seed())
-        for branch in ("main", "maintenance/1.3.x"):
+        if self.example:
+            github.seed(example_seed())
+        else:
+            github.add_repo(config.github_repo, config.main_branch)
+        release = ReleaseVersion.parse(self.version)
+        for branch in (config.main_branch, release.maintenance_branch(config.maintenance_branch),
+                       release.next_dev().maintenance_branch(config.maintenance_branch)):
             github.add_ref(config.github_repo, f"heads/{branch}", "0" * 40)
         github.add_repo(config.docs.website_github_repo, "main")
         github.add_user(FORK_OWNER, "Alice Maintainer")
         seed_wheel_workflow(github, config, self.version)
 
-    def _write_config(self, series: str) -> Path:
+    def config(self) -> Config:
+        """The configuration the rehearsed steps run with (before the stand-ins' additions)."""
+        return build(Config, self._table(), "the rehearsal's config")
+
+    def _committer(self) -> str:
+        git = GitService(self.project.repo)
+        name, email = (git.run(["config", "--get", key]).strip() for key in ("user.name", "user.email"))
+        return f"{name} <{email}>"
+
+    def _table(self) -> dict[str, Any]:
+        """The project's own [tool.release] table (or the one given), as plain data."""
+        if self.table is not None:
+            return dict(self.table)
+        pyproject = tomllib.loads((self.project.repo / "pyproject.toml").read_text("utf-8"))
+        return dict(pyproject.get("tool", {}).get("release", {}))
+
+    def _write_config(self) -> Path:
         """The project's own [tool.release] plus the stand-ins' mail server and fork owner."""
         assert self.smtp is not None
-        pyproject = tomllib.loads((self.project.repo / "pyproject.toml").read_text("utf-8"))
-        table = pyproject.get("tool", {}).get("release", {})
-        table["mail"] = {**table.get("mail", {}), **self.smtp.settings()}
+        table = self._table()
+        table["mail"] = {"sender": self._committer(), **table.get("mail", {}),
+                         **self.smtp.settings()}
         table["github"] = {**table.get("github", {}), "fork_owner": FORK_OWNER}
         table["docs"] = {**table.get("docs", {}), "website_fork_owner": FORK_OWNER}
         path = self.workdir / "release.toml"

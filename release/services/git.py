@@ -208,3 +208,14 @@ def init_repo(path: Path, *, bare: bool = False, branch: str = "main") -> GitSer
 
 def clone_bare(source: Path, dest: Path) -> None:
     git.Git(str(source)).execute(["git", "clone", "--quiet", "--bare", str(source), str(dest)])
+
+
+def fetch_into_bare(bare: Path, source: Path, refspecs: list[str]) -> None:
+    """Copy refs (and their objects) from `source` into the bare repository `bare`."""
+    git.Git(str(bare)).execute(["git", "--git-dir", str(bare), "fetch", "--quiet", "--no-tags",
+                                str(source.resolve()), *refspecs])
+
+
+def clone(source: Path, dest: Path, *, origin: str = "origin") -> None:
+    git.Git(str(source)).execute(["git", "clone", "--quiet", "--origin", origin, str(source),
+                                  str(dest)])

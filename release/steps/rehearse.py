@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from release.config import load_config
 from release.context import Context
 from release.errors import UsageError, VerificationError
 from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
 from release.fakes.stand_ins import StandIns
 from release.rehearsal import Rehearsal, Stage
+from release.scratch import scratch_copy
 from release.services.git import GitService
 from release.version import ReleaseVersion
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("version", nargs="?",
-                        help="rehearse only this release of the example project: 1.2.0rc1, 1.2.0 "
-                             "or the patch release 1.1.1 (default: 1.2.0rc1, then 1.2.0)")
+                        help="with --repo: the release to rehearse on a scratch copy of that "
+                             "checkout; without: 1.2.0rc1, 1.2.0 or the patch release 1.1.1 of the "
+                             "example project (default: 1.2.0rc1, then 1.2.0)")
     parser.add_argument("--workdir", type=Path,
                         help="where to build the scratch project (default: a new temporary dir)")
 
@@ -35,6 +39,11 @@ EXAMPLE_RELEASES = ("1.2.0rc1", "1.2.0", "1.1.1")
 
 
 def run(ctx: Context) -> int:
+    workdir = Path(ctx.option("workdir") or tempfile.mkdtemp(prefix="release-rehearsal-")).resolve()
+    if workdir.exists() and any(workdir.iterdir()):
+        raise UsageError(f"{workdir} is not empty", hint="pass an empty or new --workdir")
+    if ctx.option("repo"):
+        return _rehearse_checkout(ctx, workdir)
     chosen = ctx.option("version")
     versions = [ReleaseVersion.parse(str(chosen))] if chosen else [
         ReleaseVersion.parse("1.2.0rc1"), ReleaseVersion.parse("1.2.0")]
@@ -42,36 +51,68 @@ def run(ctx: Context) -> int:
         if str(version) not in EXAMPLE_RELEASES:
             raise UsageError(f"the example project cannot rehearse {version}",
                              hint=f"choose one of {', '.join(EXAMPLE_RELEASES)}, or none for "
-                                  "1.2.0rc1 then 1.2.0")
-    workdir = Path(ctx.option("workdir") or tempfile.mkdtemp(prefix="release-rehearsal-")).resolve()
-    if workdir.exists() and any(workdir.iterdir()):
-        raise UsageError(f"{workdir} is not empty", hint="pass an empty or new --workdir")
+                                  "1.2.0rc1 then 1.2.0; or rehearse your checkout with --repo")
     ctx.say(f"building the example project and the stand-ins in {workdir}")
     project = build_example_project(workdir / "scratch")
     with StandIns(project, workdir, str(versions[0])) as stand_ins:
-        assert stand_ins.places is not None
-        places = stand_ins.places
-        common = ("--repo", str(project.repo), "--config", str(places.config_file))
-        rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err)
-        plan = [stage for version in versions for stage in stages(project, stand_ins, version)]
-        ok = rehearsal.run(plan)
+        return _run_stages(ctx, project, stand_ins, versions, workdir, offline=False)
+
+
+def _rehearse_checkout(ctx: Context, workdir: Path) -> int:
+    """A scratch copy of the user's checkout; GitHub titles are not known to the stand-in, so
+    the steps that would ask for them run --offline."""
+    if not ctx.option("version"):
+        raise UsageError("rehearsing a checkout needs the version to release",
+                         hint="e.g. nox -s rehearse -- 2.4.1 --repo ~/src/numpy")
+    version = ReleaseVersion.parse(str(ctx.option("version")))
+    ctx.say(f"copying {ctx.repo} to a scratch clone in {workdir}; your checkout is not touched")
+    project = scratch_copy(ctx.repo, workdir / "scratch", ctx.config.upstream_remote)
+    table = _config_table(ctx)
+    with StandIns(project, workdir, str(version), example=False, table=table) as stand_ins:
+        return _run_stages(ctx, project, stand_ins, [version], workdir, offline=True)
+
+
+def _config_table(ctx: Context) -> dict[str, Any]:
+    """The [tool.release] table the user's config came from (empty for NumPy's profile)."""
+    source = ctx.option("config") or (ctx.repo / "release.toml")
+    for path in (Path(source), ctx.repo / "pyproject.toml"):
+        if path.is_file():
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            table = data.get("tool", {}).get("release")
+            if table is None and path.name != "pyproject.toml":
+                table = {k: v for k, v in data.items() if k != "tool"}
+            if table:
+                return dict(table)
+    return {}
+
+
+def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
+                versions: list[ReleaseVersion], workdir: Path, *, offline: bool) -> int:
+    assert stand_ins.places is not None
+    places = stand_ins.places
+    common = ("--repo", str(project.repo), "--config", str(places.config_file))
+    rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err)
+    plan = [stage for version in versions
+            for stage in stages(project, stand_ins, version, offline=offline)]
+    ok = rehearsal.run(plan)
     print(rehearsal.summary(), file=ctx.out)
     print(f"\nScratch project and stand-ins left in {workdir}", file=ctx.out)
     return 0 if ok else 1
 
 
-def stages(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[Stage]:
+def stages(project: ExampleProject, s: StandIns, v: ReleaseVersion, *,
+           offline: bool = False) -> list[Stage]:
     """The walkthrough for one release: the release PR, wheels, tag, upload and GitHub release
     for every kind; docs, branch reset, announcement and main's update for final releases."""
     version = str(v)
     label = f"[{version}] "
-    return ([Stage(label + stage.title, stage.argv, stage.expect, stage.action)
-             for stage in _release(project, s, v)]
-            + [Stage(label + stage.title, stage.argv, stage.expect, stage.action)
-               for stage in (_after_final(project, s, v) if v.is_final else _skipped(v))])
+    steps = _release(project, s, v, offline) + (_after_final(project, s, v) if v.is_final
+                                                 else _skipped(v))
+    return [replace(stage, title=label + stage.title) for stage in steps]
 
 
-def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[Stage]:
+def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
+             offline: bool) -> list[Stage]:
     assert s.places is not None and s.index is not None and s.github is not None
     git = GitService(project.repo)
     version, branch = str(v), v.maintenance_branch()
@@ -80,7 +121,7 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[St
     github = s.github
 
     def seed_wheels() -> str:
-        config = load_config(project.repo).config
+        config = s.config()
         github.repo(config.wheels.workflow_repo).workflows.clear()
         files = seed_wheel_workflow(github, config, version)
         return f"the release workflow stand-in will build {len(files)} files for {version}"
@@ -91,21 +132,23 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[St
         git.run(["push", "--quiet", "upstream", f"refs/heads/{branch}:refs/heads/{branch}"])
         return f"fast-forwarded {branch} to the release PR and pushed it upstream"
 
+    off = ("--offline",) if offline else ()
     upload = ("upload", version, "--from-dir", dist, "--repository-url", upload_url, "--upload")
     release = ("github-release", version, "--dist", dist, "--index-url", index_url, "--publish")
     return [
         Stage(f"check out {branch}", action=_checkout(git, branch)),
         Stage("C-API version and hash", ("cversions", version)),
         Stage("contributor identities (.mailmap), with the issue text",
-              ("mailmap", version, "--issue")),
-        Stage("changelog, dry run (titles from GitHub)", ("changelog", version, "--dry-run")),
+              ("mailmap", version, "--issue", *off), advisory=True),
+        Stage("changelog, dry run" + (" (titles from git)" if offline else " (titles from GitHub)"),
+              ("changelog", version, "--dry-run", *off)),
         Stage("release notes from the fragments, dry run", ("notes", version, "--dry-run")),
-        Stage("release PR, dry run", ("prepare", version, "--push", "--dry-run")),
+        Stage("release PR, dry run", ("prepare", version, "--push", "--dry-run", *off)),
         Stage(f"release PR: commit on prepare-{version}, push to the fork, open the PR",
-              ("prepare", version, "--push")),
-        Stage("release PR again: nothing to do", ("prepare", version, "--push")),
+              ("prepare", version, "--push", *off)),
+        Stage("release PR again: nothing to do", ("prepare", version, "--push", *off)),
         Stage("merge the release PR", action=merge_release_pr),
-        Stage("every preflight check", ("check", version)),
+        Stage("every preflight check", ("check", version, *off), advisory=True),
         Stage("seed the wheel workflow", action=seed_wheels),
         Stage("test the wheel build (environment none)",
               ("wheels", version, "--dispatch", "--environment", "none", "--dest",
@@ -186,7 +229,7 @@ def _final_checks(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> li
     """Look at the stand-ins the way a release manager would check by hand afterwards."""
     assert s.github is not None and s.index is not None
     git = GitService(project.repo)
-    config = load_config(project.repo).config
+    config = s.config()
     tag = v.tag(config.tag_format)
     remote = git.remote_tag_object(config.upstream_remote, tag)
     if remote is None or remote != git.tag_object(tag):
