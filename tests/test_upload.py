@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
 import subprocess
 import sys
-import time
+import threading
+import urllib.error
 import urllib.request
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -103,28 +107,85 @@ def test_upload_puts_every_file_once_sdist_last(example, dist, pypi, cli) -> Non
     assert pypi.filenames() == sorted(names)
 
 
+class HoldingProxy:
+    """Passes uploads on to the real pypiserver, but holds the one after `allowed` open until
+    `gate` is set: the client can be killed with that upload in flight, at a known point."""
+
+    def __init__(self, target: str, allowed: int) -> None:
+        self.target, self.allowed, self.uploads = target, allowed, 0
+        self.reached, self.gate = threading.Event(), threading.Event()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                proxy.uploads += 1
+                if proxy.uploads > proxy.allowed and not proxy.gate.is_set():
+                    proxy.reached.set()
+                    proxy.gate.wait(60)
+                    status, answer = 502, b"gone"
+                else:
+                    status, answer = proxy.forward(self.path, dict(self.headers.items()), body)
+                with contextlib.suppress(OSError):  # the held client is gone by then
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def forward(self, path: str, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes]:
+        sent = {name: headers[name] for name in ("Content-Type", "Authorization") if name in headers}
+        request = urllib.request.Request(self.target + path.lstrip("/"), data=body, headers=sent,
+                                         method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def __enter__(self) -> HoldingProxy:
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.gate.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def test_killed_upload_resumes_and_every_file_lands_once(example, dist, pypi) -> None:  # type: ignore[no-untyped-def]
     env = env_with(pypi, PYTHONPATH=str(TOOLKIT))
-    argv = [sys.executable, "-m", "release", *upload_args(example, dist, pypi, "--upload")]
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    while len(pypi.filenames()) < 30 and process.poll() is None:
-        time.sleep(0.002)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    with HoldingProxy(pypi.url, allowed=30) as proxy:
+        argv = [sys.executable, "-m", "release", "upload", VERSION, "--repo", str(example.repo),
+                "--from-dir", str(dist), "--repository-url", proxy.url,
+                "--index-url", pypi.simple_url, "--upload"]
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            assert proxy.reached.wait(60), "the 31st upload never started"
+        finally:
+            process.kill()
+            process.wait(30)
     landed = pypi.filenames()
     assert process.returncode == -signal.SIGKILL
-    assert 30 <= len(landed) < 60, len(landed)
+    assert len(landed) == 30, landed
     assert "tinynum-1.2.0.tar.gz" not in landed  # the sdist waits for every wheel
 
-    rerun = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    rerun = subprocess.run([sys.executable, "-m", "release",
+                            *upload_args(example, dist, pypi, "--upload")],
+                           env=env, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     names = expected_names(example)
     assert pypi.filenames() == sorted(names)
     links = simple_links(pypi)
     assert sorted(links) == sorted(names) and len(links) == len(set(links))
-    assert f"note: {len(landed)} files already on {pypi.simple_url}" in rerun.stderr
-    assert f"[{60 - len(landed)}/{60 - len(landed)}] upload tinynum-1.2.0.tar.gz" in rerun.stderr
+    assert f"note: 30 files already on {pypi.simple_url}" in rerun.stderr
+    assert "[30/30] upload tinynum-1.2.0.tar.gz" in rerun.stderr
 
 
 def test_missing_file_is_a_one_line_error_and_nothing_is_uploaded(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
