@@ -147,7 +147,24 @@ def test_dispatch_needs_a_token(example, release_repo, cli, monkeypatch) -> None
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch")
     assert result.code == 1
     assert release_repo.dispatches(WORKFLOW_REPO) == []
-    assert result.err.startswith("error: ")
+    one_line_error(result.err, "token")
+    assert not (example.repo / "dist").exists()
+
+
+def test_a_token_without_rights_is_a_one_line_error(example, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    read_only = "ghp_CANARY_wheels_read_only_0123456789"
+    with FakeGitHub(tokens={read_only: "read"}) as github:
+        seed_wheel_workflow(github, load_config(example.repo).config, VERSION)
+        monkeypatch.setenv("GITHUB_API_URL", github.api_url)
+        monkeypatch.setenv("GITHUB_TOKEN", read_only)
+        result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
+                     "--poll-interval", "0")
+        assert result.code == 1
+        one_line_error(result.err, "dispatch wheels.yml", "403")
+        assert github.dispatches(WORKFLOW_REPO) == []
+        assert github.repo(WORKFLOW_REPO).runs == {}
+    assert not (example.repo / "dist").exists()
+    assert read_only not in result.out + result.err
 
 
 def test_failed_run_is_an_error_naming_it(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
