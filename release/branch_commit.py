@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from release.context import Context
-from release.errors import PreconditionError, VerificationError
+from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
 from release.services.git import GitService, push_argv
 from release.templating import render
+from release.version import ReleaseVersion
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,39 @@ def require_up_to_date(git: GitService, remote: str, branch: str, local: str) ->
         )
 
 
+def require_final(version: ReleaseVersion, refusal: str, hint: str) -> None:
+    """Work that follows a final release refuses development versions and pre-releases."""
+    if not version.is_final:
+        kind = "a development version" if version.is_dev else "a pre-release"
+        raise UsageError(f"{version} is {kind}; {refusal}", hint=hint)
+
+
+def require_release_tag(ctx: Context, version: ReleaseVersion, commit: str, branch: str,
+                        after: str) -> None:
+    """The release's tag exists and is in `commit`, the tip of `branch`."""
+    cfg = ctx.config
+    tag = version.tag(cfg.tag_format)
+    if ctx.git.tag_object(tag) is None:
+        raise PreconditionError(f"tag {tag} does not exist; {after} after the release",
+                                hint=f"tag the release first (nox -s tag -- {version}), or fetch it: "
+                                     f"git fetch {cfg.upstream_remote} tag {tag}")
+    if not is_ancestor(ctx.git, f"refs/tags/{tag}", commit):
+        raise PreconditionError(f"tag {tag} is not on {branch}",
+                                hint=f"git log --oneline {tag} -1 shows where it points")
+
+
+def stale_branch(work: str, holds: str) -> PreconditionError:
+    return PreconditionError(
+        f"branch {work} exists but does not hold {holds}",
+        hint=f"look at it (git log {work}); delete it if it is stale: git branch -D {work}",
+    )
+
+
+def unpushed_note(ctx: Context, work: str, direct: bool) -> str:
+    remote = ctx.config.upstream_remote if direct else ctx.config.fork_remote
+    return f"not pushed; publish with --push (git push {remote} {work})"
+
+
 def add_commit(plan: Plan, ctx: Context, spec: CommitSpec) -> None:
     """Branch (when asked), write and delete the files, stage them, commit; verify all of it."""
     git = ctx.git
@@ -139,10 +173,12 @@ def add_commit(plan: Plan, ctx: Context, spec: CommitSpec) -> None:
                 lambda: _check_files(git, spec))
 
 
-def add_push(plan: Plan, ctx: Context, remote: str, ref: str) -> None:
-    """Push exactly one ref (full name) and check the remote then holds the local object."""
-    git = ctx.git
-    plan.add(RunCommand(("git", *push_argv(remote, ref)), _runner(git), cwd=ctx.repo))
+def add_push(plan: Plan, ctx: Context, remote: str, ref: str, git: GitService | None = None) -> None:
+    """Push exactly one ref (full name) and check the remote then holds the local object; `git`
+    is another repository than the project's (the doc repository, the website)."""
+    cwd = ctx.repo if git is None else git.root
+    git = git or ctx.git
+    plan.add(RunCommand(("git", *push_argv(remote, ref)), _runner(git), cwd=cwd))
     plan.verify(f"{remote} has {ref} at the local object", lambda: _check_remote(git, remote, ref))
 
 

@@ -64,24 +64,35 @@ def fork_owner(ctx: Context, remote: str) -> str:
 
 
 def add_pull_request(plan: Plan, ctx: Context, spec: PullSpec) -> None:
-    """Plan opening the pull request, unless one is open already; needs a token to open one."""
-    repo = ctx.config.github_repo
+    """Plan the pull request of a branch pushed to the project's fork remote."""
+    github = GitHubService.from_env(ctx.env, ctx.config.github_repo, progress=ctx.err)
     head = f"{fork_owner(ctx, spec.remote)}:{spec.head_branch}"
-    github = GitHubService.from_env(ctx.env, repo, progress=ctx.err)
-    pull = github.find_open_pull(head, spec.base)
-    if pull is not None:
-        plan.notes.append(f"pull request already open: {pull.url}")
-        return
-    github.require_token(f"open the pull request from {head} into {spec.base}")
+    add_open_pull(plan, ctx, github, head=head, base=spec.base, title=spec.title, body=spec.body)
+
+
+def add_open_pull(plan: Plan, ctx: Context, github: GitHubService, *, head: str, base: str,
+                  title: str, body: str) -> None:
+    """Plan opening the pull request `head` ("owner:branch") into `base`, unless one is open
+    already. Opening needs a token; a dry run without one still shows the opening, with a note
+    that the lookup of an open pull request was skipped."""
+    where = f"{head} into {base}"
+    if github.has_token or not ctx.dry_run:
+        pull = github.find_open_pull(head, base)
+        if pull is not None:
+            plan.notes.append(f"pull request already open: {pull.url}")
+            return
+        github.require_token(f"open the pull request from {where}")
+    else:
+        plan.notes.append(f"no GitHub token (GITHUB_TOKEN or GH_TOKEN): did not look for an open "
+                          f"pull request from {where}; the real run needs a token to open one")
 
     def open_pull() -> None:
-        created = github.create_pull(spec.title, spec.body, head, spec.base)
+        created = github.create_pull(title, body, head, base)
         print(f"pull request: {created.url}", file=ctx.out)
 
-    plan.add(Call(f"open a pull request on {repo}: {head} into {spec.base}, titled {spec.title!r}",
+    plan.add(Call(f"open a pull request on {github.repo_name}: {where}, titled {title!r}",
                   open_pull))
-    plan.verify(f"an open pull request from {head} into {spec.base}",
-                lambda: _check_open(github, head, spec.base))
+    plan.verify(f"an open pull request from {where}", lambda: _check_open(github, head, base))
 
 
 def _check_open(github: GitHubService, head: str, base: str) -> None:

@@ -229,6 +229,29 @@ def test_push_opens_the_pull_request(cli, fake_github, numpy_240: Path, site_bef
     assert len(fake_github.repo("numpy/numpy.org").pulls) == 1 and snapshot(site_before_240.fork) == before
 
 
+def test_dry_run_push_without_a_token(cli, fake_github, numpy_240: Path,  # type: ignore[no-untyped-def]
+                                     site_before_240: WebsiteRepo, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_github.add_repo("numpy/numpy.org", "main")
+    monkeypatch.delenv("GITHUB_TOKEN")
+    config = write_config(tmp_path / "release.toml",
+                          '[tool.release.docs]\nwebsite_fork_owner = "alice"\n')
+    site = site_before_240
+    before = snapshot(site.repo), snapshot(site.fork), snapshot(numpy_240)
+    result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--website-repo", str(site.repo),
+                 "--date", "2025-12-20", "--config", str(config), "--push", "--dry-run")
+    assert result.code == 0, result.err
+    assert (snapshot(site.repo), snapshot(site.fork), snapshot(numpy_240)) == before
+    assert fake_github.total_requests == 0
+    out = result.out
+    assert ("run git push origin refs/heads/announce-numpy-2.4.0:refs/heads/announce-numpy-2.4.0"
+            in out)
+    assert ("did not look for an open pull request from alice:announce-numpy-2.4.0 into main"
+            in out)
+    assert ("open a pull request on numpy/numpy.org: alice:announce-numpy-2.4.0 into main, "
+            "titled 'announce the NumPy 2.4.0 release'") in out
+
+
 def _eml(out: str) -> email.message.EmailMessage:
     path = Path(out.strip().splitlines()[-1])
     msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)

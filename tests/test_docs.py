@@ -132,7 +132,7 @@ def test_dry_run_shows_and_changes_nothing(cli, numpy_repo: Path, doc: DocRepo, 
     assert '-        "name": "2.4 (stable)",\n' in out and '+        "name": "2.5 (stable)",\n' in out
     assert "point stable -> 2.5 (was 2.4)" in out
     assert "run git commit --quiet -m 'Add documentation for v2.5.0'" in out
-    assert "run git push origin HEAD:refs/heads/main" in out
+    assert "run git push origin refs/heads/main:refs/heads/main" in out
 
 
 def test_push_publishes_the_commit(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -140,7 +140,7 @@ def test_push_publishes_the_commit(cli, numpy_repo: Path, doc: DocRepo, tmp_path
     result = docs(cli, numpy_repo, doc, "2.5.0", built, "--push")
     assert result.code == 0, result.err
     assert git(doc.remote, "rev-parse", "main") == git(doc.repo, "rev-parse", "HEAD")
-    assert "verified: origin has main at the new commit" in result.err
+    assert "verified: origin has refs/heads/main at the local object" in result.err
     before = snapshot(doc.remote)
     again = docs(cli, numpy_repo, doc, "2.5.0", built, "--push")
     assert again.code == 0 and "nothing to do" in again.out

@@ -95,6 +95,24 @@ def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, 
     assert f"run git push origin refs/heads/{WORK}:refs/heads/{WORK}" in result.out
 
 
+def test_dry_run_without_a_token_skips_the_lookup(released: ExampleProject, cli, fake_github,  # type: ignore[no-untyped-def]
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    before = _states(released)
+    result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--dry-run", "--push",
+                 "--fork-owner", "alice")
+    assert result.code == 0, result.err
+    assert _states(released) == before and fake_github.total_requests == 0
+    assert (f"did not look for an open pull request from alice:{WORK} into main; the real run "
+            "needs a token to open one") in result.out
+    assert (f"open a pull request on example/tinynum: alice:{WORK} into main, "
+            "titled 'MAINT: Update main after 1.2.0 release.'") in result.out
+    real = cli("post-release", "1.2.0", "--repo", str(released.repo), "--push", "--fork-owner", "alice")
+    assert real.code == 1
+    _one_line_error(real.err, "a GitHub token is needed to open the pull request")
+    assert _states(released) == before
+
+
 def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(  # type: ignore[no-untyped-def]
         released: ExampleProject, cli, fake_github) -> None:
     from conftest import GITHUB_CANARY

@@ -154,6 +154,21 @@ def test_push_without_a_token_changes_nothing(released: ExampleProject, cli, git
     assert _states(released) == before
 
 
+def test_dry_run_without_a_token_skips_the_lookup(released: ExampleProject, cli, github,  # type: ignore[no-untyped-def]
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    before = _states(released)
+    result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--dry-run", "--push",
+                 "--fork-owner", "alice")
+    assert result.code == 0, result.err
+    assert _states(released) == before
+    assert github.total_requests == 0
+    assert ("no GitHub token (GITHUB_TOKEN or GH_TOKEN): did not look for an open pull request "
+            "from alice:begin-1.2.1 into maintenance/1.2.x") in result.out
+    assert ("open a pull request on example/tinynum: alice:begin-1.2.1 into maintenance/1.2.x, "
+            "titled 'MAINT: Prepare 1.2.x for further development'") in result.out
+
+
 def test_push_without_a_pull_request(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push", "--no-pr")
     assert result.code == 0, result.err

@@ -17,23 +17,26 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from release.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
+from release.branch_commit import add_push, remote_sha
 from release.changelog_counts import ChangelogSummary, read_changelog
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.news_page import Announcement, edit_news, edit_site_config
 from release.notes_summary import NotesSummary, summarize
 from release.plan import Call, Plan, RunCommand, WriteFile
+from release.pull_request import add_open_pull
 from release.services.git import GitService
 from release.services.github import GitHubService
 from release.services.mail import MailService, SmtpSettings
-from release.steps.common import add_push, add_version, option_path
+from release.steps.common import add_push as add_push_option
+from release.steps.common import add_version, option_path
 from release.templating import render
 from release.version import ReleaseVersion
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
-    add_push(parser, "the website branch to your fork and open the pull request")
+    add_push_option(parser, "the website branch to your fork and open the pull request")
     parser.add_argument("--website-repo", type=Path, metavar="PATH",
                         help="a clone of the numpy.org-shaped site (default: docs.website_repo; "
                              "without either the website is left alone)")
@@ -209,39 +212,13 @@ class Website:
         ref = f"refs/heads/{self.branch}"
         github = GitHubService.from_env(self.ctx.env, cfg.website_github_repo, progress=self.ctx.err)
         head = f"{self._fork_owner(remote, github)}:{self.branch}"
-        remote_sha = next((r.sha for r in self.git.remote_refs(remote, ref) if r.name == ref), None)
-        if changed or remote_sha != self.git.rev_parse(ref):
-            plan.add(RunCommand(("git", "push", remote, f"{ref}:{ref}"), runner=self._git, cwd=self.root))
-            plan.verify(f"{remote} has {self.branch} at the announcement commit",
-                        lambda: self._check_pushed(remote, ref))
-        pull = github.find_open_pull(head, cfg.website_base)
-        if pull is not None:
-            plan.notes.append(f"pull request already open: {pull.url}")
-            return
-        github.require_token("open the website pull request")
+        if changed or remote_sha(self.git, remote, ref) != self.git.rev_parse(ref):
+            add_push(plan, self.ctx, remote, ref, git=self.git)
         body_text = render("announce-pr.md.j2", project=self.ctx.config.project,
                            version=str(self.version), feature=self.announcement.feature,
                            release_url=self.announcement.release_url)
-        plan.add(Call(f"open a pull request on {cfg.website_github_repo}: {head} into "
-                      f"{cfg.website_base}, titled {self.message!r}",
-                      lambda: self._say_pull(github.create_pull(self.message, body_text, head,
-                                                                cfg.website_base).url)))
-        plan.verify(f"an open pull request from {head} into {cfg.website_base}",
-                    lambda: self._check_pull(github, head))
-
-    def _say_pull(self, url: str) -> None:
-        print(f"pull request: {url}", file=self.ctx.out)
-
-    def _check_pushed(self, remote: str, ref: str) -> None:
-        found = [r.sha for r in self.git.remote_refs(remote, ref) if r.name == ref]
-        if found != [self.git.rev_parse(ref)]:
-            raise VerificationError(f"{remote} has {ref} at {found}, not at the local branch",
-                                    hint=f"git -C {self.root} push {remote} {ref}:{ref}")
-
-    def _check_pull(self, github: GitHubService, head: str) -> None:
-        if github.find_open_pull(head, self.ctx.config.docs.website_base) is None:
-            raise VerificationError(f"no open pull request from {head}",
-                                    hint="open it on GitHub by hand")
+        add_open_pull(plan, self.ctx, github, head=head, base=cfg.website_base, title=self.message,
+                      body=body_text)
 
 
 # -- the mail --------------------------------------------------------------------------------

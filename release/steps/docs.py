@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from release.branch_commit import add_push, remote_sha
 from release.context import Context
 from release.doc_site import (
     INDEX,
@@ -26,7 +27,8 @@ from release.doc_site import (
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Action, Plan, RunCommand, WriteFile
 from release.services.git import GitService
-from release.steps.common import add_push, add_version, option_path
+from release.steps.common import add_push as add_push_option
+from release.steps.common import add_version, option_path
 from release.templating import render
 from release.tree_sync import PointSymlink, Source, SyncTree, files_under, zip_tree
 from release.version import ReleaseVersion
@@ -37,7 +39,7 @@ VERSION_WARNING = "_static/versionwarning.js"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
-    add_push(parser, "the doc repository's branch to its remote")
+    add_push_option(parser, "the doc repository's branch to its remote")
     parser.add_argument("--doc-repo", type=Path, metavar="PATH",
                         help="a clone of the numpy/doc-shaped repository (default: docs.doc_repo)")
     parser.add_argument("--built", type=Path, metavar="DIR",
@@ -251,17 +253,8 @@ class DocMerge:
             raise PreconditionError(f"{self.root} is on a detached HEAD; nothing to push",
                                     hint="check out the branch to publish")
         ref = f"refs/heads/{branch}"
-        remote_sha = next((r.sha for r in self.git.remote_refs(remote, ref) if r.name == ref), None)
-        if not plan.actions and remote_sha == self.git.head():
-            return
-        plan.add(RunCommand(("git", "push", remote, f"HEAD:{ref}"), runner=self._git, cwd=self.root))
-        plan.verify(f"{remote} has {branch} at the new commit", lambda: self._check_pushed(remote, ref))
-
-    def _check_pushed(self, remote: str, ref: str) -> None:
-        found = [r.sha for r in self.git.remote_refs(remote, ref) if r.name == ref]
-        if found != [self.git.head()]:
-            raise VerificationError(f"{remote} has {ref} at {found}, not at HEAD",
-                                    hint=f"git -C {self.root} push {remote} HEAD:{ref}")
+        if plan.actions or remote_sha(self.git, remote, ref) != self.git.head():
+            add_push(plan, self.ctx, remote, ref, git=self.git)
 
 
 def _post_processed(rel: str, wanted: bytes, present: bytes) -> bool:

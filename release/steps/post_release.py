@@ -13,15 +13,18 @@ from release.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
-    is_ancestor,
     local_branch,
     require_branch,
     require_clean,
+    require_final,
+    require_release_tag,
     require_remote,
     require_up_to_date,
+    stale_branch,
+    unpushed_note,
 )
 from release.context import Context
-from release.errors import PreconditionError, UsageError
+from release.errors import PreconditionError
 from release.plan import Plan
 from release.pull_request import add_publish
 from release.release_index import add_entry, entry_target
@@ -40,12 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(ctx: Context) -> int:
     version = ctx.version()
-    if not version.is_final:
-        kind = "a development version" if version.is_dev else "a pre-release"
-        raise UsageError(
-            f"{version} is {kind}; main is updated only after a final release",
-            hint="pre-release notes and changelog stay on the maintenance branch",
-        )
+    require_final(version, "main is updated only after a final release",
+                  hint="pre-release notes and changelog stay on the maintenance branch")
     cfg, git = ctx.config, ctx.git
     main = cfg.main_branch
     direct = bool(ctx.option("direct"))
@@ -63,10 +62,7 @@ def run(ctx: Context) -> int:
     message = None
     if changes:
         if existing is not None and not direct:
-            raise PreconditionError(
-                f"branch {work} exists but does not hold the update for {version}",
-                hint=f"look at it (git log {work}); delete it if it is stale: git branch -D {work}",
-            )
+            raise stale_branch(work, f"the update for {version}")
         require_clean(git)
         start = require_branch(git, main)
         require_remote(git, cfg.upstream_remote, "upstream_remote")
@@ -81,8 +77,7 @@ def run(ctx: Context) -> int:
         add_publish(plan, ctx, work=work, base=main, direct=direct, committed=bool(changes),
                     message=message)
     elif changes:
-        remote = cfg.upstream_remote if direct else cfg.fork_remote
-        plan.notes.append(f"not pushed; publish with --push (git push {remote} {work})")
+        plan.notes.append(unpushed_note(ctx, work, direct))
 
     if not plan.actions:
         where = work if existing is not None or direct else main
@@ -106,14 +101,7 @@ def _source(ctx: Context, version: ReleaseVersion) -> str:
             hint=f"git fetch {cfg.upstream_remote} && git branch {maintenance} "
                  f"{cfg.upstream_remote}/{maintenance}",
         )
-    tag = version.tag(cfg.tag_format)
-    if git.tag_object(tag) is None:
-        raise PreconditionError(f"tag {tag} does not exist; main is updated after the release",
-                                hint=f"tag the release first (nox -s tag -- {version}), or fetch it: "
-                                     f"git fetch {cfg.upstream_remote} tag {tag}")
-    if not is_ancestor(git, f"refs/tags/{tag}", sha):
-        raise PreconditionError(f"tag {tag} is not on {maintenance}",
-                                hint=f"git log --oneline {tag} -1 shows where it points")
+    require_release_tag(ctx, version, sha, maintenance, "main is updated")
     if cfg.upstream_remote in git.remotes():
         require_up_to_date(git, cfg.upstream_remote, maintenance, sha)
     return sha

@@ -13,15 +13,18 @@ from release.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
-    is_ancestor,
     local_branch,
     require_branch,
     require_clean,
+    require_final,
+    require_release_tag,
     require_remote,
     require_up_to_date,
+    stale_branch,
+    unpushed_note,
 )
 from release.context import Context
-from release.errors import PreconditionError, UsageError
+from release.errors import PreconditionError
 from release.notes_skeleton import patch_skeleton, python_range
 from release.plan import Plan
 from release.pull_request import add_publish
@@ -42,12 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(ctx: Context) -> int:
     version = ctx.version()
-    if not version.is_final:
-        kind = "a development version" if version.is_dev else "a pre-release"
-        raise UsageError(
-            f"{version} is {kind}; the maintenance branch is reset only after a final release",
-            hint=f"after {version.base} is released: nox -s reset-branch -- {version.base}",
-        )
+    require_final(version, "the maintenance branch is reset only after a final release",
+                  hint=f"after {version.base} is released: nox -s reset-branch -- {version.base}")
     cfg, git = ctx.config, ctx.git
     following = version.next_patch()
     maintenance = version.maintenance_branch(cfg.maintenance_branch)
@@ -65,10 +64,7 @@ def run(ctx: Context) -> int:
     message = None
     if not done:
         if target is not None and not direct:
-            raise PreconditionError(
-                f"branch {work} exists but does not hold the reset to {following}",
-                hint=f"look at it (git log {work}); delete it if it is stale: git branch -D {work}",
-            )
+            raise stale_branch(work, f"the reset to {following}")
         spec = _commit_spec(ctx, version, following, maintenance, work, direct)
         add_commit(plan, ctx, spec)
         message = spec.message
@@ -76,8 +72,7 @@ def run(ctx: Context) -> int:
         add_publish(plan, ctx, work=work, base=maintenance, direct=direct, committed=not done,
                     message=message)
     elif not done:
-        remote = cfg.upstream_remote if direct else cfg.fork_remote
-        plan.notes.append(f"not pushed; publish with --push (git push {remote} {work})")
+        plan.notes.append(unpushed_note(ctx, work, direct))
 
     if not plan.actions:
         print(f"{work} is already prepared for {following} development; nothing to do", file=ctx.out)
@@ -114,14 +109,7 @@ def _commit_spec(ctx: Context, version: ReleaseVersion, following: ReleaseVersio
             f"{cfg.pyproject} says version {found}, not {version}",
             hint=f"reset-branch runs on {maintenance} right after the {version} release",
         )
-    tag = version.tag(cfg.tag_format)
-    if git.tag_object(tag) is None:
-        raise PreconditionError(f"tag {tag} does not exist; the branch is reset after the release",
-                                hint=f"tag the release first (nox -s tag -- {version}), or fetch it: "
-                                     f"git fetch {cfg.upstream_remote} tag {tag}")
-    if not is_ancestor(git, f"refs/tags/{tag}", "HEAD"):
-        raise PreconditionError(f"tag {tag} is not on {maintenance}",
-                                hint=f"git log --oneline {tag} -1 shows where it points")
+    require_release_tag(ctx, version, start, maintenance, "the branch is reset")
     require_remote(git, cfg.upstream_remote, "upstream_remote")
     require_up_to_date(git, cfg.upstream_remote, maintenance, start)
     index = git.show_file("HEAD", cfg.release_index)
