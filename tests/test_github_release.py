@@ -401,3 +401,45 @@ def test_killed_during_the_third_upload_then_rerun(example: ExampleProject, cli,
     finally:
         fake.gate.set()
         fake.stop()
+
+
+class CorruptingUploads(FakeGitHub):
+    """Stores one asset a byte short, as a broken connection or proxy could leave it."""
+
+    def __init__(self, name: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.name = name
+        self.active = True
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Response:
+        if self.active and method == "POST" and target.startswith("/api/uploads/") \
+                and f"name={self.name}" in target:
+            body = body[:-1]
+        return super().handle(method, target, headers, body)
+
+
+def test_a_mismatched_asset_is_never_published(example: ExampleProject, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _tagged(example, cli, monkeypatch)
+    fake = _start(CorruptingUploads("README.rst", tokens={TOKEN: "write"}))
+    try:
+        dist = tmp_path / "dist"
+        write_dists(dist, ["tinynum-1.2.0.tar.gz"], "tinynum")
+        scene = Scene(example, fake, dist,
+                      {**os.environ, "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.api_url})
+        first = _run(scene, cli, "--publish")
+        assert first.code == 1
+        _one_line_error(first.err, "the assets of v1.2.0 on GitHub are not right: README.rst "
+                                   f"differs ({len(NOTES) - 1} bytes on GitHub, {len(NOTES)} here)")
+        [release] = scene.releases()
+        assert release.draft and len(release.assets) == 3
+        assert "PATCH /repos/{owner}/{repo}/releases/{id}" not in fake.rest_calls
+        fake.active = False
+        second = _run(scene, cli, "--publish")
+        assert second.code == 0, second.err
+        assert "delete asset README.rst" in second.err and scene.uploads() == 4
+        [release] = scene.releases()
+        assert {a.name: a.data for a in release.assets.values()} == _expected_assets(scene)
+        assert not release.draft
+    finally:
+        fake.stop()
