@@ -59,6 +59,12 @@ def link_target(root: Path, href: str) -> Path:
     return target / "index.html" if target.is_dir() else target
 
 
+def broken_links(root: Path, index_html: str, hrefs: list[str]) -> list[str]:
+    """The `hrefs` that `index_html` does not carry or that open no file in the repository."""
+    return [href for href in hrefs
+            if f'href="{href}"' not in index_html or not link_target(root, href).is_file()]
+
+
 # -- versions.json ---------------------------------------------------------------------------
 
 

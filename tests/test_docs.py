@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import git, snapshot
 
+from release.doc_site import broken_links
 from release.fakes.example import ExampleProject
 from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc
 
@@ -52,6 +53,28 @@ VERSIONS_HEAD_2_5 = """\
     },
 """
 
+# The same commit's versions.json hunk: the stable entry rewritten in place, the old stable
+# re-inserted right after it as a plain entry.
+STABLE_2_4 = """\
+        "name": "2.4 (stable)",
+        "version": "2.4",
+        "url": "https://numpy.org/doc/stable/",
+        "preferred": true
+    },
+"""
+STABLE_2_5_THEN_2_4 = """\
+        "name": "2.5 (stable)",
+        "version": "2.5",
+        "url": "https://numpy.org/doc/stable/",
+        "preferred": true
+    },
+    {
+        "name": "2.4",
+        "version": "2.4",
+        "url": "https://numpy.org/doc/2.4/"
+    },
+"""
+
 
 @pytest.fixture
 def doc(tmp_path: Path) -> DocRepo:
@@ -79,14 +102,19 @@ def _one_line_error(err: str, words: str) -> None:
 
 def test_feature_release_edits_like_numpy(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     built = build_html(tmp_path / "html", version="2.5.0")
-    old_2_4 = (doc.repo / "index.html").read_text().split(MARKER)[1]
+    index_before = (doc.repo / "index.html").read_text()
+    versions_before = (doc.repo / "_static/versions.json").read_text()
+    old_2_4 = index_before.split(MARKER)[1]
     result = docs(cli, numpy_repo, doc, "2.5.0", built)
     assert result.code == 0, result.err
 
     index = (doc.repo / "index.html").read_text()
     assert index.split(MARKER)[1] == SECTION_2_5 + old_2_4
+    assert index == index_before.replace(MARKER, MARKER + SECTION_2_5)
     text = (doc.repo / "_static/versions.json").read_text()
     assert text.startswith(VERSIONS_HEAD_2_5) and text.endswith("]\n")
+    assert versions_before.count(STABLE_2_4) == 1
+    assert text == versions_before.replace(STABLE_2_4, STABLE_2_5_THEN_2_4)
     entries = json.loads(text)
     assert [e["version"] for e in entries] == ["devdocs", "2.5", "2.4", "2.3", "doc/1.26"]
     assert sum(e.get("preferred") is True for e in entries) == 1
@@ -239,3 +267,14 @@ def test_missing_doc_repo(cli, numpy_repo: Path, tmp_path: Path) -> None:  # typ
     _one_line_error(result.err, "no documentation repository given")
     result = cli("docs", "2.5.0", "--repo", str(numpy_repo), "--doc-repo", str(tmp_path / "nope"))
     _one_line_error(result.err, "does not exist")
+
+
+def test_link_check_names_what_does_not_open(doc: DocRepo) -> None:
+    index = (doc.repo / "index.html").read_text()
+    hrefs = ["2.4", "2.4/numpy-html.zip", "2.4/numpy-ref.pdf"]
+    assert broken_links(doc.repo, index, hrefs) == []
+    (doc.repo / "2.4/numpy-ref.pdf").unlink()
+    (doc.repo / "2.4/index.html").unlink()
+    assert broken_links(doc.repo, index, hrefs) == ["2.4", "2.4/numpy-ref.pdf"]
+    assert broken_links(doc.repo, index, ["2.3/numpy-html.zip", "2.5/numpy-html.zip"]) == [
+        "2.5/numpy-html.zip"]

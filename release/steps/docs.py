@@ -17,9 +17,9 @@ from release.doc_site import (
     INDEX,
     VERSIONS,
     Switcher,
+    broken_links,
     has_series_link,
     insert_section,
-    link_target,
     section_links,
     series_directories,
     series_key,
@@ -199,10 +199,10 @@ class DocMerge:
 
     def _check_links(self, links: list[str]) -> None:
         index = (self.root / INDEX).read_text(encoding="utf-8")
-        for href in [self.series, *links]:
-            if f'href="{href}"' not in index or not link_target(self.root, href).is_file():
-                raise VerificationError(f"{INDEX} links to {href}, which is not a file in {self.root}",
-                                        hint=f"look at {self.root / href}")
+        broken = broken_links(self.root, index, [self.series, *links])
+        if broken:
+            raise VerificationError(f"{INDEX} links to {broken[0]}, which is not a file in {self.root}",
+                                    hint=f"look at {self.root / broken[0]}")
 
     def _check_switcher(self, newest: bool) -> None:
         switcher = Switcher.parse((self.root / VERSIONS).read_text(encoding="utf-8"), VERSIONS)
