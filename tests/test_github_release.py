@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from helpers import git, snapshot
@@ -63,6 +64,7 @@ Highlights
 """
 TAG_DATE = "2025-04-02T09:00:00+00:00"
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
+AnyFake = TypeVar("AnyFake", bound=FakeGitHub)
 
 
 class FailingUploads(FakeGitHub):
@@ -111,7 +113,7 @@ def _tagged(project: ExampleProject, cli, monkeypatch: pytest.MonkeyPatch,  # ty
     assert result.code == 0, result.err
 
 
-def _start(fake: FakeGitHub) -> FakeGitHub:
+def _start(fake: AnyFake) -> AnyFake:
     fake.start()
     fake.add_repo(REPO, "main")
     return fake
