@@ -241,3 +241,33 @@ def test_titles_come_from_github_unless_offline(maint: ExampleProject, cli) -> N
         offline = cli("prepare", "1.2.0", "--dry-run", "--offline", "--repo", str(maint.repo),
                       env=env)
         assert "`__: MAINT: speed up total()" in offline.out and "as GitHub has it" not in offline.out
+
+
+def test_mailmap_lines_go_into_the_rel_commit(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    repo = maint.repo
+    (repo / "extra.txt").write_text("one more\n")
+    git(repo, "add", "extra.txt")
+    git(repo, "-c", "user.name=chandra", "-c", "user.email=chandra@example.org", "commit", "-q",
+        "-m", "BUG: one more (#21)")
+    git(repo, "push", "--quiet", "upstream", "maintenance/1.2.x")
+    old_mailmap = (repo / ".mailmap").read_text(encoding="utf-8")
+    dry = cli("prepare", "1.2.0", "--offline", "--mailmap", "--dry-run", "--repo", str(repo))
+    assert dry.code == 0, dry.err
+    assert "+Chandra Dev <chandra@example.org>" in dry.out
+    assert git(repo, "branch", "--list", "prepare-1.2.0") == ""
+
+    result = cli("prepare", "1.2.0", "--offline", "--mailmap", "--repo", str(repo))
+    assert result.code == 0, result.err
+    assert "mailmap: adding 1 line(s)" in result.err
+    message = git(repo, "log", "-1", "--format=%B").strip()
+    assert message.splitlines()[0] == "REL: Prepare for the tinynum 1.2.0 release"
+    assert "- Update .mailmap." in message.splitlines()
+    mailmap = git(repo, "show", "HEAD:.mailmap")
+    assert "Chandra Dev <chandra@example.org>\n" in mailmap
+    assert sorted(mailmap.splitlines()) == sorted(
+        [*old_mailmap.splitlines(), "Chandra Dev <chandra@example.org>"])
+    changelog = git(repo, "show", f"HEAD:{CHANGELOG}")
+    assert "* Chandra Dev" in changelog and "* chandra" not in changelog
+    assert git(repo, "status", "--porcelain") == ""
+    again = cli("prepare", "1.2.0", "--offline", "--mailmap", "--repo", str(repo))
+    assert again.code == 0 and again.out.endswith("nothing to do\n"), again.err
