@@ -108,11 +108,18 @@ def _item(node: ast.expr, where: str) -> object:
                             hint="only literals, MinVersion(...) and StealRef(...) are understood")
 
 
-def read_cversions(text: str) -> dict[int, str]:
-    """Version -> hash, as NumPy reads it: matching lines only, the last duplicate wins."""
+def read_cversions(text: str, where: str = "cversions.txt") -> dict[int, str]:
+    """Version -> hash, as NumPy reads it (the last duplicate wins).
+
+    NumPy's reader skips a line it cannot match, so a mistyped hash line would silently stop
+    counting; here any line that is neither a comment nor `0x........ = <md5>` is an error.
+    """
     entries: dict[int, str] = {}
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         match = VERSION_LINE.match(line)
         if match:
             entries[int(match[1], 16)] = match[2]
+        elif line.strip() and not line.lstrip().startswith("#"):
+            raise PreconditionError(f"{where} line {number} is not `0x........ = <md5>`: {line!r}",
+                                    hint="fix the line; NumPy's reader would skip it")
     return entries

@@ -83,7 +83,7 @@ def check_capi(files: CapiFiles, major: int, minor: int, project: str) -> list[C
     """Rules 1-5 of NumPy's C-API consistency check for the release series major.minor."""
     version, abi = meson_versions(files.meson, files.meson_path)
     computed = api_hash(files.numpy_api, files.numpy_api_path)
-    entries = read_cversions(files.cversions)
+    entries = read_cversions(files.cversions, files.cversions_path)
     if not entries:
         raise PreconditionError(f"{files.cversions_path} has no `0x........ = <md5>` lines",
                                 hint="check the cversions path in [tool.release]")
@@ -102,12 +102,16 @@ def check_capi(files: CapiFiles, major: int, minor: int, project: str) -> list[C
 def missing_cversions_line(files: CapiFiles, project: str, major: int, minor: int) -> str | None:
     """The text `--fix` appends to cversions.txt, or None when nothing is missing there."""
     version, _ = meson_versions(files.meson, files.meson_path)
-    entries = read_cversions(files.cversions)
+    entries = read_cversions(files.cversions, files.cversions_path)
     if version in entries or (entries and max(entries) > version):
         return None
-    computed = api_hash(files.numpy_api, files.numpy_api_path)
+    return _new_entry(version, api_hash(files.numpy_api, files.numpy_api_path), project, major, minor)
+
+
+def _new_entry(version: int, hash_: str, project: str, major: int, minor: int) -> str:
+    """The comment and hash lines for a new C-API version, as `--fix` writes them."""
     return render("cversions-entry.txt.j2", api_version=version, project=project,
-                  version=f"{major}.{minor}.0", hash=computed)
+                  version=f"{major}.{minor}.0", hash=hash_)
 
 
 def _abi(files: CapiFiles, abi: int | None, major: int) -> CheckResult:
@@ -133,7 +137,7 @@ def _hash(files: CapiFiles, version: int, computed: str, entries: dict[int, str]
         return CheckResult.fail(
             AREA, name, f"{where}, but {files.cversions_path} has no entry for it",
             f"add to {files.cversions_path} (or run with --fix):\n"
-            f"{cversions_comment(version, project, major, minor)}\n{cversions_entry(version, computed)}")
+            + _new_entry(version, computed, project, major, minor).rstrip("\n"))
     if entries[version] != computed:
         return CheckResult.fail(
             AREA, name,

@@ -29,6 +29,7 @@ def test_numpy_releases_are_consistent(numpy_bundle_clone: Path, cli, ref: str) 
 def test_numpy_2_2_0_warns_about_the_missing_macro(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("cversions", "--repo", str(numpy_bundle_clone), "--ref", "v2.2.0")
     assert result.code == 0
+    assert "fail" not in result.out
     assert f"warn  NPY_2_2_API_VERSION: {CFG} does not define it yet" in result.out
     assert f"fix: add to {CFG}: #define NPY_2_2_API_VERSION 0x00000013" in result.out
 
@@ -137,6 +138,7 @@ def test_meson_newer_than_cversions_is_named(branch: Path, cli) -> None:  # type
         ("missing-meson", ["1.2.0"], 1, f"meson.build {f.MESON} does not exist"),
         ("bad-meson", ["1.2.0"], 1, "has no line C_API_VERSION"),
         ("bad-cversions", ["1.2.0"], 1, "has no `0x........ = <md5>` lines"),
+        ("typo-cversions", ["1.2.0"], 1, "line 6 is not `0x........ = <md5>`: '0x00000002 = ff98'"),
         ("bad-api", ["1.2.0"], 1, "does not parse"),
         ("none", ["1.2"], 2, "exactly three numbers"),
         ("none", ["9.9.0"], 1, "pyproject.toml says 1.2.0.dev0; 9.9.0 is not a 1.2 release"),
@@ -151,6 +153,11 @@ def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, wor
         (branch / f.MESON).write_text("project('tinynum')\n")
     elif kind == "bad-cversions":
         (branch / f.CVERSIONS).write_text("# nothing here\n")
+    elif kind == "typo-cversions":
+        path = branch / f.CVERSIONS
+        lines = path.read_text().splitlines()
+        lines[5] = "0x00000002 = ff98"
+        path.write_text("\n".join(lines) + "\n")
     elif kind == "bad-api":
         (branch / f.NUMPY_API).write_text("multiarray_funcs_api = {\n")
     before = snapshot(branch)
