@@ -78,6 +78,9 @@ def _break(kind: str, project: ExampleProject) -> None:
         api = repo / f.NUMPY_API
         api.write_text(api.read_text().replace("(5,)", "(5, StealRef(1))"))
         git(repo, "commit", "-qam", "change the API")
+    elif kind == "no-meson":
+        git(repo, "rm", "-q", f.MESON)
+        git(repo, "commit", "-qm", "lose meson.build")
     elif kind == "fragment":
         (repo / f.FRAGMENTS / "23661.perfomance.rst").write_text("x\n")
         git(repo, "add", ".")
@@ -104,6 +107,7 @@ def _break(kind: str, project: ExampleProject) -> None:
         ("branch", "branch", "on maintenance/1.1.x, not maintenance/1.2.x"),
         ("tag", "tag v1.2.0", "already exists on upstream"),
         ("capi", "cversions.txt hash", "the C API changed"),
+        ("no-meson", "could not run", f"meson.build {f.MESON} does not exist"),
         ("fragment", "fragment names", "23661.perfomance.rst (unknown type 'perfomance')"),
         ("mailmap", "identities", ".mailmap line 5: unbalanced < >"),
         ("index", "release index", "does not list release/1.2.0-notes"),
@@ -141,4 +145,9 @@ def test_bad_version(branch: ExampleProject, cli) -> None:  # type: ignore[no-un
     result = cli("check", "1.3.0.dev0", "--repo", str(branch.repo))
     assert result.code == 1
     assert result.err.startswith("error: 1.3.0.dev0 is a development version")
-    assert cli("check", "x", "--repo", str(branch.repo)).code == 2
+    assert result.out == ""
+    bad = cli("check", "x", "--repo", str(branch.repo))
+    assert bad.code == 2 and bad.out == ""
+    lines = bad.err.strip().splitlines()
+    assert lines[0] == "error: 'x' is not a version" and lines[1].startswith("hint: ")
+    assert len(lines) == 2

@@ -10,8 +10,8 @@ from release.config import Config
 from release.errors import PreconditionError
 from release.fakes.example import ExampleProject
 from release.identities import collect
-from release.mailmap import Mailmap, insert_lines, parse_lines
-from release.mailmap_findings import find_problems
+from release.mailmap import Mailmap, insert_lines, parse_lines, sort_key
+from release.mailmap_findings import find_problems, is_handle_like
 from release.services.git import GitService
 
 MAILMAP = ".mailmap"
@@ -148,6 +148,10 @@ def test_example_offline_findings(branch: Path, cli) -> None:  # type: ignore[no
 def test_folded_names_bad_trailers_and_write(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
     sha = _commit_as(branch, "BOB  BUILDER", "bob.b@example.net", "MAINT: tidy (#20)",
                      "Co-authored-by: just a name")
+    with (branch / MAILMAP).open("a") as handle:
+        handle.write("Zed Zero <zed@example.org> <zed@old.example.org>\n")
+    git(branch, "commit", "-qam", "one more mapping")
+    before_lines = (branch / MAILMAP).read_text().splitlines()
     before = snapshot(branch)
     dry = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline", "--write", "--dry-run")
     assert snapshot(branch) == before
@@ -162,7 +166,11 @@ def test_folded_names_bad_trailers_and_write(branch: Path, cli) -> None:  # type
     result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline", "--write")
     assert result.code == 0, result.err
     text = (branch / MAILMAP).read_text()
-    assert text.splitlines()[-1] == line or line in text.splitlines()
+    mapping = [entry.line for entry in parse_lines(text)]  # every line parses
+    lines = text.splitlines()
+    assert lines[:3] == before_lines[:3]  # the header comments stay on top
+    assert [lines[n - 1] for n in mapping] == sorted(
+        [*before_lines[3:], line], key=sort_key)
     assert "verified: git shortlog lists the names predicted above" in result.err
     shortlog = git(branch, "shortlog", "-s", "v1.2.0.dev0..maintenance/1.2.x")
     assert "BOB  BUILDER" not in shortlog and "Bob Builder" in shortlog
@@ -175,6 +183,29 @@ def test_one_email_several_names(branch: Path, cli) -> None:  # type: ignore[no-
     result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline")
     assert "several-names: <chandra@example.org> is used under 2 names: Chandra Dev, chandra" in result.out
     assert "propose: Chandra Dev <chandra@example.org>" in result.out
+
+
+def test_placeholders_are_configurable_and_guessed(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """`mailmap_placeholders` replaces the default list; an address no person reads (a host with
+    no dot) is still caught by the heuristic."""
+    default = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline")
+    assert "Chandra Dev" not in default.out
+    pyproject = branch / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        'project = "tinynum"\n', 'project = "tinynum"\nmailmap_placeholders = ["Chandra*"]\n', 1))
+    git(branch, "commit", "-qam", "configure placeholders")
+    result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline")
+    assert "placeholder: Chandra Dev <chandra@example.org> is a machine or default identity" in result.out
+    assert "placeholder: erin <erin@localhost> is a machine or default identity" in result.out
+
+
+def test_name_equal_to_the_login_is_a_handle(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """`Gus-Dev` is neither lowercase nor digits: only the login behind the address gives it away."""
+    assert not is_handle_like("Gus-Dev") and is_handle_like("Gus-Dev", ["gus-dev"])
+    sha = _commit_as(branch, "Gus-Dev", "99+gus-dev@users.noreply.github.com", "DOC: typo (#22)")
+    result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline", "--issue")
+    assert f"warn  handle: 'Gus-Dev' looks like a handle, not a name\n      commits: {sha}" in result.out
+    assert "- [ ] @gus-dev: Gus-Dev <99+gus-dev@users.noreply.github.com> (handle; commits" in result.out
 
 
 def test_online_names_come_from_github(branch: Path, cli, fake_github) -> None:  # type: ignore[no-untyped-def]

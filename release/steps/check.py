@@ -15,13 +15,12 @@ from release.context import Context
 from release.errors import ReleaseError
 from release.fragments import load_towncrier
 from release.identities import collect
-from release.mailmap_findings import find_problems
 from release.notes_checks import fragment_results
 from release.preflight import file_results, mailmap_summary, tree_results, version_results
 from release.revision_range import resolve
 from release.steps.common import add_version
 from release.steps.cversions import capi_results
-from release.steps.mailmap import MailmapState, lookup_people
+from release.steps.mailmap import MailmapState, range_findings
 from release.version import ReleaseVersion
 
 _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
@@ -60,12 +59,7 @@ def _guarded(area: str, compute: Callable[[], list[CheckResult]]) -> list[CheckR
 
 def _mailmap(ctx: Context, version: ReleaseVersion) -> CheckResult:
     span = resolve(ctx.git, ctx.config, version)
-    state = MailmapState.read(ctx)
-    sightings = collect(ctx.git, str(span))
-    findings = find_problems(sightings, state.mailmap, state.text,
-                             placeholders=ctx.config.mailmap_placeholders,
-                             bots=(*ctx.config.changelog_drop_names, *ctx.config.mailmap_ignore),
-                             people=lookup_people(ctx, span, sightings))
+    findings = range_findings(ctx, span, MailmapState.read(ctx), collect(ctx.git, str(span)))
     errors = [f.detail for f in findings if f.is_error]
     return mailmap_summary([f.kind for f in findings if not f.is_error], errors, version)
 

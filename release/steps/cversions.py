@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from release.capi_check import CapiFiles, check_capi, missing_cversions_line
-from release.checks import CheckResult, as_lines, failed
+from release.checks import CheckResult, Status, as_lines, failed
 from release.config import Config
 from release.context import Context
 from release.errors import UsageError, VerificationError
@@ -92,7 +92,7 @@ def capi_results(ctx: Context, version: ReleaseVersion, ref: str | None) -> list
 
 def _verify(ctx: Context, version: ReleaseVersion) -> None:
     bad = [r for r in capi_results(ctx, version, None)
-           if r.name == "cversions.txt hash" and r.status.value != "pass"]
+           if r.name == "cversions.txt hash" and r.status is not Status.PASS]
     if bad:
         raise VerificationError(f"cversions.txt still does not match: {bad[0].detail}",
                                 hint=bad[0].fix)

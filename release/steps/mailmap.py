@@ -40,11 +40,7 @@ def run(ctx: Context) -> int:
     version, span = target(ctx)
     state = MailmapState.read(ctx)
     sightings = collect(ctx.git, str(span))
-    people = lookup_people(ctx, span, sightings)
-    findings = find_problems(sightings, state.mailmap, state.text,
-                             placeholders=ctx.config.mailmap_placeholders,
-                             bots=(*ctx.config.changelog_drop_names, *ctx.config.mailmap_ignore),
-                             people=people)
+    findings = range_findings(ctx, span, state, sightings)
     ctx.say(f"mailmap: {len(sightings.commits)} identities in {span}, {state.where}")
     usable = [line for line in proposals(findings) if takes_effect(state.text, line)]
     ctx.out.write(report(findings, usable))
@@ -80,6 +76,15 @@ class MailmapState:
         if text is None:
             text, where = "", f"no {where}"
         return cls(text, where, Mailmap.parse(text, path))
+
+
+def range_findings(ctx: Context, span: RevisionRange, state: MailmapState,
+                   sightings: Sightings) -> list[Finding]:
+    """The range's identity problems under the configured placeholders and ignored names."""
+    return find_problems(sightings, state.mailmap, state.text,
+                         placeholders=ctx.config.mailmap_placeholders,
+                         bots=(*ctx.config.changelog_drop_names, *ctx.config.mailmap_ignore),
+                         people=lookup_people(ctx, span, sightings))
 
 
 def lookup_people(ctx: Context, span: RevisionRange, sightings: Sightings) -> People:

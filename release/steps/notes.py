@@ -8,7 +8,15 @@ from collections.abc import Sequence
 
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
-from release.fragments import Rendered, Towncrier, fragment_names, load_towncrier, render, validate
+from release.fragments import (
+    Fragment,
+    Rendered,
+    Towncrier,
+    fragment_names,
+    load_towncrier,
+    render,
+    validate,
+)
 from release.notes_checks import bad_fragments_error, outside_range, range_numbers
 from release.notes_skeleton import feature_skeleton, patch_skeleton, python_range
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
@@ -60,7 +68,7 @@ def build_plan(ctx: Context, version: ReleaseVersion) -> Plan:
     return plan
 
 
-def _warn_outside_range(ctx: Context, version: ReleaseVersion, good: Sequence[object]) -> None:
+def _warn_outside_range(ctx: Context, version: ReleaseVersion, good: Sequence[Fragment]) -> None:
     if not good:
         return
     try:
@@ -68,7 +76,7 @@ def _warn_outside_range(ctx: Context, version: ReleaseVersion, good: Sequence[ob
     except PreconditionError as exc:
         ctx.say(f"warning: cannot check the fragments' PRs: {exc.message}")
         return
-    for fragment in outside_range(good, numbers):  # type: ignore[arg-type]
+    for fragment in outside_range(good, numbers):
         ctx.say(f"warning: {fragment.name}: PR #{fragment.pr} is not merged in {span}")
 
 
