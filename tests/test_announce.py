@@ -281,6 +281,7 @@ def test_patch_mail_has_the_changelog(cli, tmp_path: Path) -> None:  # type: ign
     assert "The Python versions supported by this release are 3.11-3.14." in text
     assert "<https://pypi.org/project/numpy/2.4.1/>" in text
     assert "<https://github.com/numpy/numpy/releases/tag/v2.4.1>" in text
+    assert "<https://numpy.org/doc/stable/release/2.4.1-notes.html>" in text
     assert "highlights" not in text
 
 
@@ -343,6 +344,25 @@ def test_send_with_a_wrong_password(cli, numpy_240: Path, tmp_path: Path,  # typ
         _one_line_error(_from_error(result.err), "refused the login for alice")
         assert CANARY not in result.out + result.err
         assert smtp.messages == [] and not list((numpy_240 / "release").glob("*.sent"))
+
+
+def test_a_refused_recipient_is_not_sent_to_the_others_again(  # type: ignore[no-untyped-def]
+        cli, numpy_240: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeSMTP(user="alice", password=CANARY, tls=False,
+                  refuse=("python-announce-list@python.org",)) as smtp:
+        monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
+        args = ("announce", "2.4.0", "--repo", str(numpy_240), "--config",
+                str(_smtp_config(tmp_path, smtp)), "--send")
+        result = cli(*args)
+        assert result.code == 1
+        _one_line_error(_from_error(result.err),
+                        "the SMTP server refused python-announce-list@python.org")
+        assert [m.rcpt_tos for m in smtp.messages] == [("numpy-discussion@python.org",)]
+        assert list((numpy_240 / "release").glob("*.sent"))
+        again = cli(*args)
+        assert again.code == 0, again.err
+        assert "mail already sent" in again.err and len(smtp.messages) == 1
+        assert CANARY not in result.out + result.err + again.out + again.err
 
 
 def test_release_candidate_mail_only(cli, tmp_path: Path, site_before_240: WebsiteRepo) -> None:  # type: ignore[no-untyped-def]

@@ -45,8 +45,16 @@ class Captured:
 
 
 class _Handler:
-    def __init__(self, box: list[Captured]) -> None:
+    def __init__(self, box: list[Captured], refuse: frozenset[str]) -> None:
         self.box = box
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.box.append(Captured(
@@ -115,8 +123,9 @@ def _self_signed(directory: Path) -> tuple[Path, Path] | None:
 
 class FakeSMTP:
     def __init__(self, *, user: str = "release-manager", password: str = "smtp-secret",
-                 tls: bool = True) -> None:
+                 tls: bool = True, refuse: tuple[str, ...] = ()) -> None:
         self.user = user
+        self.refuse = frozenset(refuse)
         self.host = "127.0.0.1"
         self.port = 0
         self.messages: list[Captured] = []
@@ -145,7 +154,7 @@ class FakeSMTP:
                 context.load_cert_chain(str(pair[0]), str(pair[1]))
         self.port = _free_port()
         self._controller = Controller(
-            _Handler(self.messages), hostname=self.host, port=self.port,
+            _Handler(self.messages, self.refuse), hostname=self.host, port=self.port,
             authenticator=self._authenticator, auth_require_tls=context is not None,
             tls_context=context, require_starttls=context is not None,
         )

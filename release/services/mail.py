@@ -27,6 +27,10 @@ class SmtpSettings:
         return f"{self.host}:{self.port}{how}{who}"
 
 
+class PartialDelivery(ServiceError):
+    """The server took the message for some recipients and refused others."""
+
+
 class MailService:
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
@@ -74,5 +78,5 @@ class MailService:
             raise ServiceError(f"cannot reach the SMTP server {s.host}:{s.port}: {exc.strerror or exc}",
                                hint="check mail.smtp_host and mail.smtp_port") from None
         if refused:
-            raise ServiceError(f"the SMTP server refused {', '.join(sorted(refused))}",
+            raise PartialDelivery(f"the SMTP server refused {', '.join(sorted(refused))}",
                                hint="the others received the message; send to these by hand")

@@ -27,7 +27,7 @@ from release.plan import Call, Plan, RunCommand, WriteFile
 from release.pull_request import add_open_pull
 from release.services.git import GitService
 from release.services.github import GitHubService
-from release.services.mail import MailService, SmtpSettings
+from release.services.mail import MailService, PartialDelivery, SmtpSettings
 from release.steps.common import add_push as add_push_option
 from release.steps.common import add_version, option_path
 from release.templating import render
@@ -275,10 +275,18 @@ class MailStep:
                 f"an announcement for {self.spec.version} was already sent and the mail has changed since",
                 hint=f"send the correction by hand, or delete {self.marker} to send again")
         service = MailService(self._settings())
+        marker = WriteFile(self.marker.parent, self.marker.name, record)
+
+        def send() -> None:
+            try:
+                service.send(self._stamped(), self.spec.recipients)
+            except PartialDelivery:
+                marker.apply()  # the others have it: a rerun must not send it to them again
+                raise
+
         plan.add(Call(f"send {self.path.name} to {', '.join(self.spec.recipients)} via "
-                      f"{service.settings.describe()}",
-                      lambda: service.send(self._stamped(), self.spec.recipients)))
-        plan.add(WriteFile(self.marker.parent, self.marker.name, record))
+                      f"{service.settings.describe()}", send))
+        plan.add(marker)
 
     def _settings(self) -> SmtpSettings:
         mail = self.ctx.config.mail
