@@ -1,9 +1,9 @@
 """Towncrier fragments: validated against the repository's own towncrier config, rendered
 through towncrier's Python API exactly as `towncrier build` renders them.
 
-towncrier silently skips a file whose name it cannot read (`23661.perfomance.rst`,
-`31771.c_api.rust` in NumPy's history); here such a file is an error, named, before anything
-is built.
+towncrier silently skips a file whose type it cannot read (`23661.perfomance.rst` in NumPy's
+history) and renders one with the wrong extension as if it were the notes' format
+(`31771.c_api.rust`, `25570.change`); here both are errors, named, before anything is built.
 """
 
 from __future__ import annotations

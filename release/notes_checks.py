@@ -33,7 +33,7 @@ def outside_range(fragments: Sequence[Fragment], numbers: set[int]) -> list[Frag
 
 def bad_fragments_error(tc: Towncrier, bad: Sequence[BadFragment]) -> PreconditionError:
     return PreconditionError(
-        f"{len(bad)} file(s) in {tc.directory} that towncrier would skip: "
+        f"{len(bad)} misnamed file(s) in {tc.directory}: "
         + ", ".join(map(str, bad)),
         hint=f"rename them to <PR>.<type>{tc.extension} (types: {', '.join(tc.types)}) or delete them",
     )

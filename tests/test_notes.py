@@ -97,7 +97,7 @@ def test_misnamed_fragments_are_an_error(branch: ExampleProject, cli) -> None:  
     before = snapshot(branch.repo)
     result = cli("notes", "1.2.0", "--repo", str(branch.repo))
     assert result.code == 1
-    _one_line_error(result.err, "4 file(s) in doc/release/upcoming_changes that towncrier would skip")
+    _one_line_error(result.err, "4 misnamed file(s) in doc/release/upcoming_changes: ")
     for words in ("23661.perfomance.rst (unknown type 'perfomance')", "25570.change (no .rst extension)",
                   "31771.c_api.rust (extension .rust, expected .rst)", "notes.rst (no PR number)"):
         assert words in result.err
