@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 
 import tomlkit
+from tomlkit.items import StringType
 
 from release.errors import PreconditionError
 
@@ -28,5 +29,6 @@ def set_version(text: str, version: str, where: str = "pyproject.toml") -> str:
     read_version(text, where)
     doc = tomlkit.parse(text)
     project = doc["project"]
-    project["version"] = version
+    literal = getattr(project["version"], "type", None) == StringType.SLL  # 'single quotes'
+    project["version"] = tomlkit.string(version, literal=literal)
     return tomlkit.dumps(doc)

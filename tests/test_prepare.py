@@ -13,6 +13,7 @@ from release.config import load_config
 from release.fakes.dists import write_dists
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
+from release.pyproject_file import set_version
 from release.version import ReleaseVersion
 from release.wheel_matrix import matrix_for
 
@@ -271,3 +272,23 @@ def test_mailmap_lines_go_into_the_rel_commit(maint: ExampleProject, cli) -> Non
     assert git(repo, "status", "--porcelain") == ""
     again = cli("prepare", "1.2.0", "--offline", "--mailmap", "--repo", str(repo))
     assert again.code == 0 and again.out.endswith("nothing to do\n"), again.err
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("2.4.0.dev0", "2.4.0rc1"), ("2.4.0rc1", "2.4.0"), ("2.5.0.dev0", "2.5.0rc1"),
+    ("2.5.0rc1", "2.5.0"),
+])
+def test_version_set_as_numpys_rel_commits_did(numpy_bundle_clone: Path, before: str,
+                                               after: str) -> None:
+    """Byte for byte the pyproject.toml of NumPy's real REL commits, from their parents'."""
+    subject = f"^REL: Prepare for the NumPy {after} release"
+    [commit] = git(numpy_bundle_clone, "log", "--all", "--format=%H", f"--grep={subject}",
+                   "--", "pyproject.toml").split()
+    old = git(numpy_bundle_clone, "show", f"{commit}^:pyproject.toml")
+    assert f'version = "{before}"' in old
+    assert set_version(old, after) == git(numpy_bundle_clone, "show", f"{commit}:pyproject.toml")
+
+
+def test_version_keeps_quotes_and_comments() -> None:
+    text = "# top\n[project]\nname = 'x'\nversion  =  '1.2.0.dev0'  # set by the release\n\n[x]\n"
+    assert set_version(text, "1.2.0") == text.replace("1.2.0.dev0", "1.2.0")
