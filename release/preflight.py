@@ -40,23 +40,32 @@ def version_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
     else:
         results.append(CheckResult.fail("versions", name, f"{found or 'missing'}, not {version}",
                                         f'set version = "{version}" in {cfg.pyproject}'))
-    tag = version.tag(cfg.tag_format)
-    remote = cfg.upstream_remote
+    results += _tag_absent(ctx, version)
+    results.append(_start_tag(ctx, version))
+    return results
+
+
+def _tag_absent(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
+    """The release tag exists neither locally nor on the upstream remote (when there is one)."""
+    git, remote = ctx.git, ctx.config.upstream_remote
+    tag = version.tag(ctx.config.tag_format)
+    results = []
+    has_remote = remote in git.remotes()
     on_remote = None
-    if remote in git.remotes():
+    if has_remote:
         try:
             on_remote = git.remote_tag_object(remote, tag)
         except ReleaseError as exc:
             results.append(CheckResult.warn("versions", f"tag {tag} on {remote}",
                                             f"cannot ask {remote}: {exc.message}"))
-    if git.tag_object(tag) is not None or on_remote is not None:
-        where = "locally" if git.tag_object(tag) is not None else f"on {remote}"
+    local = git.tag_object(tag)
+    if local is not None or on_remote is not None:
+        where = "locally" if local is not None else f"on {remote}"
         results.append(CheckResult.fail("versions", f"tag {tag}", f"already exists {where}",
                                         "the release was tagged already; check the version"))
     else:
-        asked = f"locally and on {remote}" if remote in git.remotes() else f"locally; no {remote} remote"
+        asked = f"locally and on {remote}" if has_remote else f"locally; no {remote} remote"
         results.append(CheckResult.ok("versions", f"tag {tag}", f"absent ({asked})"))
-    results.append(_start_tag(ctx, version))
     return results
 
 
