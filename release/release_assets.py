@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import tarfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.parser import HeaderParser
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from release.errors import ConfigError, PreconditionError
+from release.wheel_matrix import wheel_name
 
 ASSET_KINDS = ("sdist", "readme", "changelog", "notes")
 
@@ -104,7 +106,7 @@ def check_kinds(kinds: Iterable[str]) -> None:
 
 def sdist_name(project_name: str, version: str) -> str:
     """`numpy-2.4.0.tar.gz`: the distribution name normalised as the sdist spec says."""
-    return f"{re.sub(r'[-_.]+', '_', project_name).lower()}-{version}.tar.gz"
+    return f"{wheel_name(project_name)}-{version}.tar.gz"
 
 
 def find_sdist(dist_dir: Path, name: str) -> Path:
@@ -127,7 +129,7 @@ def read_sdist(path: Path, name: str, project_name: str, version: str) -> LocalA
                                 hint="pass the sdist of this release")
     data = path.read_bytes()
     found_name, found_version = _pkg_info(data, path)
-    if found_version != version or _normal(found_name) != _normal(project_name):
+    if found_version != version or canonicalize_name(found_name) != canonicalize_name(project_name):
         raise PreconditionError(
             f"{path.name} holds {found_name} {found_version}, not {project_name} {version}",
             hint="pass the sdist of this release",
@@ -150,7 +152,3 @@ def _pkg_info(data: bytes, path: Path) -> tuple[str, str]:
                                 hint="pass the .tar.gz sdist") from None
     headers = HeaderParser().parsestr(text)
     return str(headers.get("Name", "")), str(headers.get("Version", ""))
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()

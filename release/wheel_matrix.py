@@ -60,9 +60,6 @@ class Platform:
     tag: Callable[[Interpreter], str]
     pypy: bool = True
 
-    def filename_tag(self, interp: Interpreter) -> str:
-        return self.tag(interp)
-
 
 def _fixed(tag: str) -> Callable[[Interpreter], str]:
     return lambda _interp: tag
@@ -124,7 +121,7 @@ class Matrix:
         """Every expected filename: wheels in matrix order, the sdist last."""
         stem = f"{wheel_name(self.distribution)}-{version}"
         found = [
-            ExpectedFile(f"{stem}-{interp.tags}-{plat.filename_tag(interp)}.whl",
+            ExpectedFile(f"{stem}-{interp.tags}-{plat.tag(interp)}.whl",
                          interp.name, plat.key)
             for interp in self.interpreters
             for plat in self.platforms

@@ -72,7 +72,7 @@ def run(ctx: Context) -> int:
     apply = bool(ctx.options.get("upload")) and not ctx.dry_run
     credentials = require_credentials(ctx.env) if apply and pending else None
 
-    plan = build_plan(ctx, pending, repository, index, credentials, files)
+    plan = build_plan(pending, repository, index, credentials, files, matrix.distribution)
     plan.title = (f"upload {matrix.distribution} {version} to {repository}: "
                   f"{len(pending)} of {len(files)} files")
     if skipped:
@@ -136,12 +136,12 @@ def already_there(item: Pending, on_index: dict[str, IndexFile], where: str) -> 
 
 
 def build_plan(
-    ctx: Context,
     pending: list[Pending],
     repository: str,
     index: PackageIndex,
     credentials: Credentials | None,
     files: list[Pending],
+    distribution: str,
 ) -> Plan:
     plan = Plan("upload")
     uploader = Uploader(repository, credentials) if credentials else None
@@ -151,7 +151,6 @@ def build_plan(
             f"to {repository}",
             _uploading(uploader, item.path),
         ))
-    distribution = ctx.config.wheels.distribution or ctx.config.package
     plan.verify(f"every one of the {len(files)} files is on {index.url} once, with its sha256",
                 lambda: verify_on_index(index, files, distribution))
     return plan
