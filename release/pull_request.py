@@ -51,16 +51,20 @@ def add_publish(plan: Plan, ctx: Context, *, work: str, base: str, direct: bool,
                                          body=body.strip() + "\n"))
 
 
+def url_owner(url: str) -> str | None:
+    """The owner in a github.com remote URL (https or ssh), else None."""
+    found = _GITHUB_URL.search(url)
+    return found.group(1) if found else None
+
+
 def fork_owner(ctx: Context, remote: str) -> str:
-    owner = ctx.option("fork_owner") or ctx.config.github.fork_owner
-    if owner:
-        return str(owner)
-    found = _GITHUB_URL.search(ctx.git.remote_url(remote))
-    if found is None:
+    owner = ctx.option("fork_owner") or ctx.config.github.fork_owner or url_owner(
+        ctx.git.remote_url(remote))
+    if not owner:
         raise PreconditionError(f"cannot tell whose fork the remote {remote!r} is",
                                 hint="pass --fork-owner LOGIN or set fork_owner in "
                                      "[tool.release.github]")
-    return found.group(1)
+    return str(owner)
 
 
 def add_pull_request(plan: Plan, ctx: Context, spec: PullSpec) -> None:

@@ -61,6 +61,16 @@ def test_forward_ports_the_release_files(released: ExampleProject, cli) -> None:
     assert (snapshot(released.upstream), snapshot(released.fork)) == remotes
 
 
+def test_rerun_changes_nothing(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("post-release", "1.2.0", "--repo", str(released.repo)).code == 0
+    before = _states(released)
+    again = cli("post-release", "1.2.0", "--repo", str(released.repo))
+    assert again.code == 0, again.err
+    assert again.out == (f"{WORK} already has the 1.2.0 notes, changelog and index entry; "
+                         "nothing to do\n")
+    assert _states(released) == before
+
+
 def test_patch_release_entry_goes_below_the_dev_notes(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
     repo = released.repo
     git(repo, "checkout", "-q", "maintenance/1.2.x")

@@ -77,6 +77,15 @@ def test_commits_the_reset_on_a_begin_branch(released: ExampleProject, cli) -> N
     assert (snapshot(released.upstream), snapshot(released.fork)) == remotes
 
 
+def test_rerun_changes_nothing(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("reset-branch", "1.2.0", "--repo", str(released.repo)).code == 0
+    before = _states(released)
+    again = cli("reset-branch", "1.2.0", "--repo", str(released.repo))
+    assert again.code == 0, again.err
+    assert again.out == "begin-1.2.1 is already prepared for 1.2.1 development; nothing to do\n"
+    assert _states(released) == before
+
+
 @pytest.fixture
 def github(fake_github):  # type: ignore[no-untyped-def]
     """The fake GitHub, knowing example/tinynum's maintenance/1.2.x (pull requests target it)."""

@@ -9,7 +9,6 @@ import datetime
 import email
 import email.policy
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -24,7 +23,7 @@ from release.errors import PreconditionError, UsageError, VerificationError
 from release.news_page import Announcement, edit_news, edit_site_config
 from release.notes_summary import NotesSummary, summarize
 from release.plan import Call, Plan, RunCommand, WriteFile
-from release.pull_request import add_open_pull
+from release.pull_request import add_open_pull, url_owner
 from release.services.git import GitService
 from release.services.github import GitHubService
 from release.services.mail import MailService, PartialDelivery, SmtpSettings
@@ -194,9 +193,9 @@ class Website:
         owner = self.ctx.config.docs.website_fork_owner
         if owner:
             return owner
-        found = re.search(r"github\.com[:/]([^/]+)/", self.git.remote_url(remote))
+        found = url_owner(self.git.remote_url(remote))
         if found is not None:
-            return found.group(1)
+            return found
         if not github.has_token:
             raise PreconditionError(f"cannot tell whose fork the remote {remote!r} is",
                                     hint="set docs.website_fork_owner to your GitHub login")

@@ -67,7 +67,6 @@ def run(ctx: Context) -> int:
         start = require_branch(git, main)
         require_remote(git, cfg.upstream_remote, "upstream_remote")
         require_up_to_date(git, cfg.upstream_remote, main, start)
-        changes, _ = _changes(ctx, version, source, start)
         spec = CommitSpec(branch=work, start=start, message_template="commit-post-release.txt.j2",
                           values={"main_branch": main, "version": str(version)},
                           changes=tuple(changes), skip_ci=cfg.skip_ci_line, new_branch=not direct)
