@@ -89,15 +89,6 @@ def pulls_in_range(git: GitService, start: str, end: str) -> list[PullRef]:
     return discover_pulls(git.log(f"{start}..{end}"), git.rev_parse(end))
 
 
-def release_pr_prefix(project: str, version: str) -> str:
-    """How the release PR's title starts (`REL: Prepare for the NumPy 2.5.2 release`)."""
-    return f"REL: Prepare for the {project} {version} release"
-
-
-def is_release_pr(pull: PullRef, project: str, version: str) -> bool:
-    return pull.title.startswith(release_pr_prefix(project, version))
-
-
 def map_backports(pulls: Iterable[PullRef], credited: Iterable[int] = ()) -> list[PullRef]:
     """Backports become their originals (title without the trailing number); pull requests
     already credited earlier in the series (as backport or original) are dropped."""

@@ -3,6 +3,7 @@ one-line errors (no token, rate limit, outage) and the example project, against 
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import tomllib
@@ -111,16 +112,29 @@ def test_second_run_asks_nothing_and_refresh_asks_again(
     assert fake_github.graphql_calls == 2
 
 
-def test_token_never_shows(numpy_repo: Path, fake_github: FakeGitHub, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_token_never_shows(
+    numpy_repo: Path, fake_github: FakeGitHub, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The canary token is in no output, no log record (PyGithub's, urllib3's and requests'
+    debug logging included) and no cached byte, on success and on every kind of failure."""
+    caplog.set_level(logging.DEBUG)
     seed_published(fake_github, numpy_repo, "2.4.1")
-    result = run_numpy(cli, numpy_repo, "2.4.1", tmp_path)
-    assert result.code == 0, result.err
-    assert GITHUB_CANARY not in result.out + result.err
+    results = [run_numpy(cli, numpy_repo, "2.4.1", tmp_path)]
+    assert results[0].code == 0, results[0].err
+    fake_github.secondary_limit_next(retry_after=1)
+    results.append(run_numpy(cli, numpy_repo, "2.4.1", tmp_path, "--refresh"))
+    assert results[-1].code == 0 and "waiting 1 s" in results[-1].err, results[-1].err
+    for failure in (lambda: fake_github.fail_next(1, 401), fake_github.exhaust_rate_limit):
+        failure()
+        results.append(run_numpy(cli, numpy_repo, "2.4.1", tmp_path, "--refresh"))
+        assert results[-1].code == 1 and results[-1].err.count("\n") >= 2, results[-1].err
+    assert caplog.records
+    for text in [caplog.text, *(r.out + r.err for r in results)]:
+        assert GITHUB_CANARY not in text
     cache = Path.home() / ".cache"
-    assert any(cache.rglob("*.json"))
-    for file in cache.rglob("*"):
-        if file.is_file():
-            assert GITHUB_CANARY not in file.read_text(encoding="utf-8", errors="replace")
+    cached = [file.read_bytes() for file in cache.rglob("*") if file.is_file()]
+    assert cached and not any(GITHUB_CANARY.encode() in data for data in cached)
 
 
 # -- the example project --------------------------------------------------------------------------

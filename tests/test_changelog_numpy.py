@@ -99,3 +99,52 @@ def test_offline_titles_come_from_git(numpy_repo: Path, cli) -> None:  # type: i
     assert differ == {31889}
     assert ours[31889] == "TYP: Backport multiple static typing fixes."
     assert ours[31947] == "MAINT: Update x86-simd-sort subproject (5adb334 → fa944ef) (#31908)"
+
+
+# -- --backports on NumPy's maintenance/2.5.x --------------------------------------------------
+
+def maintenance_branch(repo: Path, clone: Path, branch: str) -> None:
+    """The session clone has NumPy's maintenance branches as remote-tracking refs; make one local."""
+    git(repo, "fetch", "--quiet", str(clone), f"+refs/remotes/origin/{branch}:refs/heads/{branch}")
+
+
+def test_backports_on_the_maintenance_branch(
+    numpy_repo: Path, numpy_bundle_clone: Path, cli  # type: ignore[no-untyped-def]
+) -> None:
+    """2.5.3 from `v2.5.2` to `maintenance/2.5.x`: off by default the backport pull requests are
+    listed as NumPy lists them; with `--backports` each becomes the pull request it backports."""
+    maintenance_branch(numpy_repo, numpy_bundle_clone, "maintenance/2.5.x")
+    git(numpy_repo, "checkout", "--quiet", "--detach", "maintenance/2.5.x")
+    plain = cli("changelog", "2.5.3", "--offline", "--output", "-", "--repo", str(numpy_repo))
+    mapped = cli("changelog", "2.5.3", "--offline", "--output", "-", "--backports",
+                 "--repo", str(numpy_repo))
+    assert plain.code == 0 and mapped.code == 0, plain.err + mapped.err
+    assert "changelog for v2.5.2..maintenance/2.5.x" in mapped.err
+    assert contributors_section(mapped.out) == contributors_section(plain.out)
+    before, after = pr_titles(plain.out), pr_titles(mapped.out)
+    assert len(before) == len(after) == 16
+    # squash backports "TITLE (#original)" and merges whose body says "Backport of #original"
+    for backport, original in ((32293, 32285), (32338, 32294), (32339, 32331), (32378, 32296),
+                               (32289, 32227), (32303, 31750)):
+        assert backport in before and original not in before
+        assert original in after and backport not in after
+    assert before[32293] == "CI: fix ccache CC override, add CXX in mac Conda CI (#32285)"
+    assert after[32285] == "CI: fix ccache CC override, add CXX in mac Conda CI"
+    # not backports: the branch's own reset PR, and a backport whose PR names no original
+    assert after[32235] == before[32235] == "MAINT: Prepare 2.5.x for further development"
+    assert 32384 in before and 32384 in after
+
+
+def test_backports_on_a_published_patch_release(numpy_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """2.5.2's backports map to pull requests merged on main after 2.5.0, none of them credited
+    by 2.5.0 or 2.5.1, so the count stays 28 while the numbers change."""
+    checkout(numpy_repo, "2.5.2")
+    result = cli("changelog", "2.5.2", "v2.5.1..v2.5.2", "--offline", "--output", "-", "--backports",
+                 "--repo", str(numpy_repo))
+    assert result.code == 0, result.err
+    numbers = pr_numbers(result.out)
+    published_numbers = pr_numbers(published("2.5.2"))
+    assert len(numbers) == len(published_numbers) == 28
+    assert {31908, 31822, 31771} <= set(numbers)
+    assert not {31947, 31900, 31949} & set(numbers)
+    assert 31864 in numbers  # "MAINT: Prepare 2.5.x for further development" is not a backport

@@ -202,3 +202,28 @@ def test_tokens_rights_and_failure_injection() -> None:
         exhausted = requests.get(f"{gh.api_url}/repos/{REPO}", timeout=10)
         assert exhausted.status_code == 429 and exhausted.headers["X-RateLimit-Remaining"] == "0"
         assert int(exhausted.headers["X-RateLimit-Reset"]) > 0
+
+
+def test_rate_limit_endpoint_counts_what_was_used() -> None:
+    """`GET /rate_limit` (free, as on GitHub) reports REST calls made and GraphQL points spent."""
+    with FakeGitHub(tokens={"reader": "read"}, rest_limit=100, graphql_limit=50) as gh:
+        gh.add_repo(REPO)
+        g = client(gh, "reader")
+        g.get_repo(REPO)
+        graphql(gh, "{ rateLimit { cost } }", token="reader")
+        overview = g.get_rate_limit()
+        assert (overview.resources.core.limit, overview.resources.core.remaining) == (100, 99)
+        assert (overview.resources.graphql.limit, overview.resources.graphql.remaining) == (50, 49)
+        assert g.get_rate_limit().resources.core.remaining == 99
+        assert gh.rest_calls == {"GET /repos/{owner}/{repo}": 1, "GET /rate_limit": 2}
+        assert (gh.graphql_calls, gh.graphql_points, gh.total_requests) == (1, 1, 4)
+
+
+def test_latency_is_spent_on_every_request() -> None:
+    waits: list[float] = []
+    with FakeGitHub(tokens={"reader": "read"}, latency=0.05, sleep=waits.append) as gh:
+        gh.add_repo(REPO)
+        client(gh, "reader").get_repo(REPO)
+        graphql(gh, "{ rateLimit { cost } }", token="reader")
+        requests.get(f"{gh.api_url}/repos/{REPO}/pulls/1", timeout=10)
+    assert waits == [0.05, 0.05, 0.05]

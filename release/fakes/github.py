@@ -15,7 +15,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter, deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -68,11 +68,14 @@ class FakeGitHub:
         graphql_limit: int = 5000,
         rest_limit: int = 5000,
         latency: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        """`tokens` maps each valid token to "write" or "read"; None accepts any token for writing."""
+        """`tokens` maps each valid token to "write" or "read"; None accepts any token for writing.
+        `latency` seconds pass (through `sleep`) before each request is answered."""
         self.world = World(run_polls)
         self.login = login
         self.latency = latency
+        self._sleep = sleep
         self.graphql_budget = github_graphql.Budget(graphql_limit, graphql_limit, RESET_AT)
         self.rest_limit = rest_limit
         self.rest_remaining = rest_limit
@@ -247,7 +250,7 @@ class FakeGitHub:
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Response:
         if self.latency:
-            time.sleep(self.latency)
+            self._sleep(self.latency)
         parsed = urllib.parse.urlsplit(target)
         path = parsed.path.rstrip("/") or "/"
         query = dict(urllib.parse.parse_qsl(parsed.query))

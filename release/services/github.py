@@ -34,10 +34,12 @@ from release.services.github_errors import (
     lookup,
     missing_token,
     response_message,
-    retry_after,
+    secondary_gave_up,
     service_error,
+    unreachable,
+    wait_out_secondary,
 )
-from release.services.github_graphql import Budget, GraphQLClient
+from release.services.github_graphql import MAX_BATCH, Budget, GraphQLClient
 
 __all__ = ["Budget", "GitHubService", "IssueRef", "PullRequestInfo", "PullRequestRef"]
 
@@ -167,45 +169,34 @@ class GitHubService:
                 message = github_message(exc.data)
                 if not is_secondary(exc.status, exc.headers or {}, message):
                     raise service_error(exc, action, self.repo_name) from None
-                wait = retry_after(lookup(exc.headers or {}, "retry-after"))
-                self._say(f"GitHub secondary rate limit: waiting {wait:g} s as asked")
-                self.sleep(wait)
+                wait_out_secondary(lookup(exc.headers or {}, "retry-after"), self.sleep, self.progress)
             except requests.RequestException as exc:
-                raise ServiceError(f"could not reach GitHub at {self.api_url} to {action} "
-                                   f"({type(exc).__name__})",
-                                   hint="check the network and GITHUB_API_URL") from None
-        raise ServiceError(f"GitHub's secondary rate limit kept refusing to {action}",
-                           hint="wait a few minutes and rerun; avoid parallel runs with the same token")
+                raise unreachable(self.api_url, action, exc) from None
+        raise secondary_gave_up(action)
 
     def request(self, method: str, url: str, action: str, *, allow: tuple[int, ...] = (),
-                **kwargs: Any) -> requests.Response:
+                hints: Mapping[int, str] | None = None, **kwargs: Any) -> requests.Response:
         """One call through `session` for endpoints PyGithub lacks: waits out secondary limits
-        like `call`, and turns any other status >= 400 not in `allow` into a ServiceError."""
+        like `call`, and turns any other status >= 400 not in `allow` into a ServiceError (whose
+        hint is `hints[status]` when the caller knows better what to check)."""
         kwargs.setdefault("timeout", 60)
         for _ in range(self.max_attempts):
             try:
                 response = self.session.request(method, url, **kwargs)
             except requests.RequestException as exc:
-                raise ServiceError(f"could not reach GitHub at {self.api_url} to {action} "
-                                   f"({type(exc).__name__})",
-                                   hint="check the network and GITHUB_API_URL") from None
-            if response.status_code < 400 or response.status_code in allow:
+                raise unreachable(self.api_url, action, exc) from None
+            status = response.status_code
+            if status < 400 or status in allow:
                 return response
             message = response_message(response)
-            if not is_secondary(response.status_code, response.headers, message):
-                raise describe_failure(response.status_code, response.headers, message, action,
-                                       self.repo_name)
-            wait = retry_after(response.headers.get("retry-after"))
-            self._say(f"GitHub secondary rate limit: waiting {wait:g} s as asked")
-            self.sleep(wait)
-        raise ServiceError(f"GitHub's secondary rate limit kept refusing to {action}",
-                           hint="wait a few minutes and rerun; avoid parallel runs with the same token")
+            if not is_secondary(status, response.headers, message):
+                problem = describe_failure(status, response.headers, message, action, self.repo_name)
+                problem.hint = (hints or {}).get(status, problem.hint)
+                raise problem
+            wait_out_secondary(response.headers.get("retry-after"), self.sleep, self.progress)
+        raise secondary_gave_up(action)
 
     # --- pull-request metadata (GraphQL) -----------------------------------------------------
-
-    def rate_budget(self) -> Budget:
-        self.require_token("read GitHub's rate limit")
-        return self.graphql.budget()
 
     def pull_requests(self, numbers: Iterable[int], *, refresh: bool = False) -> dict[int, PullRequestInfo]:
         """Title and author of each PR number; numbers that are not PRs are left out.
@@ -231,7 +222,7 @@ class GitHubService:
         return {n: info for n in wanted if (info := known.get(n)) is not None}
 
     def _check_budget(self, count: int, cached: int) -> None:
-        queries = math.ceil(count / min(self.batch_size, 100))
+        queries = math.ceil(count / min(self.batch_size, MAX_BATCH))
         budget = self.graphql.budget()
         self._say(f"GitHub: {count} pull requests to fetch ({cached} cached): {queries} GraphQL "
                   f"{'query' if queries == 1 else 'queries'}, about {queries} points; budget "

@@ -19,6 +19,11 @@ import requests
 from release.errors import ServiceError
 from release.services.github import GitHubService
 
+_HINTS = {  # what to check when the workflow repository answers with these statuses
+    404: "check workflow_repo and workflow in [tool.release.wheels] (and the token's access)",
+    422: "check --ref: the branch or tag must exist in the workflow repository",
+}
+
 
 @dataclass(frozen=True)
 class RunInfo:
@@ -67,16 +72,7 @@ class GitHubActions:
 
     def _request(self, action: str, method: str, url: str, allow: tuple[int, ...] = (),
                  **kwargs: Any) -> requests.Response:
-        try:
-            response = self.service.session.request(method, url, timeout=60, **kwargs)
-        except requests.RequestException as exc:
-            raise ServiceError(f"could not reach GitHub at {self.service.api_url} to {action} "
-                               f"({type(exc).__name__})",
-                               hint="check the network and GITHUB_API_URL") from None
-        if response.status_code >= 400 and response.status_code not in allow:
-            raise ServiceError(f"GitHub refused to {action}: {response.status_code} "
-                               f"{_message(response)}", hint=_hint(response.status_code))
-        return response
+        return self.service.request(method, url, action, allow=allow, hints=_HINTS, **kwargs)
 
     def workflow_exists(self, workflow: str) -> bool:
         response = self._request(f"look up the workflow {workflow}", "GET",
@@ -143,22 +139,3 @@ class GitHubActions:
         except zipfile.BadZipFile:
             raise ServiceError(f"the artifact {artifact.name} is not a zip file",
                                hint="download it from the run's page and look at it") from None
-
-
-def _message(response: requests.Response) -> str:
-    try:
-        data = response.json()
-    except ValueError:
-        return response.reason or ""
-    message = str(data.get("message", "")) if isinstance(data, dict) else ""
-    return message.splitlines()[0] if message else (response.reason or "")
-
-
-def _hint(status: int) -> str:
-    if status in (401, 403):
-        return "the token needs the `actions: write` permission on the workflow repository"
-    if status == 404:
-        return "check workflow_repo and workflow in [tool.release.wheels] (and the token's access)"
-    if status == 422:
-        return "check --ref: the branch or tag must exist in the workflow repository"
-    return "rerun later; GitHub may be having trouble (https://www.githubstatus.com)"

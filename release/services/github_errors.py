@@ -7,8 +7,8 @@ so every GitHub failure reads the same whichever module hit it. Messages never i
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
 
 import requests
 from github.GithubException import GithubException
@@ -22,6 +22,25 @@ TOKEN_HINT = f"set {TOKEN_VARS} to a GitHub token, for example: export GITHUB_TO
 def missing_token(action: str, offline_hint: bool = False) -> ServiceError:
     hint = TOKEN_HINT + ("; or pass --offline to work without GitHub" if offline_hint else "")
     return ServiceError(f"a GitHub token is needed to {action}, and none is set", hint=hint)
+
+
+def unreachable(api_url: str, action: str, exc: Exception) -> ServiceError:
+    """No answer at all (DNS, refused connection, timeout): name the root, never the request."""
+    return ServiceError(f"could not reach GitHub at {api_url} to {action} ({type(exc).__name__})",
+                        hint="check the network and GITHUB_API_URL")
+
+
+def secondary_gave_up(action: str) -> ServiceError:
+    return ServiceError(f"GitHub's secondary rate limit kept refusing to {action}",
+                        hint="wait a few minutes and rerun; avoid parallel runs with the same token")
+
+
+def wait_out_secondary(raw_retry_after: str | None, sleep: Callable[[float], None],
+                       progress: TextIO) -> None:
+    """A secondary limit means the request was not carried out: wait as GitHub asks, say so."""
+    wait = retry_after(raw_retry_after)
+    print(f"GitHub secondary rate limit: waiting {wait:g} s as asked", file=progress)
+    sleep(wait)
 
 
 def lookup(headers: Mapping[str, Any], name: str) -> str | None:

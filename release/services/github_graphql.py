@@ -16,7 +16,13 @@ import requests
 
 from release.errors import ServiceError
 from release.services.github_cache import PullRequestInfo
-from release.services.github_errors import describe_failure, is_secondary, response_message, retry_after
+from release.services.github_errors import (
+    describe_failure,
+    is_secondary,
+    response_message,
+    secondary_gave_up,
+    wait_out_secondary,
+)
 
 MAX_BATCH = 100
 OUTAGE_HINT = ("GitHub may be having trouble (https://www.githubstatus.com); rerun later, "
@@ -67,15 +73,12 @@ class GraphQLClient:
                 raise Transient(str(response.status_code))
             message = response_message(response)
             if is_secondary(response.status_code, response.headers, message):
-                wait = retry_after(response.headers.get("retry-after"))
-                print(f"GitHub secondary rate limit: waiting {wait:g} s as asked", file=self.progress)
-                self.sleep(wait)
+                wait_out_secondary(response.headers.get("retry-after"), self.sleep, self.progress)
                 continue
             if response.status_code != 200:
                 raise describe_failure(response.status_code, response.headers, message, action, self.repo)
             return _checked(response.json(), action)
-        raise ServiceError(f"GitHub's secondary rate limit kept refusing to {action}",
-                           hint="wait a few minutes and rerun; avoid parallel runs with the same token")
+        raise secondary_gave_up(action)
 
     def post(self, query: str, action: str) -> dict[str, Any]:
         """`post_once` with exponential backoff on 5xx, then a one-line error."""
