@@ -127,7 +127,8 @@ class Config:
     cversions: str = "numpy/_core/code_generators/cversions.txt"
     numpy_api: str = "numpy/_core/code_generators/numpy_api.py"
     numpyconfig: str = "numpy/_core/include/numpy/numpyconfig.h"
-    changelog_drop_names: tuple[str, ...] = ("Homu", "dependabot-preview", "pre-commit-ci")
+    # names left out of the contributors (NumPy's tools/changelog.py drops exactly these two)
+    changelog_drop_names: tuple[str, ...] = ("Homu", "dependabot-preview")
     # pull requests left out of a release's changelog: titles starting with one of these
     changelog_exclude_titles: tuple[str, ...] = ("REL: Prepare for the {project} {version} release",)
     # between a code span and the next character in a title; NumPy's 2.2.x used " "
