@@ -319,3 +319,18 @@ def test_following_backs_off_and_gives_up_at_the_timeout() -> None:
             follow(actions, Followed(slow), io.StringIO(), 100, 2, sleep=sleep,
                    clock=lambda: now[0])
         assert f"--run-id {slow.id}" in (info.value.hint or "")
+
+
+def test_workflow_repo_workflow_and_ref_are_options(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
+    other = "someone/tinynum-builds"
+    fake_github.add_repo(other, "main", refs={"refs/heads/release-builds": "cd" * 20})
+    fake_github.add_workflow(other, "build.yml", artifacts=artifacts(example))
+    result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
+                 "--workflow-repo", other, "--workflow", "build.yml", "--ref", "release-builds",
+                 "--environment", "testpypi", "--poll-interval", "0",
+                 "--dest", str(example.repo.parent / "built"))
+    assert result.code == 0, result.err
+    assert fake_github.dispatches(other) == [
+        ("build.yml", "release-builds", {"environment": "testpypi"})]
+    assert sorted(p.name for p in (example.repo.parent / "built").iterdir()) == \
+        sorted(expected(example))
