@@ -140,7 +140,9 @@ def test_example_offline_findings(branch: Path, cli) -> None:  # type: ignore[no
     erin = git(branch, "log", "--no-mailmap", "--format=%H", "--author=erin@localhost").strip()[:10]
     assert f"warn  placeholder: erin <erin@localhost> is a machine or default identity\n" \
            f"      commits: {erin}" in result.out
-    assert "noreply: Dana Newcomer <41234567+dana-n@users.noreply.github.com>" in result.out
+    dana = git(branch, "log", "--format=%H", "--author=dana-n@").strip()[:10]
+    assert ("noreply: Dana Newcomer <41234567+dana-n@users.noreply.github.com> is a GitHub no-reply "
+            f"address with no mapping\n      commits: {dana}\n") in result.out
     assert "Bob Builder" not in result.out  # the old address is mapped by .mailmap
     assert "v1.2.0.dev0..maintenance/1.2.x" in result.err
 
@@ -156,6 +158,7 @@ def test_folded_names_bad_trailers_and_write(branch: Path, cli) -> None:  # type
     dry = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline", "--write", "--dry-run")
     assert snapshot(branch) == before
     assert "names that differ only in case, accents or spaces" in dry.out
+    assert f"      commits: {sha} " in dry.out  # with Bob's own commits after it
     assert f"warn  bad-trailer: Co-authored-by: 'just a name' is not `Name <email>`\n" \
            f"      commits: {sha}" in dry.out
     line = "Bob Builder <bob@example.org> <bob.b@example.net>"
@@ -179,9 +182,12 @@ def test_folded_names_bad_trailers_and_write(branch: Path, cli) -> None:  # type
 
 
 def test_one_email_several_names(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    _commit_as(branch, "chandra", "chandra@example.org", "BUG: one more (#21)")
+    sha = _commit_as(branch, "chandra", "chandra@example.org", "BUG: one more (#21)")
+    first = git(branch, "log", "--no-mailmap", "--format=%h", "--abbrev=10", "--author=Chandra Dev",
+                "v1.2.0.dev0..HEAD").split()
     result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline")
-    assert "several-names: <chandra@example.org> is used under 2 names: Chandra Dev, chandra" in result.out
+    assert ("several-names: <chandra@example.org> is used under 2 names: Chandra Dev, chandra\n"
+            f"      commits: {sha} {' '.join(first)}\n") in result.out
     assert "propose: Chandra Dev <chandra@example.org>" in result.out
 
 
