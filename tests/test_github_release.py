@@ -445,3 +445,28 @@ def test_a_mismatched_asset_is_never_published(example: ExampleProject, cli, tmp
         assert not release.draft
     finally:
         fake.stop()
+
+
+def test_title_and_assets_come_from_the_config(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+    pyproject = scene.repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + (
+        '\n[tool.release.github]\nrelease_title = "{project} {version}, {date:%B %d, %Y}"\n'
+        'release_assets = ["notes", "changelog"]\n'), encoding="utf-8")
+    git(scene.repo, "commit", "--quiet", "-am", "MAINT: release settings")
+    result = cli("github-release", "1.2.0", "--repo", str(scene.repo), "--publish", env=scene.env)
+    assert result.code == 0, result.err
+    [release] = scene.releases()
+    assert release.name == "tinynum 1.2.0, April 02, 2025"
+    assert {a.name: a.data for a in release.assets.values()} == {
+        "1.2.0-notes.rst": NOTES.encode(), "1.2.0-changelog.rst": CHANGELOG.encode()}
+
+
+def test_a_title_pattern_that_cannot_be_filled_is_refused(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+    pyproject = scene.repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + (
+        '\n[tool.release.github]\nrelease_title = "v{version} ({when})"\n'), encoding="utf-8")
+    git(scene.repo, "commit", "--quiet", "-am", "MAINT: release settings")
+    result = _run(scene, cli, "--publish")
+    assert result.code != 0
+    _one_line_error(result.err, "release_title 'v{version} ({when})' cannot be filled")
+    assert scene.github.total_requests == 0 and scene.releases() == []
