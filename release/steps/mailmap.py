@@ -42,7 +42,7 @@ def run(ctx: Context) -> int:
     sightings = collect(ctx.git, str(span))
     findings = range_findings(ctx, span, state, sightings)
     ctx.say(f"mailmap: {len(sightings.commits)} identities in {span}, {state.where}")
-    usable = [line for line in proposals(findings) if takes_effect(state.text, line)]
+    usable = state.usable(findings)
     ctx.out.write(report(findings, usable))
     plan = Plan(f".mailmap for {span}")
     if ctx.option("write"):
@@ -76,6 +76,16 @@ class MailmapState:
         if text is None:
             text, where = "", f"no {where}"
         return cls(text, where, Mailmap.parse(text, path))
+
+    def usable(self, findings: Sequence[Finding]) -> list[str]:
+        """The proposed lines git would honour here (a later line for the same address wins)."""
+        return [line for line in proposals(findings) if takes_effect(self.text, line)]
+
+    def require_wellformed(self) -> None:
+        """Lines are only added to a file git reads whole."""
+        if self.mailmap.malformed:
+            raise PreconditionError(f"fix the malformed line first: {self.mailmap.malformed[0].message}",
+                                    hint="git skips that line; fix it before lines are added")
 
 
 def range_findings(ctx: Context, span: RevisionRange, state: MailmapState,
@@ -128,10 +138,7 @@ def contributor_names(sightings: Sightings, mailmap: Mailmap, drop: Sequence[str
 
 def _write_actions(ctx: Context, plan: Plan, span: RevisionRange, state: MailmapState,
                    sightings: Sightings, lines: Sequence[str]) -> None:
-    if state.mailmap.malformed:
-        first = state.mailmap.malformed[0]
-        raise PreconditionError(f"fix the malformed line first: {first.message}",
-                                hint="git skips that line; --write keeps the file valid")
+    state.require_wellformed()
     if not lines:
         ctx.say("--write: no lines to add")
         return

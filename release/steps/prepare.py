@@ -255,28 +255,18 @@ def _file_effects(actions: Iterable[object]) -> list[tuple[str, str | None]]:
 def mailmap_change(ctx: Context, version: ReleaseVersion) -> FileChange | None:
     """The `.mailmap` with the mailmap step's proposed lines added, or None if it proposes none."""
     from release.identities import collect
-    from release.mailmap import insert_lines, takes_effect
-    from release.mailmap_findings import find_problems, proposals
+    from release.mailmap import insert_lines
     from release.steps import mailmap as mailmap_step
 
     sub = _sub_context(ctx, "mailmap", [str(version), *(["--offline"] if ctx.option("offline")
                                                         else [])])
     _, span = mailmap_step.target(sub)
     state = mailmap_step.MailmapState.read(sub)
-    sightings = collect(sub.git, str(span))
-    people = mailmap_step.lookup_people(sub, span, sightings)
-    findings = find_problems(sightings, state.mailmap, state.text,
-                             placeholders=ctx.config.mailmap_placeholders,
-                             bots=(*ctx.config.changelog_drop_names, *ctx.config.mailmap_ignore),
-                             people=people)
-    lines = [line for line in proposals(findings) if takes_effect(state.text, line)]
+    lines = state.usable(mailmap_step.range_findings(sub, span, state, collect(sub.git, str(span))))
     if not lines:
         ctx.say(f"mailmap: no lines to add for {span}")
         return None
-    if state.mailmap.malformed:
-        raise PreconditionError(f"fix the malformed .mailmap line first: "
-                                f"{state.mailmap.malformed[0].message}",
-                                hint="git skips that line; the mailmap step reports it")
+    state.require_wellformed()
     new_text = insert_lines(state.text, lines)
     ctx.say(f"mailmap: adding {len(lines)} line(s)")
     return FileChange(ctx.config.mailmap, new_text, "Update",
