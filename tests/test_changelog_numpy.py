@@ -10,6 +10,9 @@ import pytest
 from conftest import NUMPY_FIXTURE
 from helpers import git
 
+from release.pulls import pulls_in_range
+from release.services.git import GitService
+
 PUBLISHED = NUMPY_FIXTURE / "changelogs"
 # NumPy's 2.2.x copy of the tool put a plain space after a code span (see the facts, §3.4).
 SEPARATOR_22 = '[tool.release]\nchangelog_code_separator = " "\n'
@@ -99,6 +102,24 @@ def test_offline_titles_come_from_git(numpy_repo: Path, cli) -> None:  # type: i
     assert differ == {31889}
     assert ours[31889] == "TYP: Backport multiple static typing fixes."
     assert ours[31947] == "MAINT: Update x86-simd-sort subproject (5adb334 → fa944ef) (#31908)"
+
+
+def test_pull_requests_of_every_kind_in_numpy_history(numpy_repo: Path) -> None:
+    """Homu's `Auto merge of #N` (2015), a `(gh-N)` squash (2021), and in 2.4.6 a two-parent
+    commit with a squash-style subject, which NumPy's tool misses and NumPy added by hand."""
+    service = GitService(numpy_repo)
+
+    def found(start: str, end: str) -> dict[int, tuple[str, str]]:
+        return {p.number: (p.kind, p.title) for p in pulls_in_range(service, start, end)}
+
+    homu = service.run(["log", "--format=%H", "-1", "--grep", "Auto merge of #6009", "main"]).strip()
+    assert found(f"{homu}~1", homu)[6009] == ("homu", "MAINT: fix two Wpedantic warnings in public header")
+    gh = service.run(["log", "--format=%H", "-1", "--grep", "(gh-18890)$", "main"]).strip()
+    assert found(f"{gh}~1", gh) == {
+        18890: ("squash", "MAINT: ssize_t -> Py_ssize_t and other fixes for Python v3.10.0")}
+    patch = found("v2.4.5", "v2.4.6")
+    assert sorted(patch) == [31444, 31453, 31459, 31460, 31462]
+    assert patch[31460][1].endswith("NpyStringAcquireAllocator. (#31456)")
 
 
 # -- --backports on NumPy's maintenance/2.5.x --------------------------------------------------

@@ -49,7 +49,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", choices=("github", "git"), help="run one half only")
     parser.add_argument("--baseline-sample", type=int, default=0, metavar="N",
                         help="time the baseline on N pull requests and scale up (default: all)")
-    parser.add_argument("--repo", type=Path, help="an existing clone of the NumPy history fixture")
+    parser.add_argument("--repo", type=Path, help="an existing clone of the NumPy history fixture "
+                        "(its work tree is checked out at the range's end, for that .mailmap)")
     parser.add_argument("--bundle", type=Path, default=BUNDLE, help="the history bundle to clone")
     return parser.parse_args(argv)
 
