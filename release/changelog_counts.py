@@ -20,10 +20,6 @@ class ChangelogSummary:
     pulls_text: str
 
     @property
-    def people(self) -> int:
-        return len(self.contributors)
-
-    @property
     def pull_count(self) -> int:
         return len(self.pulls)
 
