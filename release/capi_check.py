@@ -117,7 +117,8 @@ def _new_entry(version: int, hash_: str, project: str, major: int, minor: int) -
 def _abi(files: CapiFiles, abi: int | None, major: int) -> CheckResult:
     name = "C_ABI_VERSION"
     if abi is None:
-        return CheckResult.warn(AREA, name, f"{files.meson_path} has no C_ABI_VERSION line")
+        return CheckResult.warn(AREA, name, f"{files.meson_path} has no C_ABI_VERSION line",
+                                f"add to {files.meson_path}: C_ABI_VERSION = '0x{major:02x}000000'")
     if abi >> 24 != major:
         return CheckResult.warn(AREA, name, f"0x{abi:08x} does not belong to major version {major}",
                                 "C_ABI_VERSION changes only for a major release")

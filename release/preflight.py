@@ -57,7 +57,8 @@ def _tag_absent(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
             on_remote = git.remote_tag_object(remote, tag)
         except ReleaseError as exc:
             results.append(CheckResult.warn("versions", f"tag {tag} on {remote}",
-                                            f"cannot ask {remote}: {exc.message}"))
+                                            f"cannot ask {remote}: {exc.message}",
+                                            exc.hint or f"git ls-remote --tags {remote} {tag}"))
     local = git.tag_object(tag)
     if local is not None or on_remote is not None:
         where = "locally" if local is not None else f"on {remote}"

@@ -165,3 +165,13 @@ def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, wor
     assert result.code == code, result.out + result.err
     _one_line_error(result.err, words)
     assert snapshot(branch) == before
+
+
+def test_missing_abi_line_only_warns(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    meson = branch / f.MESON
+    meson.write_text("".join(line for line in meson.read_text().splitlines(keepends=True)
+                             if not line.startswith("C_ABI_VERSION")))
+    result = cli("cversions", "1.2.0", "--repo", str(branch))
+    assert result.code == 0, result.out + result.err
+    assert f"warn  C_ABI_VERSION: {f.MESON} has no C_ABI_VERSION line\n" \
+           f"      fix: add to {f.MESON}: C_ABI_VERSION = '0x01000000'\n" in result.out
