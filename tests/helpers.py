@@ -23,6 +23,13 @@ def git(repo: Path, *args: str) -> str:
                           text=True).stdout
 
 
+def one_line_error(err: str, words: str) -> None:
+    """stderr is exactly `error: ...` (containing `words`) and one `hint: ...` line."""
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("error: ") and words in lines[0], err
+    assert len(lines) == 2 and lines[1].startswith("hint: "), err
+
+
 def copy_tree(src: Path, dest: Path) -> Path:
     shutil.copytree(src, dest, symlinks=True)
     return dest

@@ -3,19 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import git, one_line_error, snapshot
 
 from release.capi import api_hash
 from release.fakes import example_files as f
 from release.fakes.example import ExampleProject
 
 CFG = "numpy/_core/include/numpy/numpyconfig.h"
-
-
-def _one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
 @pytest.mark.parametrize("ref", ["v2.0.0", "v2.4.0", "v2.5.0", "v2.5.2", "v2.6.0.dev0"])
@@ -163,7 +157,7 @@ def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, wor
     before = snapshot(branch)
     result = cli("cversions", *argv, "--repo", str(branch), "--fix" if kind != "none" else "--dry-run")
     assert result.code == code, result.out + result.err
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert snapshot(branch) == before
 
 

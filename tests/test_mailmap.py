@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GITHUB_CANARY
-from helpers import git, snapshot
+from helpers import git, one_line_error, snapshot
 
 from release.config import Config
 from release.errors import PreconditionError
@@ -15,12 +15,6 @@ from release.mailmap_findings import find_problems, is_handle_like
 from release.services.git import GitService
 
 MAILMAP = ".mailmap"
-
-
-def _one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
 # --- the parser against git itself ---------------------------------------------------------------
@@ -267,7 +261,7 @@ def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, wor
     before = snapshot(branch)
     result = cli("mailmap", *argv, "--repo", str(branch), "--offline")
     assert result.code == code, result.out + result.err
-    _one_line_error(result.err[result.err.index("error: "):], words)
+    one_line_error(result.err[result.err.index("error: "):], words)
     assert snapshot(branch) == before
 
 

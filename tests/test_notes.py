@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject, commit_release_files, copy_example
 from release.fragments import load_towncrier, render, validate
@@ -18,12 +18,6 @@ TOWNCRIER = str(Path(sys.executable).with_name("towncrier"))
 def _towncrier(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([TOWNCRIER, "build", *args], cwd=repo, capture_output=True, text=True,
                           check=True)
-
-
-def _one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
 @pytest.fixture
@@ -97,7 +91,7 @@ def test_misnamed_fragments_are_an_error(branch: ExampleProject, cli) -> None:  
     before = snapshot(branch.repo)
     result = cli("notes", "1.2.0", "--repo", str(branch.repo))
     assert result.code == 1
-    _one_line_error(result.err, "4 misnamed file(s) in doc/release/upcoming_changes: ")
+    one_line_error(result.err, "4 misnamed file(s) in doc/release/upcoming_changes: ")
     for words in ("23661.perfomance.rst (unknown type 'perfomance')", "25570.change (no .rst extension)",
                   "31771.c_api.rust (extension .rust, expected .rst)", "notes.rst (no PR number)"):
         assert words in result.err
@@ -160,7 +154,7 @@ def test_bad_input(branch: ExampleProject, cli, kind: str, argv: list[str], code
     before = snapshot(repo)
     result = cli("notes", *argv, "--repo", str(repo))
     assert result.code == code, result.out + result.err
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert snapshot(repo) == before
 
 
