@@ -251,6 +251,7 @@ def test_publish_without_token_is_an_error(branch: Path, cli) -> None:  # type: 
         ("malformed", ["1.2.0", "--write"], 1, "fix the malformed line first: .mailmap line 5"),
         ("none", ["banana"], 2, "is not a version"),
         ("none", ["v9.9.9..HEAD"], 1, "unknown revision 'v9.9.9'"),
+        ("none", ["9.9.0", "--write"], 1, "the development tag v9.9.0.dev0 for 9.9.0 does not exist"),
         ("none", ["1.2.0", "--ref", "v1.1.0", "--write"], 2, "cannot be combined with --ref"),
     ],
 )
