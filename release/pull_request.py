@@ -8,6 +8,7 @@ head and base is reused, so a rerun opens nothing new.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from release.branch_commit import add_push, remote_sha, require_remote
@@ -31,9 +32,10 @@ class PullSpec:
 
 
 def add_publish(plan: Plan, ctx: Context, *, work: str, base: str, direct: bool, committed: bool,
-                message: str | None) -> None:
+                message: str | None, pr_body: Callable[[str, str], str] | None = None) -> None:
     """`--push` for a work branch: to the fork plus a pull request into `base`, or, `direct`,
-    the branch itself to upstream. A branch the remote already has is not pushed again."""
+    the branch itself to upstream. A branch the remote already has is not pushed again. The
+    pull request takes the commit's subject and body; `pr_body(subject, body)` rewrites the body."""
     cfg, git = ctx.config, ctx.git
     remote = cfg.upstream_remote if direct else cfg.fork_remote
     require_remote(git, remote, "upstream_remote" if direct else "fork_remote")
@@ -47,8 +49,9 @@ def add_publish(plan: Plan, ctx: Context, *, work: str, base: str, direct: bool,
         return
     text = message or git.run(["log", "-1", "--format=%B", ref])
     title, _, body = text.strip().partition("\n")
+    body = pr_body(title, body) if pr_body else body.strip() + "\n"
     add_pull_request(plan, ctx, PullSpec(head_branch=work, base=base, remote=remote, title=title,
-                                         body=body.strip() + "\n"))
+                                         body=body))
 
 
 def url_owner(url: str) -> str | None:

@@ -18,9 +18,7 @@ from release.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
-    add_push,
     local_branch,
-    remote_sha,
     require_clean,
     require_remote,
     require_up_to_date,
@@ -29,7 +27,7 @@ from release.context import Context
 from release.errors import PreconditionError, UsageError
 from release.notes_merge import append_changelog, incorporate_towncrier
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
-from release.pull_request import PullSpec, add_pull_request
+from release.pull_request import add_publish
 from release.pyproject_file import set_version
 from release.steps.common import add_pull_request_options, add_version
 from release.steps.common import add_push as add_push_option
@@ -275,19 +273,13 @@ def mailmap_change(ctx: Context, version: ReleaseVersion) -> FileChange | None:
 
 def _push(ctx: Context, plan: Plan, version: ReleaseVersion, where: Where, message: str, *,
           pushed: bool) -> None:
-    cfg, git = ctx.config, ctx.git
-    remote = cfg.fork_remote
-    require_remote(git, remote, "fork_remote")
-    ref = f"refs/heads/{where.branch}"
-    if not pushed or remote_sha(git, remote, ref) != git.rev_parse(ref):
-        add_push(plan, ctx, remote, ref)
-    if ctx.option("no_pr"):
-        plan.notes.append(f"no pull request opened (--no-pr); open one from {where.branch} by hand")
-        return
-    text = message or git.run(["log", "-1", "--format=%B", ref])
-    title, _, body = text.strip().partition("\n")
-    items = [line[2:] for line in body.strip().splitlines() if line.startswith("- ")]
-    pr_body = render(PR_TEMPLATE, project=cfg.project, version=str(version), items=items,
-                     base=where.base, tag=version.tag(cfg.tag_format))
-    add_pull_request(plan, ctx, PullSpec(head_branch=where.branch, base=where.base, remote=remote,
-                                         title=title, body=pr_body))
+    """The branch to the fork remote and the pull request, its body from the PR template."""
+    cfg = ctx.config
+
+    def pr_body(_title: str, body: str) -> str:
+        items = [line[2:] for line in body.strip().splitlines() if line.startswith("- ")]
+        return render(PR_TEMPLATE, project=cfg.project, version=str(version), items=items,
+                      base=where.base, tag=version.tag(cfg.tag_format))
+
+    add_publish(plan, ctx, work=where.branch, base=where.base, direct=False, committed=not pushed,
+                message=message or None, pr_body=pr_body)
