@@ -103,6 +103,11 @@ def bench_github(repo: Path, args: argparse.Namespace, pulls: list[PullRef]) -> 
         baseline = Run(1 + len(numbers), measured.seconds * scale) if scale != 1 else measured
     label = "baseline: PyGithub, get_pull per PR" + (f" (timed on {len(sample)}, scaled)"
                                                      if scale != 1 else "")
+    return _github_report(cold, warm, (label, baseline))
+
+
+def _github_report(cold: Run, warm: Run, baseline_row: tuple[str, Run]) -> bool:
+    label, baseline = baseline_row
     rows = [("ours, cold cache", cold), ("ours, warm cache", warm), (label, baseline)]
     width = max(len(name) for name, _ in rows)
     print(f"{'GitHub titles':<{width}}  {'requests':>8}  {'wall time':>10}")
