@@ -169,3 +169,18 @@ def test_missing_abi_line_only_warns(branch: Path, cli) -> None:  # type: ignore
     assert result.code == 0, result.out + result.err
     assert f"warn  C_ABI_VERSION: {f.MESON} has no C_ABI_VERSION line\n" \
            f"      fix: add to {f.MESON}: C_ABI_VERSION = '0x01000000'\n" in result.out
+
+
+def test_version_comes_from_the_work_tree(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """An uncommitted version bump is what the C-API files are checked against."""
+    pyproject = branch / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"1.2.0.dev0"', '"1.3.0.dev0"'))
+    result = cli("cversions", "--repo", str(branch))
+    assert "tinynum 1.3.0.dev0" in result.err
+    assert "warn  NPY_1_3_API_VERSION:" in result.out
+    pyproject.unlink()
+    before = snapshot(branch)
+    missing = cli("cversions", "--repo", str(branch), "--fix")
+    assert missing.code == 2
+    one_line_error(missing.err, "no version given and pyproject.toml is missing")
+    assert snapshot(branch) == before

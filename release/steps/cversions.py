@@ -57,9 +57,10 @@ def run(ctx: Context) -> int:
 
 
 def release_version(ctx: Context, files: RepoFiles) -> ReleaseVersion:
-    """The version argument, else the pyproject version at --ref (or HEAD)."""
+    """The version argument, else the pyproject version at --ref (or in the work tree, like the
+    C-API files it is checked with)."""
     path = ctx.config.pyproject
-    text = files.read(path) if files.ref else ctx.git.show_file("HEAD", path)
+    text = files.read(path)
     if ctx.options.get("version"):
         version = ctx.version()
         require_series(version, text, files.where(path))
