@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -113,6 +114,7 @@ class HoldingProxy:
 
     def __init__(self, target: str, allowed: int) -> None:
         self.target, self.allowed, self.uploads = target, allowed, 0
+        self.sent: list[str] = []  # the file of each upload, in order
         self.reached, self.gate = threading.Event(), threading.Event()
         proxy = self
 
@@ -120,6 +122,7 @@ class HoldingProxy:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 proxy.uploads += 1
+                proxy.sent += [n.decode() for n in re.findall(rb'filename="([^"]+)"', body)]
                 if proxy.uploads > proxy.allowed and not proxy.gate.is_set():
                     proxy.reached.set()
                     proxy.gate.wait(60)
@@ -171,14 +174,13 @@ def test_killed_upload_resumes_and_every_file_lands_once(example, dist, pypi) ->
         finally:
             process.kill()
             process.wait(30)
-    landed = pypi.filenames()
-    assert process.returncode == -signal.SIGKILL
-    assert len(landed) == 30, landed
-    assert "tinynum-1.2.0.tar.gz" not in landed  # the sdist waits for every wheel
+        landed = pypi.filenames()
+        assert process.returncode == -signal.SIGKILL
+        assert len(landed) == 30, landed
+        assert "tinynum-1.2.0.tar.gz" not in landed  # the sdist waits for every wheel
 
-    rerun = subprocess.run([sys.executable, "-m", "release",
-                            *upload_args(example, dist, pypi, "--upload")],
-                           env=env, capture_output=True, text=True, check=False)
+        proxy.gate.set()
+        rerun = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     names = expected_names(example)
     assert pypi.filenames() == sorted(names)
@@ -186,6 +188,8 @@ def test_killed_upload_resumes_and_every_file_lands_once(example, dist, pypi) ->
     assert sorted(links) == sorted(names) and len(links) == len(set(links))
     assert f"note: 30 files already on {pypi.simple_url}" in rerun.stderr
     assert "[30/30] upload tinynum-1.2.0.tar.gz" in rerun.stderr
+    # What the index was sent, in order: the held 31st file again, then the rest, sdist last.
+    assert proxy.sent == [*names[:31], *names[30:]]
 
 
 def test_missing_file_is_a_one_line_error_and_nothing_is_uploaded(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
