@@ -61,8 +61,7 @@ def retry_after(raw: str | None) -> float:
 
 def reset_text(headers: Mapping[str, Any]) -> str:
     """'at 12:34 UTC (in 17 min)' from GitHub's x-ratelimit-reset epoch seconds, if present."""
-    lowered = {str(k).lower(): v for k, v in headers.items()}
-    raw = lowered.get("x-ratelimit-reset")
+    raw = lookup(headers, "x-ratelimit-reset")
     try:
         epoch = int(str(raw))
     except ValueError:
@@ -91,7 +90,7 @@ def describe_failure(status: int, headers: Mapping[str, Any], message: str, acti
         return ServiceError(f"GitHub rejected the token while trying to {action}{said}",
                             hint=f"check that {TOKEN_VARS} holds a valid, unexpired token")
     if is_secondary(status, headers, message):
-        wait = {str(k).lower(): v for k, v in headers.items()}.get("retry-after", "60")
+        wait = lookup(headers, "retry-after") or "60"
         return ServiceError(f"GitHub's secondary rate limit stopped the attempt to {action}",
                             hint=f"wait {wait} s and run the command again; avoid parallel runs")
     if is_primary(status, headers, message):
