@@ -8,8 +8,9 @@ branch made at HEAD leaves the work tree as it is and the dry-run diffs are exac
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
@@ -155,18 +156,16 @@ def unpushed_note(ctx: Context, work: str, direct: bool) -> str:
 def add_commit(plan: Plan, ctx: Context, spec: CommitSpec) -> None:
     """Branch (when asked), write and delete the files, stage them, commit; verify all of it."""
     git = ctx.git
-    run = _runner(git)
     if spec.new_branch:
-        plan.add(RunCommand(("git", "checkout", "--quiet", "-b", spec.branch), run, cwd=ctx.repo))
+        plan.add(git_command(git, ctx.repo, "checkout", "--quiet", "-b", spec.branch))
     for change in spec.changes:
         if change.content is None:
             plan.add(DeleteFile(ctx.repo, change.path))
         else:
             plan.add(WriteFile(ctx.repo, change.path, change.content))
     paths = tuple(c.path for c in spec.changes)
-    plan.add(RunCommand(("git", "add", "--all", "--", *paths), run, cwd=ctx.repo))
-    plan.add(RunCommand(("git", "commit", "--quiet", "-m", spec.message.rstrip("\n")), run,
-                        cwd=ctx.repo))
+    plan.add(git_command(git, ctx.repo, "add", "--all", "--", *paths))
+    plan.add(git_command(git, ctx.repo, "commit", "--quiet", "-m", spec.message.rstrip("\n")))
     plan.verify(f"{spec.branch} has one new commit {spec.subject!r} on {spec.start[:12]}",
                 lambda: _check_commit(git, spec))
     plan.verify(f"the commit changes exactly {len(paths)} file(s), each as shown",
@@ -178,15 +177,17 @@ def add_push(plan: Plan, ctx: Context, remote: str, ref: str, git: GitService | 
     is another repository than the project's (the doc repository, the website)."""
     cwd = ctx.repo if git is None else git.root
     git = git or ctx.git
-    plan.add(RunCommand(("git", *push_argv(remote, ref)), _runner(git), cwd=cwd))
+    plan.add(git_command(git, cwd, *push_argv(remote, ref)))
     plan.verify(f"{remote} has {ref} at the local object", lambda: _check_remote(git, remote, ref))
 
 
-def _runner(git: GitService) -> Callable[[Sequence[str]], str]:
+def git_command(git: GitService, cwd: Path, *args: str, note: str = "") -> RunCommand:
+    """A plan action running `git ARGS` through `git` (shown with `cwd`, the repository's path)."""
+
     def run(argv: Sequence[str]) -> str:
         return git.run(list(argv[1:]))
 
-    return run
+    return RunCommand(("git", *args), run, cwd=cwd, note=note)
 
 
 def _check_commit(git: GitService, spec: CommitSpec) -> None:

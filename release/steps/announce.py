@@ -9,20 +9,19 @@ import datetime
 import email
 import email.policy
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from release.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
-from release.branch_commit import add_push, remote_sha
+from release.branch_commit import add_push, git_command, remote_sha
 from release.changelog_counts import ChangelogSummary, read_changelog
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.news_page import Announcement, edit_news, edit_site_config
 from release.notes_summary import NotesSummary, summarize
-from release.plan import Call, Plan, RunCommand, WriteFile
+from release.plan import Call, Plan, WriteFile
 from release.pull_request import add_open_pull, url_owner
 from release.services.git import GitService
 from release.services.github import GitHubService
@@ -164,22 +163,16 @@ class Website:
                     f"the website repository is on {current or 'a detached HEAD'}, not on {cfg.website_base}",
                     hint=f"git -C {self.root} checkout {cfg.website_base} && git pull, then rerun")
             if not exists:
-                plan.add(RunCommand(("git", "checkout", "--quiet", "-b", self.branch),
-                                    runner=self._git, cwd=self.root))
+                plan.add(git_command(self.git, self.root, "checkout", "--quiet", "-b", self.branch))
             plan.extend(writes)
-            plan.add(RunCommand(("git", "add", "--", *[w.relpath for w in writes]),
-                                runner=self._git, cwd=self.root))
-            plan.add(RunCommand(("git", "commit", "--quiet", "-m", self.message), runner=self._git,
-                                cwd=self.root))
+            plan.add(git_command(self.git, self.root, "add", "--", *[w.relpath for w in writes]))
+            plan.add(git_command(self.git, self.root, "commit", "--quiet", "-m", self.message))
             plan.verify(f"{self.branch} has the commit {self.message!r}", self._check_commit)
         if self.ctx.option("push"):
             self._add_push(plan, changed=bool(writes))
         elif writes:
             plan.notes.append(f"website branch not pushed; --push pushes {self.branch} to "
                               f"{cfg.website_remote} and opens the pull request")
-
-    def _git(self, argv: Sequence[str]) -> None:
-        self.git.run(list(argv[1:]))
 
     def _check_commit(self) -> None:
         subject = self.git.run(["log", "-1", "--format=%s", f"refs/heads/{self.branch}"]).strip()

@@ -17,6 +17,7 @@ from release.branch_commit import (
     FileChange,
     add_commit,
     add_push,
+    git_command,
     is_ancestor,
     local_branch,
     remote_sha,
@@ -29,7 +30,7 @@ from release.context import Context
 from release.cversions_comment import series_comment
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.notes_skeleton import feature_skeleton
-from release.plan import Plan, RunCommand
+from release.plan import Plan
 from release.pyproject_file import read_version, set_version
 from release.release_index import add_entry, entry_target
 from release.services.git import GitService, tag_argv
@@ -222,8 +223,8 @@ def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str) -> None:
 
 def _plan_tag(ctx: Context, plan: Plan, series: Series) -> None:
     git, tag = ctx.git, series.tag
-    plan.add(RunCommand(("git", *tag_argv(tag.name, tag.message, "HEAD", sign=tag.sign, key=tag.key)),
-                        lambda argv: git.run(list(argv[1:])), cwd=ctx.repo))
+    plan.add(git_command(git, ctx.repo, *tag_argv(tag.name, tag.message, "HEAD", sign=tag.sign,
+                                                   key=tag.key)))
     plan.verify(f"{tag.name} is an annotated tag on the new commit saying {tag.message!r}",
                 lambda: _verify_tag(git, tag))
 
@@ -251,8 +252,7 @@ def _fragments(ctx: Context) -> list[str]:
 
 def _plan_branch(ctx: Context, plan: Plan, series: Series, start: str) -> None:
     git = ctx.git
-    plan.add(RunCommand(("git", "branch", series.maintenance, start),
-                        lambda argv: git.run(list(argv[1:])), cwd=ctx.repo))
+    plan.add(git_command(git, ctx.repo, "branch", series.maintenance, start))
     plan.verify(f"{series.maintenance} is at {start[:12]}, the commit before {series.tag.name}",
                 lambda: _verify_branch(git, series.maintenance, start))
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from release.branch_commit import add_push, remote_sha
+from release.branch_commit import add_push, git_command, remote_sha
 from release.context import Context
 from release.doc_site import (
     INDEX,
@@ -165,15 +165,11 @@ class DocMerge:
             if (self.root / UPDATE_SCRIPT).is_file():
                 plan.add(RunCommand((sys.executable, UPDATE_SCRIPT), runner=self._run_update,
                                     cwd=self.root, note="numpy/doc's own script: version warnings"))
-            plan.add(RunCommand(("git", "add", "--all"), runner=self._git, cwd=self.root))
-            plan.add(RunCommand(("git", "commit", "--quiet", "-m", self.message), runner=self._git,
-                                cwd=self.root))
+            plan.add(git_command(self.git, self.root, "add", "--all"))
+            plan.add(git_command(self.git, self.root, "commit", "--quiet", "-m", self.message))
             self._add_checks(plan, links, newest)
         self._add_push(plan)
         return plan
-
-    def _git(self, argv: Sequence[str]) -> None:
-        self.git.run(list(argv[1:]))
 
     def _run_update(self, argv: Sequence[str]) -> None:
         done = subprocess.run(list(argv), cwd=self.root, capture_output=True, text=True,  # noqa: S603 - fixed argv
