@@ -142,6 +142,13 @@ def test_rerun_on_the_branch_commits_only_what_changed(maint: ExampleProject, cl
     (maint.repo / "pyproject.toml").write_text(
         git(maint.repo, "show", "HEAD^:pyproject.toml"), encoding="utf-8")
     git(maint.repo, "commit", "--quiet", "-am", "MAINT: an accidental revert")
+    git(maint.repo, "checkout", "--quiet", "maintenance/1.2.x")
+    before = snapshot(maint.repo)
+    elsewhere = cli(*args)
+    assert elsewhere.code == 1
+    _one_line_error(elsewhere.err, "branch prepare-1.2.0 exists already")
+    assert "git checkout prepare-1.2.0" in elsewhere.err and snapshot(maint.repo) == before
+    git(maint.repo, "checkout", "--quiet", "prepare-1.2.0")
     fixed = cli(*args)
     assert fixed.code == 0, fixed.err
     assert git(maint.repo, "log", "-1", "--format=%B").strip() == (
