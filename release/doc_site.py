@@ -21,6 +21,7 @@ VERSIONS = "_static/versions.json"
 MARKER = "<!-- insert here -->"
 _SERIES_RE = re.compile(r"^\d+\.\d+$")
 _HREF_RE = re.compile(r'href="([^"]+)"')
+_TAG_COMMENT_RE = re.compile(r"^\s*<!---? tag v(\d+\.\d+)\.")
 
 
 def series_key(series: str) -> Version:
@@ -37,16 +38,34 @@ def has_series_link(index_html: str, series: str) -> bool:
     return f'href="{series}"' in index_html
 
 
-def insert_section(index_html: str, section: str, where: str) -> str:
-    """Put `section` on the lines right after the `<!-- insert here -->` marker (newest first)."""
+def insert_section(index_html: str, section: str, where: str, series: str | None = None) -> str:
+    """Put `section` right after the `<!-- insert here -->` marker (newest first); for an older
+    `series`, just above the first section of a series older than it (`<!--- tag vX.Y.Z -->`)."""
     lines = index_html.splitlines(keepends=True)
-    for number, line in enumerate(lines):
-        if line.strip() == MARKER:
-            return "".join(lines[: number + 1]) + section + "".join(lines[number + 1 :])
-    raise PreconditionError(
-        f"{where} has no line `{MARKER}` to insert the new series after",
-        hint="restore the marker inside <ul class=\"simple\"> (see numpy/doc's history)",
-    )
+    marker = next((n for n, line in enumerate(lines) if line.strip() == MARKER), None)
+    if marker is None:
+        raise PreconditionError(
+            f"{where} has no line `{MARKER}` to insert the new series after",
+            hint="restore the marker inside <ul class=\"simple\"> (see numpy/doc's history)",
+        )
+    position = marker + 1
+    if series is not None:
+        for number in range(marker + 1, len(lines)):
+            found = _TAG_COMMENT_RE.match(lines[number])
+            if found is None:
+                continue
+            if series_key(found[1]) < series_key(series):
+                break
+            position = _section_end(lines, number)
+    return "".join(lines[:position]) + section + "".join(lines[position:])
+
+
+def _section_end(lines: list[str], start: int) -> int:
+    """The line after the `</li>` closing the section that starts at `start`."""
+    for number in range(start, len(lines)):
+        if lines[number].strip() == "</li>":
+            return number + 1
+    return start
 
 
 def section_links(section: str) -> list[str]:

@@ -10,7 +10,7 @@ from helpers import git, snapshot
 
 from release.doc_site import broken_links
 from release.fakes.example import ExampleProject
-from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc
+from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc, series_section
 
 # numpy/doc commit d65d8e044 ("Add documentation for v2.5.0"): the section it added right after
 # the marker, and the first switcher entries after it (numpy-satellite-facts.md §1.3, §1.4).
@@ -197,6 +197,23 @@ def test_older_series_keeps_stable(cli, numpy_repo: Path, doc: DocRepo, tmp_path
     assert (doc.repo / "_static/versions.json").read_text() == versions
     assert (doc.repo / "2.3/release/2.3.6-notes.html").is_file()
     assert "verified: stable" not in result.err
+
+
+def test_an_older_series_goes_in_version_order(cli, numpy_repo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc = build_numpy_doc(tmp_path / "site", series=("1.26", "2.4"), stable="2.4")
+    index_before = (doc.repo / "index.html").read_text()
+    result = docs(cli, numpy_repo, doc, "2.3.0", build_html(tmp_path / "h", version="2.3.0"))
+    assert result.code == 0, result.err
+    index = (doc.repo / "index.html").read_text()
+    section = series_section("2.3", "2.3.0", pdfs=True)
+    after_2_4 = series_section("2.4", "2.4.0", pdfs=True)
+    assert index == index_before.replace(after_2_4, after_2_4 + section)
+    entries = json.loads((doc.repo / "_static/versions.json").read_text())
+    assert [(e["name"], e["version"]) for e in entries] == [
+        ("dev", "devdocs"), ("2.4 (stable)", "2.4"), ("2.3", "2.3"), ("1.26", "doc/1.26")]
+    assert entries[2]["url"] == "https://numpy.org/doc/2.3/"
+    assert os.readlink(doc.repo / "stable") == "2.4"
+    assert '"": "2.4"' in (doc.repo / "_static/versionwarning.js").read_text()
 
 
 def test_other_project(cli, example: ExampleProject, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

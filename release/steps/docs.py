@@ -145,7 +145,8 @@ class DocMerge:
             return self.index_text, []
         section = render("doc-index-section.html.j2", version=str(self.version), series=self.series,
                          project=self.ctx.config.project, downloads=self.downloads())
-        return insert_section(self.index_text, section, str(self.root / INDEX)), section_links(section)
+        return (insert_section(self.index_text, section, str(self.root / INDEX), self.series),
+                section_links(section))
 
     def plan(self) -> Plan:
         index, links = self.new_index()
