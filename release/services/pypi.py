@@ -190,14 +190,13 @@ class Uploader:
 
     def upload(self, path: Path) -> None:
         """Upload one file with twine; a refusal becomes a ServiceError without secrets."""
+        from twine.commands.upload import upload
         from twine.settings import Settings
 
         settings = Settings(repository_url=self.repository_url,
                             username=self.credentials.username,
                             password=self.credentials.password,
                             non_interactive=True, disable_progress_bar=True)
-        from twine.commands.upload import upload
-
         try:
             with _quiet_twine():
                 upload(settings, [str(path)])
