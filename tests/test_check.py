@@ -126,6 +126,18 @@ def test_each_failure_is_a_row_with_a_fix(branch: ExampleProject, cli, kind: str
     assert snapshot(branch.repo) == before
 
 
+def test_missing_start_tag_fails_once(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    """The range's start is missing: the versions row fails; the range-based rows only warn."""
+    git(branch.repo, "tag", "-d", "v1.2.0.dev0")
+    result = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline")
+    assert result.code == 1
+    assert _row(result.out, "development tag v1.2.0.dev0") == "fail"
+    assert _row(result.out, "fragment PRs") == "warn"
+    assert _row(result.out, "identities") == "warn"
+    assert "cannot tell the range: the development tag v1.2.0.dev0" in _detail(result.out, "identities")
+    assert [row[2] for row in _rows(result.out)].count("fail") == 1
+
+
 def test_numpy_maintenance_branch(numpy_bundle_clone: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     """NumPy's maintenance/2.5.x as the 2.5.3 release would find it (the fixture has no notes)."""
     repo = tmp_path / "numpy"

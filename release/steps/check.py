@@ -12,7 +12,7 @@ from rich.table import Table
 
 from release.checks import CheckResult, Status, failed, worst
 from release.context import Context
-from release.errors import ReleaseError
+from release.errors import PreconditionError, ReleaseError
 from release.fragments import load_towncrier
 from release.identities import collect
 from release.notes_checks import fragment_results
@@ -58,7 +58,11 @@ def _guarded(area: str, compute: Callable[[], list[CheckResult]]) -> list[CheckR
 
 
 def _mailmap(ctx: Context, version: ReleaseVersion) -> CheckResult:
-    span = resolve(ctx.git, ctx.config, version)
+    try:
+        span = resolve(ctx.git, ctx.config, version)
+    except PreconditionError as exc:  # the versions rows already fail on the missing start
+        return CheckResult.warn("mailmap", "identities", f"cannot tell the range: {exc.message}",
+                                exc.hint or "")
     findings = range_findings(ctx, span, MailmapState.read(ctx), collect(ctx.git, str(span)))
     errors = [f.detail for f in findings if f.is_error]
     return mailmap_summary([f.kind for f in findings if not f.is_error], errors, version)
