@@ -8,6 +8,7 @@ history) and renders one with the wrong extension as if it were the notes' forma
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -23,7 +24,9 @@ from towncrier.build import _get_date
 
 from release.errors import PreconditionError
 
-ALWAYS_ALLOWED = ("README.rst",)
+# the names towncrier itself passes over in a fragments folder (compared lower-cased, as fnmatch
+# patterns); `[tool.towncrier] ignore` adds to them
+TOWNCRIER_IGNORES = (".gitignore", ".gitkeep", ".keep", "readme", "readme.md", "readme.rst")
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,13 @@ def load_towncrier(root: Path, pyproject: str = "pyproject.toml") -> Towncrier:
 
 def classify(names: Iterable[str], types: Sequence[str], extension: str,
              allowed: Iterable[str]) -> tuple[list[Fragment], list[BadFragment]]:
-    """Split a fragments folder's file names into fragments and files towncrier would not use."""
+    """Split a fragments folder's file names into fragments and misnamed files; names matching
+    `allowed` (fnmatch patterns, any case) are neither."""
     pattern = re.compile(rf"^(\d+)\.({'|'.join(map(re.escape, types))}){re.escape(extension)}$")
-    keep = set(allowed)
+    keep = [name.lower() for name in allowed]
     good, bad = [], []
     for name in sorted(names):
-        if name in keep:
+        if any(fnmatch.fnmatchcase(name.lower(), ignored) for ignored in keep):
             continue
         match = pattern.match(name)
         if match:
@@ -124,7 +128,8 @@ def _reason(name: str, types: Sequence[str], extension: str) -> str:
 
 
 def validate(tc: Towncrier, names: Iterable[str]) -> tuple[list[Fragment], list[BadFragment]]:
-    allowed = [*ALWAYS_ALLOWED, *([tc.template_name] if tc.template_name else [])]
+    allowed = [*TOWNCRIER_IGNORES, *(tc.config.ignore or ()),
+               *([tc.template_name] if tc.template_name else [])]
     return classify(names, tc.types, tc.extension, allowed)
 
 

@@ -86,7 +86,8 @@ def test_real_misnamed_fragments_in_numpy_history(numpy_bundle_clone: Path) -> N
 
 def test_misnamed_fragments_are_an_error(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
     folder = branch.repo / FRAGMENTS
-    for name in ("23661.perfomance.rst", "25570.change", "31771.c_api.rust", "notes.rst"):
+    for name in ("23661.perfomance.rst", "25570.change", "31771.c_api.rust", "notes.rst",
+                 ".gitkeep", "README.md"):  # the last two towncrier passes over, as it should
         (folder / name).write_text("text\n")
     before = snapshot(branch.repo)
     result = cli("notes", "1.2.0", "--repo", str(branch.repo))
@@ -174,3 +175,14 @@ def test_untracked_fragment_is_rendered_and_removed(branch: ExampleProject, cli)
     assert "(`gh-13 <https://github.com/example/tinynum/pull/13>`__)" in (branch.repo / OUTPUT).read_text()
     assert not (branch.repo / FRAGMENTS / "13.improvement.rst").exists()
     assert "delete doc/release/upcoming_changes/13.improvement.rst" in result.err
+
+
+def test_towncrier_ignore_is_honoured(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    pyproject = branch.repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        "    all_bullets = false\n", '    all_bullets = false\n    ignore = ["*.txt"]\n', 1))
+    (branch.repo / FRAGMENTS / "reviewers.txt").write_text("not a fragment\n")
+    result = cli("notes", "1.2.0", "--repo", str(branch.repo), "--dry-run")
+    assert result.code == 0, result.err
+    draft = _towncrier(branch.repo, "--version", "1.2.0", "--draft").stdout
+    assert "not a fragment" not in draft and "not a fragment" not in result.out
