@@ -98,7 +98,8 @@ def classify(names: Iterable[str], types: Sequence[str], extension: str,
              allowed: Iterable[str]) -> tuple[list[Fragment], list[BadFragment]]:
     """Split a fragments folder's file names into fragments and misnamed files; names matching
     `allowed` (fnmatch patterns, any case) are neither."""
-    pattern = re.compile(rf"^(\d+)\.({'|'.join(map(re.escape, types))}){re.escape(extension)}$")
+    kinds = "|".join(map(re.escape, types))
+    pattern = re.compile(rf"^(\d+)\.({kinds})(?:\.\d+)?{re.escape(extension)}$")  # counter: 12.fix.2.rst
     keep = [name.lower() for name in allowed]
     good, bad = [], []
     for name in sorted(names):

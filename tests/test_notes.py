@@ -8,7 +8,7 @@ import pytest
 from helpers import git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject, commit_release_files, copy_example
-from release.fragments import load_towncrier, render, validate
+from release.fragments import classify, load_towncrier, render, validate
 
 FRAGMENTS = "doc/release/upcoming_changes"
 OUTPUT = "doc/source/release/notes-towncrier.rst"
@@ -186,3 +186,10 @@ def test_towncrier_ignore_is_honoured(branch: ExampleProject, cli) -> None:  # t
     assert result.code == 0, result.err
     draft = _towncrier(branch.repo, "--version", "1.2.0", "--draft").stdout
     assert "not a fragment" not in draft and "not a fragment" not in result.out
+
+
+def test_counters_are_fragments() -> None:
+    """towncrier reads `12.change.2.rst` as a second fragment for #12."""
+    good, bad = classify(["12.change.rst", "12.change.2.rst", "12.change.x.rst"], ["change"], ".rst", [])
+    assert [(g.name, g.pr) for g in good] == [("12.change.2.rst", 12), ("12.change.rst", 12)]
+    assert [b.name for b in bad] == ["12.change.x.rst"]
