@@ -73,7 +73,8 @@ def is_handle_like(name: str, logins: Iterable[str] = ()) -> bool:
     if name.casefold() in {login.casefold() for login in logins}:
         return True
     one_word = len(name.split()) == 1
-    return one_word and (name == name.lower() or any(ch.isdigit() for ch in name))
+    lowercase = name == name.lower() and any(ch.islower() for ch in name)  # not a script without case
+    return one_word and (lowercase or any(ch.isdigit() for ch in name))
 
 
 def short(commits: Iterable[str]) -> tuple[str, ...]:

@@ -202,6 +202,8 @@ def test_placeholders_are_configurable_and_guessed(branch: Path, cli) -> None:  
 def test_name_equal_to_the_login_is_a_handle(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
     """`Gus-Dev` is neither lowercase nor digits: only the login behind the address gives it away."""
     assert not is_handle_like("Gus-Dev") and is_handle_like("Gus-Dev", ["gus-dev"])
+    assert is_handle_like("snoopuppy") and is_handle_like("Tontonio3")
+    assert not is_handle_like("张伟")  # one word, but a script without case is no handle
     sha = _commit_as(branch, "Gus-Dev", "99+gus-dev@users.noreply.github.com", "DOC: typo (#22)")
     result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline", "--issue")
     assert f"warn  handle: 'Gus-Dev' looks like a handle, not a name\n      commits: {sha}" in result.out
