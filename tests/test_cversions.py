@@ -71,8 +71,11 @@ def test_api_change_without_version_bump_fails(branch: Path, cli) -> None:  # ty
     api = branch / f.NUMPY_API
     api.write_text(api.read_text().replace("(5,)", "(5, MinVersion(\"1.2\"))"))
     new = api_hash(api.read_text())
-    result = cli("cversions", "1.2.0", "--repo", str(branch))
+    before = snapshot(branch)
+    result = cli("cversions", "1.2.0", "--repo", str(branch), "--fix")
     assert result.code == 1
+    assert snapshot(branch) == before
+    assert "needs no new line; the failures above need the edits their fix lines show" in result.err
     assert f"hashes to {new}" in result.out and "the C API changed" in result.out
     assert f"set C_API_VERSION = '0x00000003' in {f.MESON} and add `0x00000003 = {new}`" in result.out
 

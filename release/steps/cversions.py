@@ -40,7 +40,8 @@ def run(ctx: Context) -> int:
         return 1 if failed(results) else 0
     addition = missing_cversions_line(capi, ctx.config.project, version.major, version.minor)
     if addition is None:
-        ctx.say("--fix: cversions.txt needs no new line")
+        ctx.say("--fix: cversions.txt needs no new line"
+                + ("; the failures above need the edits their fix lines show" if failed(results) else ""))
         return 1 if failed(results) else 0
     text = capi.cversions + ("" if capi.cversions.endswith("\n") or not capi.cversions else "\n")
     plan = Plan(f"add the C-API version line to {capi.cversions_path}")
