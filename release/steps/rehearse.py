@@ -185,6 +185,8 @@ def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> lis
                    Stage("docs merge and push", docs)]
     stages += [
         Stage(f"check out {v.maintenance_branch()}", action=_checkout(git, v.maintenance_branch())),
+        Stage("reset the maintenance branch, dry run", ("reset-branch", version, "--push",
+                                                        "--dry-run")),
         Stage("reset the maintenance branch, open the PR", ("reset-branch", version, "--push")),
         Stage("reset again: nothing to do", ("reset-branch", version, "--push")),
         Stage("announce, dry run", (*announce, "--dry-run")),
@@ -192,7 +194,10 @@ def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> lis
         Stage("announce again: nothing to do", announce),
         Stage("the announcement reached the mail server once", action=lambda: _mail_delivered(s)),
         Stage("check out main", action=_checkout(git, "main")),
+        Stage("update main after the release, dry run", ("post-release", version, "--push",
+                                                         "--dry-run")),
         Stage("update main after the release, open the PR", ("post-release", version, "--push")),
+        Stage("update main again: nothing to do", ("post-release", version, "--push")),
         Stage("check out main", action=_checkout(git, "main")),
     ]
     if v.is_feature:
