@@ -72,7 +72,7 @@ def fork_owner(ctx: Context, remote: str) -> str:
 
 def add_pull_request(plan: Plan, ctx: Context, spec: PullSpec) -> None:
     """Plan the pull request of a branch pushed to the project's fork remote."""
-    github = GitHubService.from_env(ctx.env, ctx.config.github_repo, progress=ctx.err)
+    github = ctx.github()
     head = f"{fork_owner(ctx, spec.remote)}:{spec.head_branch}"
     add_open_pull(plan, ctx, github, head=head, base=spec.base, title=spec.title, body=spec.body)
 

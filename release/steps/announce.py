@@ -202,7 +202,7 @@ class Website:
                                     hint="add your fork (git remote add origin URL) or set "
                                          "docs.website_remote")
         ref = f"refs/heads/{self.branch}"
-        github = GitHubService.from_env(self.ctx.env, cfg.website_github_repo, progress=self.ctx.err)
+        github = self.ctx.github(cfg.website_github_repo)
         head = f"{self._fork_owner(remote, github)}:{self.branch}"
         if changed or remote_sha(self.git, remote, ref) != self.git.rev_parse(ref):
             add_push(plan, self.ctx, remote, ref, git=self.git)

@@ -29,7 +29,6 @@ from release.release_assets import (
     sdist_name,
 )
 from release.release_markdown import release_markdown
-from release.services.github import GitHubService
 from release.services.github_releases import GitHubReleases, RemoteRelease
 from release.steps.common import add_version
 from release.version import ReleaseVersion
@@ -215,7 +214,7 @@ def check_index(index_url: str, project_name: str, asset: LocalAsset) -> None:
 
 
 def releases_api(ctx: Context) -> GitHubReleases:
-    service = GitHubService.from_env(ctx.env, ctx.config.github_repo, progress=ctx.err)
+    service = ctx.github()
     return GitHubReleases(service)
 
 

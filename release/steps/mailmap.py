@@ -104,10 +104,8 @@ def lookup_people(ctx: Context, span: RevisionRange, sightings: Sightings) -> Pe
             ctx.say("no GITHUB_TOKEN: logins only from no-reply addresses (pass --offline to be quiet)")
         return OFFLINE
     from release.mailmap_online import github_people
-    from release.services.github import GitHubService
 
-    service = GitHubService.from_env(ctx.env, ctx.config.github_repo, progress=ctx.err)
-    return github_people(service, ctx.git, span, sightings)
+    return github_people(ctx.github(), ctx.git, span, sightings)
 
 
 def report(findings: Sequence[Finding], usable: Sequence[str]) -> str:
@@ -190,9 +188,7 @@ def _issue_actions(ctx: Context, plan: Plan, version: ReleaseVersion | None, spa
     ctx.out.write(f"\n# {title}\n\n{body}")
     if not ctx.option("publish"):
         return
-    from release.services.github import GitHubService
-
-    service = GitHubService.from_env(ctx.env, ctx.config.github_repo, progress=ctx.err)
+    service = ctx.github()
     service.require_token("open the mailmap issue")
 
     def publish() -> None:

@@ -133,13 +133,12 @@ class WorkflowSpec:
 
 
 def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
-    from release.services.github import GitHubService
     from release.services.github_actions import GitHubActions
     from release.wheel_run import Followed, download, follow
 
     spec = WorkflowSpec.from_context(ctx, version)
     check_dest(spec.dest)
-    service = GitHubService.from_env(ctx.env, spec.repo, progress=ctx.err)
+    service = ctx.github(spec.repo)
     actions = GitHubActions(service)
     dispatch = bool(ctx.option("dispatch"))
     if dispatch and not ctx.dry_run:
