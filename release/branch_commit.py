@@ -15,6 +15,7 @@ from pathlib import Path
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
+from release.pyproject_file import read_version
 from release.services.git import GitService, push_argv
 from release.templating import render
 from release.version import ReleaseVersion
@@ -73,14 +74,26 @@ def require_clean(git: GitService) -> None:
         )
 
 
-def require_branch(git: GitService, wanted: str) -> str:
+def require_branch(git: GitService, wanted: str, hint: str = "") -> str:
+    """HEAD's commit, when the branch checked out is `wanted`."""
     branch = git.current_branch()
     if branch != wanted:
         raise PreconditionError(
             f"on {'branch ' + branch if branch else 'a detached HEAD'}, not on {wanted}",
-            hint=f"git checkout {wanted}",
+            hint=hint or f"git checkout {wanted}",
         )
     return git.head()
+
+
+def require_version(git: GitService, pyproject: str, wanted: str, hint: str) -> str:
+    """The text of `pyproject` at HEAD, which must declare version `wanted`."""
+    text = git.show_file("HEAD", pyproject)
+    if text is None:
+        raise PreconditionError(f"{pyproject} is missing at HEAD", hint="check --repo")
+    found = read_version(text, pyproject)
+    if found != wanted:
+        raise PreconditionError(f"{pyproject} says version {found}, not {wanted}", hint=hint)
+    return text
 
 
 def require_remote(git: GitService, remote: str, key: str) -> None:
@@ -195,7 +208,7 @@ def _check_commit(git: GitService, spec: CommitSpec) -> None:
     if branch != spec.branch:
         raise VerificationError(f"expected to be on {spec.branch}, on {branch}",
                                 hint="look at `git log --oneline -3` and `git status`")
-    parents = git.run(["rev-list", "--parents", "-n", "1", "HEAD", "--"]).split()[1:]
+    parents = git.parents("HEAD")
     if parents != [spec.start]:
         raise VerificationError(f"the new commit's parents are {parents}, expected {spec.start}",
                                 hint="look at `git log --oneline -3`")

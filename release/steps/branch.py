@@ -25,6 +25,7 @@ from release.branch_commit import (
     require_clean,
     require_remote,
     require_up_to_date,
+    require_version,
 )
 from release.context import Context
 from release.cversions_comment import series_comment
@@ -33,10 +34,10 @@ from release.notes_skeleton import feature_skeleton
 from release.plan import Plan
 from release.pyproject_file import read_version, set_version
 from release.release_index import add_entry, entry_target
-from release.services.git import GitService, tag_argv
+from release.services.git import GitService
 from release.steps.common import add_push as add_push_option
 from release.steps.common import add_version
-from release.steps.tag import TagSpec, check_existing_tag
+from release.steps.tag import TagSpec, add_tag, check_existing_tag
 from release.templating import render
 from release.version import ReleaseVersion
 
@@ -174,15 +175,9 @@ def _check_preconditions(ctx: Context, series: Series) -> str:
                                 hint=f"git fetch {cfg.upstream_remote} to look at it")
     require_clean(git)
     start = require_branch(git, cfg.main_branch)
-    pyproject = git.show_file("HEAD", cfg.pyproject)
-    if pyproject is None:
-        raise PreconditionError(f"{cfg.pyproject} is missing at HEAD", hint="check --repo")
-    wanted = f"{series.version.base}.dev0"
-    found = read_version(pyproject, cfg.pyproject)
-    if found != wanted:
-        raise PreconditionError(f"{cfg.pyproject} says version {found}, not {wanted}",
-                                hint=f"branch {series.version} runs on {cfg.main_branch} during the "
-                                     f"{series.version.series} cycle")
+    require_version(git, cfg.pyproject, f"{series.version.base}.dev0",
+                    hint=f"branch {series.version} runs on {cfg.main_branch} during the "
+                         f"{series.version.series} cycle")
     require_up_to_date(git, cfg.upstream_remote, cfg.main_branch, start)
     return start
 
@@ -222,11 +217,8 @@ def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str) -> None:
 
 
 def _plan_tag(ctx: Context, plan: Plan, series: Series) -> None:
-    git, tag = ctx.git, series.tag
-    plan.add(git_command(git, ctx.repo, *tag_argv(tag.name, tag.message, "HEAD", sign=tag.sign,
-                                                   key=tag.key)))
-    plan.verify(f"{tag.name} is an annotated tag on the new commit saying {tag.message!r}",
-                lambda: _verify_tag(git, tag))
+    """The dev tag on HEAD, which is the Begin commit by the time the tag is made."""
+    add_tag(plan, ctx, series.tag, on="the new commit")
 
 
 def _interrupted(ctx: Context, series: Series) -> bool:
@@ -255,17 +247,6 @@ def _plan_branch(ctx: Context, plan: Plan, series: Series, start: str) -> None:
     plan.add(git_command(git, ctx.repo, "branch", series.maintenance, start))
     plan.verify(f"{series.maintenance} is at {start[:12]}, the commit before {series.tag.name}",
                 lambda: _verify_branch(git, series.maintenance, start))
-
-
-def _verify_tag(git: GitService, tag: TagSpec) -> None:
-    tag.commit = git.head()
-    check_existing_tag(git, tag)
-    if tag.sign:
-        try:
-            git.verify_tag(tag.name)
-        except Exception as exc:
-            raise VerificationError(f"the signature on {tag.name} does not verify: {exc}",
-                                    hint="check your gpg setup (gpg --list-secret-keys)") from None
 
 
 def _verify_branch(git: GitService, branch: str, start: str) -> None:

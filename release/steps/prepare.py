@@ -18,6 +18,7 @@ from release.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
+    git_command,
     local_branch,
     require_clean,
     require_remote,
@@ -59,8 +60,7 @@ def run(ctx: Context) -> int:
         build_plan(ctx, version, where, mailmap)  # every check before the first write
         if mailmap is not None and where.new_branch:
             first = Plan(f"{where.branch} from {where.base}, with the proposed .mailmap lines")
-            first.add(RunCommand(("git", "checkout", "--quiet", "-b", where.branch),
-                                 lambda argv: ctx.git.run(list(argv[1:])), cwd=ctx.repo))
+            first.add(git_command(ctx.git, ctx.repo, "checkout", "--quiet", "-b", where.branch))
             first.add(WriteFile(ctx.repo, ctx.config.mailmap, str(mailmap.content)))
             ctx.execute(first)
             where = dataclasses.replace(where, new_branch=False)

@@ -20,6 +20,7 @@ from release.branch_commit import (
     require_release_tag,
     require_remote,
     require_up_to_date,
+    require_version,
     stale_branch,
     unpushed_note,
 )
@@ -100,15 +101,9 @@ def _commit_spec(ctx: Context, version: ReleaseVersion, following: ReleaseVersio
     cfg, git = ctx.config, ctx.git
     require_clean(git)
     start = require_branch(git, maintenance)
-    pyproject = git.show_file("HEAD", cfg.pyproject)
-    if pyproject is None:
-        raise PreconditionError(f"{cfg.pyproject} is missing at HEAD", hint="check --repo")
-    found = read_version(pyproject, cfg.pyproject)
-    if found != str(version):
-        raise PreconditionError(
-            f"{cfg.pyproject} says version {found}, not {version}",
-            hint=f"reset-branch runs on {maintenance} right after the {version} release",
-        )
+    pyproject = require_version(
+        git, cfg.pyproject, str(version),
+        hint=f"reset-branch runs on {maintenance} right after the {version} release")
     require_release_tag(ctx, version, start, maintenance, "the branch is reset")
     require_remote(git, cfg.upstream_remote, "upstream_remote")
     require_up_to_date(git, cfg.upstream_remote, maintenance, start)

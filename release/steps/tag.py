@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from release.branch_commit import git_command, require_branch, require_clean, require_version
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
-from release.plan import Plan, RunCommand
-from release.pyproject_file import read_version
+from release.plan import Plan
 from release.services.git import GitService, push_argv, tag_argv
 from release.steps.common import add_push, add_version
 from release.version import ReleaseVersion
@@ -49,7 +49,8 @@ def run(ctx: Context) -> int:
 
 
 class TagSpec:
-    """What the tag must look like: name, message, commit, signing and the remote."""
+    """What the tag must look like: name, message, commit (a revision: HEAD for a commit the
+    same plan makes first), signing and the remote."""
 
     def __init__(
         self, name: str, message: str, commit: str, sign: bool, key: str, remote: str, push: bool
@@ -75,9 +76,10 @@ class TagSpec:
 def check_existing_tag(git: GitService, spec: TagSpec) -> None:
     """A rerun is fine when the tag is the one we would have made; anything else is an error."""
     commit = git.tag_commit(spec.name)
-    if commit != spec.commit:
+    wanted = git.rev_parse(spec.commit)
+    if commit != wanted:
         raise PreconditionError(
-            f"tag {spec.name} already exists on commit {commit[:12]}, not on HEAD {spec.commit[:12]}",
+            f"tag {spec.name} already exists on commit {commit[:12]}, not on HEAD {wanted[:12]}",
             hint=f"if it is a mistake and unpublished: git tag -d {spec.name}",
         )
     if git.tag_type(spec.name) != "tag":
@@ -95,29 +97,11 @@ def check_existing_tag(git: GitService, spec: TagSpec) -> None:
 
 def check_preconditions(ctx: Context, version: ReleaseVersion, spec: TagSpec) -> None:
     git, cfg = ctx.git, ctx.config
-    dirty = git.status_lines()
-    if dirty:
-        raise PreconditionError(
-            f"the work tree is not clean ({len(dirty)} changed or untracked: {dirty[0][3:]})",
-            hint="commit or stash the changes (git status shows them), then rerun",
-        )
-    wanted = ctx.option("branch") or cfg.release_branch or cfg.maintenance_branch
-    wanted = version.format(wanted)
-    branch = git.current_branch()
-    if branch != wanted:
-        raise PreconditionError(
-            f"on {'branch ' + branch if branch else 'a detached HEAD'}, not on {wanted}",
-            hint=f"git checkout {wanted} (or pass --branch)",
-        )
-    text = git.show_file("HEAD", cfg.pyproject)
-    if text is None:
-        raise PreconditionError(f"{cfg.pyproject} is missing at HEAD", hint="check --repo")
-    found = read_version(text, cfg.pyproject)
-    if found != str(version):
-        raise PreconditionError(
-            f"{cfg.pyproject} says version {found}, not {version}",
-            hint=f"set version = \"{version}\" in the release PR (nox -s prepare -- {version})",
-        )
+    require_clean(git)
+    wanted = version.format(ctx.option("branch") or cfg.release_branch or cfg.maintenance_branch)
+    require_branch(git, wanted, hint=f"git checkout {wanted} (or pass --branch)")
+    require_version(git, cfg.pyproject, str(version),
+                    hint=f"set version = \"{version}\" in the release PR (nox -s prepare -- {version})")
     for kind in cfg.tag_requires:
         pattern = getattr(cfg, kind, None)
         if not isinstance(pattern, str):
@@ -153,23 +137,33 @@ def build_plan(ctx: Context, spec: TagSpec, local: str | None, remote: str | Non
     git = ctx.git
     plan = Plan(f"tag {spec.name} on {spec.commit[:12]}")
     if local is None:
-        plan.add(RunCommand(tuple(["git", *tag_argv(spec.name, spec.message, spec.commit,
-                                                      sign=spec.sign, key=spec.key)]),
-                            runner=lambda argv: git.run(argv[1:]), cwd=ctx.repo))
-        plan.verify(f"{spec.name} is an annotated tag on {spec.commit[:12]} saying "
-                    f"{spec.message!r}", lambda: check_existing_tag(git, spec))
-    if spec.sign:
-        plan.verify(f"git tag -v {spec.name} accepts the signature",
-                    lambda: _verify_signature(git, spec.name))
+        add_tag(plan, ctx, spec, on=spec.commit[:12])
+    elif spec.sign:
+        add_signature_check(plan, git, spec)
     if spec.push and remote is None:
-        ref = f"refs/tags/{spec.name}"
-        plan.add(RunCommand(tuple(["git", *push_argv(spec.remote, ref)]),
-                            runner=lambda argv: git.run(argv[1:]), cwd=ctx.repo))
+        plan.add(git_command(git, ctx.repo, *push_argv(spec.remote, f"refs/tags/{spec.name}")))
         plan.verify(f"{spec.remote} has {spec.name} pointing at the same tag object",
                     lambda: _verify_remote(git, spec))
     elif not spec.push and local is None:
         plan.notes.append(f"not pushed; publish with --push (git push {spec.remote} {spec.name})")
     return plan
+
+
+def add_tag(plan: Plan, ctx: Context, spec: TagSpec, on: str) -> None:
+    """Create the annotated tag `spec` on `spec.commit` (shown as `on`); verify it is the tag
+    asked for and, when signed, that its signature verifies."""
+    git = ctx.git
+    plan.add(git_command(git, ctx.repo, *tag_argv(spec.name, spec.message, spec.commit,
+                                                   sign=spec.sign, key=spec.key)))
+    plan.verify(f"{spec.name} is an annotated tag on {on} saying {spec.message!r}",
+                lambda: check_existing_tag(git, spec))
+    if spec.sign:
+        add_signature_check(plan, git, spec)
+
+
+def add_signature_check(plan: Plan, git: GitService, spec: TagSpec) -> None:
+    plan.verify(f"git tag -v {spec.name} accepts the signature",
+                lambda: _verify_signature(git, spec.name))
 
 
 def _verify_signature(git: GitService, name: str) -> None:
