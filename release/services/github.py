@@ -31,7 +31,6 @@ from release.services.github_errors import (
     describe_failure,
     github_message,
     is_secondary,
-    lookup,
     missing_token,
     response_message,
     secondary_gave_up,
@@ -169,7 +168,7 @@ class GitHubService:
                 message = github_message(exc.data)
                 if not is_secondary(exc.status, exc.headers or {}, message):
                     raise service_error(exc, action, self.repo_name) from None
-                wait_out_secondary(lookup(exc.headers or {}, "retry-after"), self.sleep, self.progress)
+                wait_out_secondary(exc.headers or {}, self.sleep, self.progress)
             except requests.RequestException as exc:
                 raise unreachable(self.api_url, action, exc) from None
         raise secondary_gave_up(action)
@@ -193,7 +192,7 @@ class GitHubService:
                 problem = describe_failure(status, response.headers, message, action, self.repo_name)
                 problem.hint = (hints or {}).get(status, problem.hint)
                 raise problem
-            wait_out_secondary(response.headers.get("retry-after"), self.sleep, self.progress)
+            wait_out_secondary(response.headers, self.sleep, self.progress)
         raise secondary_gave_up(action)
 
     # --- pull-request metadata (GraphQL) -----------------------------------------------------

@@ -35,10 +35,11 @@ def secondary_gave_up(action: str) -> ServiceError:
                         hint="wait a few minutes and rerun; avoid parallel runs with the same token")
 
 
-def wait_out_secondary(raw_retry_after: str | None, sleep: Callable[[float], None],
+def wait_out_secondary(headers: Mapping[str, Any], sleep: Callable[[float], None],
                        progress: TextIO) -> None:
-    """A secondary limit means the request was not carried out: wait as GitHub asks, say so."""
-    wait = retry_after(raw_retry_after)
+    """A secondary limit means the request was not carried out: wait as GitHub asks (its
+    Retry-After header), say so."""
+    wait = retry_after(lookup(headers, "retry-after"))
     print(f"GitHub secondary rate limit: waiting {wait:g} s as asked", file=progress)
     sleep(wait)
 
@@ -72,14 +73,13 @@ def reset_text(headers: Mapping[str, Any]) -> str:
 
 
 def is_secondary(status: int, headers: Mapping[str, Any], message: str) -> bool:
-    lowered = {str(k).lower() for k in headers}
-    return status in (403, 429) and ("retry-after" in lowered or "secondary rate limit" in message.lower())
+    return status in (403, 429) and (
+        lookup(headers, "retry-after") is not None or "secondary rate limit" in message.lower())
 
 
 def is_primary(status: int, headers: Mapping[str, Any], message: str) -> bool:
-    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
     return status in (403, 429) and (
-        lowered.get("x-ratelimit-remaining") == "0" or "api rate limit" in message.lower())
+        lookup(headers, "x-ratelimit-remaining") == "0" or "api rate limit" in message.lower())
 
 
 def describe_failure(status: int, headers: Mapping[str, Any], message: str, action: str,

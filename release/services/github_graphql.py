@@ -73,7 +73,7 @@ class GraphQLClient:
                 raise Transient(str(response.status_code))
             message = response_message(response)
             if is_secondary(response.status_code, response.headers, message):
-                wait_out_secondary(response.headers.get("retry-after"), self.sleep, self.progress)
+                wait_out_secondary(response.headers, self.sleep, self.progress)
                 continue
             if response.status_code != 200:
                 raise describe_failure(response.status_code, response.headers, message, action, self.repo)
