@@ -272,7 +272,8 @@ class FakeGitHub:
             self.rest_remaining = max(0, self.rest_remaining - 1)
             if found is None:
                 return self._with_limits(error(404, "Not Found"))
-            return self._with_limits(found[1](self.world, Shapes(self.root), request, found[2]))
+            _, handler, params = found
+            return self._with_limits(handler(self.world, Shapes(self.root, self.world), request, params))
 
     def _count(self, method: str, path: str, is_graphql: bool, endpoint: str | None, body: bytes) -> None:
         if is_graphql:

@@ -11,6 +11,7 @@ from release.fakes.github_http import Request, Response, invalid, json_response,
 from release.fakes.github_state import Issue, Pull, Repo, Shapes, World
 
 Handler = Callable[[World, Shapes, Request, dict[str, str]], Response]
+RepoHandler = Callable[[World, Shapes, Request, Repo, dict[str, str]], Response]
 ROUTES: list[tuple[str, re.Pattern[str], str, Handler]] = []
 _REPO = r"/api/v3/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
 
@@ -26,16 +27,27 @@ def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def repo_route(method: str, pattern: str) -> Callable[[RepoHandler], RepoHandler]:
+    """Register a handler under a repository (`owner` and `repo` in the pattern): it is given the
+    `Repo`, and a repository that does not exist answers 404 before it runs."""
+
+    def register(handler: RepoHandler) -> RepoHandler:
+        def in_repo(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
+            repo = world.repo(params["owner"], params["repo"])
+            return not_found() if repo is None else handler(world, shapes, req, repo, params)
+
+        route(method, pattern)(in_repo)
+        return handler
+
+    return register
+
+
 def find_route(method: str, path: str) -> tuple[str, Handler, dict[str, str]] | None:
     for verb, pattern, name, handler in ROUTES:
         match = pattern.match(path)
         if match and verb == method:
             return name, handler, {k: urllib.parse.unquote(v) for k, v in match.groupdict().items()}
     return None
-
-
-def _repo(world: World, params: dict[str, str]) -> Repo | None:
-    return world.repo(params["owner"], params["repo"])
 
 
 def page(shapes: Shapes, req: Request, items: list[Any], key: str | None = None) -> Response:
@@ -63,14 +75,9 @@ def page(shapes: Shapes, req: Request, items: list[Any], key: str | None = None)
 # --- repositories, users -------------------------------------------------------------------
 
 
-@route("GET", _REPO)
-def get_repo(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    return json_response(200, repo_json(world, shapes, repo)) if repo else not_found()
-
-
-def repo_json(world: World, shapes: Shapes, repo: Repo) -> dict[str, Any]:
-    return shapes.repo(repo, world.user(repo.owner))
+@repo_route("GET", _REPO)
+def get_repo(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    return json_response(200, shapes.repo(repo))
 
 
 @route("GET", r"/api/v3/users/(?P<login>[^/]+)")
@@ -81,46 +88,31 @@ def get_user(world: World, shapes: Shapes, req: Request, params: dict[str, str])
 
 @route("GET", r"/api/v3/user")
 def get_authenticated_user(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    return json_response(200, shapes.user(world.user(req.user)))
+    return json_response(200, shapes.person(req.user))
 
 
 # --- pull requests and issues ----------------------------------------------------------------
 
 
-def _pull_json(world: World, shapes: Shapes, repo: Repo, pull: Pull) -> dict[str, Any]:
-    return shapes.pull(repo, pull, world.user(pull.user), repo_json(world, shapes, repo))
-
-
-@route("GET", _REPO + r"/pulls")
-def list_pulls(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
+@repo_route("GET", _REPO + r"/pulls")
+def list_pulls(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
     state = req.query.get("state", "open")
     head, base = req.query.get("head"), req.query.get("base")
     pulls = [p for _, p in sorted(repo.pulls.items(), reverse=True)
              if state in ("all", p.state)
-             and (head is None or _head_label(repo, p.head) == head)
+             and (head is None or repo.head_label(p.head) == head)
              and (base is None or p.base == base)]
-    return page(shapes, req, [_pull_json(world, shapes, repo, p) for p in pulls])
+    return page(shapes, req, [shapes.pull(repo, p) for p in pulls])
 
 
-def _head_label(repo: Repo, head: str) -> str:
-    return head if ":" in head else f"{repo.owner}:{head}"
+@repo_route("GET", _REPO + r"/pulls/(?P<number>\d+)")
+def get_pull(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    pull = repo.pulls.get(int(params["number"]))
+    return json_response(200, shapes.pull(repo, pull)) if pull else not_found()
 
 
-@route("GET", _REPO + r"/pulls/(?P<number>\d+)")
-def get_pull(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    pull = repo.pulls.get(int(params["number"])) if repo else None
-    return json_response(200, _pull_json(world, shapes, repo, pull)) if repo and pull else not_found()
-
-
-@route("POST", _REPO + r"/pulls")
-def create_pull(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
+@repo_route("POST", _REPO + r"/pulls")
+def create_pull(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
     data = req.json()
     head, base = str(data.get("head", "")), str(data.get("base", ""))
     if not data.get("title") or not head or not base:
@@ -130,52 +122,41 @@ def create_pull(world: World, shapes: Shapes, req: Request, params: dict[str, st
         return invalid("PullRequest", "head", "invalid")
     if repo.refs and f"heads/{base}" not in repo.refs:
         return invalid("PullRequest", "base", "invalid")
-    label = _head_label(repo, head)
+    label = repo.head_label(head)
     for pull in repo.pulls.values():
-        if pull.state == "open" and _head_label(repo, pull.head) == label and pull.base == base:
+        if pull.state == "open" and repo.head_label(pull.head) == label and pull.base == base:
             return invalid("PullRequest", "head", "custom", f"A pull request already exists for {label}.")
     pull = Pull(repo.next_number(), str(data["title"]), req.user, "open", False, head, base,
                 str(data.get("body") or ""), world.new_id())
     repo.pulls[pull.number] = pull
-    return json_response(201, _pull_json(world, shapes, repo, pull))
+    return json_response(201, shapes.pull(repo, pull))
 
 
-@route("GET", _REPO + r"/issues")
-def list_issues(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
-    state = req.query.get("state", "open")
-    items: list[tuple[int, dict[str, Any]]] = []
-    for issue in repo.issues.values():
-        if state in ("all", issue.state):
-            items.append((issue.number, shapes.issue(repo, issue, world.user(issue.user))))
-    for pull in repo.pulls.values():
-        if state in ("all", pull.state):
-            items.append((pull.number, shapes.pull_as_issue(repo, pull, world.user(pull.user))))
-    return page(shapes, req, [shaped for _, shaped in sorted(items, key=lambda item: -item[0])])
-
-
-@route("GET", _REPO + r"/issues/(?P<number>\d+)")
-def get_issue(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
-    number = int(params["number"])
+def _issue_json(shapes: Shapes, repo: Repo, number: int) -> dict[str, Any]:
+    """Issue `number` as the issues endpoints show it: pull requests are issues there too."""
     if number in repo.issues:
-        issue = repo.issues[number]
-        return json_response(200, shapes.issue(repo, issue, world.user(issue.user)))
-    if number in repo.pulls:
-        pull = repo.pulls[number]
-        return json_response(200, shapes.pull_as_issue(repo, pull, world.user(pull.user)))
+        return shapes.issue(repo, repo.issues[number])
+    return shapes.pull_as_issue(repo, repo.pulls[number])
+
+
+@repo_route("GET", _REPO + r"/issues")
+def list_issues(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    state = req.query.get("state", "open")
+    numbers = [issue.number for issue in repo.issues.values() if state in ("all", issue.state)]
+    numbers += [pull.number for pull in repo.pulls.values() if state in ("all", pull.state)]
+    return page(shapes, req, [_issue_json(shapes, repo, n) for n in sorted(numbers, reverse=True)])
+
+
+@repo_route("GET", _REPO + r"/issues/(?P<number>\d+)")
+def get_issue(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    number = int(params["number"])
+    if number in repo.issues or number in repo.pulls:
+        return json_response(200, _issue_json(shapes, repo, number))
     return not_found()
 
 
-@route("POST", _REPO + r"/issues")
-def create_issue(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
+@repo_route("POST", _REPO + r"/issues")
+def create_issue(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
     data = req.json()
     if not data.get("title"):
         return invalid("Issue", "title", "missing_field")
@@ -183,25 +164,21 @@ def create_issue(world: World, shapes: Shapes, req: Request, params: dict[str, s
     issue = Issue(repo.next_number(), str(data["title"]), req.user, str(data.get("body") or ""),
                   "open", labels, world.new_id())
     repo.issues[issue.number] = issue
-    return json_response(201, shapes.issue(repo, issue, world.user(issue.user)))
+    return json_response(201, shapes.issue(repo, issue))
 
 
 # --- git refs ---------------------------------------------------------------------------------
 
 
-@route("GET", _REPO + r"/git/ref/(?P<ref>.+)")
-def get_ref(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None or params["ref"] not in repo.refs:
+@repo_route("GET", _REPO + r"/git/ref/(?P<ref>.+)")
+def get_ref(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    if params["ref"] not in repo.refs:
         return not_found()
     return json_response(200, shapes.ref(repo, params["ref"], repo.refs[params["ref"]]))
 
 
-@route("GET", _REPO + r"/git/refs(?:/(?P<prefix>.+))?")
-def list_refs(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
+@repo_route("GET", _REPO + r"/git/refs(?:/(?P<prefix>.+))?")
+def list_refs(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
     prefix = params.get("prefix") or ""
     if prefix in repo.refs:  # GitHub answers an exact ref with the object, not a list
         return json_response(200, shapes.ref(repo, prefix, repo.refs[prefix]))
@@ -210,20 +187,14 @@ def list_refs(world: World, shapes: Shapes, req: Request, params: dict[str, str]
     return page(shapes, req, refs) if refs else not_found()
 
 
-@route("GET", _REPO + r"/git/matching-refs/(?P<prefix>.*)")
-def matching_refs(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
+@repo_route("GET", _REPO + r"/git/matching-refs/(?P<prefix>.*)")
+def matching_refs(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
     return page(shapes, req, [shapes.ref(repo, name, sha) for name, sha in sorted(repo.refs.items())
                       if name.startswith(params["prefix"])])
 
 
-@route("POST", _REPO + r"/git/refs")
-def create_ref(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
+@repo_route("POST", _REPO + r"/git/refs")
+def create_ref(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
     data = req.json()
     ref, sha = str(data.get("ref", "")), str(data.get("sha", ""))
     if not ref.startswith("refs/") or not re.fullmatch(r"[0-9a-f]{40}", sha):

@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 from release.fakes.github_http import Request, Response, invalid, json_response, not_found
-from release.fakes.github_rest import _REPO, _repo, page, route
-from release.fakes.github_state import Repo, Run, Shapes, World
+from release.fakes.github_rest import _REPO, page, repo_route
+from release.fakes.github_state import Artifact, Repo, Run, Shapes, World
 
 
 def _run_json(world: World, shapes: Shapes, repo: Repo, run: Run) -> dict[str, object]:
-    status = world.look_at_run(run)
-    return shapes.run(repo, run, status, world.user(run.actor))
+    """A run as GitHub shows it; every look moves it along (queued, in_progress, completed)."""
+    return shapes.run(repo, run, world.look_at_run(run))
 
 
-@route("GET", _REPO + r"/actions/workflows")
-def list_workflows(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
+@repo_route("GET", _REPO + r"/actions/workflows")
+def list_workflows(world: World, shapes: Shapes, req: Request, repo: Repo,
+                   params: dict[str, str]) -> Response:
     return page(shapes, req, [shapes.workflow(repo, w) for w in repo.workflows.values()], "workflows")
 
 
-@route("GET", _REPO + r"/actions/workflows/(?P<workflow>[^/]+)")
-def get_workflow(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    workflow = repo.workflow(params["workflow"]) if repo else None
-    return json_response(200, shapes.workflow(repo, workflow)) if repo and workflow else not_found()
+@repo_route("GET", _REPO + r"/actions/workflows/(?P<workflow>[^/]+)")
+def get_workflow(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    workflow = repo.workflow(params["workflow"])
+    return json_response(200, shapes.workflow(repo, workflow)) if workflow else not_found()
 
 
-@route("POST", _REPO + r"/actions/workflows/(?P<workflow>[^/]+)/dispatches")
-def dispatch(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    workflow = repo.workflow(params["workflow"]) if repo else None
-    if repo is None or workflow is None:
+@repo_route("POST", _REPO + r"/actions/workflows/(?P<workflow>[^/]+)/dispatches")
+def dispatch(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    workflow = repo.workflow(params["workflow"])
+    if workflow is None:
         return not_found()
     data = req.json()
     ref = str(data.get("ref") or "").removeprefix("refs/heads/")
@@ -65,59 +61,51 @@ def _runs(world: World, shapes: Shapes, req: Request, repo: Repo, workflow_id: i
     return page(shapes, req, runs, "workflow_runs")
 
 
-@route("GET", _REPO + r"/actions/runs")
-def list_runs(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    return _runs(world, shapes, req, repo, None) if repo else not_found()
+@repo_route("GET", _REPO + r"/actions/runs")
+def list_runs(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    return _runs(world, shapes, req, repo, None)
 
 
-@route("GET", _REPO + r"/actions/workflows/(?P<workflow>[^/]+)/runs")
-def list_workflow_runs(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    workflow = repo.workflow(params["workflow"]) if repo else None
-    if repo is None or workflow is None:
-        return not_found()
-    return _runs(world, shapes, req, repo, workflow.id)
+@repo_route("GET", _REPO + r"/actions/workflows/(?P<workflow>[^/]+)/runs")
+def list_workflow_runs(world: World, shapes: Shapes, req: Request, repo: Repo,
+                       params: dict[str, str]) -> Response:
+    workflow = repo.workflow(params["workflow"])
+    return _runs(world, shapes, req, repo, workflow.id) if workflow else not_found()
 
 
-@route("GET", _REPO + r"/actions/runs/(?P<run>\d+)")
-def get_run(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    run = repo.runs.get(int(params["run"])) if repo else None
-    return json_response(200, _run_json(world, shapes, repo, run)) if repo and run else not_found()
+@repo_route("GET", _REPO + r"/actions/runs/(?P<run>\d+)")
+def get_run(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    run = repo.runs.get(int(params["run"]))
+    return json_response(200, _run_json(world, shapes, repo, run)) if run else not_found()
 
 
-@route("GET", _REPO + r"/actions/runs/(?P<run>\d+)/artifacts")
-def list_artifacts(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    run = repo.runs.get(int(params["run"])) if repo else None
-    if repo is None or run is None:
+@repo_route("GET", _REPO + r"/actions/runs/(?P<run>\d+)/artifacts")
+def list_artifacts(world: World, shapes: Shapes, req: Request, repo: Repo,
+                   params: dict[str, str]) -> Response:
+    run = repo.runs.get(int(params["run"]))
+    if run is None:
         return not_found()
     return page(shapes, req, [shapes.artifact(repo, run, a) for a in run.artifacts], "artifacts")
 
 
-def _artifact(world: World, params: dict[str, str]) -> tuple[Repo, Run, int] | None:
-    repo = _repo(world, params)
-    for run in (repo.runs.values() if repo else ()):
-        for index, artifact in enumerate(run.artifacts):
-            if artifact.id == int(params["artifact"]) and repo:
-                return repo, run, index
+def _artifact(repo: Repo, params: dict[str, str]) -> tuple[Run, Artifact] | None:
+    for run in repo.runs.values():
+        for artifact in run.artifacts:
+            if artifact.id == int(params["artifact"]):
+                return run, artifact
     return None
 
 
-@route("GET", _REPO + r"/actions/artifacts/(?P<artifact>\d+)")
-def get_artifact(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _artifact(world, params)
-    if found is None:
-        return not_found()
-    repo, run, index = found
-    return json_response(200, shapes.artifact(repo, run, run.artifacts[index]))
+@repo_route("GET", _REPO + r"/actions/artifacts/(?P<artifact>\d+)")
+def get_artifact(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    found = _artifact(repo, params)
+    return json_response(200, shapes.artifact(repo, *found)) if found else not_found()
 
 
-@route("GET", _REPO + r"/actions/artifacts/(?P<artifact>\d+)/zip")
-def download_artifact(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _artifact(world, params)
+@repo_route("GET", _REPO + r"/actions/artifacts/(?P<artifact>\d+)/zip")
+def download_artifact(world: World, shapes: Shapes, req: Request, repo: Repo,
+                      params: dict[str, str]) -> Response:
+    found = _artifact(repo, params)
     if found is None:
         return not_found()
-    _, run, index = found
-    return Response(200, run.artifacts[index].archive(), {"Content-Type": "application/zip"})
+    return Response(200, found[1].archive(), {"Content-Type": "application/zip"})

@@ -8,65 +8,45 @@ another release (even after the release is deleted).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from release.fakes.github_http import Request, Response, error, invalid, json_response, not_found
-from release.fakes.github_rest import _REPO, _repo, page, route
+from release.fakes.github_rest import _REPO, page, repo_route
 from release.fakes.github_state import Asset, Release, Repo, Shapes, World
 
 IMMUTABLE = "Cannot modify an asset of an immutable release."
 BURNED = "tag_name was used by an immutable release"
 
 
-def _release_json(world: World, shapes: Shapes, repo: Repo, release: Release) -> dict[str, Any]:
-    return shapes.release(repo, release, world.users)
-
-
-def _find(world: World, params: dict[str, str]) -> tuple[Repo, Release] | None:
-    repo = _repo(world, params)
-    if repo is None:
-        return None
-    release = repo.releases.get(int(params["id"]))
-    return (repo, release) if release else None
-
-
 def _locked(release: Release) -> bool:
     return release.immutable and not release.draft
 
 
-@route("GET", _REPO + r"/releases")
-def list_releases(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
-    releases = [_release_json(world, shapes, repo, r) for _, r in sorted(repo.releases.items(), reverse=True)]
+@repo_route("GET", _REPO + r"/releases")
+def list_releases(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    releases = [shapes.release(repo, r) for _, r in sorted(repo.releases.items(), reverse=True)]
     return page(shapes, req, releases)
 
 
-@route("GET", _REPO + r"/releases/(?P<id>\d+)")
-def get_release(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _find(world, params)
-    return json_response(200, _release_json(world, shapes, *found)) if found else not_found()
+@repo_route("GET", _REPO + r"/releases/(?P<id>\d+)")
+def get_release(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    release = repo.releases.get(int(params["id"]))
+    return json_response(200, shapes.release(repo, release)) if release else not_found()
 
 
-@route("GET", _REPO + r"/releases/tags/(?P<tag>.+)")
-def get_release_by_tag(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
+@repo_route("GET", _REPO + r"/releases/tags/(?P<tag>.+)")
+def get_release_by_tag(world: World, shapes: Shapes, req: Request, repo: Repo,
+                       params: dict[str, str]) -> Response:
     for release in repo.releases.values():
         if release.tag_name == params["tag"] and not release.draft:  # drafts are not found by tag
-            return json_response(200, _release_json(world, shapes, repo, release))
+            return json_response(200, shapes.release(repo, release))
     return not_found()
 
 
-@route("GET", _REPO + r"/releases/latest")
-def latest_release(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    published = [r for r in (repo.releases.values() if repo else ()) if not r.draft and not r.prerelease]
-    if repo is None or not published:
-        return not_found()
-    return json_response(200, _release_json(world, shapes, repo, published[-1]))
+@repo_route("GET", _REPO + r"/releases/latest")
+def latest_release(world: World, shapes: Shapes, req: Request, repo: Repo,
+                   params: dict[str, str]) -> Response:
+    published = [r for r in repo.releases.values() if not r.draft and not r.prerelease]
+    return json_response(200, shapes.release(repo, published[-1])) if published else not_found()
 
 
 def _tag_problem(repo: Repo, tag: str, ignore: int | None = None) -> Response | None:
@@ -80,11 +60,9 @@ def _tag_problem(repo: Repo, tag: str, ignore: int | None = None) -> Response | 
     return None
 
 
-@route("POST", _REPO + r"/releases")
-def create_release(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    if repo is None:
-        return not_found()
+@repo_route("POST", _REPO + r"/releases")
+def create_release(world: World, shapes: Shapes, req: Request, repo: Repo,
+                   params: dict[str, str]) -> Response:
     data = req.json()
     tag = str(data.get("tag_name") or "")
     draft = bool(data.get("draft", False))
@@ -97,7 +75,7 @@ def create_release(world: World, shapes: Shapes, req: Request, params: dict[str,
     repo.releases[release.id] = release
     if not draft:
         _publish(repo, release)
-    return json_response(201, _release_json(world, shapes, repo, release))
+    return json_response(201, shapes.release(repo, release))
 
 
 def _publish(repo: Repo, release: Release) -> None:
@@ -107,12 +85,12 @@ def _publish(repo: Repo, release: Release) -> None:
         repo.refs[f"tags/{release.tag_name}"] = repo.sha_for(release.target_commitish)
 
 
-@route("PATCH", _REPO + r"/releases/(?P<id>\d+)")
-def update_release(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _find(world, params)
-    if found is None:
+@repo_route("PATCH", _REPO + r"/releases/(?P<id>\d+)")
+def update_release(world: World, shapes: Shapes, req: Request, repo: Repo,
+                   params: dict[str, str]) -> Response:
+    release = repo.releases.get(int(params["id"]))
+    if release is None:
         return not_found()
-    repo, release = found
     data = req.json()
     tag = str(data.get("tag_name") or release.tag_name)
     if _locked(release) and (tag != release.tag_name or data.get("draft") is True):
@@ -131,15 +109,15 @@ def update_release(world: World, shapes: Shapes, req: Request, params: dict[str,
         release.prerelease = bool(data["prerelease"])
     if publishing:
         _publish(repo, release)
-    return json_response(200, _release_json(world, shapes, repo, release))
+    return json_response(200, shapes.release(repo, release))
 
 
-@route("DELETE", _REPO + r"/releases/(?P<id>\d+)")
-def delete_release(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _find(world, params)
-    if found is None:
+@repo_route("DELETE", _REPO + r"/releases/(?P<id>\d+)")
+def delete_release(world: World, shapes: Shapes, req: Request, repo: Repo,
+                   params: dict[str, str]) -> Response:
+    release = repo.releases.get(int(params["id"]))
+    if release is None:
         return not_found()
-    repo, release = found
     if _locked(release):
         repo.burned_tags.add(release.tag_name)
     del repo.releases[release.id]
@@ -149,31 +127,27 @@ def delete_release(world: World, shapes: Shapes, req: Request, params: dict[str,
 # --- assets -----------------------------------------------------------------------------------
 
 
-def _find_asset(world: World, params: dict[str, str]) -> tuple[Repo, Release, Asset] | None:
-    repo = _repo(world, params)
-    for release in (repo.releases.values() if repo else ()):
+def _find_asset(repo: Repo, params: dict[str, str]) -> tuple[Release, Asset] | None:
+    for release in repo.releases.values():
         asset = release.assets.get(int(params["asset"]))
-        if asset and repo:
-            return repo, release, asset
+        if asset:
+            return release, asset
     return None
 
 
-@route("GET", _REPO + r"/releases/(?P<id>\d+)/assets")
-def list_assets(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _find(world, params)
-    if found is None:
+@repo_route("GET", _REPO + r"/releases/(?P<id>\d+)/assets")
+def list_assets(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    release = repo.releases.get(int(params["id"]))
+    if release is None:
         return not_found()
-    repo, release = found
-    return page(shapes, req, [shapes.asset(repo, release, a, world.user(a.uploader))
-                              for a in release.assets.values()])
+    return page(shapes, req, [shapes.asset(repo, release, a) for a in release.assets.values()])
 
 
-@route("POST", r"/api/uploads/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/releases/(?P<id>\d+)/assets")
-def upload_asset(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _find(world, params)
-    if found is None:
+@repo_route("POST", r"/api/uploads/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/releases/(?P<id>\d+)/assets")
+def upload_asset(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    release = repo.releases.get(int(params["id"]))
+    if release is None:
         return not_found()
-    repo, release = found
     name = req.query.get("name", "")
     if not name:
         return error(400, "Bad Content-Length or name")
@@ -185,50 +159,50 @@ def upload_asset(world: World, shapes: Shapes, req: Request, params: dict[str, s
     asset = Asset(world.new_id(), clean, req.query.get("label", ""),
                   req.headers.get("content-type", "application/octet-stream"), req.body, req.user)
     release.assets[asset.id] = asset
-    return json_response(201, shapes.asset(repo, release, asset, world.user(asset.uploader)))
+    return json_response(201, shapes.asset(repo, release, asset))
 
 
-@route("GET", _REPO + r"/releases/assets/(?P<asset>\d+)")
-def get_asset(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _find_asset(world, params)
+@repo_route("GET", _REPO + r"/releases/assets/(?P<asset>\d+)")
+def get_asset(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    found = _find_asset(repo, params)
     if found is None:
         return not_found()
-    repo, release, asset = found
+    release, asset = found
     if req.headers.get("accept", "") == "application/octet-stream":
         return Response(200, asset.data, {"Content-Type": "application/octet-stream"})
-    return json_response(200, shapes.asset(repo, release, asset, world.user(asset.uploader)))
+    return json_response(200, shapes.asset(repo, release, asset))
 
 
-@route("PATCH", _REPO + r"/releases/assets/(?P<asset>\d+)")
-def update_asset(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _find_asset(world, params)
+@repo_route("PATCH", _REPO + r"/releases/assets/(?P<asset>\d+)")
+def update_asset(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    found = _find_asset(repo, params)
     if found is None:
         return not_found()
-    repo, release, asset = found
+    release, asset = found
     if _locked(release):
         return invalid("ReleaseAsset", "name", "custom", IMMUTABLE)
     data = req.json()
     asset.name = str(data.get("name") or asset.name)
     asset.label = str(data.get("label") or asset.label)
-    return json_response(200, shapes.asset(repo, release, asset, world.user(asset.uploader)))
+    return json_response(200, shapes.asset(repo, release, asset))
 
 
-@route("DELETE", _REPO + r"/releases/assets/(?P<asset>\d+)")
-def delete_asset(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    found = _find_asset(world, params)
+@repo_route("DELETE", _REPO + r"/releases/assets/(?P<asset>\d+)")
+def delete_asset(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    found = _find_asset(repo, params)
     if found is None:
         return not_found()
-    _, release, asset = found
+    release, asset = found
     if _locked(release):
         return invalid("ReleaseAsset", "id", "custom", IMMUTABLE)
     del release.assets[asset.id]
     return Response(204)
 
 
-@route("GET", r"/(?P<owner>[^/]+)/(?P<repo>[^/]+)/releases/download/(?P<tag>[^/]+)/(?P<name>[^/]+)")
-def browser_download(world: World, shapes: Shapes, req: Request, params: dict[str, str]) -> Response:
-    repo = _repo(world, params)
-    for release in (repo.releases.values() if repo else ()):
+@repo_route("GET", r"/(?P<owner>[^/]+)/(?P<repo>[^/]+)/releases/download/(?P<tag>[^/]+)/(?P<name>[^/]+)")
+def browser_download(world: World, shapes: Shapes, req: Request, repo: Repo,
+                     params: dict[str, str]) -> Response:
+    for release in repo.releases.values():
         if release.tag_name == params["tag"] and not release.draft:
             for asset in release.assets.values():
                 if asset.name == params["name"]:

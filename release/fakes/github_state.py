@@ -153,6 +153,10 @@ class Repo:
                 return workflow
         return None
 
+    def head_label(self, head: str) -> str:
+        """"owner:branch" for a pull request's head given as "branch" or "owner:branch"."""
+        return head if ":" in head else f"{self.owner}:{head}"
+
     def sha_for(self, ref: str) -> str:
         for candidate in (ref, f"heads/{ref}", f"tags/{ref}"):
             if candidate in self.refs:
@@ -161,10 +165,12 @@ class Repo:
 
 
 class Shapes:
-    """Turns state into GitHub's JSON, with URLs rooted at the running server."""
+    """Turns state into GitHub's JSON, with URLs rooted at the running server (people named by
+    login are looked up in `world`)."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, world: World) -> None:
         self.root = root
+        self.world = world
         self.api = f"{root}/api/v3"
         self.uploads = f"{root}/api/uploads"
 
@@ -181,14 +187,17 @@ class Shapes:
             "avatar_url": f"{self.root}/avatars/{user.login}",
         }
 
-    def repo(self, repo: Repo, owner: User) -> dict[str, Any]:
+    def person(self, login: str) -> dict[str, Any]:
+        return self.user(self.world.user(login))
+
+    def repo(self, repo: Repo) -> dict[str, Any]:
         url = f"{self.api}/repos/{repo.full_name}"
         return {
             "id": repo.id,
             "node_id": node_id("Repository", repo.id),
             "name": repo.name,
             "full_name": repo.full_name,
-            "owner": self.user(owner),
+            "owner": self.person(repo.owner),
             "private": False,
             "fork": False,
             "default_branch": repo.default_branch,
@@ -210,14 +219,15 @@ class Shapes:
             "object": {"sha": sha, "type": "commit", "url": f"{url}/git/commits/{sha}"},
         }
 
-    def pull(self, repo: Repo, pull: Pull, user: User, repo_json: dict[str, Any]) -> dict[str, Any]:
+    def pull(self, repo: Repo, pull: Pull) -> dict[str, Any]:
         url = f"{self.api}/repos/{repo.full_name}"
         closed = pull.state == "closed"
+        repo_json = self.repo(repo)
 
         def side(ref: str) -> dict[str, Any]:
-            owner, _, branch = ref.rpartition(":")
+            branch = ref.rpartition(":")[2]
             return {
-                "label": f"{owner or repo.owner}:{branch}",
+                "label": repo.head_label(ref),
                 "ref": branch,
                 "sha": repo.sha_for(branch),
                 "user": repo_json["owner"],
@@ -231,7 +241,7 @@ class Shapes:
             "state": pull.state,
             "title": pull.title,
             "body": pull.body,
-            "user": self.user(user),
+            "user": self.person(pull.user),
             "draft": False,
             "merged": pull.merged,
             "merged_at": TIMESTAMP if pull.merged else None,
@@ -250,7 +260,7 @@ class Shapes:
             "changed_files": 1,
         }
 
-    def issue(self, repo: Repo, issue: Issue, user: User) -> dict[str, Any]:
+    def issue(self, repo: Repo, issue: Issue) -> dict[str, Any]:
         url = f"{self.api}/repos/{repo.full_name}"
         return {
             "id": issue.id,
@@ -259,7 +269,7 @@ class Shapes:
             "title": issue.title,
             "body": issue.body,
             "state": issue.state,
-            "user": self.user(user),
+            "user": self.person(issue.user),
             "labels": [{"name": label, "id": i + 1, "url": f"{url}/labels/{label}"}
                        for i, label in enumerate(issue.labels)],
             "assignees": [],
@@ -272,13 +282,13 @@ class Shapes:
             "repository_url": url,
         }
 
-    def pull_as_issue(self, repo: Repo, pull: Pull, user: User) -> dict[str, Any]:
+    def pull_as_issue(self, repo: Repo, pull: Pull) -> dict[str, Any]:
         issue = Issue(pull.number, pull.title, pull.user, pull.body, pull.state, (), pull.id)
-        shaped = self.issue(repo, issue, user)
+        shaped = self.issue(repo, issue)
         shaped["pull_request"] = {"url": f"{self.api}/repos/{repo.full_name}/pulls/{pull.number}"}
         return shaped
 
-    def asset(self, repo: Repo, release: Release, asset: Asset, uploader: User) -> dict[str, Any]:
+    def asset(self, repo: Repo, release: Release, asset: Asset) -> dict[str, Any]:
         return {
             "id": asset.id,
             "node_id": node_id("ReleaseAsset", asset.id),
@@ -291,15 +301,14 @@ class Shapes:
             "download_count": 0,
             "created_at": TIMESTAMP,
             "updated_at": TIMESTAMP,
-            "uploader": self.user(uploader),
+            "uploader": self.person(asset.uploader),
             "url": f"{self.api}/repos/{repo.full_name}/releases/assets/{asset.id}",
             "browser_download_url":
                 f"{self.root}/{repo.full_name}/releases/download/{release.tag_name}/{asset.name}",
         }
 
-    def release(self, repo: Repo, release: Release, users: dict[str, User]) -> dict[str, Any]:
+    def release(self, repo: Repo, release: Release) -> dict[str, Any]:
         url = f"{self.api}/repos/{repo.full_name}/releases/{release.id}"
-        author = users[release.author]
         tag_part = release.tag_name if not release.draft else f"untagged-{release.id}"
         return {
             "id": release.id,
@@ -313,8 +322,8 @@ class Shapes:
             "immutable": release.immutable,
             "created_at": TIMESTAMP,
             "published_at": None if release.draft else TIMESTAMP,
-            "author": self.user(author),
-            "assets": [self.asset(repo, release, a, users[a.uploader]) for a in release.assets.values()],
+            "author": self.person(release.author),
+            "assets": [self.asset(repo, release, a) for a in release.assets.values()],
             "url": url,
             "html_url": f"{self.root}/{repo.full_name}/releases/tag/{tag_part}",
             "assets_url": f"{url}/assets",
@@ -340,9 +349,10 @@ class Shapes:
             "badge_url": f"{self.root}/{repo.full_name}/workflows/{workflow.name}/badge.svg",
         }
 
-    def run(self, repo: Repo, run: Run, status: str, actor: User) -> dict[str, Any]:
+    def run(self, repo: Repo, run: Run, status: str) -> dict[str, Any]:
         repo_url = f"{self.api}/repos/{repo.full_name}"
         url = f"{repo_url}/actions/runs/{run.id}"
+        minimal_repo = {"id": repo.id, "name": repo.name, "full_name": repo.full_name, "url": repo_url}
         return {
             "id": run.id,
             "node_id": node_id("WorkflowRun", run.id),
@@ -371,12 +381,10 @@ class Shapes:
             "created_at": TIMESTAMP,
             "updated_at": TIMESTAMP,
             "run_started_at": TIMESTAMP,
-            "actor": self.user(actor),
-            "triggering_actor": self.user(actor),
-            "repository": {"id": repo.id, "name": repo.name, "full_name": repo.full_name,
-                           "url": repo_url},
-            "head_repository": {"id": repo.id, "name": repo.name, "full_name": repo.full_name,
-                                "url": repo_url},
+            "actor": self.person(run.actor),
+            "triggering_actor": self.person(run.actor),
+            "repository": minimal_repo,
+            "head_repository": minimal_repo,
         }
 
     def artifact(self, repo: Repo, run: Run, artifact: Artifact) -> dict[str, Any]:
