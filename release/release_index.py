@@ -56,6 +56,16 @@ def add_entry(text: str, label: str, target: str, *, where: str = "index", order
     return "".join([*lines[:position], new, *lines[position:]])
 
 
+def with_entry(text: str | None, index_path: str, label: str, notes_path: str, *, at: str,
+               ordered: bool = False) -> str:
+    """The index read `at` a revision (None: it is not there) with the entry for `notes_path`."""
+    if text is None:
+        raise PreconditionError(f"{index_path} is missing {at}",
+                                hint="set release_index in [tool.release]")
+    return add_entry(text, label, entry_target(index_path, notes_path), where=index_path,
+                     ordered=ordered)
+
+
 def _ordered_position(found: list[tuple[int, str, str]], label: str, lines: list[str]) -> int:
     """The line before the first entry whose version is older than `label` (newest first)."""
     wanted = Version(label)

@@ -33,7 +33,7 @@ from release.errors import PreconditionError, UsageError, VerificationError
 from release.notes_skeleton import feature_skeleton
 from release.plan import Plan
 from release.pyproject_file import read_version, set_version
-from release.release_index import add_entry, entry_target
+from release.release_index import with_entry
 from release.services.git import GitService
 from release.steps.common import add_push as add_push_option
 from release.steps.common import add_version
@@ -194,13 +194,9 @@ def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str) -> None:
                                     hint="set notes_template in [tool.release]")
         changes.append(FileChange(notes_path, feature_skeleton(
             template, project=cfg.project, version=following, where=cfg.notes_template), "Create"))
-    index = git.show_file("HEAD", cfg.release_index)
-    if index is None:
-        raise PreconditionError(f"{cfg.release_index} is missing at HEAD",
-                                hint="set release_index in [tool.release]")
-    changes.append(FileChange(cfg.release_index, add_entry(
-        index, following, entry_target(cfg.release_index, notes_path), where=cfg.release_index),
-        "Update"))
+    changes.append(FileChange(cfg.release_index, with_entry(
+        git.show_file("HEAD", cfg.release_index), cfg.release_index, following, notes_path,
+        at="at HEAD"), "Update"))
     pyproject = git.show_file("HEAD", cfg.pyproject) or ""
     changes.append(FileChange(cfg.pyproject, set_version(pyproject, str(series.dev)), "Update"))
     cversions = git.show_file("HEAD", cfg.cversions)

@@ -27,7 +27,7 @@ from release.context import Context
 from release.errors import PreconditionError
 from release.plan import Plan
 from release.pull_request import add_publish
-from release.release_index import add_entry, entry_target
+from release.release_index import with_entry
 from release.steps.common import add_pull_request_options, add_version
 from release.steps.common import add_push as add_push_option
 from release.version import ReleaseVersion
@@ -129,13 +129,9 @@ def _changes(ctx: Context, version: ReleaseVersion, source: str,
                            f"since branching that {maintenance} lacks; merge it by hand")
         else:
             wanted.append(FileChange(cfg.mailmap, mailmap, "Update"))
-    index = git.show_file(base, cfg.release_index)
-    if index is None:
-        raise PreconditionError(f"{cfg.release_index} is missing on {cfg.main_branch}",
-                                hint="set release_index in [tool.release]")
-    target = entry_target(cfg.release_index, notes_path)
-    wanted.append(FileChange(cfg.release_index, add_entry(
-        index, str(version), target, where=cfg.release_index, ordered=True), "Update"))
+    wanted.append(FileChange(cfg.release_index, with_entry(
+        git.show_file(base, cfg.release_index), cfg.release_index, str(version), notes_path,
+        at=f"on {cfg.main_branch}", ordered=True), "Update"))
     return [c for c in wanted if git.show_file(base, c.path) != c.content], remarks
 
 

@@ -30,7 +30,7 @@ from release.notes_skeleton import patch_skeleton, python_range
 from release.plan import Plan
 from release.pull_request import add_publish
 from release.pyproject_file import read_version, set_version
-from release.release_index import add_entry, entry_target, has_entry
+from release.release_index import entry_target, has_entry, with_entry
 from release.steps.common import add_pull_request_options, add_version
 from release.steps.common import add_push as add_push_option
 from release.version import ReleaseVersion
@@ -107,18 +107,14 @@ def _commit_spec(ctx: Context, version: ReleaseVersion, following: ReleaseVersio
     require_release_tag(ctx, version, start, maintenance, "the branch is reset")
     require_remote(git, cfg.upstream_remote, "upstream_remote")
     require_up_to_date(git, cfg.upstream_remote, maintenance, start)
-    index = git.show_file("HEAD", cfg.release_index)
-    if index is None:
-        raise PreconditionError(f"{cfg.release_index} is missing at HEAD",
-                                hint="set release_index in [tool.release]")
-
+    label = str(following)
     notes_path = ctx.path(cfg.notes, following)
+    index = with_entry(git.show_file("HEAD", cfg.release_index), cfg.release_index, label,
+                       notes_path, at="at HEAD")
     changes = []
     if git.show_file("HEAD", notes_path) is None:
         changes.append(FileChange(notes_path, _notes(ctx, version, following, pyproject), "Create"))
-    label = str(following)
-    changes.append(FileChange(cfg.release_index, add_entry(
-        index, label, entry_target(cfg.release_index, notes_path), where=cfg.release_index), "Update"))
+    changes.append(FileChange(cfg.release_index, index, "Update"))
     changes.append(FileChange(cfg.pyproject, set_version(pyproject, label, cfg.pyproject), "Update"))
     return CommitSpec(branch=work, start=start, message_template="commit-reset.txt.j2",
                       values={"series": version.series}, changes=tuple(
