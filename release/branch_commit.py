@@ -1,8 +1,9 @@
 """One commit of file changes on a branch, pushed only on request, each result verified.
 
-The reset, post-release and begin-cycle steps all write a few files, commit them with a fixed
-message, and push one or more refs. They start on the branch the work is based on, so a new work
-branch made at HEAD leaves the work tree as it is and the dry-run diffs are exact.
+The prepare, reset, post-release and begin-cycle steps and the website announcement all write a
+few files, commit them with a fixed message, and push one or more refs. They start on the branch
+the work is based on, so a new work branch made at HEAD leaves the work tree as it is and the
+dry-run diffs are exact.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class FileChange:
 
 @dataclass(frozen=True)
 class CommitSpec:
+    """The commit on `branch` (made at `start` when `new_branch`); its message is the template
+    rendered with `values` and the changes' lines, or `text` as given."""
+
     branch: str
     start: str
     message_template: str
@@ -45,9 +49,12 @@ class CommitSpec:
     changes: tuple[FileChange, ...]
     skip_ci: str
     new_branch: bool = True
+    text: str = ""
 
     @property
     def message(self) -> str:
+        if self.text:
+            return self.text
         items = [(c.verb, c.name) for c in self.changes if c.verb]
         return render(self.message_template, items=_unique(items), skip_ci=self.skip_ci,
                       **self.values)
@@ -166,19 +173,21 @@ def unpushed_note(ctx: Context, work: str, direct: bool) -> str:
     return f"not pushed; publish with --push (git push {remote} {work})"
 
 
-def add_commit(plan: Plan, ctx: Context, spec: CommitSpec) -> None:
-    """Branch (when asked), write and delete the files, stage them, commit; verify all of it."""
-    git = ctx.git
+def add_commit(plan: Plan, ctx: Context, spec: CommitSpec, git: GitService | None = None) -> None:
+    """Branch (when asked), write and delete the files, stage them, commit; verify all of it.
+    `git` is another repository than the project's (the website)."""
+    root = ctx.repo if git is None else git.root
+    git = git or ctx.git
     if spec.new_branch:
-        plan.add(git_command(git, ctx.repo, "checkout", "--quiet", "-b", spec.branch))
+        plan.add(git_command(git, root, "checkout", "--quiet", "-b", spec.branch))
     for change in spec.changes:
         if change.content is None:
-            plan.add(DeleteFile(ctx.repo, change.path))
+            plan.add(DeleteFile(root, change.path))
         else:
-            plan.add(WriteFile(ctx.repo, change.path, change.content))
+            plan.add(WriteFile(root, change.path, change.content))
     paths = tuple(c.path for c in spec.changes)
-    plan.add(git_command(git, ctx.repo, "add", "--all", "--", *paths))
-    plan.add(git_command(git, ctx.repo, "commit", "--quiet", "-m", spec.message.rstrip("\n")))
+    plan.add(git_command(git, root, "add", "--all", "--", *paths))
+    plan.add(git_command(git, root, "commit", "--quiet", "-m", spec.message.rstrip("\n")))
     plan.verify(f"{spec.branch} has one new commit {spec.subject!r} on {spec.start[:12]}",
                 lambda: _check_commit(git, spec))
     plan.verify(f"the commit changes exactly {len(paths)} file(s), each as shown",

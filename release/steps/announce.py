@@ -15,7 +15,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from release.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
-from release.branch_commit import add_push, git_command, remote_sha
+from release.branch_commit import CommitSpec, FileChange, add_commit, add_push, remote_sha
 from release.changelog_counts import ChangelogSummary, read_changelog
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
@@ -142,16 +142,16 @@ class Website:
     def add_to(self, plan: Plan) -> None:
         cfg = self.ctx.config.docs
         exists = self.git.has_ref(f"refs/heads/{self.branch}")
-        writes = []
+        writes: list[FileChange] = []
         news_old = self._current(cfg.news_file, exists)
         news_new = edit_news(news_old, self.announcement, str(self.root / cfg.news_file))
         if news_new != news_old:
-            writes.append(WriteFile(self.root, cfg.news_file, news_new))
+            writes.append(FileChange(cfg.news_file, news_new, ""))
         if self.announcement.feature:
             config_old = self._current(cfg.site_config, exists)
             config_new = edit_site_config(config_old, self.announcement, str(self.root / cfg.site_config))
             if config_new != config_old:
-                writes.append(WriteFile(self.root, cfg.site_config, config_new))
+                writes.append(FileChange(cfg.site_config, config_new, ""))
         current = self.git.current_branch()
         if writes:
             if exists and current != self.branch:
@@ -162,23 +162,22 @@ class Website:
                 raise PreconditionError(
                     f"the website repository is on {current or 'a detached HEAD'}, not on {cfg.website_base}",
                     hint=f"git -C {self.root} checkout {cfg.website_base} && git pull, then rerun")
-            if not exists:
-                plan.add(git_command(self.git, self.root, "checkout", "--quiet", "-b", self.branch))
-            plan.extend(writes)
-            plan.add(git_command(self.git, self.root, "add", "--", *[w.relpath for w in writes]))
-            plan.add(git_command(self.git, self.root, "commit", "--quiet", "-m", self.message))
-            plan.verify(f"{self.branch} has the commit {self.message!r}", self._check_commit)
+            spec = CommitSpec(branch=self.branch, start=self.git.head(), message_template="",
+                              values={}, changes=tuple(writes), skip_ci="",
+                              new_branch=not exists, text=self.message)
+            add_commit(plan, self.ctx, spec, git=self.git)
+            plan.verify(f"the website repository {self.root} is clean", self._check_clean)
         if self.ctx.option("push"):
             self._add_push(plan, changed=bool(writes))
         elif writes:
             plan.notes.append(f"website branch not pushed; --push pushes {self.branch} to "
                               f"{cfg.website_remote} and opens the pull request")
 
-    def _check_commit(self) -> None:
-        subject = self.git.run(["log", "-1", "--format=%s", f"refs/heads/{self.branch}"]).strip()
-        if subject != self.message or self.git.status_lines():
-            raise VerificationError(f"{self.branch} ends with {subject!r}",
-                                    hint=f"git -C {self.root} log -1 {self.branch}")
+    def _check_clean(self) -> None:
+        dirty = self.git.status_lines()
+        if dirty:
+            raise VerificationError(f"the website repository has changes after the commit "
+                                    f"({dirty[0][3:]})", hint=f"git -C {self.root} status")
 
     def _fork_owner(self, remote: str, github: GitHubService) -> str:
         """docs.website_fork_owner, else the owner in the fork's GitHub URL, else the login of
