@@ -12,6 +12,7 @@ from release.context import Context
 from release.errors import PreconditionError, ReleaseError
 from release.pyproject_file import read_version
 from release.release_index import entry_target, has_entry
+from release.revision_range import start_tag
 from release.version import ReleaseVersion
 
 
@@ -80,17 +81,10 @@ def _earlier_state(found: str, version: ReleaseVersion) -> bool:
 
 
 def _start_tag(ctx: Context, version: ReleaseVersion) -> CheckResult:
-    cfg = ctx.config
-    if version.is_patch:
-        wanted = ReleaseVersion.parse(f"{version.major}.{version.minor}.{version.micro - 1}")
-        what = "previous release"
-    else:
-        wanted = ReleaseVersion.parse(f"{version.base}.dev0")
-        what = "development tag"
-    tag = wanted.tag(cfg.tag_format)
+    tag, what = start_tag(ctx.config, version)
     if ctx.git.tag_object(tag) is None:
         return CheckResult.fail("versions", f"{what} {tag}", "missing",
-                                f"git fetch {cfg.upstream_remote} --tags")
+                                f"git fetch {ctx.config.upstream_remote} --tags")
     return CheckResult.ok("versions", f"{what} {tag}", "present")
 
 

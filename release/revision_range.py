@@ -35,14 +35,20 @@ class RevisionRange:
         return cls(start.strip(), end.strip())
 
 
-def infer_start(git: GitService, config: Config, version: ReleaseVersion) -> str:
+def start_tag(config: Config, version: ReleaseVersion) -> tuple[str, str]:
+    """The tag a release's range starts at, and what that tag is (for messages)."""
     if version.is_patch:
         previous = ReleaseVersion.parse(f"{version.major}.{version.minor}.{version.micro - 1}")
-        return _existing_tag(git, previous.tag(config.tag_format), "previous release", version)
-    dev0 = ReleaseVersion.parse(f"{version.base}.dev0")
-    tag = _existing_tag(git, dev0.tag(config.tag_format), "development tag", version)
-    sha = git.rev_parse(tag)
-    return f"{tag}^" if len(git.parents(sha)) > 1 else tag
+        return previous.tag(config.tag_format), "previous release"
+    return ReleaseVersion.parse(f"{version.base}.dev0").tag(config.tag_format), "development tag"
+
+
+def infer_start(git: GitService, config: Config, version: ReleaseVersion) -> str:
+    tag, what = start_tag(config, version)
+    _existing_tag(git, tag, what, version)
+    if version.is_patch:
+        return tag
+    return f"{tag}^" if len(git.parents(tag)) > 1 else tag
 
 
 def infer_end(git: GitService, config: Config, version: ReleaseVersion) -> str:
@@ -91,10 +97,9 @@ def version_of(git: GitService, config: Config, ref: str) -> ReleaseVersion | No
     return None
 
 
-def _existing_tag(git: GitService, tag: str, what: str, version: ReleaseVersion) -> str:
+def _existing_tag(git: GitService, tag: str, what: str, version: ReleaseVersion) -> None:
     if git.tag_object(tag) is None:
         raise PreconditionError(
             f"the {what} {tag} for {version} does not exist",
             hint="fetch tags (git fetch upstream --tags) or give the start with --since REF",
         )
-    return tag
