@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from release.errors import PreconditionError
+
 
 class Status(StrEnum):
     PASS = "pass"
@@ -37,6 +39,12 @@ class CheckResult:
     @classmethod
     def fail(cls, area: str, name: str, detail: str, fix: str = "") -> CheckResult:
         return cls(area, name, Status.FAIL, detail, fix)
+
+
+def range_unknown(area: str, name: str, exc: PreconditionError) -> CheckResult:
+    """The row of a range-based check when the range cannot be told (a warning: the versions
+    rows already fail on a missing start tag)."""
+    return CheckResult.warn(area, name, f"cannot tell the range: {exc.message}", exc.hint or "")
 
 
 def worst(results: Iterable[CheckResult]) -> Status:

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from release.checks import CheckResult
-from release.config import Config
+from release.checks import CheckResult, range_unknown
 from release.errors import PreconditionError
 from release.fragments import BadFragment, Fragment, Towncrier, fragment_names, validate
-from release.pulls import pulls_in_range
-from release.revision_range import resolve
+from release.pulls import credited_numbers, pulls_in_range
+from release.revision_range import RevisionRange
 from release.services.git import GitService
-from release.version import ReleaseVersion
 
 AREA = "fragments"
 
 
-def range_numbers(git: GitService, config: Config, version: ReleaseVersion) -> tuple[str, set[int]]:
-    """The release range and every PR number it merged, backported originals included."""
-    span = resolve(git, config, version)
-    numbers: set[int] = set()
-    for pull in pulls_in_range(git, span.start, span.end):
-        numbers.add(pull.number)
-        if pull.original is not None:
-            numbers.add(pull.original)
-    return str(span), numbers
+def range_numbers(git: GitService, span: RevisionRange) -> set[int]:
+    """Every PR number the range merged, backported originals included."""
+    return credited_numbers(pulls_in_range(git, span.start, span.end))
 
 
 def outside_range(fragments: Sequence[Fragment], numbers: set[int]) -> list[Fragment]:
@@ -39,8 +31,9 @@ def bad_fragments_error(tc: Towncrier, bad: Sequence[BadFragment]) -> Preconditi
     )
 
 
-def fragment_results(git: GitService, config: Config, tc: Towncrier,
-                     version: ReleaseVersion) -> list[CheckResult]:
+def fragment_results(git: GitService, tc: Towncrier,
+                     span: RevisionRange | PreconditionError) -> list[CheckResult]:
+    """The names row, and the PRs row against the release range (or why the range is unknown)."""
     good, bad = validate(tc, fragment_names(tc))
     results = []
     if bad:
@@ -49,13 +42,10 @@ def fragment_results(git: GitService, config: Config, tc: Towncrier,
     else:
         results.append(CheckResult.ok(AREA, "fragment names",
                                       f"{len(good)} fragments in {tc.directory}, all named right"))
-    try:
-        span, numbers = range_numbers(git, config, version)
-    except PreconditionError as exc:
-        results.append(CheckResult.warn(AREA, "fragment PRs", f"cannot tell the range: {exc.message}",
-                                        exc.hint or ""))
+    if isinstance(span, PreconditionError):
+        results.append(range_unknown(AREA, "fragment PRs", span))
         return results
-    stray = outside_range(good, numbers)
+    stray = outside_range(good, range_numbers(git, span))
     if stray:
         results.append(CheckResult.warn(
             AREA, "fragment PRs",
@@ -64,3 +54,4 @@ def fragment_results(git: GitService, config: Config, tc: Towncrier,
     else:
         results.append(CheckResult.ok(AREA, "fragment PRs", f"every fragment's PR is in {span}"))
     return results
+

@@ -10,14 +10,14 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
-from release.checks import CheckResult, Status, failed, worst
+from release.checks import CheckResult, Status, failed, range_unknown, worst
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
 from release.fragments import load_towncrier
 from release.identities import collect
 from release.notes_checks import fragment_results
 from release.preflight import file_results, mailmap_summary, tree_results, version_results
-from release.revision_range import resolve
+from release.revision_range import RevisionRange, resolve
 from release.steps.common import add_version
 from release.steps.cversions import capi_results
 from release.steps.mailmap import MailmapState, range_findings
@@ -41,9 +41,10 @@ def run(ctx: Context) -> int:
     results += version_results(ctx, version)
     results += tree_results(ctx, version)
     results += _guarded("C-API", lambda: capi_results(ctx, version, None))
+    span = _release_range(ctx, version)
     results += _guarded("fragments", lambda: fragment_results(
-        ctx.git, ctx.config, load_towncrier(ctx.repo, ctx.config.pyproject), version))
-    results += _guarded("mailmap", lambda: [_mailmap(ctx, version)])
+        ctx.git, load_towncrier(ctx.repo, ctx.config.pyproject), span))
+    results += _guarded("mailmap", lambda: [_mailmap(ctx, version, span)])
     results += file_results(ctx, version)
     ctx.out.write(table(results, f"Preflight for {ctx.config.project} {version}: {worst(results).value}"))
     return 1 if failed(results) else 0
@@ -57,12 +58,18 @@ def _guarded(area: str, compute: Callable[[], list[CheckResult]]) -> list[CheckR
         return [CheckResult.fail(area, "could not run", exc.message, exc.hint or "")]
 
 
-def _mailmap(ctx: Context, version: ReleaseVersion) -> CheckResult:
+def _release_range(ctx: Context, version: ReleaseVersion) -> RevisionRange | PreconditionError:
+    """The range the fragment and identity rows look at, resolved once, or why it cannot be."""
     try:
-        span = resolve(ctx.git, ctx.config, version)
-    except PreconditionError as exc:  # the versions rows already fail on the missing start
-        return CheckResult.warn("mailmap", "identities", f"cannot tell the range: {exc.message}",
-                                exc.hint or "")
+        return resolve(ctx.git, ctx.config, version)
+    except PreconditionError as exc:
+        return exc
+
+
+def _mailmap(ctx: Context, version: ReleaseVersion,
+             span: RevisionRange | PreconditionError) -> CheckResult:
+    if isinstance(span, PreconditionError):
+        return range_unknown("mailmap", "identities", span)
     findings = range_findings(ctx, span, MailmapState.read(ctx), collect(ctx.git, str(span)))
     errors = [f.detail for f in findings if f.is_error]
     return mailmap_summary([f.kind for f in findings if not f.is_error], errors, version)

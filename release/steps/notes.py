@@ -22,6 +22,7 @@ from release.notes_skeleton import feature_skeleton, patch_skeleton, python_rang
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
 from release.preflight import require_series
 from release.release_index import add_entry, entry_target
+from release.revision_range import resolve
 from release.steps.common import add_version
 from release.version import ReleaseVersion
 
@@ -72,11 +73,11 @@ def _warn_outside_range(ctx: Context, version: ReleaseVersion, good: Sequence[Fr
     if not good:
         return
     try:
-        span, numbers = range_numbers(ctx.git, ctx.config, version)
+        span = resolve(ctx.git, ctx.config, version)
     except PreconditionError as exc:
         ctx.say(f"warning: cannot check the fragments' PRs: {exc.message}")
         return
-    for fragment in outside_range(good, numbers):
+    for fragment in outside_range(good, range_numbers(ctx.git, span)):
         ctx.say(f"warning: {fragment.name}: PR #{fragment.pr} is not merged in {span}")
 
 
