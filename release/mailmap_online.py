@@ -11,7 +11,7 @@ from collections import Counter
 
 from release.identities import Identity, Sightings
 from release.mailmap_findings import People
-from release.pulls import PullRef, pulls_in_range
+from release.pulls import PullRef, discover_pulls
 from release.revision_range import RevisionRange
 from release.services.git import GitService
 from release.services.github import GitHubService
@@ -19,11 +19,13 @@ from release.services.github import GitHubService
 
 def commit_pulls(git: GitService, span: RevisionRange) -> dict[str, int]:
     """Each commit of the range -> the pull request (its original, for a backport) that merged it."""
+    commits = git.log(str(span))
+    parents_of = {commit.sha: commit.parents for commit in commits}  # no git call per merge
     found: dict[str, int] = {}
-    for pull in pulls_in_range(git, span.start, span.end):
+    for pull in discover_pulls(commits, git.rev_parse(span.end)):
         number = _number(pull)
         found.setdefault(pull.commit, number)
-        parents = git.parents(pull.commit) if pull.kind != "squash" else []
+        parents = parents_of[pull.commit] if pull.kind != "squash" else ()
         if len(parents) > 1:
             for sha in git.run(["rev-list", f"{parents[0]}..{parents[1]}", "--"]).split():
                 found.setdefault(sha, number)
