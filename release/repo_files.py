@@ -26,27 +26,16 @@ class RepoFiles:
             return file.read_text(encoding="utf-8") if file.is_file() else None
         return self.git.show_file(self.ref, path)
 
-    def require(self, path: str, what: str) -> str:
+    def require(self, path: str, what: str) -> tuple[str, str]:
+        """The path found and its text: `path`, or its pre-2.0 NumPy spelling (`numpy/core/...`
+        for `numpy/_core/...`) when only that exists; an error when neither does."""
         text = self.read(path)
+        if text is None and "/_core/" in path:
+            old = path.replace("/_core/", "/core/", 1)
+            old_text = self.read(old)
+            if old_text is not None:
+                return old, old_text
         if text is None:
             raise PreconditionError(f"{what} {self.where(path)} does not exist",
                                     hint="check the path in [tool.release] (or --ref)")
-        return text
-
-    def listdir(self, directory: str) -> list[str]:
-        """Names of the files directly in `directory` (empty when it does not exist)."""
-        directory = directory.rstrip("/")
-        if self.ref is None:
-            folder = self.root / directory
-            return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-        out = self.git.run(["ls-tree", "--name-only", f"{self.ref}:{directory}"]) if self.git.ok(
-            ["rev-parse", "--verify", "--quiet", f"{self.ref}:{directory}"]) else ""
-        return sorted(name for name in out.splitlines() if name)
-
-    def first_existing(self, path: str) -> str:
-        """`path`, or its pre-2.0 NumPy spelling (`numpy/core/...` for `numpy/_core/...`)."""
-        if self.read(path) is None and "/_core/" in path:
-            old = path.replace("/_core/", "/core/", 1)
-            if self.read(old) is not None:
-                return old
-        return path
+        return path, text

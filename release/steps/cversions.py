@@ -72,18 +72,13 @@ def release_version(ctx: Context, files: RepoFiles) -> ReleaseVersion:
 
 
 def load_capi_files(files: RepoFiles, config: Config) -> CapiFiles:
-    paths = {kind: files.first_existing(getattr(config, kind))
-             for kind in ("meson_build", "cversions", "numpy_api", "numpyconfig")}
-    return CapiFiles(
-        meson=files.require(paths["meson_build"], "meson.build"),
-        cversions=files.require(paths["cversions"], "cversions.txt"),
-        numpy_api=files.require(paths["numpy_api"], "numpy_api.py"),
-        numpyconfig=files.require(paths["numpyconfig"], "numpyconfig.h"),
-        meson_path=paths["meson_build"],
-        cversions_path=paths["cversions"],
-        numpy_api_path=paths["numpy_api"],
-        numpyconfig_path=paths["numpyconfig"],
-    )
+    meson_path, meson = files.require(config.meson_build, "meson.build")
+    cversions_path, cversions = files.require(config.cversions, "cversions.txt")
+    numpy_api_path, numpy_api = files.require(config.numpy_api, "numpy_api.py")
+    numpyconfig_path, numpyconfig = files.require(config.numpyconfig, "numpyconfig.h")
+    return CapiFiles(meson=meson, cversions=cversions, numpy_api=numpy_api, numpyconfig=numpyconfig,
+                     meson_path=meson_path, cversions_path=cversions_path,
+                     numpy_api_path=numpy_api_path, numpyconfig_path=numpyconfig_path)
 
 
 def capi_results(ctx: Context, version: ReleaseVersion, ref: str | None) -> list[CheckResult]:
