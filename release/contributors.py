@@ -45,10 +45,6 @@ class ContributorSummary:
     def first_time(self) -> int:
         return sum(1 for person in self.contributors if person.first_time)
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(person.name for person in self.contributors)
-
 
 def shortlog_argv(revisions: Iterable[str], mailmap_blob: str | None = None) -> list[str]:
     """`git shortlog -s` over authors and co-authors (git >= 2.29), optionally with a mailmap blob."""

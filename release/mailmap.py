@@ -77,28 +77,25 @@ class Mailmap:
         else:
             slot.by_name[entry.commit_name.lower()] = _Target(entry.proper_name, entry.proper_email)
 
-    def map(self, name: str, email: str) -> tuple[str, str]:
+    def _target(self, name: str, email: str) -> _Target:
         slot = self._slots.get(email.lower())
-        if slot is None:
-            return name, email
-        target = slot.by_name.get(name.lower(), slot.plain)
+        return _Target() if slot is None else slot.by_name.get(name.lower(), slot.plain)
+
+    def map(self, name: str, email: str) -> tuple[str, str]:
+        target = self._target(name, email)
         return target.name or name, target.email or email
 
     def covers(self, name: str, email: str) -> bool:
         """True when some line applies to this identity (even if it maps it onto itself)."""
-        slot = self._slots.get(email.lower())
-        if slot is None:
-            return False
-        target = slot.by_name.get(name.lower(), slot.plain)
+        target = self._target(name, email)
         return bool(target.name or target.email)
 
 
 def trailing_text(text: str) -> list[tuple[int, str]]:
     """Lines git reads but whose text after the last address it ignores (a typo, usually)."""
     found = []
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        match = _LINE.match(line) if line and not line.startswith("#") else None
+    for number, line in _mapping_lines(text):
+        match = _LINE.match(line)
         if match and match["rest"] and not match["rest"].startswith("#"):
             found.append((number, line))
     return found
@@ -151,7 +148,7 @@ def sort_key(line: str) -> tuple[int, str]:
 def insert_lines(text: str, new_lines: Iterable[str]) -> str:
     """`text` with each new line placed where it sorts among the mapping lines (comments and
     the header stay where they are); lines already present are not added twice. Each new line
-    is checked; the file's own lines are the caller's to check (`parse_lines`)."""
+    is checked; the file's own lines are the caller's to check (`Mailmap.malformed`)."""
     lines = text.splitlines()
     present = {line.strip() for line in lines}
     for new in sorted(set(new_lines) - present, key=sort_key):

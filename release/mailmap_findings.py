@@ -15,6 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from release.identities import Identity, Sightings
 from release.mailmap import Mailmap, format_line, trailing_text
@@ -56,13 +57,17 @@ def fold(name: str) -> str:
     return re.sub(r"[\s._-]+", "", text.casefold())
 
 
+def matches_any(who: Identity, patterns: Iterable[str]) -> bool:
+    """Some pattern (fnmatch, any case) matches the name or the e-mail."""
+    name, email = who.name.casefold(), who.email.casefold()
+    return any(fnmatch.fnmatchcase(name, pattern.casefold())
+               or fnmatch.fnmatchcase(email, pattern.casefold()) for pattern in patterns)
+
+
 def is_placeholder(who: Identity, patterns: Sequence[str]) -> bool:
     """A configured pattern (fnmatch on name or e-mail), or an address no person reads."""
-    for pattern in patterns:
-        pattern = pattern.casefold()
-        if fnmatch.fnmatchcase(who.name.casefold(), pattern) or fnmatch.fnmatchcase(
-                who.email.casefold(), pattern):
-            return True
+    if matches_any(who, patterns):
+        return True
     domain = who.email.rpartition("@")[2].casefold()
     return "@" not in who.email or "." not in domain or domain.endswith((".local", ".localdomain"))
 
@@ -96,8 +101,7 @@ class _Analysis:
     def _is_bot(who: Identity, bots: Sequence[str]) -> bool:
         if who.name.endswith("[bot]") or who.email.endswith("[bot]@users.noreply.github.com"):
             return True
-        return any(fnmatch.fnmatchcase(who.name.casefold(), pattern.casefold())
-                   or fnmatch.fnmatchcase(who.email.casefold(), pattern.casefold()) for pattern in bots)
+        return matches_any(who, bots)
 
     def count(self, who: Identity) -> int:
         return len(self.commits[who])
@@ -125,7 +129,9 @@ class _Analysis:
                           f"last address: {line!r}") for number, line in trailing_text(self.text)]
         return found
 
+    @cached_property
     def by_mapped(self) -> dict[Identity, list[Identity]]:
+        """Mapped identity -> the raw identities that map onto it (sorted)."""
         groups: dict[Identity, list[Identity]] = defaultdict(list)
         for raw, mapped in sorted(self.mapped.items()):
             groups[mapped].append(raw)
@@ -133,7 +139,7 @@ class _Analysis:
 
     def placeholders_found(self) -> list[Finding]:
         found = []
-        for mapped, raws in self.by_mapped().items():
+        for mapped, raws in self.by_mapped.items():
             if not is_placeholder(mapped, self.placeholders):
                 continue
             self.flagged.update(raws)
@@ -171,7 +177,9 @@ class _Analysis:
                                                 -weight.get(who, 0), who.name != who.name.title(),
                                                 who))
 
+    @cached_property
     def weights(self) -> dict[Identity, int]:
+        """Mapped identity -> the commits it carries."""
         weight: dict[Identity, int] = defaultdict(int)
         for raw, mapped in self.mapped.items():
             weight[mapped] += self.count(raw)
@@ -181,7 +189,7 @@ class _Analysis:
         groups: dict[str, set[Identity]] = defaultdict(set)
         for mapped in self.mapped.values():
             groups[mapped.email.casefold()].add(mapped)
-        weight = self.weights()
+        weight = self.weights
         found = []
         for _, identities in sorted(groups.items()):
             names = {who.name for who in identities}
@@ -201,7 +209,7 @@ class _Analysis:
         for mapped in self.mapped.values():
             if not is_placeholder(mapped, self.placeholders):
                 groups[fold(mapped.name)].add(mapped)
-        weight = self.weights()
+        weight = self.weights
         found = []
         for _, identities in sorted(groups.items()):
             if len(identities) < 2:
@@ -225,7 +233,7 @@ class _Analysis:
 
     def handles(self) -> list[Finding]:
         found = []
-        for mapped, raws in self.by_mapped().items():
+        for mapped, raws in self.by_mapped.items():
             logins = [login for raw in raws if (login := self.people.login_of(raw))]
             if not is_handle_like(mapped.name, logins) or all(raw in self.flagged for raw in raws):
                 continue

@@ -17,8 +17,7 @@ from release.services.git import Commit, GitService
 
 _MERGE = re.compile(r"Merge pull request #(\d+)")
 _HOMU = re.compile(r"Auto merge of #(\d+)")
-_SQUASH = re.compile(r"^.*\((?:#|gh-|gh-#)(\d+)\)$")
-_SQUASH_SUFFIX = re.compile(r"\s*\((?:#|gh-|gh-#)\d+\)$")
+_SQUASH_SUFFIX = re.compile(r"\s*\((?:#|gh-|gh-#)(\d+)\)$")
 _BACKPORT_BODY = re.compile(r"[Bb]ackport of #(\d+)")
 _TRAILING_NUMBER = re.compile(r"\(#(\d+)\)$")
 
@@ -67,9 +66,9 @@ def pull_from_commit(commit: Commit, on_first_parent: bool) -> PullRef | None:
                 return PullRef(int(match.group(1)), _merge_title(commit), commit.sha, kind,
                                commit.body)
     if on_first_parent:
-        match = _SQUASH.match(commit.subject)
+        match = _SQUASH_SUFFIX.search(commit.subject)
         if match:
-            title = _SQUASH_SUFFIX.sub("", commit.subject)
+            title = commit.subject[:match.start()]
             return PullRef(int(match.group(1)), title, commit.sha, "squash", commit.body)
     return None
 
