@@ -41,7 +41,7 @@ def dispatch(world: World, shapes: Shapes, req: Request, repo: Repo, params: dic
               number, req.user)
     repo.runs[run.id] = run
     if data.get("return_run_details"):
-        url = f"{shapes.api}/repos/{repo.full_name}/actions/runs/{run.id}"
+        url = f"{shapes.repo_api(repo)}/actions/runs/{run.id}"
         return json_response(200, {"workflow_run_id": run.id, "run_url": url,
                                    "html_url": f"{shapes.root}/{repo.full_name}/actions/runs/{run.id}"})
     return Response(204)

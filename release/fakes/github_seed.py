@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from release.fakes.example_files import GITHUB
 from release.fakes.github import FakeGitHub
 
-EXAMPLE_REPO = "example/tinynum"
+EXAMPLE_REPO = GITHUB  # the github_repo of the example project's [tool.release]
 EXAMPLE_RELEASE_REPO = "example/tinynum-release"
 
 EXAMPLE_USERS = (

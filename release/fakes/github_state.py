@@ -174,6 +174,10 @@ class Shapes:
         self.api = f"{root}/api/v3"
         self.uploads = f"{root}/api/uploads"
 
+    def repo_api(self, repo: Repo) -> str:
+        """The REST root of one repository; every object in it has its URL below this."""
+        return f"{self.api}/repos/{repo.full_name}"
+
     def user(self, user: User) -> dict[str, Any]:
         return {
             "login": user.login,
@@ -191,7 +195,7 @@ class Shapes:
         return self.user(self.world.user(login))
 
     def repo(self, repo: Repo) -> dict[str, Any]:
-        url = f"{self.api}/repos/{repo.full_name}"
+        url = self.repo_api(repo)
         return {
             "id": repo.id,
             "node_id": node_id("Repository", repo.id),
@@ -211,7 +215,7 @@ class Shapes:
         }
 
     def ref(self, repo: Repo, ref: str, sha: str) -> dict[str, Any]:
-        url = f"{self.api}/repos/{repo.full_name}"
+        url = self.repo_api(repo)
         return {
             "ref": f"refs/{ref}",
             "node_id": node_id("Ref", int(sha[:8], 16)),
@@ -220,7 +224,7 @@ class Shapes:
         }
 
     def pull(self, repo: Repo, pull: Pull) -> dict[str, Any]:
-        url = f"{self.api}/repos/{repo.full_name}"
+        url = self.repo_api(repo)
         closed = pull.state == "closed"
         repo_json = self.repo(repo)
 
@@ -261,7 +265,7 @@ class Shapes:
         }
 
     def issue(self, repo: Repo, issue: Issue) -> dict[str, Any]:
-        url = f"{self.api}/repos/{repo.full_name}"
+        url = self.repo_api(repo)
         return {
             "id": issue.id,
             "node_id": node_id("Issue", issue.id),
@@ -285,7 +289,7 @@ class Shapes:
     def pull_as_issue(self, repo: Repo, pull: Pull) -> dict[str, Any]:
         issue = Issue(pull.number, pull.title, pull.user, pull.body, pull.state, (), pull.id)
         shaped = self.issue(repo, issue)
-        shaped["pull_request"] = {"url": f"{self.api}/repos/{repo.full_name}/pulls/{pull.number}"}
+        shaped["pull_request"] = {"url": f"{self.repo_api(repo)}/pulls/{pull.number}"}
         return shaped
 
     def asset(self, repo: Repo, release: Release, asset: Asset) -> dict[str, Any]:
@@ -302,13 +306,13 @@ class Shapes:
             "created_at": TIMESTAMP,
             "updated_at": TIMESTAMP,
             "uploader": self.person(asset.uploader),
-            "url": f"{self.api}/repos/{repo.full_name}/releases/assets/{asset.id}",
+            "url": f"{self.repo_api(repo)}/releases/assets/{asset.id}",
             "browser_download_url":
                 f"{self.root}/{repo.full_name}/releases/download/{release.tag_name}/{asset.name}",
         }
 
     def release(self, repo: Repo, release: Release) -> dict[str, Any]:
-        url = f"{self.api}/repos/{repo.full_name}/releases/{release.id}"
+        url = f"{self.repo_api(repo)}/releases/{release.id}"
         tag_part = release.tag_name if not release.draft else f"untagged-{release.id}"
         return {
             "id": release.id,
@@ -329,12 +333,12 @@ class Shapes:
             "assets_url": f"{url}/assets",
             "upload_url":
                 f"{self.uploads}/repos/{repo.full_name}/releases/{release.id}/assets{{?name,label}}",
-            "tarball_url": f"{self.api}/repos/{repo.full_name}/tarball/{release.tag_name}",
-            "zipball_url": f"{self.api}/repos/{repo.full_name}/zipball/{release.tag_name}",
+            "tarball_url": f"{self.repo_api(repo)}/tarball/{release.tag_name}",
+            "zipball_url": f"{self.repo_api(repo)}/zipball/{release.tag_name}",
         }
 
     def workflow(self, repo: Repo, workflow: Workflow) -> dict[str, Any]:
-        url = f"{self.api}/repos/{repo.full_name}/actions/workflows/{workflow.id}"
+        url = f"{self.repo_api(repo)}/actions/workflows/{workflow.id}"
         return {
             "id": workflow.id,
             "node_id": node_id("Workflow", workflow.id),
@@ -350,7 +354,7 @@ class Shapes:
         }
 
     def run(self, repo: Repo, run: Run, status: str) -> dict[str, Any]:
-        repo_url = f"{self.api}/repos/{repo.full_name}"
+        repo_url = self.repo_api(repo)
         url = f"{repo_url}/actions/runs/{run.id}"
         minimal_repo = {"id": repo.id, "name": repo.name, "full_name": repo.full_name, "url": repo_url}
         return {
@@ -388,7 +392,7 @@ class Shapes:
         }
 
     def artifact(self, repo: Repo, run: Run, artifact: Artifact) -> dict[str, Any]:
-        url = f"{self.api}/repos/{repo.full_name}/actions/artifacts/{artifact.id}"
+        url = f"{self.repo_api(repo)}/actions/artifacts/{artifact.id}"
         archive = artifact.archive()
         return {
             "id": artifact.id,
