@@ -6,10 +6,12 @@ Each function looks and returns CheckResults; nothing here changes the repositor
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from release.checks import CheckResult
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
+from release.mailmap_findings import Finding
 from release.pyproject_file import read_version
 from release.release_index import entry_target, has_entry
 from release.revision_range import start_tag
@@ -138,13 +140,15 @@ def file_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
     return results
 
 
-def mailmap_summary(findings_kinds: list[str], errors: list[str], version: ReleaseVersion) -> CheckResult:
+def mailmap_summary(findings: Sequence[Finding], version: ReleaseVersion) -> CheckResult:
+    """The identities row: errors fail it; other findings are counted by kind in a warning."""
+    errors = [finding.detail for finding in findings if finding.is_error]
     if errors:
         return CheckResult.fail("mailmap", "identities", "; ".join(errors),
                                 "fix the .mailmap line (git skips it)")
-    if findings_kinds:
-        counts = Counter(findings_kinds)
+    if findings:
+        counts = Counter(finding.kind for finding in findings)
         detail = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
-        return CheckResult.warn("mailmap", "identities", f"{len(findings_kinds)} problems: {detail}",
+        return CheckResult.warn("mailmap", "identities", f"{len(findings)} problems: {detail}",
                                 f"nox -s mailmap -- {version}")
     return CheckResult.ok("mailmap", "identities", "no identity problems")

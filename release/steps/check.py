@@ -71,8 +71,7 @@ def _mailmap(ctx: Context, version: ReleaseVersion,
     if isinstance(span, PreconditionError):
         return range_unknown("mailmap", "identities", span)
     findings = range_findings(ctx, span, MailmapState.read(ctx), collect(ctx.git, str(span)))
-    errors = [f.detail for f in findings if f.is_error]
-    return mailmap_summary([f.kind for f in findings if not f.is_error], errors, version)
+    return mailmap_summary(findings, version)
 
 
 def table(results: list[CheckResult], title: str) -> str:
