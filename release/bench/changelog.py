@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +25,8 @@ import github
 
 from release.changelog_data import collect
 from release.cli import main as release_main
-from release.contributors import contributors
 from release.fakes.github import FakeGitHub
-from release.pulls import PullRef, pulls_in_range
+from release.pulls import PullRef
 from release.services.git import GitService
 
 BUNDLE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "numpy" / "history.bundle"
@@ -62,12 +61,12 @@ def main(argv: list[str]) -> int:
         subprocess.run(["git", "-C", str(repo), "checkout", "--quiet", "--detach", end],  # noqa: S603
                        check=True)
         service = GitService(repo)
-        pulls = pulls_in_range(service, start, end)
-        people = contributors(service, start, end)
+        data = collect(service, start, end)
         commits = service.run(["rev-list", "--count", args.range]).strip()
-        print(f"changelog benchmark: NumPy {args.range} ({commits} commits, {len(pulls)} pull requests, "
-              f"{people.total} contributors); fake GitHub, {args.latency * 1000:g} ms per request\n")
-        github_ok = args.only == "git" or bench_github(repo, args, pulls)
+        print(f"changelog benchmark: NumPy {args.range} ({commits} commits, {len(data.pulls)} pull "
+              f"requests, {data.people.total} contributors); fake GitHub, "
+              f"{args.latency * 1000:g} ms per request\n")
+        github_ok = args.only == "git" or bench_github(repo, args, data.pulls)
         git_ok = args.only == "github" or bench_git(service, repo, start, end, args.repeat)
     return 0 if github_ok and git_ok else 1
 
@@ -85,7 +84,7 @@ def _checkout(args: argparse.Namespace) -> Iterator[Path]:
 
 # -- GitHub -------------------------------------------------------------------------------------
 
-def bench_github(repo: Path, args: argparse.Namespace, pulls: list[PullRef]) -> bool:
+def bench_github(repo: Path, args: argparse.Namespace, pulls: Sequence[PullRef]) -> bool:
     with FakeGitHub(tokens={TOKEN: "read"}, latency=args.latency) as gh, \
             tempfile.TemporaryDirectory(prefix="bench-cache-") as cache:
         gh.add_repo("numpy/numpy")
