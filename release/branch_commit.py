@@ -203,6 +203,15 @@ def add_push(plan: Plan, ctx: Context, remote: str, ref: str, git: GitService | 
     plan.verify(f"{remote} has {ref} at the local object", lambda: _check_remote(git, remote, ref))
 
 
+def add_push_if_needed(plan: Plan, ctx: Context, remote: str, ref: str, *, committed: bool,
+                       git: GitService | None = None) -> None:
+    """Push a branch unless the plan commits nothing and `remote` already has the local tip, so
+    a rerun after a push does not push again."""
+    repo = git or ctx.git
+    if committed or remote_sha(repo, remote, ref) != repo.rev_parse(ref):
+        add_push(plan, ctx, remote, ref, git=git)
+
+
 def git_command(git: GitService, cwd: Path, *args: str, note: str = "") -> RunCommand:
     """A plan action running `git ARGS` through `git` (shown with `cwd`, the repository's path)."""
 

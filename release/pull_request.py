@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from release.branch_commit import add_push, remote_sha, require_remote
+from release.branch_commit import add_push_if_needed, require_remote
 from release.context import Context
 from release.errors import PreconditionError, VerificationError
 from release.plan import Call, Plan
@@ -40,8 +40,7 @@ def add_publish(plan: Plan, ctx: Context, *, work: str, base: str, direct: bool,
     remote = cfg.upstream_remote if direct else cfg.fork_remote
     require_remote(git, remote, "upstream_remote" if direct else "fork_remote")
     ref = f"refs/heads/{work}"
-    if committed or remote_sha(git, remote, ref) != git.rev_parse(ref):
-        add_push(plan, ctx, remote, ref)
+    add_push_if_needed(plan, ctx, remote, ref, committed=committed)
     if direct:
         return
     if ctx.option("no_pr"):

@@ -15,7 +15,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from release.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
-from release.branch_commit import CommitSpec, FileChange, add_commit, add_push, remote_sha
+from release.branch_commit import CommitSpec, FileChange, add_commit, add_push_if_needed
 from release.changelog_counts import ChangelogSummary, read_changelog
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
@@ -203,8 +203,7 @@ class Website:
         ref = f"refs/heads/{self.branch}"
         github = self.ctx.github(cfg.website_github_repo)
         head = f"{self._fork_owner(remote, github)}:{self.branch}"
-        if changed or remote_sha(self.git, remote, ref) != self.git.rev_parse(ref):
-            add_push(plan, self.ctx, remote, ref, git=self.git)
+        add_push_if_needed(plan, self.ctx, remote, ref, committed=changed, git=self.git)
         body_text = render("announce-pr.md.j2", project=self.ctx.config.project,
                            version=str(self.version), feature=self.announcement.feature,
                            release_url=self.announcement.release_url)

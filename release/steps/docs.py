@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from release.branch_commit import add_push, git_command, remote_sha
+from release.branch_commit import add_push_if_needed, git_command
 from release.context import Context
 from release.doc_site import (
     INDEX,
@@ -249,9 +249,8 @@ class DocMerge:
         if branch is None:
             raise PreconditionError(f"{self.root} is on a detached HEAD; nothing to push",
                                     hint="check out the branch to publish")
-        ref = f"refs/heads/{branch}"
-        if plan.actions or remote_sha(self.git, remote, ref) != self.git.head():
-            add_push(plan, self.ctx, remote, ref, git=self.git)
+        add_push_if_needed(plan, self.ctx, remote, f"refs/heads/{branch}",
+                           committed=bool(plan.actions), git=self.git)
 
 
 def _post_processed(rel: str, wanted: bytes, present: bytes) -> bool:
