@@ -1,22 +1,11 @@
-"""A local directory of built distributions: where it is, what it holds, file hashes."""
+"""A local directory of built distributions: what it holds, file hashes."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-from release.context import Context
 from release.errors import PreconditionError
-
-
-def user_path(ctx: Context, value: str | Path) -> Path:
-    """A path the user typed: relative to where they invoked the command (nox changes cwd)."""
-    path = Path(value).expanduser()
-    if path.is_absolute():
-        return path
-    base = ctx.env.get("RELEASE_INVOKED_FROM") or os.getcwd()
-    return (Path(base) / path).resolve()
 
 
 def list_dir(path: Path) -> list[str]:

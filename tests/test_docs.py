@@ -148,6 +148,17 @@ def test_rerun_changes_nothing(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Pa
     assert snapshot(doc.repo) == before
 
 
+def test_relative_paths_are_where_the_user_is(cli, numpy_repo: Path, doc: DocRepo,  # type: ignore[no-untyped-def]
+                                               tmp_path: Path) -> None:
+    """Under nox the process runs elsewhere; RELEASE_INVOKED_FROM says where the user typed it."""
+    build_html(tmp_path / "html", version="2.5.0")
+    env = {**os.environ, "RELEASE_INVOKED_FROM": str(tmp_path)}
+    result = cli("docs", "2.5.0", "--repo", str(numpy_repo), "--doc-repo",
+                 os.path.relpath(doc.repo, tmp_path), "--built", "html", env=env)
+    assert result.code == 0, result.err
+    assert git(doc.repo, "log", "-1", "--format=%s").strip() == "Add documentation for v2.5.0"
+
+
 def test_dry_run_shows_and_changes_nothing(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     built = build_html(tmp_path / "html", version="2.5.0")
     before, remote = snapshot(doc.repo), snapshot(doc.remote)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from release.context import Context
-from release.dist_dir import list_dir, sha256, user_path
+from release.dist_dir import list_dir, sha256
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.file_set import compare
 from release.plan import Call, DryRunExecutor, Plan
@@ -28,7 +28,7 @@ from release.services.pypi import (
     index_for_upload,
     require_credentials,
 )
-from release.steps.common import add_version
+from release.steps.common import add_version, user_path
 from release.wheel_matrix import ExpectedFile, matrix_for
 
 

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from packaging.version import Version
 
 from release.context import Context
-from release.dist_dir import list_dir, user_path
+from release.dist_dir import list_dir
 from release.errors import PreconditionError, UsageError
 from release.file_set import FileSetReport, compare, is_dist_file, name_and_version
 from release.plan import Call, Plan
 from release.services.pypi import PackageIndex
-from release.steps.common import add_version
+from release.steps.common import add_version, user_path
 from release.version import ReleaseVersion
 from release.wheel_matrix import Matrix, matrix_for
 
