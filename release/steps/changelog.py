@@ -127,16 +127,17 @@ def earlier_in_series(ctx: Context, request: ChangelogRequest) -> set[int]:
 
 
 def pull_titles(ctx: Context, pulls: list[PullRef]) -> list[tuple[int, str]]:
+    """Numbered titles: git's with `--offline`, else GitHub's current ones (batched, cached);
+    a number GitHub does not know as a pull request is left out, with a note."""
     if ctx.option("offline"):
         return [(pull.number, pull.title) for pull in pulls]
-    from release.pull_titles import github_titles
-
-    found = github_titles(ctx, [pull.number for pull in pulls], refresh=bool(ctx.option("refresh")))
+    found = ctx.github().pull_requests([pull.number for pull in pulls],
+                                       refresh=bool(ctx.option("refresh")))
     for pull in pulls:
         if pull.number not in found:
             ctx.say(f"left out #{pull.number} ({pull.title!r}): GitHub has no pull request "
                     f"#{pull.number} in {ctx.config.github_repo}")
-    return [(pull.number, found[pull.number]) for pull in pulls if pull.number in found]
+    return [(pull.number, found[pull.number].title) for pull in pulls if pull.number in found]
 
 
 def render(ctx: Context, people: ContributorSummary, titles: list[tuple[int, str]]) -> str:
