@@ -285,3 +285,19 @@ def test_raw_requests_share_the_waits_and_the_errors(fake_github: FakeGitHub, tm
     fake_github.fail_next(1, 401)
     with pytest.raises(ServiceError, match="rejected the token"):
         github.request("GET", url, "look up wheels.yml")
+
+
+def test_artifacts_follow_the_link_header_page_by_page(fake_github: FakeGitHub, tmp_path: Path) -> None:
+    from release.services.github_actions import GitHubActions
+
+    names = [f"wheels-{n:03}" for n in range(200)]
+    fake_github.add_workflow(REPO, "wheels.yml", artifacts={name: {"a.txt": name} for name in names})
+    actions = GitHubActions(service(tmp_path))
+    run = actions.dispatch("wheels.yml", "main", {})
+    polls = 1
+    while not actions.run(run.id).done and polls < 5:
+        polls += 1
+    fake_github.reset_counts()
+    assert sorted(artifact.name for artifact in actions.artifacts(run.id)) == names
+    # two full pages; the second carries no "next" link, so no third (empty) page is asked for
+    assert fake_github.rest_calls == {"GET /repos/{owner}/{repo}/actions/runs/{run}/artifacts": 2}

@@ -8,9 +8,8 @@ workflow_dispatch run on the ref that was not there before is the one.
 from __future__ import annotations
 
 import io
-import time
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,10 +89,10 @@ class GitHubActions:
         ref: str,
         inputs: Mapping[str, str],
         *,
-        sleep: Callable[[float], None] = time.sleep,
         attempts: int = 30,
     ) -> RunInfo:
-        """Start the workflow on `ref` and return the run it started."""
+        """Start the workflow on `ref` and return the run it started (looking for it waits
+        through the service's `sleep`)."""
         before = self.dispatch_runs(workflow, ref)
         response = self._request(
             f"dispatch {workflow} on {ref}", "POST", f"{self.base}/workflows/{workflow}/dispatches",
@@ -104,7 +103,7 @@ class GitHubActions:
             new = self.dispatch_runs(workflow, ref) - before
             if new:
                 return self.run(max(new))
-            sleep(min(2.0 * (attempt + 1), 10.0))
+            self.service.sleep(min(2.0 * (attempt + 1), 10.0))
         raise ServiceError(f"dispatched {workflow} on {ref}, but no new run appeared",
                            hint=f"look at {self.service.repo_name}'s Actions page and pass --run-id")
 
@@ -112,18 +111,17 @@ class GitHubActions:
         return _run_info(self._get(f"read run {run_id}", f"{self.base}/runs/{run_id}"))
 
     def artifacts(self, run_id: int) -> list[ArtifactInfo]:
+        """Every artifact of the run, page after page as GitHub's Link header leads."""
         found: list[ArtifactInfo] = []
-        page = 1
-        while True:
-            data = self._get(f"list the artifacts of run {run_id}",
-                             f"{self.base}/runs/{run_id}/artifacts", per_page=100, page=page)
-            items = data.get("artifacts", [])
+        url: str | None = f"{self.base}/runs/{run_id}/artifacts"
+        params: dict[str, int] | None = {"per_page": 100}
+        while url:
+            response = self._request(f"list the artifacts of run {run_id}", "GET", url, params=params)
             found += [ArtifactInfo(int(a["id"]), str(a["name"]), int(a.get("size_in_bytes", 0)),
                                    str(a["archive_download_url"]), bool(a.get("expired")))
-                      for a in items]
-            if len(items) < 100:
-                return found
-            page += 1
+                      for a in response.json().get("artifacts", [])]
+            url, params = response.links.get("next", {}).get("url"), None  # the next URL has the query
+        return found
 
     def download(self, artifact: ArtifactInfo) -> dict[str, bytes]:
         """The files inside an artifact's zip, by name (GitHub serves every artifact zipped)."""
