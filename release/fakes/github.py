@@ -24,7 +24,7 @@ from typing import Any
 import release.fakes.github_rest_actions
 import release.fakes.github_rest_releases  # noqa: F401  (registers routes)
 from release.fakes import github_graphql
-from release.fakes.github_http import Request, Response, error, json_response
+from release.fakes.github_http import Request, Response, error, json_response, not_found
 from release.fakes.github_rest import find_route
 from release.fakes.github_state import Issue, Pull, Repo, Shapes, Workflow, World, fake_sha
 
@@ -271,7 +271,7 @@ class FakeGitHub:
                 return self._with_limits(json_response(200, self._rate_limit_json()))
             self.rest_remaining = max(0, self.rest_remaining - 1)
             if found is None:
-                return self._with_limits(error(404, "Not Found"))
+                return self._with_limits(not_found())
             _, handler, params = found
             return self._with_limits(handler(self.world, Shapes(self.root, self.world), request, params))
 
