@@ -17,7 +17,6 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from release.errors import ConfigError, PreconditionError
-from release.wheel_matrix import wheel_name
 
 ASSET_KINDS = ("sdist", "readme", "changelog", "notes")
 
@@ -102,11 +101,6 @@ def check_kinds(kinds: Iterable[str]) -> None:
         if kind not in ASSET_KINDS:
             raise ConfigError(f"unknown release asset kind {kind!r} in [tool.release.github] "
                               "release_assets", hint=f"use some of: {', '.join(ASSET_KINDS)}")
-
-
-def sdist_name(project_name: str, version: str) -> str:
-    """`numpy-2.4.0.tar.gz`: the distribution name normalised as the sdist spec says."""
-    return f"{wheel_name(project_name)}-{version}.tar.gz"
 
 
 def find_sdist(dist_dir: Path, name: str) -> Path:

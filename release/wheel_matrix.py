@@ -128,7 +128,7 @@ class Matrix:
             if (interp.name, plat.key) not in self.exclude and (plat.pypy or not interp.pypy)
         ]
         if self.sdist:
-            found.append(ExpectedFile(f"{stem}.tar.gz", "", "sdist"))
+            found.append(ExpectedFile(sdist_name(self.distribution, str(version)), "", "sdist"))
         return found
 
     def filenames(self, version: ReleaseVersion | str) -> list[str]:
@@ -146,6 +146,11 @@ class Matrix:
 def wheel_name(distribution: str) -> str:
     """The distribution name as wheel and sdist filenames spell it (PEP 427/625)."""
     return re.sub(r"[-_.]+", "_", distribution).lower()
+
+
+def sdist_name(distribution: str, version: str) -> str:
+    """`numpy-2.4.0.tar.gz`: the distribution name normalised as the sdist spec says."""
+    return f"{wheel_name(distribution)}-{version}.tar.gz"
 
 
 def matrix_for(config: Config, version: ReleaseVersion) -> Matrix:

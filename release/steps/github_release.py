@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from release.branch_commit import require_remote
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError, VerificationError
 from release.plan import Call, DryRunExecutor, Plan, WriteFile
@@ -26,12 +27,12 @@ from release.release_assets import (
     compare,
     find_sdist,
     read_sdist,
-    sdist_name,
 )
 from release.release_markdown import release_markdown
 from release.services.github_releases import GitHubReleases, RemoteRelease
 from release.steps.common import add_version
 from release.version import ReleaseVersion
+from release.wheel_matrix import sdist_name
 
 BODY_LIMIT = 125_000  # GitHub refuses longer release bodies
 OUT_DIR = "release"
@@ -135,9 +136,7 @@ def check_tag(ctx: Context, tag: str, version: ReleaseVersion) -> None:
     if local is None:
         raise PreconditionError(f"there is no tag {tag} here",
                                 hint=f"tag and push the release first: nox -s tag -- {version} --push")
-    if remote not in git.remotes():
-        raise PreconditionError(f"there is no remote named {remote!r}",
-                                hint="git remote add upstream URL, or set upstream_remote")
+    require_remote(git, remote, "upstream_remote")
     there = git.remote_tag_object(remote, tag)
     if there is None:
         raise PreconditionError(

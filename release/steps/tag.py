@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from release.branch_commit import git_command, require_branch, require_clean, require_version
+from release.branch_commit import (
+    git_command,
+    require_branch,
+    require_clean,
+    require_remote,
+    require_version,
+)
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Plan
@@ -118,11 +124,7 @@ def check_preconditions(ctx: Context, version: ReleaseVersion, spec: TagSpec) ->
 def check_remote(ctx: Context, spec: TagSpec, local: str | None) -> str | None:
     """The tag object on the upstream remote, after checking it cannot clash with ours."""
     git = ctx.git
-    if spec.remote not in git.remotes():
-        raise PreconditionError(
-            f"there is no remote named {spec.remote!r} to check the tag against",
-            hint=f"git remote add {spec.remote} URL, or set upstream_remote in [tool.release]",
-        )
+    require_remote(git, spec.remote, "upstream_remote")
     remote = git.remote_tag_object(spec.remote, spec.name)
     if remote is not None and remote != local:
         raise PreconditionError(
