@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 
 from release.errors import PreconditionError
-from release.notes_summary import NotesSummary, rst_to_markdown
+from release.notes_summary import NotesSummary, inline_markdown
 from release.templating import render
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -45,11 +45,11 @@ def _fill(text: str, first: str = "", rest: str = "") -> str:
 
 
 def news_section(a: Announcement) -> str:
-    intro = rst_to_markdown(a.notes.intro) or f"{a.project} {a.version} is now available."
+    intro = inline_markdown(a.notes.intro) or f"{a.project} {a.version} is now available."
     lead = f"_{section_date(a.date)}_ -- {intro}"
     if a.notes.highlights:
         lead += " Highlights are:"
-    items = [_fill(rst_to_markdown(item), "- ", "  ") for item in a.notes.highlights]
+    items = [_fill(inline_markdown(item), "- ", "  ") for item in a.notes.highlights]
     return render("news-section.md.j2", project=a.project, version=a.version, lead=_fill(lead),
                   highlights=items, python=a.notes.python_range)
 

@@ -11,10 +11,10 @@ import re
 import tomllib
 
 from release.errors import PreconditionError
+from release.notes_summary import python_versions
 from release.templating import render
 
 _CLASSIFIER = re.compile(r"^Programming Language :: Python :: 3\.(\d+)$")
-_NOTES_RANGE = re.compile(r"This release supports Python versions (\d+\.\d+)-(\d+\.\d+)")
 _TITLE_BLOCK = re.compile(r"^(=+)\n([^\n]*Release Notes[^\n]*)\n(=+)$", re.MULTILINE)
 
 
@@ -25,11 +25,8 @@ def python_range(pyproject_text: str, notes_text: str | None = None) -> str | No
     minors = sorted(int(m[1]) for c in classifiers if (m := _CLASSIFIER.match(str(c))))
     if minors:
         return f"3.{minors[0]}-3.{minors[-1]}"
-    if notes_text:
-        match = _NOTES_RANGE.search(notes_text)
-        if match:
-            return f"{match[1]}-{match[2]}"
-    return None
+    found = python_versions(notes_text) if notes_text else None
+    return "-".join(found) if found else None
 
 
 def patch_skeleton(*, project: str, package: str, version: str, previous: str, python: str) -> str:

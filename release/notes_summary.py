@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PYTHON_RE = re.compile(r"This release supports Python versions (\d+\.\d+)-(\d+\.\d+)")
+_PYTHON_RE = re.compile(r"This release supports Python versions (\d+\.\d+)-(\d+\.\d+)")
 _UNDERLINE_RE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
 _BULLET_RE = re.compile(r"^[*-] +")
 
@@ -80,7 +80,7 @@ def summarize(text: str) -> NotesSummary:
     intro_parts = []
     python = None
     for paragraph in _paragraphs(intro_lines):
-        found = PYTHON_RE.search(paragraph)
+        found = _PYTHON_RE.search(paragraph)
         if found:
             python = (found.group(1), found.group(2))
             before = paragraph[: found.start()].strip()
@@ -91,8 +91,7 @@ def summarize(text: str) -> NotesSummary:
             continue  # directives and the italic "*Released on ...*" line
         intro_parts.append(paragraph)
     if python is None:
-        found = PYTHON_RE.search(text)
-        python = (found.group(1), found.group(2)) if found else None
+        python = python_versions(text)
     highlights: tuple[str, ...] = ()
     for title, body in sections:
         if title.lower() == "highlights":
@@ -101,7 +100,13 @@ def summarize(text: str) -> NotesSummary:
     return NotesSummary(" ".join(intro_parts), highlights, python)
 
 
-def rst_to_markdown(text: str) -> str:
+def python_versions(text: str) -> tuple[str, str] | None:
+    """The oldest and newest Python of the notes' "This release supports Python versions" line."""
+    found = _PYTHON_RE.search(text)
+    return (found[1], found[2]) if found else None
+
+
+def inline_markdown(text: str) -> str:
     """The inline rst the notes use, as Markdown: ``code`` -> `code`, `text <url>`__ -> links."""
     text = re.sub(r"`([^`<]+?) <([^>]+)>`__?", r"[\1](\2)", text)
     return re.sub(r"``(.+?)``", r"`\1`", text)
