@@ -48,9 +48,10 @@ def build_plan(ctx: Context, version: ReleaseVersion) -> Plan:
     if version.is_dev:
         raise UsageError(f"{version} is a development version; notes are made for releases",
                          hint=f"use {version.base}rc1 or {version.base}")
-    pyproject = ctx.repo / ctx.config.pyproject
-    require_series(version, pyproject.read_text(encoding="utf-8") if pyproject.is_file() else None,
-                   ctx.config.pyproject)
+    pyproject_file = ctx.repo / ctx.config.pyproject
+    pyproject = pyproject_file.read_text(encoding="utf-8") if pyproject_file.is_file() else None
+    require_series(version, pyproject, ctx.config.pyproject)
+    assert pyproject is not None  # require_series stops at a missing file
     tc = load_towncrier(ctx.repo, ctx.config.pyproject)
     good, bad = validate(tc, fragment_names(tc))
     if bad:
@@ -59,7 +60,7 @@ def build_plan(ctx: Context, version: ReleaseVersion) -> Plan:
     notes = ctx.path(ctx.config.notes, version)
     plan = Plan(f"release notes for {ctx.config.project} {version}")
     if version.is_patch:
-        _patch_actions(ctx, version, notes, plan)
+        _patch_actions(ctx, version, notes, pyproject, plan)
         if good:
             plan.notes.append(f"{len(good)} fragments in {tc.directory} are not used for a patch "
                               "release; copy what belongs into the notes by hand")
@@ -124,14 +125,14 @@ def _remove_fragments(ctx: Context, rendered: Rendered, plan: Plan) -> None:
             plan.add(DeleteFile(ctx.repo, path))
 
 
-def _patch_actions(ctx: Context, version: ReleaseVersion, notes: str, plan: Plan) -> None:
+def _patch_actions(ctx: Context, version: ReleaseVersion, notes: str, pyproject: str,
+                   plan: Plan) -> None:
     if (ctx.repo / notes).exists():
         return
     previous = version.previous_release(ctx.git.tags(), ctx.config.tag_format)
     if previous is None:
         raise PreconditionError(f"no release tag older than {version} to name in the notes",
                                 hint="fetch the tags: git fetch upstream --tags")
-    pyproject = (ctx.repo / ctx.config.pyproject).read_text(encoding="utf-8")
     python = python_range(pyproject)
     if python is None:
         raise PreconditionError(f"{ctx.config.pyproject} has no `Programming Language :: Python :: "
