@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from release.services.git import clone_bare, init_repo
+from release.fakes.seeded_git import add_origin, commit_all, new_repo, write_files
 
 MARKER_LINES = (
     "  <!-- Remember to run python3 update.py after editing this!  -->\n"
@@ -109,11 +109,7 @@ def build_numpy_doc(dest: Path, series: tuple[str, ...] = ("1.26", "2.3", "2.4")
     """`dest/doc` (a clone with a bare `origin` at `dest/doc.git`), state before the next series."""
     dest = dest.resolve()
     repo = dest / "doc"
-    git = init_repo(repo)
-    assert git is not None
-    for key, value in (("user.name", "Doc Maintainer"), ("user.email", "docs@example.org"),
-                       ("commit.gpgsign", "false")):
-        git.run(["config", key, value])
+    git = new_repo(repo, "Doc Maintainer", "docs@example.org")
     files = {
         ".nojekyll": "",
         ".gitignore": "*.pyc\n",
@@ -125,21 +121,13 @@ def build_numpy_doc(dest: Path, series: tuple[str, ...] = ("1.26", "2.3", "2.4")
     }
     for s in series:
         files.update(_series_files(s))
-    for rel, text in files.items():
-        path = repo / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_files(repo, files)
     (repo / "update.py").chmod(0o755)
     (repo / "stable").symlink_to(stable)
     _run_update(repo, max(series, key=lambda s: tuple(map(int, s.split(".")))))
-    git.run(["add", "--all"])
-    git.run(["commit", "--quiet", "-m", f"Add documentation for v{stable}.0"],
-            env={"GIT_AUTHOR_DATE": "2026-01-01T12:00:00+00:00",
-                 "GIT_COMMITTER_DATE": "2026-01-01T12:00:00+00:00"})
+    commit_all(git, f"Add documentation for v{stable}.0", "2026-01-01T12:00:00+00:00")
     remote = dest / "doc.git"
-    clone_bare(repo, remote)
-    git.run(["remote", "add", "origin", str(remote)])
-    git.run(["fetch", "--quiet", "origin"])
+    add_origin(git, remote)
     return DocRepo(repo, remote)
 
 
@@ -180,10 +168,7 @@ def build_html(dest: Path, project: str = "NumPy", version: str = "2.5.0", *,
         "_static/doctools.js": f"// doctools for {series}\n",
         "searchindex.js": 'Search.setIndex({"docnames": ["index"]})\n',
     }
-    for rel, text in pages.items():
-        path = dest / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_files(dest, pages)
     (dest / "_images").mkdir(exist_ok=True)
     (dest / "_images/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     (dest / "objects.inv").write_bytes(b"# Sphinx inventory version 2\n" + bytes([0, 255, 1, 254]))

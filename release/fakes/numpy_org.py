@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from release.services.git import clone_bare, init_repo
+from release.fakes.seeded_git import add_origin, commit_all, new_repo, write_files
 
 NEWS = "content/en/news.md"
 SITE_CONFIG = "content/en/config.yaml"
@@ -97,25 +97,13 @@ def build_numpy_org(dest: Path, *, news: str | None = None, config: str | None =
     """`dest/numpy.org` on `main`, with the release manager's fork as the bare remote `origin`."""
     dest = dest.resolve()
     repo = dest / "numpy.org"
-    git = init_repo(repo)
-    assert git is not None
-    for key, value in (("user.name", "Alice Maintainer"), ("user.email", "alice@example.org"),
-                       ("commit.gpgsign", "false")):
-        git.run(["config", key, value])
+    git = new_repo(repo, "Alice Maintainer", "alice@example.org")
     files = {NEWS: news if news is not None else news_md(),
              SITE_CONFIG: config if config is not None else site_config(),
              "content/es/news.md": "---\ntitle: Noticias\n---\n",
              "README.md": "# numpy.org\n"}
-    for rel, text in files.items():
-        path = repo / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    git.run(["add", "--all"])
-    git.run(["commit", "--quiet", "-m", "announce the NumPy 2.4.6 release (#905)"],
-            env={"GIT_AUTHOR_DATE": "2026-05-18T12:00:00+00:00",
-                 "GIT_COMMITTER_DATE": "2026-05-18T12:00:00+00:00"})
+    write_files(repo, files)
+    commit_all(git, "announce the NumPy 2.4.6 release (#905)", "2026-05-18T12:00:00+00:00")
     fork = dest / "numpy.org-fork.git"
-    clone_bare(repo, fork)
-    git.run(["remote", "add", "origin", str(fork)])
-    git.run(["fetch", "--quiet", "origin"])
+    add_origin(git, fork)
     return WebsiteRepo(repo, fork)
