@@ -20,6 +20,7 @@ from release.branch_commit import (
     add_commit,
     git_command,
     local_branch,
+    require_branch,
     require_clean,
     require_remote,
     require_up_to_date,
@@ -99,20 +100,14 @@ class Where:
         base = version.format(cfg.release_branch or cfg.maintenance_branch)
         branch = f"{cfg.github.pr_branch_prefix}prepare-{version}"
         require_clean(git)
-        current = git.current_branch()
-        existing = local_branch(git, branch)
-        if current == branch:
+        if git.current_branch() == branch:
             return cls(base, branch, git.head(), False)
-        if current != base:
-            raise PreconditionError(
-                f"on {'branch ' + current if current else 'a detached HEAD'}, not on {base}",
-                hint=f"git checkout {base} (or {branch} to continue the release PR)",
-            )
-        if existing is not None:
+        start = require_branch(git, base,
+                               hint=f"git checkout {base} (or {branch} to continue the release PR)")
+        if local_branch(git, branch) is not None:
             raise PreconditionError(f"branch {branch} exists already",
                                     hint=f"continue on it (git checkout {branch}) or delete it")
         require_remote(git, cfg.upstream_remote, "upstream_remote")
-        start = git.head()
         require_up_to_date(git, cfg.upstream_remote, base, start)
         return cls(base, branch, start, True)
 
