@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from release.fakes.localhost import free_port
 
 DEFAULT_USER = "rehearsal"
 DEFAULT_PASSWORD = "rehearsal-password"
@@ -47,13 +48,6 @@ class LocalIndex:
 
     def filenames(self) -> list[str]:
         return sorted(p.name for p in self.packages.iterdir() if p.is_file())
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _answers(url: str) -> bool:
@@ -91,7 +85,7 @@ def local_index(
 def _start(packages: Path, htpasswd: Path, sink: IO[bytes] | int
            ) -> tuple[subprocess.Popen[bytes], str]:
     for _attempt in range(3):
-        port = _free_port()
+        port = free_port()
         argv = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port),
                 "-P", str(htpasswd), "-a", "update", "--disable-fallback",
                 "--backend", "simple-dir", str(packages)]

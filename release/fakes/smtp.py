@@ -14,7 +14,6 @@ import email
 import email.policy
 import hashlib
 import hmac
-import socket
 import ssl
 import tempfile
 import tomllib
@@ -27,6 +26,8 @@ from typing import Any
 import tomlkit
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from release.fakes.localhost import free_port
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,6 @@ class _Authenticator:
                 return AuthResult(success=True, auth_data=login)
         self.failures += 1
         return AuthResult(success=False, handled=False)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _self_signed(directory: Path) -> tuple[Path, Path] | None:
@@ -152,7 +146,7 @@ class FakeSMTP:
                 self.cafile = pair[0]
                 context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
                 context.load_cert_chain(str(pair[0]), str(pair[1]))
-        self.port = _free_port()
+        self.port = free_port()
         self._controller = Controller(
             _Handler(self.messages, self.refuse), hostname=self.host, port=self.port,
             authenticator=self._authenticator, auth_require_tls=context is not None,
