@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Sequence
 
 from release.context import Context
+from release.contributors import shortlog_names
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.identities import Sightings, collect
 from release.mailmap import Mailmap, insert_lines, takes_effect
@@ -154,8 +155,6 @@ def _write_actions(ctx: Context, plan: Plan, span: RevisionRange, state: Mailmap
 
 
 def _verify_shortlog(ctx: Context, span: str, expected: set[str], sightings: Sightings) -> None:
-    from release.contributors import shortlog_names
-
     found = set(shortlog_names(ctx.git, [span])) - set(ctx.config.changelog_drop_names)
     extra = found - expected - {bad.value for bad in sightings.bad_trailers}
     missing = expected - found
