@@ -1,7 +1,7 @@
 """What a release's changelog lists, collected from git: contributors and pull requests.
 
 The two come from independent git walks (the shortlogs, and one `git log` of the range), so they
-run side by side; the announcement reuses the same data and counts.
+run side by side. The changelog step and the release PR (prepare) both collect through here.
 """
 
 from __future__ import annotations
