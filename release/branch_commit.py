@@ -212,6 +212,18 @@ def add_push_if_needed(plan: Plan, ctx: Context, remote: str, ref: str, *, commi
         add_push(plan, ctx, remote, ref, git=git)
 
 
+def run_work_plan(ctx: Context, plan: Plan, work: str, done: str) -> int:
+    """Execute a work branch's plan and print where the branch ends; with nothing to do, print
+    `done` instead."""
+    if not plan.actions:
+        print(done, file=ctx.out)
+        return 0
+    ctx.execute(plan)
+    if not ctx.dry_run:
+        print(f"{work} -> {ctx.git.rev_parse(f'refs/heads/{work}')}", file=ctx.out)
+    return 0
+
+
 def git_command(git: GitService, cwd: Path, *args: str, note: str = "") -> RunCommand:
     """A plan action running `git ARGS` through `git` (shown with `cwd`, the repository's path)."""
 

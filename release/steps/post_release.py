@@ -20,6 +20,7 @@ from release.branch_commit import (
     require_release_tag,
     require_remote,
     require_up_to_date,
+    run_work_plan,
     stale_branch,
     unpushed_note,
 )
@@ -78,15 +79,9 @@ def run(ctx: Context) -> int:
     elif changes:
         plan.notes.append(unpushed_note(ctx, work, direct))
 
-    if not plan.actions:
-        where = work if existing is not None or direct else main
-        print(f"{where} already has the {version} notes, changelog and index entry; nothing to do",
-              file=ctx.out)
-        return 0
-    ctx.execute(plan)
-    if not ctx.dry_run:
-        print(f"{work} -> {git.rev_parse(f'refs/heads/{work}')}", file=ctx.out)
-    return 0
+    where = work if existing is not None or direct else main
+    return run_work_plan(ctx, plan, work, f"{where} already has the {version} notes, changelog and "
+                                          "index entry; nothing to do")
 
 
 def _source(ctx: Context, version: ReleaseVersion) -> str:

@@ -24,6 +24,7 @@ from release.branch_commit import (
     require_clean,
     require_remote,
     require_up_to_date,
+    run_work_plan,
 )
 from release.context import Context
 from release.errors import PreconditionError, UsageError
@@ -75,14 +76,8 @@ def run(ctx: Context) -> int:
         if mailmap is not None:
             plan.notes.append("the changelog above is computed with the current .mailmap; it is "
                               "recomputed after the new lines are written")
-    if not plan.actions:
-        print(f"{where.branch} already holds the release PR for {version}; nothing to do",
-              file=ctx.out)
-        return 0
-    ctx.execute(plan)
-    if not ctx.dry_run:
-        print(f"{where.branch} -> {ctx.git.rev_parse(f'refs/heads/{where.branch}')}", file=ctx.out)
-    return 0
+    return run_work_plan(ctx, plan, where.branch,
+                         f"{where.branch} already holds the release PR for {version}; nothing to do")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -21,6 +21,7 @@ from release.branch_commit import (
     require_remote,
     require_up_to_date,
     require_version,
+    run_work_plan,
     stale_branch,
     unpushed_note,
 )
@@ -75,14 +76,8 @@ def run(ctx: Context) -> int:
     elif not done:
         plan.notes.append(unpushed_note(ctx, work, direct))
 
-    if not plan.actions:
-        print(f"{work} is already prepared for {following} development; nothing to do", file=ctx.out)
-        return 0
-    ctx.execute(plan)
-    if not ctx.dry_run:
-        head = git.rev_parse(f"refs/heads/{work}")
-        print(f"{work} -> {head}", file=ctx.out)
-    return 0
+    return run_work_plan(ctx, plan, work,
+                         f"{work} is already prepared for {following} development; nothing to do")
 
 
 def _is_reset(ctx: Context, ref: str, following: ReleaseVersion) -> bool:
