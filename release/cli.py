@@ -57,7 +57,7 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
         )
     module = load_step(name)
     parser = step_parser(name, module)
-    options = vars(parser.parse_args(args[1:]))
+    options = anchor_paths(vars(parser.parse_args(args[1:])), environ)
     ctx = make_context(options, environ, out, err)
     result: int = module.run(ctx)
     return result
@@ -102,6 +102,14 @@ def step_parser(name: str, module: ModuleType) -> argparse.ArgumentParser:
                         help="show every action (diffs, commands) and change nothing")
     module.add_arguments(parser)
     return parser
+
+
+def anchor_paths(options: dict[str, object], environ: Mapping[str, str]) -> dict[str, object]:
+    """Relative path options mean relative to where the user typed them; nox runs us from the
+    noxfile's directory and passes the user's in RELEASE_INVOKED_FROM."""
+    base = Path(environ.get("RELEASE_INVOKED_FROM") or os.getcwd())
+    return {key: (base / value.expanduser()) if isinstance(value, Path) else value
+            for key, value in options.items()}
 
 
 def resolve_repo(options: Mapping[str, object], environ: Mapping[str, str]) -> Path:

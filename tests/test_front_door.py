@@ -44,3 +44,12 @@ def test_config_repo_key_is_used(example: ExampleProject, tmp_path: Path, cli) -
     # maintenance/1.2.x still reads 1.2.0.dev0: the step found the repo and checked it
     assert result.code == 1
     assert "says version 1.2.0.dev0, not 1.2.0" in result.err
+
+
+def test_relative_paths_are_relative_to_where_nox_was_invoked(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    """nox runs steps from the noxfile's directory; `--repo tinynum` typed in the example's
+    parent directory must still mean that directory's tinynum."""
+    env = {"RELEASE_INVOKED_FROM": str(example.repo.parent)}
+    result = cli("tag", "1.2.0", "--repo", example.repo.name, "--dry-run", env=env)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == "error: on branch main, not on maintenance/1.2.x"
