@@ -83,10 +83,11 @@ class GitService:
         return not self.status_lines()
 
     def current_branch(self) -> str | None:
-        name = self.run(["symbolic-ref", "--quiet", "--short", "HEAD"]) if self.ok(
-            ["symbolic-ref", "--quiet", "HEAD"]
-        ) else ""
-        return name.strip() or None
+        """The checked-out branch; None on a detached HEAD (where symbolic-ref fails quietly)."""
+        try:
+            return self.run(["symbolic-ref", "--quiet", "--short", "HEAD"]).strip() or None
+        except GitError:
+            return None
 
     def rev_parse(self, ref: str) -> str:
         return self.run(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"]).strip()
