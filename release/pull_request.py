@@ -1,4 +1,5 @@
-"""Publish a work branch (reset, post-release): push it, open its pull request once, check both.
+"""Publish a work branch (prepare, reset, post-release): push it, open its pull request once,
+check both.
 
 The head is `owner:branch` with the owner of the fork remote: `[tool.release.github] fork_owner`
 or `--fork-owner`, else read from a github.com remote URL. An open pull request for the same
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from release.branch_commit import add_push_if_needed, require_remote
 from release.context import Context
@@ -18,17 +18,6 @@ from release.plan import Call, Plan
 from release.services.github import GitHubService
 
 _GITHUB_URL = re.compile(r"github\.com[:/]([^/]+)/")
-
-
-@dataclass(frozen=True)
-class PullSpec:
-    """A pull request from `head_branch` (pushed to `remote`, the fork) into `base`."""
-
-    head_branch: str
-    base: str
-    remote: str
-    title: str
-    body: str
 
 
 def add_publish(plan: Plan, ctx: Context, *, work: str, base: str, direct: bool, committed: bool,
@@ -49,8 +38,9 @@ def add_publish(plan: Plan, ctx: Context, *, work: str, base: str, direct: bool,
     text = message or git.run(["log", "-1", "--format=%B", ref])
     title, _, body = text.strip().partition("\n")
     body = pr_body(title, body) if pr_body else body.strip() + "\n"
-    add_pull_request(plan, ctx, PullSpec(head_branch=work, base=base, remote=remote, title=title,
-                                         body=body))
+    github = ctx.github()
+    add_open_pull(plan, ctx, github, head=f"{fork_owner(ctx, remote)}:{work}", base=base,
+                  title=title, body=body)
 
 
 def url_owner(url: str) -> str | None:
@@ -67,13 +57,6 @@ def fork_owner(ctx: Context, remote: str) -> str:
                                 hint="pass --fork-owner LOGIN or set fork_owner in "
                                      "[tool.release.github]")
     return str(owner)
-
-
-def add_pull_request(plan: Plan, ctx: Context, spec: PullSpec) -> None:
-    """Plan the pull request of a branch pushed to the project's fork remote."""
-    github = ctx.github()
-    head = f"{fork_owner(ctx, spec.remote)}:{spec.head_branch}"
-    add_open_pull(plan, ctx, github, head=head, base=spec.base, title=spec.title, body=spec.body)
 
 
 def add_open_pull(plan: Plan, ctx: Context, github: GitHubService, *, head: str, base: str,
