@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from release.checks import CheckResult, range_unknown
 from release.errors import PreconditionError
@@ -32,8 +32,8 @@ def bad_fragments_error(tc: Towncrier, bad: Sequence[BadFragment]) -> Preconditi
 
 
 def fragment_results(git: GitService, tc: Towncrier,
-                     span: RevisionRange | PreconditionError) -> list[CheckResult]:
-    """The names row, and the PRs row against the release range (or why the range is unknown)."""
+                     span: Callable[[], RevisionRange]) -> list[CheckResult]:
+    """The names row, and the PRs row against the release range (`span()` resolves it)."""
     good, bad = validate(tc, fragment_names(tc))
     results = []
     if bad:
@@ -42,16 +42,18 @@ def fragment_results(git: GitService, tc: Towncrier,
     else:
         results.append(CheckResult.ok(AREA, "fragment names",
                                       f"{len(good)} fragments in {tc.directory}, all named right"))
-    if isinstance(span, PreconditionError):
-        results.append(range_unknown(AREA, "fragment PRs", span))
+    try:
+        revisions = span()
+    except PreconditionError as exc:
+        results.append(range_unknown(AREA, "fragment PRs", exc))
         return results
-    stray = outside_range(good, range_numbers(git, span))
+    stray = outside_range(good, range_numbers(git, revisions))
     if stray:
         results.append(CheckResult.warn(
             AREA, "fragment PRs",
-            f"not merged in {span}: " + ", ".join(f"{f.name} (#{f.pr})" for f in stray),
+            f"not merged in {revisions}: " + ", ".join(f"{f.name} (#{f.pr})" for f in stray),
             "check the PR numbers in the names; a fragment for an unmerged PR stays out"))
     else:
-        results.append(CheckResult.ok(AREA, "fragment PRs", f"every fragment's PR is in {span}"))
+        results.append(CheckResult.ok(AREA, "fragment PRs", f"every fragment's PR is in {revisions}"))
     return results
 

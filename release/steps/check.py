@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 from collections.abc import Callable
+from functools import cache, partial
 
 from rich.console import Console
 from rich.table import Table
@@ -41,7 +42,7 @@ def run(ctx: Context) -> int:
     results += version_results(ctx, version)
     results += tree_results(ctx, version)
     results += _guarded("C-API", lambda: capi_results(ctx, version, None))
-    span = _release_range(ctx, version)
+    span = cache(partial(resolve, ctx.git, ctx.config, version))  # one lookup for both areas
     results += _guarded("fragments", lambda: fragment_results(
         ctx.git, load_towncrier(ctx.repo, ctx.config.pyproject), span))
     results += _guarded("mailmap", lambda: [_mailmap(ctx, version, span)])
@@ -58,19 +59,13 @@ def _guarded(area: str, compute: Callable[[], list[CheckResult]]) -> list[CheckR
         return [CheckResult.fail(area, "could not run", exc.message, exc.hint or "")]
 
 
-def _release_range(ctx: Context, version: ReleaseVersion) -> RevisionRange | PreconditionError:
-    """The range the fragment and identity rows look at, resolved once, or why it cannot be."""
+def _mailmap(ctx: Context, version: ReleaseVersion, span: Callable[[], RevisionRange]) -> CheckResult:
     try:
-        return resolve(ctx.git, ctx.config, version)
+        revisions = span()
     except PreconditionError as exc:
-        return exc
-
-
-def _mailmap(ctx: Context, version: ReleaseVersion,
-             span: RevisionRange | PreconditionError) -> CheckResult:
-    if isinstance(span, PreconditionError):
-        return range_unknown("mailmap", "identities", span)
-    findings = range_findings(ctx, span, MailmapState.read(ctx), collect(ctx.git, str(span)))
+        return range_unknown("mailmap", "identities", exc)
+    state = MailmapState.read(ctx)
+    findings = range_findings(ctx, revisions, state, collect(ctx.git, str(revisions)))
     return mailmap_summary(findings, version)
 
 
