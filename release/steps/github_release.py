@@ -61,7 +61,7 @@ def run(ctx: Context) -> int:
                          hint="give the release version, e.g. 2.4.0 or 2.4.0rc1")
     spec = ReleaseSpec.build(ctx, version)
     mode = "publish" if ctx.option("publish") else "draft" if ctx.option("draft") else ""
-    github = releases_api(ctx)
+    github = GitHubReleases(ctx.github())
     if not mode and not github.service.has_token:
         plan = build_plan(ctx, spec, github, None, "")
         plan.notes.append("no GITHUB_TOKEN (or GH_TOKEN), so the release on GitHub was not looked at")
@@ -210,11 +210,6 @@ def check_index(index_url: str, project_name: str, asset: LocalAsset) -> None:
             f"({listed.sha256[:12] or 'no hash'}…)",
             hint=f"download the sdist from {index_url} and pass it with --sdist",
         )
-
-
-def releases_api(ctx: Context) -> GitHubReleases:
-    service = ctx.github()
-    return GitHubReleases(service)
 
 
 # -- the plan ------------------------------------------------------------------------------------
