@@ -64,16 +64,7 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
 
 
 def load_step(name: str) -> ModuleType:
-    module_name, _ = STEPS[name]
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        raise UsageError(
-            f"step {name!r} is not built yet",
-            hint="see RELEASE_WALKTHROUGH.md for how to do it by hand",
-        ) from None
+    return importlib.import_module(STEPS[name][0])
 
 
 def overview() -> str:
@@ -96,7 +87,7 @@ class _Parser(argparse.ArgumentParser):
 def step_parser(name: str, module: ModuleType) -> argparse.ArgumentParser:
     parser = _Parser(prog=f"{PROG} {name}", description=STEPS[name][1])
     parser.add_argument("--repo", type=Path, help="the project checkout (default: RELEASE_REPO, "
-                        "then `repo` in the config, then the current directory)")
+                        "then `repo` in the config, then the directory nox was invoked from)")
     parser.add_argument("--config", type=Path, help="a release.toml with [tool.release] overrides")
     parser.add_argument("--dry-run", action="store_true",
                         help="show every action (diffs, commands) and change nothing")

@@ -31,6 +31,3 @@ def environment() -> jinja2.Environment:
 def render(name: str, **values: Any) -> str:
     return environment().get_template(name).render(**values)
 
-
-def render_string(source: str, **values: Any) -> str:
-    return environment().from_string(source).render(**values)
