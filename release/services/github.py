@@ -28,6 +28,7 @@ from urllib3.util.retry import Retry
 from release.errors import ServiceError
 from release.services.github_cache import PullRequestCache, PullRequestInfo, default_cache_dir
 from release.services.github_errors import (
+    Transient,
     describe_failure,
     github_message,
     is_secondary,
@@ -108,7 +109,7 @@ class GitHubService:
                                      "X-GitHub-Api-Version": "2022-11-28"})
         if self._token:
             self.session.headers["Authorization"] = f"bearer {self._token}"
-        self.graphql = GraphQLClient(self.session, graphql_url, repo, sleep=sleep, progress=self.progress,
+        self.graphql = GraphQLClient(self.request, graphql_url, repo, sleep=sleep, progress=self.progress,
                                      max_attempts=max_attempts)
 
     @classmethod
@@ -174,17 +175,25 @@ class GitHubService:
         raise secondary_gave_up(action)
 
     def request(self, method: str, url: str, action: str, *, allow: tuple[int, ...] = (),
-                hints: Mapping[int, str] | None = None, **kwargs: Any) -> requests.Response:
-        """One call through `session` for endpoints PyGithub lacks: waits out secondary limits
-        like `call`, and turns any other status >= 400 not in `allow` into a ServiceError (whose
-        hint is `hints[status]` when the caller knows better what to check)."""
+                hints: Mapping[int, str] | None = None, transient: bool = False,
+                **kwargs: Any) -> requests.Response:
+        """One call through `session` for what PyGithub lacks (Actions, GraphQL): waits out
+        secondary limits like `call`, and turns any other status >= 400 not in `allow` into a
+        ServiceError (whose hint is `hints[status]` when the caller knows better what to check).
+        With `transient`, a 5xx or no answer raises `Transient` for the caller to retry."""
         kwargs.setdefault("timeout", 60)
         for _ in range(self.max_attempts):
             try:
                 response = self.session.request(method, url, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if transient:
+                    raise Transient("no response") from None
+                raise unreachable(self.api_url, action, exc) from None
             except requests.RequestException as exc:
                 raise unreachable(self.api_url, action, exc) from None
             status = response.status_code
+            if transient and status in (500, 502, 503, 504):
+                raise Transient(str(status))
             if status < 400 or status in allow:
                 return response
             message = response_message(response)

@@ -19,6 +19,15 @@ TOKEN_VARS = "GITHUB_TOKEN (or GH_TOKEN)"
 TOKEN_HINT = f"set {TOKEN_VARS} to a GitHub token, for example: export GITHUB_TOKEN=$(gh auth token)"
 
 
+class Transient(Exception):
+    """A 5xx or no answer at all: worth retrying after a pause, by callers with their own
+    backoff (the GraphQL client)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 def missing_token(action: str, offline_hint: bool = False) -> ServiceError:
     hint = TOKEN_HINT + ("; or pass --offline to work without GitHub" if offline_hint else "")
     return ServiceError(f"a GitHub token is needed to {action}, and none is set", hint=hint)

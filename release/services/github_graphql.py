@@ -16,13 +16,7 @@ import requests
 
 from release.errors import ServiceError
 from release.services.github_cache import PullRequestInfo
-from release.services.github_errors import (
-    describe_failure,
-    is_secondary,
-    response_message,
-    secondary_gave_up,
-    wait_out_secondary,
-)
+from release.services.github_errors import Transient
 
 MAX_BATCH = 100
 OUTAGE_HINT = ("GitHub may be having trouble (https://www.githubstatus.com); rerun later, "
@@ -39,18 +33,14 @@ class Budget:
     cost: int
 
 
-class Transient(Exception):
-    """A 5xx or a dropped connection: worth retrying after a pause."""
-
-    def __init__(self, status: str) -> None:
-        super().__init__(status)
-        self.status = status
-
-
 class GraphQLClient:
-    def __init__(self, session: requests.Session, url: str, repo: str, *, sleep: Callable[[float], None],
-                 progress: TextIO, max_attempts: int = 6, timeout: float = 30.0) -> None:
-        self.session = session
+    """Queries POSTed through `send` (`GitHubService.request`, which waits out secondary limits
+    and translates refusals); 5xx and dropped connections are retried here, with backoff."""
+
+    def __init__(self, send: Callable[..., requests.Response], url: str, repo: str, *,
+                 sleep: Callable[[float], None], progress: TextIO, max_attempts: int = 6,
+                 timeout: float = 30.0) -> None:
+        self.send = send
         self.url = url
         self.repo = repo
         self.sleep = sleep
@@ -63,22 +53,10 @@ class GraphQLClient:
         return float(min(30, 2 ** (failures - 1)))
 
     def post_once(self, query: str, action: str) -> dict[str, Any]:
-        """One POST; waits out secondary limits (Retry-After) a bounded number of times."""
-        for _ in range(self.max_attempts):
-            try:
-                response = self.session.post(self.url, json={"query": query}, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout):
-                raise Transient("no response") from None
-            if response.status_code in (500, 502, 503, 504):
-                raise Transient(str(response.status_code))
-            message = response_message(response)
-            if is_secondary(response.status_code, response.headers, message):
-                wait_out_secondary(response.headers, self.sleep, self.progress)
-                continue
-            if response.status_code != 200:
-                raise describe_failure(response.status_code, response.headers, message, action, self.repo)
-            return _checked(response.json(), action)
-        raise secondary_gave_up(action)
+        """One query; a 5xx or no answer raises `Transient`."""
+        response = self.send("POST", self.url, action, transient=True, json={"query": query},
+                             timeout=self.timeout)
+        return _checked(response.json(), action)
 
     def post(self, query: str, action: str) -> dict[str, Any]:
         """`post_once` with exponential backoff on 5xx, then a one-line error."""
