@@ -58,6 +58,12 @@ class GraphQLClient:
                              timeout=self.timeout)
         return _checked(response.json(), action)
 
+    def pause(self, problem: Transient, failures: int, action: str) -> None:
+        """After the `failures`-th transient failure in a row: back off, or give up at the bound."""
+        if failures >= self.max_attempts:
+            raise kept_failing(problem.status, failures, action) from None
+        self.sleep(self.backoff(failures))
+
     def post(self, query: str, action: str) -> dict[str, Any]:
         """`post_once` with exponential backoff on 5xx, then a one-line error."""
         failures = 0
@@ -66,9 +72,7 @@ class GraphQLClient:
                 return self.post_once(query, action)
             except Transient as problem:
                 failures += 1
-                if failures >= self.max_attempts:
-                    raise kept_failing(problem.status, failures, action) from None
-                self.sleep(self.backoff(failures))
+                self.pause(problem, failures, action)
 
     def budget(self) -> Budget:
         data = self.post("query { rateLimit { cost remaining limit resetAt } }", "read the rate limit")
@@ -85,13 +89,11 @@ class GraphQLClient:
                 data = self.post_once(pull_query(owner, name, chunk), "fetch pull requests")
             except Transient as problem:
                 failures += 1
-                if failures >= self.max_attempts:
-                    raise kept_failing(problem.status, failures, "fetch pull requests") from None
+                self.pause(problem, failures, "fetch pull requests")
                 if failures >= 2 and size > 1:
                     size = max(1, size // 2)
                     print(f"GitHub keeps failing ({problem.status}): asking for {size} pull requests "
                           "at a time", file=self.progress)
-                self.sleep(self.backoff(failures))
                 continue
             failures = 0
             on_batch(_pulls(data, chunk, self.repo))
