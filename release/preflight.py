@@ -5,12 +5,14 @@ Each function looks and returns CheckResults; nothing here changes the repositor
 
 from __future__ import annotations
 
+import posixpath
 from collections import Counter
 from collections.abc import Sequence
 
 from release.checks import CheckResult
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
+from release.fragments import load_towncrier
 from release.mailmap_findings import Finding
 from release.pyproject_file import read_version
 from release.release_index import entry_target, has_entry
@@ -121,11 +123,13 @@ def file_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
         results.append(CheckResult.warn("files", "changelog", f"{changelog} does not exist yet",
                                         f"nox -s changelog -- {version}"))
     notes_file = ctx.repo / notes
+    include = _towncrier_include(ctx)
     if not notes_file.is_file():
         results.append(CheckResult.fail("files", "notes", f"{notes} does not exist",
                                         f"nox -s notes -- {version}"))
-    elif version.is_final and ".. include:: notes-towncrier.rst" in notes_file.read_text(encoding="utf-8"):
-        results.append(CheckResult.warn("files", "notes", f"{notes} still includes notes-towncrier.rst",
+    elif version.is_final and include and f".. include:: {include}" in notes_file.read_text(
+            encoding="utf-8"):
+        results.append(CheckResult.warn("files", "notes", f"{notes} still includes {include}",
                                         "merge the towncrier output into the notes and drop the include"))
     else:
         results.append(CheckResult.ok("files", "notes", notes))
@@ -138,6 +142,15 @@ def file_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
                                         f"{cfg.release_index} does not list {target}",
                                         f"nox -s notes -- {version} (adds `{version.base} <{target}>`)"))
     return results
+
+
+def _towncrier_include(ctx: Context) -> str | None:
+    """The file name the notes include for towncrier's output (NumPy: notes-towncrier.rst);
+    None when towncrier is not set up (the fragments rows report that)."""
+    try:
+        return posixpath.basename(load_towncrier(ctx.repo, ctx.config.pyproject).output)
+    except PreconditionError:
+        return None
 
 
 def mailmap_summary(findings: Sequence[Finding], version: ReleaseVersion) -> CheckResult:

@@ -66,6 +66,18 @@ def test_after_the_release_pr(branch: ExampleProject, cli) -> None:  # type: ign
         assert _row(result.out, check) == "pass", check
 
 
+def test_notes_still_including_the_configured_towncrier_file(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    """The include looked for is the one [tool.towncrier] filename names, not NumPy's file name."""
+    pyproject = branch.repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("release/notes-towncrier.rst",
+                                                       "release/upcoming.rst"))
+    notes = "doc/source/release/1.2.0-notes.rst"
+    commit_release_files(branch, "1.2.0", {notes: "tinynum 1.2.0\n\n.. include:: upcoming.rst\n"})
+    result = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline")
+    assert _row(result.out, "notes") == "warn", result.out
+    assert f"{notes} still includes upcoming.rst" in _detail(result.out, "notes")
+
+
 def _break(kind: str, project: ExampleProject) -> None:
     repo = project.repo
     if kind == "dirty":
