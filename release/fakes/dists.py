@@ -135,10 +135,8 @@ def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
     except KeyError:
         github.add_repo(wheels.workflow_repo, "main")
     github.add_ref(wheels.workflow_repo, f"heads/{ref}", "ab" * 20)
-    workflow = github.add_workflow(wheels.workflow_repo, wheels.workflow, "Wheel builder",
-                                   artifacts=workflow_artifacts(files, config.package, version),
-                                   conclusion=conclusion)
     # Like numpy-release: the testpypi and pypi upload jobs wait for an approval.
-    github.repo(wheels.workflow_repo).workflows[workflow].approval_environments = (
-        "testpypi", "pypi")
+    github.add_workflow(wheels.workflow_repo, wheels.workflow, "Wheel builder",
+                        artifacts=workflow_artifacts(files, config.package, version),
+                        conclusion=conclusion, approval_environments=("testpypi", "pypi"))
     return [item.filename for item in files]

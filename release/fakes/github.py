@@ -172,22 +172,24 @@ class FakeGitHub:
 
     def add_workflow(self, full_name: str, file: str, name: str | None = None, *,
                      artifacts: Mapping[str, Mapping[str, bytes | str]] | None = None,
-                     conclusion: str = "success") -> int:
+                     conclusion: str = "success", approval_environments: tuple[str, ...] = ()) -> int:
         """A workflow whose dispatched runs finish with `conclusion` and these artifacts
-        (artifact name -> file name -> contents; text is stored as UTF-8)."""
+        (artifact name -> file name -> contents; text is stored as UTF-8); a run whose
+        `environment` input is one of `approval_environments` waits until approved."""
         files = {name: {filename: data.encode() if isinstance(data, str) else bytes(data)
                         for filename, data in contents.items()}
                  for name, contents in (artifacts or {}).items()}
         with self._lock:
             workflow = Workflow(self.world.new_id(), file, name or file.rsplit(".", 1)[0], files,
-                                conclusion)
+                                conclusion, tuple(approval_environments))
             self.repo(full_name).workflows[workflow.id] = workflow
             return workflow.id
 
     def seed(self, data: Mapping[str, Any]) -> None:
         """Seed from plain data: {"users": [{login, name}], "repos": [{full_name, default_branch,
         immutable, refs: {ref: sha}, pulls: [{number, title, user, ...}], issues: [...],
-        workflows: [{file, name, artifacts: {name: {filename: bytes}}, conclusion}]}]}."""
+        workflows: [{file, name, artifacts: {name: {filename: bytes}}, conclusion,
+        approval_environments}]}]}."""
         for user in data.get("users", ()):
             self.add_user(user["login"], user.get("name"))
         for repo in data.get("repos", ()):
