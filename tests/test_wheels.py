@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,15 @@ def test_from_dir_complete(example, cli, tmp_path: Path) -> None:  # type: ignor
                  str(tmp_path / "dist"))
     assert result.code == 0, result.err
     assert "60 of 60 expected files - complete" in result.out
+
+
+def test_relative_from_dir_is_where_the_user_is(example, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Under nox the process runs elsewhere; RELEASE_INVOKED_FROM says where the user typed it."""
+    write_dists(tmp_path / "dist", expected(example), "tinynum")
+    env = {**os.environ, "RELEASE_INVOKED_FROM": str(tmp_path)}
+    result = cli("wheels", VERSION, "--repo", str(example.repo), "--from-dir", "dist", env=env)
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"{tmp_path / 'dist'}: 60 of 60 expected files - complete")
 
 
 def test_from_dir_names_missing_and_stray_files(example, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

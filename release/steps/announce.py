@@ -27,7 +27,7 @@ from release.services.git import GitService
 from release.services.github import GitHubService
 from release.services.mail import MailService, PartialDelivery, SmtpSettings
 from release.steps.common import add_push as add_push_option
-from release.steps.common import add_version, option_path, user_path
+from release.steps.common import add_version, option_path
 from release.templating import render
 from release.version import ReleaseVersion
 
@@ -238,7 +238,7 @@ class MailStep:
             notes = NotesSummary(notes.intro, (), notes.python)
         text = eml_text(message(spec, body(spec, notes, changelog)))
         output = ctx.option("output")
-        path = user_path(ctx, output).resolve() if output else ctx.repo / mail.output.format(**names)
+        path = Path(output).resolve() if output else ctx.repo / mail.output.format(**names)
         return cls(ctx, spec, path, text)
 
     @property

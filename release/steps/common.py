@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,19 +34,10 @@ def add_pull_request_options(parser: argparse.ArgumentParser, *, direct: str = "
         parser.add_argument("--direct", action="store_true", help=direct)
 
 
-def user_path(ctx: Context, value: str | Path) -> Path:
-    """A path the user typed: relative to where they invoked the command (nox changes cwd)."""
-    path = Path(value).expanduser()
-    if path.is_absolute():
-        return path
-    base = ctx.env.get("RELEASE_INVOKED_FROM") or os.getcwd()
-    return (Path(base) / path).resolve()
-
-
 def option_path(ctx: Context, option: str, configured: str) -> Path:
-    """A path option as typed (relative to where the user is), else the configured value
-    (relative to the project)."""
+    """A path option (the CLI has made it relative to where the user is), else the configured
+    value (relative to the project)."""
     given = ctx.option(option)
     if given:
-        return user_path(ctx, given).resolve()
+        return Path(given).resolve()
     return (ctx.repo / configured).expanduser().resolve()

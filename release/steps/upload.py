@@ -28,13 +28,13 @@ from release.services.pypi import (
     index_for_upload,
     require_credentials,
 )
-from release.steps.common import add_version, user_path
+from release.steps.common import add_version
 from release.wheel_matrix import ExpectedFile, matrix_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
-    parser.add_argument("--from-dir", required=True, metavar="DIST",
+    parser.add_argument("--from-dir", type=Path, required=True, metavar="DIST",
                         help="the directory with every wheel and the sdist of the release")
     parser.add_argument("--repository-url", default=PYPI_UPLOAD,
                         help=f"where to upload (default {PYPI_UPLOAD}; TestPyPI: "
@@ -60,7 +60,7 @@ def run(ctx: Context) -> int:
         raise UsageError(f"{version} is a development version; it is never uploaded",
                          hint="upload a release (X.Y.Z) or a pre-release (X.Y.ZrcN)")
     matrix = matrix_for(ctx.config, version)
-    dist = user_path(ctx, ctx.options["from_dir"])
+    dist = Path(ctx.options["from_dir"]).resolve()
     repository = str(ctx.options["repository_url"])
     index = PackageIndex(ctx.option("index_url") or index_for_upload(repository))
 

@@ -20,7 +20,7 @@ from release.errors import PreconditionError, UsageError
 from release.file_set import FileSetReport, compare, is_dist_file, name_and_version
 from release.plan import Call, Plan
 from release.services.pypi import PackageIndex
-from release.steps.common import add_version, user_path
+from release.steps.common import add_version
 from release.version import ReleaseVersion
 from release.wheel_matrix import Matrix, matrix_for
 
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            "download and check its files")
     mode.add_argument("--run-id", type=int, metavar="ID",
                       help="follow an existing run of the workflow, download and check its files")
-    mode.add_argument("--from-dir", metavar="DIR", help="check the files in a local directory")
+    mode.add_argument("--from-dir", type=Path, metavar="DIR", help="check the files in a local directory")
     mode.add_argument("--index-url", metavar="URL",
                       help="check the files a package index holds (its root or simple API URL)")
     parser.add_argument("--environment", choices=ENVIRONMENTS, default="none",
@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                       "(default: workflow_ref, else the maintenance branch)")
     parser.add_argument("--workflow-repo", help="owner/name (default: [tool.release.wheels])")
     parser.add_argument("--workflow", help="workflow file name (default: [tool.release.wheels])")
-    parser.add_argument("--dest", metavar="DIR",
+    parser.add_argument("--dest", type=Path, metavar="DIR",
                         help="where to download the files (default: dist/VERSION in the repo)")
     parser.add_argument("--poll-interval", type=float, default=15.0, metavar="SECONDS",
                         help="first wait between looks at the run (backs off to 120 s)")
@@ -62,7 +62,7 @@ def run(ctx: Context) -> int:
                          hint="give the release version, e.g. 2.4.0 or 2.4.0rc1")
     matrix = matrix_for(ctx.config, version)
     if ctx.option("from_dir"):
-        directory = user_path(ctx, ctx.options["from_dir"])
+        directory = Path(ctx.options["from_dir"]).resolve()
         return report(ctx, compare(str(directory), matrix.filenames(str(version)),
                                    list_dir(directory), matrix.distribution, str(version)))
     if ctx.option("index_url"):
@@ -126,7 +126,7 @@ class WorkflowSpec:
             workflow=ctx.option("workflow") or wheels.workflow,
             ref=version.format(ref),
             environment=ctx.option("environment", "none"),
-            dest=user_path(ctx, dest) if dest else ctx.repo / "dist" / str(version),
+            dest=Path(dest).resolve() if dest else ctx.repo / "dist" / str(version),
             poll_interval=float(ctx.option("poll_interval", 15.0)),
             timeout=float(ctx.option("timeout", 180.0)),
         )
