@@ -45,7 +45,12 @@ def start_tag(config: Config, version: ReleaseVersion) -> tuple[str, str]:
 
 def infer_start(git: GitService, config: Config, version: ReleaseVersion) -> str:
     tag, what = start_tag(config, version)
-    _existing_tag(git, tag, what, version)
+    if git.tag_object(tag) is None:
+        raise PreconditionError(
+            f"the {what} {tag} for {version} does not exist",
+            hint=f"fetch tags (git fetch {config.upstream_remote} --tags) or give the start with "
+                 "--since REF",
+        )
     if version.is_patch:
         return tag
     return f"{tag}^" if len(git.parents(tag)) > 1 else tag
@@ -95,11 +100,3 @@ def version_of(git: GitService, config: Config, ref: str) -> ReleaseVersion | No
     if found and not found[0].is_dev and git.tag_object(ref) is not None:
         return found[0]
     return None
-
-
-def _existing_tag(git: GitService, tag: str, what: str, version: ReleaseVersion) -> None:
-    if git.tag_object(tag) is None:
-        raise PreconditionError(
-            f"the {what} {tag} for {version} does not exist",
-            hint="fetch tags (git fetch upstream --tags) or give the start with --since REF",
-        )

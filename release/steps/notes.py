@@ -132,7 +132,7 @@ def _patch_actions(ctx: Context, version: ReleaseVersion, notes: str, pyproject:
     previous = version.previous_release(ctx.git.tags(), ctx.config.tag_format)
     if previous is None:
         raise PreconditionError(f"no release tag older than {version} to name in the notes",
-                                hint="fetch the tags: git fetch upstream --tags")
+                                hint=f"fetch the tags: git fetch {ctx.config.upstream_remote} --tags")
     python = python_range(pyproject)
     if python is None:
         raise PreconditionError(f"{ctx.config.pyproject} has no `Programming Language :: Python :: "
