@@ -52,7 +52,8 @@ def run(ctx: Context) -> int:
 
 
 def _guarded(area: str, compute: Callable[[], list[CheckResult]]) -> list[CheckResult]:
-    """A check that cannot run (a file missing, a range unknown) is a failed row, not a crash."""
+    """A check that cannot run (a file missing, a configuration unreadable) is a failed row, not
+    a crash; a range that cannot be told is the rows' own warning (`range_unknown`)."""
     try:
         return compute()
     except ReleaseError as exc:
