@@ -266,7 +266,7 @@ class FakeGitHub:
                 return self._with_limits(refusal)
             user = self.login if right else "ghost"
             kept = {key: value for key, value in headers.items() if key != "authorization"}
-            request = Request(method, path, query, kept, body, user, right == "write")
+            request = Request(method, path, query, kept, body, user)
             if is_graphql:
                 return self._with_limits(self._graphql(request))
             if path == "/api/v3/rate_limit":

@@ -9,13 +9,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Request:
+    """A request that got past authorization (write rights are checked before any handler);
+    `user` is the token's login, "ghost" when anonymous."""
+
     method: str
     path: str
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
     user: str
-    can_write: bool
 
     def json(self) -> dict[str, Any]:
         if not self.body:
