@@ -1,4 +1,4 @@
-"""GraphQL over `requests`: bounded retries, rate-limit waits, and batched pull-request lookups.
+"""GraphQL: bounded retries on 5xx, GraphQL's own errors, and batched pull-request lookups.
 
 A NumPy feature release names about a thousand pull requests; asking for them one REST call each
 takes minutes and a fifth of the hourly budget. One GraphQL query can name up to 100 of them by
