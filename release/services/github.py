@@ -1,9 +1,9 @@
 """GitHub: PyGithub for REST, batched GraphQL over the same token for pull-request metadata.
 
-Steps see frozen dataclasses, never PyGithub objects. Other GitHub modules (releases, actions)
+Steps see frozen dataclasses, never PyGithub objects. Other GitHub modules (releases, actions, GraphQL)
 build on `GitHubService.repository()` (a PyGithub `Repository`), `GitHubService.call(action,
 func)`, which runs PyGithub code and turns any failure into a one-line `ServiceError`, and, for
-endpoints PyGithub lacks, `GitHubService.request(method, url, action)` over `session` (a
+what PyGithub lacks, `GitHubService.request(method, url, action)` over `session` (a
 `requests.Session` carrying the auth headers) with the same waits and translation.
 
 The token lives only in memory: it is never printed, logged, cached or put in an exception.
