@@ -229,6 +229,27 @@ def test_push_opens_the_pull_request(cli, fake_github, numpy_240: Path, site_bef
     assert len(fake_github.repo("numpy/numpy.org").pulls) == 1 and snapshot(site_before_240.fork) == before
 
 
+def test_push_after_the_merge_has_nothing_to_do(cli, fake_github, numpy_240: Path,  # type: ignore[no-untyped-def]
+                                                  site_before_240: WebsiteRepo, tmp_path: Path) -> None:
+    """Once the website PR is merged and its branch deleted, a rerun with --push pushes nothing."""
+    fake_github.add_repo("numpy/numpy.org", "main")
+    config = write_config(tmp_path / "release.toml",
+                          '[tool.release.docs]\nwebsite_fork_owner = "alice"\n')
+    site = site_before_240
+    args = ("announce", "2.4.0", "--repo", str(numpy_240), "--website-repo", str(site.repo),
+            "--date", "2025-12-20", "--config", str(config), "--push")
+    assert cli(*args).code == 0
+    git(site.repo, "checkout", "-q", "main")
+    git(site.repo, "merge", "-q", "--ff-only", "announce-numpy-2.4.0")
+    git(site.repo, "branch", "-q", "-D", "announce-numpy-2.4.0")
+    before = snapshot(site.repo), snapshot(site.fork)
+    again = cli(*args)
+    assert again.code == 0, again.err
+    assert "already announced; nothing to do" in again.out
+    assert (snapshot(site.repo), snapshot(site.fork)) == before
+    assert len(fake_github.repo("numpy/numpy.org").pulls) == 1
+
+
 def test_dry_run_push_without_a_token(cli, fake_github, numpy_240: Path,  # type: ignore[no-untyped-def]
                                      site_before_240: WebsiteRepo, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:

@@ -167,7 +167,7 @@ class Website:
                               new_branch=not exists, text=self.message)
             add_commit(plan, self.ctx, spec, git=self.git)
             plan.verify(f"the website repository {self.root} is clean", self._check_clean)
-        if self.ctx.option("push"):
+        if self.ctx.option("push") and (writes or exists):  # else the base already has it all
             self._add_push(plan, changed=bool(writes))
         elif writes:
             plan.notes.append(f"website branch not pushed; --push pushes {self.branch} to "
