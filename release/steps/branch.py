@@ -71,8 +71,8 @@ def run(ctx: Context) -> int:
                           f"finishing it")
         _plan_tag(ctx, plan, series)
     else:
-        start = _check_preconditions(ctx, series)
-        _plan_begin(ctx, plan, series, start)
+        start, pyproject = _check_preconditions(ctx, series)
+        _plan_begin(ctx, plan, series, start, pyproject)
         plan.notes.append(f"{cfg.numpyconfig}: add NPY_{series.following_macro}_API_VERSION by "
                           f"hand if the project keeps one macro per series (nox -s cversions "
                           f"checks it)")
@@ -160,7 +160,8 @@ def _check_done(ctx: Context, series: Series) -> str:
     return start
 
 
-def _check_preconditions(ctx: Context, series: Series) -> str:
+def _check_preconditions(ctx: Context, series: Series) -> tuple[str, str]:
+    """Main's tip to start from and its pyproject text, after every check of a fresh run."""
     cfg, git = ctx.config, ctx.git
     branch_ref = f"refs/heads/{series.maintenance}"
     if local_branch(git, series.maintenance) is not None:
@@ -175,14 +176,14 @@ def _check_preconditions(ctx: Context, series: Series) -> str:
                                 hint=f"git fetch {cfg.upstream_remote} to look at it")
     require_clean(git)
     start = require_branch(git, cfg.main_branch)
-    require_version(git, cfg.pyproject, f"{series.version.base}.dev0",
-                    hint=f"branch {series.version} runs on {cfg.main_branch} during the "
-                         f"{series.version.series} cycle")
+    pyproject = require_version(git, cfg.pyproject, f"{series.version.base}.dev0",
+                                hint=f"branch {series.version} runs on {cfg.main_branch} during "
+                                     f"the {series.version.series} cycle")
     require_up_to_date(git, cfg.upstream_remote, cfg.main_branch, start)
-    return start
+    return start, pyproject
 
 
-def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str) -> None:
+def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str, pyproject: str) -> None:
     cfg, git = ctx.config, ctx.git
     following = str(series.following)
     changes: list[FileChange] = []
@@ -197,8 +198,8 @@ def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str) -> None:
     changes.append(FileChange(cfg.release_index, with_entry(
         git.show_file("HEAD", cfg.release_index), cfg.release_index, following, notes_path,
         at="at HEAD"), "Update"))
-    pyproject = git.show_file("HEAD", cfg.pyproject) or ""
-    changes.append(FileChange(cfg.pyproject, set_version(pyproject, str(series.dev)), "Update"))
+    changes.append(FileChange(cfg.pyproject, set_version(pyproject, str(series.dev), cfg.pyproject),
+                              "Update"))
     cversions = git.show_file("HEAD", cfg.cversions)
     if cversions is not None:
         changes.append(FileChange(cfg.cversions, series_comment(
