@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 from release.branch_commit import (
     git_command,
@@ -54,15 +55,18 @@ def run(ctx: Context) -> int:
     return 0
 
 
+@dataclass
 class TagSpec:
     """What the tag must look like: name, message, commit (a revision: HEAD for a commit the
     same plan makes first), signing and the remote."""
 
-    def __init__(
-        self, name: str, message: str, commit: str, sign: bool, key: str, remote: str, push: bool
-    ) -> None:
-        self.name, self.message, self.commit = name, message, commit
-        self.sign, self.key, self.remote, self.push = sign, key, remote, push
+    name: str
+    message: str
+    commit: str
+    sign: bool
+    key: str
+    remote: str
+    push: bool
 
     @classmethod
     def from_context(cls, ctx: Context, version: ReleaseVersion) -> TagSpec:
