@@ -169,8 +169,11 @@ def stale_branch(work: str, holds: str) -> PreconditionError:
 
 
 def unpushed_note(ctx: Context, work: str, direct: bool) -> str:
-    remote = ctx.config.upstream_remote if direct else ctx.config.fork_remote
-    return f"not pushed; publish with --push (git push {remote} {work})"
+    """What --push would do: push `work` upstream (`direct`), or to the fork and open its PR."""
+    if direct:
+        return f"not pushed; publish with --push (git push {ctx.config.upstream_remote} {work})"
+    return (f"not pushed; publish with --push (git push {ctx.config.fork_remote} {work}, then "
+            "the pull request)")
 
 
 def add_commit(plan: Plan, ctx: Context, spec: CommitSpec, git: GitService | None = None) -> None:

@@ -25,6 +25,7 @@ from release.branch_commit import (
     require_remote,
     require_up_to_date,
     run_work_plan,
+    unpushed_note,
 )
 from release.context import Context
 from release.errors import PreconditionError, UsageError
@@ -135,8 +136,7 @@ def build_plan(ctx: Context, version: ReleaseVersion, where: Where,
     if ctx.option("push"):
         _push(ctx, plan, version, where, message, pushed=not changes)
     elif changes:
-        plan.notes.append(f"not pushed; publish with --push (git push {cfg.fork_remote} "
-                          f"{where.branch}, then the pull request)")
+        plan.notes.append(unpushed_note(ctx, where.branch, direct=False))
     return plan
 
 
