@@ -237,6 +237,20 @@ def test_issue_text_and_publish(branch: Path, cli, fake_github) -> None:  # type
     assert len(issues) == 1 and issues[0].title == "mailmap update for 1.2"
     assert "@dana-n" in issues[0].body
     assert "opened " in done.out
+    again = cli("mailmap", "1.2.0", "--repo", str(branch), "--publish")
+    assert again.code == 0, again.err
+    assert len(fake_github.repo("example/tinynum").issues) == 1
+    assert "is already open" in again.out + again.err
+
+
+def test_publish_dry_run_without_a_token(branch: Path, cli, fake_github, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("GITHUB_TOKEN")
+    fake_github.reset_counts()
+    dry = cli("mailmap", "1.2.0", "--repo", str(branch), "--publish", "--dry-run", "--offline")
+    assert dry.code == 0, dry.err
+    assert "not looking for an open issue" in dry.out + dry.err
+    assert "open the issue 'mailmap update for 1.2'" in dry.out
+    assert fake_github.total_requests == 0
 
 
 def test_publish_without_token_is_an_error(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]

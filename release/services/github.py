@@ -261,6 +261,17 @@ class GitHubService:
         return self.call(f"open a pull request from {head} into {base}", lambda: _pull_ref(
             self.repository().create_pull(title=title, body=body, head=head, base=base)))
 
+    def find_open_issue(self, title: str) -> IssueRef | None:
+        """The open issue (not pull request) titled exactly `title`, if there is one."""
+
+        def first() -> IssueRef | None:
+            for issue in self.repository().get_issues(state="open"):
+                if issue.pull_request is None and issue.title == title:
+                    return IssueRef(issue.number, issue.title, issue.html_url, issue.state)
+            return None
+
+        return self.call(f"look for an open issue titled {title!r}", first)
+
     def create_issue(self, title: str, body: str) -> IssueRef:
         self.require_token("open an issue")
         issue = self.call(f"open the issue {title!r}",

@@ -50,7 +50,7 @@ def run(ctx: Context) -> int:
         _write_actions(ctx, plan, span, state, sightings, usable)
     if ctx.option("issue") or ctx.option("publish"):
         _issue_actions(ctx, plan, version, span, findings)
-    if plan.actions:
+    if plan.actions or plan.notes:
         ctx.execute(plan)
     return 1 if any(f.is_error for f in findings) else 0
 
@@ -188,7 +188,15 @@ def _issue_actions(ctx: Context, plan: Plan, version: ReleaseVersion | None, spa
     if not ctx.option("publish"):
         return
     service = ctx.github()
-    service.require_token("open the mailmap issue")
+    if ctx.dry_run and not service.has_token:
+        plan.notes.append("no GitHub token: not looking for an open issue with this title")
+    else:
+        service.require_token("open the mailmap issue")
+        existing = service.find_open_issue(title)
+        if existing is not None:
+            print(f"the issue {title!r} is already open: {existing.url}; nothing to do",
+                  file=ctx.out)
+            return
 
     def publish() -> None:
         issue = service.create_issue(title, body)
