@@ -227,3 +227,16 @@ def test_latency_is_spent_on_every_request() -> None:
         graphql(gh, "{ rateLimit { cost } }", token="reader")
         requests.get(f"{gh.api_url}/repos/{REPO}/pulls/1", timeout=10)
     assert waits == [0.05, 0.05, 0.05]
+
+
+def test_a_bad_page_number_is_a_422_not_a_dropped_connection() -> None:
+    import requests
+
+    from release.fakes.github import FakeGitHub
+
+    with FakeGitHub() as gh:
+        gh.add_repo("example/tinynum")
+        response = requests.get(f"{gh.api_url}/repos/example/tinynum/pulls?page=two",
+                                headers={"Authorization": "token t"}, timeout=10)
+        assert response.status_code == 422
+        assert response.json()["message"] == "Validation Failed"

@@ -52,8 +52,11 @@ def find_route(method: str, path: str) -> tuple[str, Handler, dict[str, str]] | 
 
 def page(shapes: Shapes, req: Request, items: list[Any], key: str | None = None) -> Response:
     """One page of a list with GitHub's Link header, so PyGithub's PaginatedList walks it."""
-    per_page = max(1, min(100, int(req.query.get("per_page", "30"))))
-    number = max(1, int(req.query.get("page", "1")))
+    try:
+        per_page = max(1, min(100, int(req.query.get("per_page", "30"))))
+        number = max(1, int(req.query.get("page", "1")))
+    except ValueError:
+        return invalid("Pagination", "page", "invalid", "page and per_page must be whole numbers")
     last = max(1, -(-len(items) // per_page))
     chunk = items[(number - 1) * per_page: number * per_page]
     links = []
