@@ -26,8 +26,7 @@ from release.pull_request import add_open_pull, url_owner
 from release.services.git import GitService
 from release.services.github import GitHubService
 from release.services.mail import MailService, PartialDelivery, SmtpSettings
-from release.steps.common import add_push as add_push_option
-from release.steps.common import add_version, option_path
+from release.steps.common import add_push_option, add_version, option_path
 from release.templating import render
 from release.version import ReleaseVersion
 

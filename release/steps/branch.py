@@ -35,8 +35,7 @@ from release.plan import Plan
 from release.pyproject_file import read_version, set_version
 from release.release_index import with_entry
 from release.services.git import GitService
-from release.steps.common import add_push as add_push_option
-from release.steps.common import add_version
+from release.steps.common import add_push_option, add_version
 from release.steps.tag import TagSpec, add_tag, check_existing_tag
 from release.templating import render
 from release.version import ReleaseVersion

@@ -18,7 +18,7 @@ def add_version(parser: argparse.ArgumentParser, *, optional: bool = False) -> N
     )
 
 
-def add_push(parser: argparse.ArgumentParser, what: str) -> None:
+def add_push_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--push", action="store_true", help=f"push {what} (never done without it)")
 
 

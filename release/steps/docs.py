@@ -27,8 +27,7 @@ from release.doc_site import (
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Action, Plan, RunCommand, WriteFile
 from release.services.git import GitService
-from release.steps.common import add_push as add_push_option
-from release.steps.common import add_version, option_path
+from release.steps.common import add_push_option, add_version, option_path
 from release.templating import render
 from release.tree_sync import PointSymlink, Source, SyncTree, files_under, zip_tree
 from release.version import ReleaseVersion

@@ -29,8 +29,7 @@ from release.errors import PreconditionError
 from release.plan import Plan
 from release.pull_request import add_publish
 from release.release_index import with_entry
-from release.steps.common import add_pull_request_options, add_version
-from release.steps.common import add_push as add_push_option
+from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.version import ReleaseVersion
 
 

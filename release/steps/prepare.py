@@ -33,8 +33,7 @@ from release.notes_merge import append_changelog, incorporate_towncrier
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
 from release.pull_request import add_publish
 from release.pyproject_file import set_version
-from release.steps.common import add_pull_request_options, add_version
-from release.steps.common import add_push as add_push_option
+from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.templating import render
 from release.version import ReleaseVersion
 

@@ -32,8 +32,7 @@ from release.plan import Plan
 from release.pull_request import add_publish
 from release.pyproject_file import read_version, set_version
 from release.release_index import entry_target, has_entry, with_entry
-from release.steps.common import add_pull_request_options, add_version
-from release.steps.common import add_push as add_push_option
+from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.version import ReleaseVersion
 
 

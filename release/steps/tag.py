@@ -16,13 +16,13 @@ from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Plan
 from release.services.git import GitService, push_argv, tag_argv
-from release.steps.common import add_push, add_version
+from release.steps.common import add_push_option, add_version
 from release.version import ReleaseVersion
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
-    add_push(parser, "the tag, and only the tag, to the upstream remote")
+    add_push_option(parser, "the tag, and only the tag, to the upstream remote")
     parser.add_argument("--sign", action="store_true", help="sign the tag with your default key")
     parser.add_argument("-u", "--local-user", metavar="KEY", help="sign the tag with KEY")
     parser.add_argument("--branch", help="the branch to tag from (default: the maintenance branch)")
