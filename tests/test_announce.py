@@ -202,7 +202,7 @@ def test_dry_run_shows_and_changes_nothing(cli, numpy_240: Path, site_before_240
     assert "+### NumPy 2.4.0 released\n" in out and "+" + LINE_2_4_0 in out
     assert '-newsHeader: "NumPy 2.3.0 released!"\n' in out and '+date: 2025-12-20\n' in out
     assert "+" + BUTTON_2_4 in out
-    assert "create numpy-2.4.0-announcement.eml" in out and "+Subject: NumPy 2.4.0 released\n" in out
+    assert "create release/numpy-2.4.0-announcement.eml" in out and "+Subject: NumPy 2.4.0 released\n" in out
     assert "run git commit --quiet -m 'announce the NumPy 2.4.0 release'" in out
 
 
@@ -398,6 +398,9 @@ def test_release_candidate_mail_only(cli, tmp_path: Path, site_before_240: Websi
     msg = _eml(result.out)
     assert msg["Subject"] == "NumPy 2.4.0rc1 released"
     assert "This is a pre-release." in msg.get_content()
+    # a release candidate's notes are the final's: 2.4.0-notes, never 2.4.0rc1-notes
+    assert "release/2.4.0-notes.html" in msg.get_content()
+    assert "2.4.0rc1-notes" not in msg.get_content()
 
 
 def test_other_project(cli, example: ExampleProject, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -554,3 +557,17 @@ def test_send_for_another_project(cli, example: ExampleProject, tmp_path: Path, 
         assert got.message["Subject"] == "tinynum 1.2.0 released"
         assert set(got.rcpt_tos) == {"tinynum-discussion@example.org", "python-announce-list@example.org"}
         assert "https://github.com/example/tinynum/releases/tag/v1.2.0" in got.message.get_content()
+
+
+def test_fork_owner_option_and_token_login(cli, fake_github, numpy_240: Path,  # type: ignore[no-untyped-def]
+                                           site_before_240: WebsiteRepo) -> None:
+    """--fork-owner names the fork like the other steps; without any, the token's user's fork."""
+    fake_github.add_repo("numpy/numpy.org", "main")
+    base = ("announce", "2.4.0", "--repo", str(numpy_240), "--website-repo",
+            str(site_before_240.repo), "--date", "2025-12-20", "--push", "--dry-run")
+    named = cli(*base, "--fork-owner", "bob")
+    assert named.code == 0, named.err
+    assert "bob:announce-numpy-2.4.0" in named.out
+    fallback = cli(*base)
+    assert fallback.code == 0, fallback.err
+    assert "release-manager:announce-numpy-2.4.0" in fallback.out

@@ -278,6 +278,11 @@ class GitHubService:
                           lambda: self.repository().create_issue(title=title, body=body))
         return IssueRef(issue.number, issue.title, issue.html_url, issue.state)
 
+    def token_login(self) -> str:
+        """The login of the user the token belongs to (whose fork a release manager pushes to)."""
+        self.require_token("look up the token's login")
+        return str(self.call("look up the token's login", lambda: self.client().get_user().login))
+
     def user_name(self, login: str) -> str | None:
         """The display name of a GitHub user, None if unset or the login does not exist."""
 

@@ -34,6 +34,10 @@ from release.version import ReleaseVersion
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     add_push_option(parser, "the website branch to your fork and open the pull request")
+    parser.add_argument("--fork-owner", metavar="LOGIN",
+                        help="the GitHub login owning the website fork (default: "
+                             "[tool.release.docs] website_fork_owner, else the fork's URL, "
+                             "else the token's user)")
     parser.add_argument("--website-repo", type=Path, metavar="PATH",
                         help="a clone of the numpy.org-shaped site (default: docs.website_repo; "
                              "without either the website is left alone)")
@@ -181,7 +185,7 @@ class Website:
     def _fork_owner(self, remote: str, github: GitHubService) -> str:
         """docs.website_fork_owner, else the owner in the fork's GitHub URL, else the login of
         the token's user (whose fork it normally is)."""
-        owner = self.ctx.config.docs.website_fork_owner
+        owner = self.ctx.option("fork_owner") or self.ctx.config.docs.website_fork_owner
         if owner:
             return owner
         found = url_owner(self.git.remote_url(remote))
@@ -190,7 +194,7 @@ class Website:
         if not github.has_token:
             raise PreconditionError(f"cannot tell whose fork the remote {remote!r} is",
                                     hint="set docs.website_fork_owner to your GitHub login")
-        return str(github.call("look up the token's login", lambda: github.client().get_user().login))
+        return github.token_login()
 
     def _add_push(self, plan: Plan, changed: bool) -> None:
         cfg = self.ctx.config.docs
@@ -231,7 +235,7 @@ class MailStep:
             patch=version.is_patch, subject=mail.subject.format(**names), sender=mail.sender,
             to=mail.to, bcc=mail.bcc, signer=mail.signer or display_name(mail.sender),
             pypi_url=mail.pypi_url.format(**names), release_url=release_url(ctx, version),
-            notes_url=mail.notes_url.format(**names),
+            notes_url=mail.notes_url.format(**{**names, "version": version.base}),
         )
         if not version.is_feature:
             notes = NotesSummary(notes.intro, (), notes.python)
@@ -248,7 +252,8 @@ class MailStep:
         return hashlib.sha256(self.text.encode()).hexdigest()
 
     def add_to(self, plan: Plan) -> None:
-        eml = WriteFile(self.path.parent, self.path.name, self.text)
+        root = self.ctx.repo if self.path.is_relative_to(self.ctx.repo) else self.path.parent
+        eml = WriteFile(root, str(self.path.relative_to(root)), self.text)
         if not eml.is_noop():
             plan.add(eml)
         if not self.ctx.option("send"):
