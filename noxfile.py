@@ -143,6 +143,12 @@ def rehearse(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def status(session: nox.Session) -> None:
+    """Show which steps of a release are done, from the real remotes."""
+    _step(session, "status")
+
+
+@nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
     """Run the test suite."""
     python = _toolkit_python(session)

@@ -22,4 +22,5 @@ STEPS: dict[str, tuple[str, str]] = {
     "post-release": ("release.steps.post_release", "Bring notes, changelog, .mailmap to main"),
     "branch": ("release.steps.branch", "Begin the next cycle on main; create the maintenance branch"),
     "rehearse": ("release.steps.rehearse", "Rehearse the whole release on a scratch copy, locally"),
+    "status": ("release.steps.status", "Show which steps of a release are done, from the real remotes"),
 }

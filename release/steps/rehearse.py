@@ -168,6 +168,7 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         Stage("GitHub release: draft, assets, verify, publish", release),
         Stage("GitHub release again: checked, not touched", release),
         Stage("what landed where", action=lambda: "\n".join(_final_checks(project, s, v))),
+        Stage("where the release stands", ("status", version, "--index-url", index_url, *off)),
     ]
 
 
@@ -208,6 +209,10 @@ def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> lis
                   ("branch", nxt.base, "--push")),
             Stage("branch again: nothing to do", ("branch", nxt.base, "--push")),
         ]
+    assert s.index is not None
+    stages.append(Stage("where the release stands: every step done",
+                        ("status", version, "--index-url", s.index.simple_url, "--doc-repo",
+                         str(p.doc.repo), "--website-repo", str(p.website.repo))))
     return stages
 
 

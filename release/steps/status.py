@@ -1,0 +1,340 @@
+"""Where a release stands: one row per walkthrough step, looked up in the repository, its
+remotes, the package index, GitHub and the doc and website repositories. Read only: it changes
+nothing, and it exits 0 whenever it could look (it is a report, not a gate)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from packaging.version import Version
+from rich.console import Console
+from rich.table import Table
+
+from release.context import Context
+from release.doc_site import INDEX, has_series_link
+from release.errors import ReleaseError, UsageError
+from release.file_set import FileSetReport, compare, name_and_version
+from release.pyproject_file import read_version
+from release.release_index import entry_target, has_entry
+from release.services.git import GitService
+from release.steps.common import add_version, option_path
+from release.templating import render
+from release.version import ReleaseVersion
+from release.wheel_matrix import matrix_for
+
+
+class State(StrEnum):
+    DONE = "done"
+    NOT_YET = "not yet"
+    UNKNOWN = "unknown"
+    SKIPPED = "skipped"
+
+
+_STYLE = {State.DONE: "green", State.NOT_YET: "yellow", State.UNKNOWN: "dim",
+          State.SKIPPED: "dim"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One walkthrough step: what was found, and for `not yet` the command that does it."""
+
+    step: str
+    state: State
+    detail: str
+    next: str = ""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_version(parser)
+    parser.add_argument("--offline", action="store_true",
+                        help="look only at the local repository (no remotes, no GitHub)")
+    parser.add_argument("--index-url", metavar="URL",
+                        help="the package index to look for the release's files (root or simple URL)")
+    parser.add_argument("--doc-repo", metavar="PATH",
+                        help="a clone of the numpy/doc-shaped repository (default: docs.doc_repo)")
+    parser.add_argument("--website-repo", metavar="PATH",
+                        help="a clone of the numpy.org-shaped website (default: docs.website_repo)")
+
+
+def run(ctx: Context) -> int:
+    version = ctx.version()
+    if version.is_dev:
+        raise UsageError(f"{version} is a development version; look at a release",
+                         hint=f"nox -s status -- {version.base}")
+    ctx.git  # noqa: B018 - a path that is not a repository is bad input, reported before looking
+    looks: list[Callable[[Context, ReleaseVersion], Row]] = [
+        release_pr, tag, index_files, github_release, docs, reset_branch, announcement, main_updated]
+    rows = [_guarded(look, ctx, version) for look in looks]
+    ctx.out.write(table(rows, f"Status of {ctx.config.project} {version}"))
+    return 0
+
+
+_NAMES = {"release_pr": "release PR merged", "tag": "tag", "index_files": "wheels on the index",
+          "github_release": "GitHub release", "docs": "docs", "reset_branch": "maintenance reset",
+          "announcement": "announcement", "main_updated": "main updated"}
+
+
+def _guarded(look: Callable[[Context, ReleaseVersion], Row], ctx: Context,
+             version: ReleaseVersion) -> Row:
+    """A place that cannot be looked at (a remote down, a file unreadable) is `unknown`."""
+    try:
+        return look(ctx, version)
+    except ReleaseError as exc:
+        return Row(_NAMES[look.__name__], State.UNKNOWN, f"could not look: {exc.message}",
+                   exc.hint or "")
+
+
+def _cmd(step: str, version: ReleaseVersion, *args: str) -> str:
+    return " ".join(("nox -s", step, "--", str(version), *args))
+
+
+def _branch_sha(git: GitService, branch: str) -> str | None:
+    return git.rev_parse(f"refs/heads/{branch}") if git.has_ref(f"refs/heads/{branch}") else None
+
+
+def _says(ctx: Context, ref: str, wanted: str) -> bool:
+    text = ctx.git.show_file(ref, ctx.config.pyproject)
+    return text is not None and read_version(text, f"{ref}:{ctx.config.pyproject}") == wanted
+
+
+def _release_files(ctx: Context, version: ReleaseVersion) -> list[str]:
+    return [ctx.path(ctx.config.notes, version), ctx.path(ctx.config.changelog, version)]
+
+
+def release_pr(ctx: Context, version: ReleaseVersion) -> Row:
+    """The release commit: the tag's commit, else the maintenance branch, says VERSION and holds
+    the notes and changelog."""
+    git, cfg = ctx.git, ctx.config
+    name = _NAMES["release_pr"]
+    branch = version.maintenance_branch(cfg.maintenance_branch)
+    tag_name = version.tag(cfg.tag_format)
+    refs = [f"refs/tags/{tag_name}"] if git.tag_object(tag_name) else []
+    if _branch_sha(git, branch):
+        refs.append(f"refs/heads/{branch}")
+    if not refs:
+        return Row(name, State.NOT_YET, f"there is no local branch {branch}",
+                   f"git fetch {cfg.upstream_remote} {branch}:{branch}")
+    files = _release_files(ctx, version)
+    for ref in refs:
+        if _says(ctx, ref, str(version)) and all(git.show_file(ref, f) is not None for f in files):
+            where = ref.removeprefix("refs/heads/").removeprefix("refs/tags/")
+            return Row(name, State.DONE, f"{where} says {version} and has {', '.join(files)}")
+    missing = [f for f in files if git.show_file(refs[-1], f) is None]
+    text = git.show_file(refs[-1], cfg.pyproject)
+    says = read_version(text, cfg.pyproject) if text is not None else "nothing"
+    detail = f"{branch} says {says}" + (f"; lacks {', '.join(missing)}" if missing else "")
+    return Row(name, State.NOT_YET, detail,
+               _cmd("prepare", version, "--push") + f", then merge the PR into {branch}")
+
+
+def tag(ctx: Context, version: ReleaseVersion) -> Row:
+    git, cfg = ctx.git, ctx.config
+    name, tag_name = _NAMES["tag"], version.tag(cfg.tag_format)
+    local = git.tag_object(tag_name)
+    push = _cmd("tag", version, "--push")
+    if ctx.option("offline"):
+        if local is None:
+            return Row(name, State.NOT_YET, f"no local tag {tag_name}", push)
+        return Row(name, State.UNKNOWN, f"{tag_name} is local ({local[:12]}); "
+                   f"{cfg.upstream_remote} not looked at (--offline)")
+    remote = git.remote_tag_object(cfg.upstream_remote, tag_name)
+    if local is not None and remote == local:
+        return Row(name, State.DONE, f"{tag_name} -> {local[:12]}, the same on {cfg.upstream_remote}")
+    if local is None and remote is None:
+        return Row(name, State.NOT_YET, f"no tag {tag_name} here or on {cfg.upstream_remote}", push)
+    if remote is None:
+        return Row(name, State.NOT_YET, f"{tag_name} is local only, not on {cfg.upstream_remote}",
+                   push)
+    if local is None:
+        return Row(name, State.NOT_YET, f"{cfg.upstream_remote} has {tag_name}, this clone does not",
+                   f"git fetch {cfg.upstream_remote} tag {tag_name}")
+    return Row(name, State.NOT_YET, f"{tag_name} here ({local[:12]}) differs from "
+               f"{cfg.upstream_remote}'s ({remote[:12]})",
+               f"git ls-remote {cfg.upstream_remote} refs/tags/{tag_name}; sort it out by hand")
+
+
+def index_report(url: str, version: ReleaseVersion, distribution: str,
+                 expected: list[str]) -> FileSetReport:
+    """What the index holds for this version against the matrix (other versions are history)."""
+    from release.services.pypi import PackageIndex
+
+    index = PackageIndex(url)
+    wanted = Version(str(version))
+    mine = [n for n in index.files(distribution) if _version_of(n) in (wanted, None)]
+    return compare(index.project_url(distribution), expected, mine, distribution, str(version))
+
+
+def _version_of(name: str) -> Version | None:
+    parsed = name_and_version(name)
+    return parsed[1] if parsed else None
+
+
+def index_files(ctx: Context, version: ReleaseVersion) -> Row:
+    name = _NAMES["index_files"]
+    url = ctx.option("index_url")
+    if not url:
+        return Row(name, State.UNKNOWN, "not looked at: pass --index-url URL")
+    matrix = matrix_for(ctx.config, version)
+    report = index_report(str(url), version, matrix.distribution, matrix.filenames(str(version)))
+    summary = f"{report.found_expected} of {len(report.expected)} expected files"
+    if report.ok:
+        return Row(name, State.DONE, f"{summary} at {report.where}")
+    problems = "; ".join(f"{label}: {len(names)}" for label, names in report.problems())
+    dist = ctx.repo / "dist" / str(version)
+    nxt = (_cmd("upload", version, "--from-dir", str(dist), "--upload") if dist.is_dir()
+           else _cmd("wheels", version, "--dispatch") + ", then " +
+           _cmd("upload", version, "--from-dir", str(dist), "--upload"))
+    return Row(name, State.NOT_YET, f"{summary} ({problems})", nxt)
+
+
+def github_release(ctx: Context, version: ReleaseVersion) -> Row:
+    name = _NAMES["github_release"]
+    if ctx.option("offline"):
+        return Row(name, State.UNKNOWN, "not looked at (--offline)")
+    service = ctx.github()
+    if not service.has_token:
+        return Row(name, State.UNKNOWN, "unknown (no token): drafts are visible only with "
+                   "GITHUB_TOKEN or GH_TOKEN")
+    from release.services.github_releases import GitHubReleases
+
+    tag_name = version.tag(ctx.config.tag_format)
+    found = GitHubReleases(service).find(tag_name)
+    publish = _cmd("github-release", version, "--dist", str(ctx.repo / "dist" / str(version)),
+                   "--publish")
+    if found is None:
+        return Row(name, State.NOT_YET, f"no release for {tag_name} on {ctx.config.github_repo}",
+                   publish)
+    assets = sorted(asset.name for asset in found.assets)
+    if found.draft:
+        return Row(name, State.NOT_YET, f"a draft for {tag_name} with {len(assets)} assets",
+                   publish)
+    missing = _missing_assets(ctx, version, assets)
+    if missing:
+        return Row(name, State.NOT_YET, f"published without {', '.join(missing)}", publish)
+    kind = "pre-release" if found.prerelease else "release"
+    return Row(name, State.DONE, f"{kind} {found.title!r} published with {', '.join(assets)}")
+
+
+def _missing_assets(ctx: Context, version: ReleaseVersion, present: list[str]) -> list[str]:
+    """The configured assets whose names are known without building them."""
+    cfg = ctx.config
+    wanted = {"readme": "README.rst",
+              "notes": Path(ctx.path(cfg.notes, version)).name,
+              "changelog": Path(ctx.path(cfg.changelog, version)).name}
+    missing = [wanted[kind] for kind in cfg.github.release_assets
+               if kind in wanted and wanted[kind] not in present]
+    if "sdist" in cfg.github.release_assets and not any(n.endswith(".tar.gz") for n in present):
+        missing.append("the sdist")
+    return missing
+
+
+def docs(ctx: Context, version: ReleaseVersion) -> Row:
+    name = _NAMES["docs"]
+    if version.is_prerelease:
+        return Row(name, State.SKIPPED, "documentation is not merged for pre-releases")
+    cfg = ctx.config.docs
+    if not (ctx.option("doc_repo") or cfg.doc_repo):
+        return Row(name, State.UNKNOWN, "not looked at: pass --doc-repo PATH")
+    root = option_path(ctx, "doc_repo", cfg.doc_repo)
+    if not root.is_dir():
+        raise UsageError(f"documentation repository {root} does not exist", hint="check --doc-repo")
+    git = GitService(root)
+    message = cfg.doc_commit_message.format(version=version, project=ctx.config.project)
+    committed = git.run(["log", "--format=%h", "--fixed-strings", f"--grep={message}", "HEAD"])
+    index = root / INDEX
+    linked = index.is_file() and has_series_link(index.read_text(encoding="utf-8"), version.series)
+    if committed.strip() or (version.is_feature and linked and (root / version.series).is_dir()):
+        return Row(name, State.DONE, f"{root} has the {version.series} documentation"
+                   + (f" ({message!r})" if committed.strip() else ""))
+    if version.is_patch:
+        return Row(name, State.SKIPPED, f"{root} has no commit {message!r}; a patch release's "
+                   "docs are merged only when wanted")
+    return Row(name, State.NOT_YET, f"{root} does not link {version.series}",
+               _cmd("docs", version, "--doc-repo", str(root), "--built", "DIR", "--push"))
+
+
+def reset_branch(ctx: Context, version: ReleaseVersion) -> Row:
+    name = _NAMES["reset_branch"]
+    if not version.is_final:
+        return Row(name, State.SKIPPED, "the maintenance branch is not reset after a pre-release")
+    git, cfg = ctx.git, ctx.config
+    following = version.next_patch()
+    maintenance = version.maintenance_branch(cfg.maintenance_branch)
+    begin = f"begin-{following}"
+    for branch in (maintenance, begin):
+        if _branch_sha(git, branch) and _says(ctx, f"refs/heads/{branch}", str(following)):
+            tail = "" if branch == maintenance else f"; merge its pull request into {maintenance}"
+            return Row(name, State.DONE, f"{branch} says {following}{tail}")
+    return Row(name, State.NOT_YET, f"neither {maintenance} nor {begin} says {following}",
+               _cmd("reset-branch", version, "--push"))
+
+
+def announcement(ctx: Context, version: ReleaseVersion) -> Row:
+    name = _NAMES["announcement"]
+    if version.is_prerelease:
+        return Row(name, State.SKIPPED, "pre-releases are not announced on the website")
+    cfg = ctx.config.docs
+    if not (ctx.option("website_repo") or cfg.website_repo):
+        return Row(name, State.UNKNOWN, "not looked at: pass --website-repo PATH")
+    root = option_path(ctx, "website_repo", cfg.website_repo)
+    if not root.is_dir():
+        raise UsageError(f"website repository {root} does not exist", hint="check --website-repo")
+    git = GitService(root)
+    line = _release_line_start(ctx, version)
+    branch = version.format(cfg.website_branch, package=ctx.config.package)
+    refs = ["HEAD", cfg.website_base] + ([branch] if git.has_ref(f"refs/heads/{branch}") else [])
+    for ref in refs:
+        text = git.show_file(ref, cfg.news_file) if ref == "HEAD" or git.has_ref(ref) else None
+        if text is not None and line in text:
+            return Row(name, State.DONE, f"{cfg.news_file} on {ref} lists {ctx.config.project} "
+                       f"{version}")
+    return Row(name, State.NOT_YET, f"{cfg.news_file} does not list {ctx.config.project} {version}",
+               _cmd("announce", version, "--website-repo", str(root), "--push", "--send"))
+
+
+def _release_line_start(ctx: Context, version: ReleaseVersion) -> str:
+    """The releases-list line up to its date (the date is the day it was announced)."""
+    from release.steps.announce import release_url
+
+    marker = "\x00"
+    line = render("news-release-line.md.j2", project=ctx.config.project, version=str(version),
+                  url=release_url(ctx, version), date=marker)
+    return line.split(marker)[0]
+
+
+def main_updated(ctx: Context, version: ReleaseVersion) -> Row:
+    name = _NAMES["main_updated"]
+    if not version.is_final:
+        return Row(name, State.SKIPPED, "main is not updated after a pre-release")
+    git, cfg = ctx.git, ctx.config
+    files = _release_files(ctx, version)
+    target = entry_target(cfg.release_index, files[0])
+    for branch in (cfg.main_branch, f"post-{version}-release-update"):
+        if not _branch_sha(git, branch):
+            continue
+        ref = f"refs/heads/{branch}"
+        index = git.show_file(ref, cfg.release_index) or ""
+        if all(git.show_file(ref, f) is not None for f in files) and has_entry(index, target):
+            tail = "" if branch == cfg.main_branch else f"; merge its pull request into {cfg.main_branch}"
+            return Row(name, State.DONE, f"{branch} has the notes, changelog and "
+                       f"{cfg.release_index} entry{tail}")
+    return Row(name, State.NOT_YET, f"{cfg.main_branch} lacks the {version} notes, changelog or "
+               "index entry", _cmd("post-release", version, "--push"))
+
+
+def table(rows: list[Row], title: str) -> str:
+    grid = Table(title=title, title_justify="left")
+    for column in ("step", "status", "detail", "next"):
+        grid.add_column(column, overflow="fold")
+    for row in rows:
+        grid.add_row(row.step, f"[{_STYLE[row.state]}]{row.state.value}[/]", row.detail,
+                     row.next if row.state is not State.DONE else "")
+    console = Console(width=160, record=True, force_terminal=False, color_system=None,
+                      file=io.StringIO())
+    console.print(grid)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
