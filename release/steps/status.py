@@ -11,18 +11,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from packaging.version import Version
 from rich.console import Console
 from rich.table import Table
 
 from release.context import Context
 from release.doc_site import INDEX, has_series_link
 from release.errors import ReleaseError, UsageError
-from release.file_set import FileSetReport, compare, name_and_version
 from release.pyproject_file import read_version
 from release.release_index import entry_target, has_entry
 from release.services.git import GitService
 from release.steps.common import add_version, option_path
+from release.steps.wheels import index_report
 from release.templating import render
 from release.version import ReleaseVersion
 from release.wheel_matrix import matrix_for
@@ -158,29 +157,12 @@ def tag(ctx: Context, version: ReleaseVersion) -> Row:
                f"git ls-remote {cfg.upstream_remote} refs/tags/{tag_name}; sort it out by hand")
 
 
-def index_report(url: str, version: ReleaseVersion, distribution: str,
-                 expected: list[str]) -> FileSetReport:
-    """What the index holds for this version against the matrix (other versions are history)."""
-    from release.services.pypi import PackageIndex
-
-    index = PackageIndex(url)
-    wanted = Version(str(version))
-    mine = [n for n in index.files(distribution) if _version_of(n) in (wanted, None)]
-    return compare(index.project_url(distribution), expected, mine, distribution, str(version))
-
-
-def _version_of(name: str) -> Version | None:
-    parsed = name_and_version(name)
-    return parsed[1] if parsed else None
-
-
 def index_files(ctx: Context, version: ReleaseVersion) -> Row:
     name = _NAMES["index_files"]
     url = ctx.option("index_url")
     if not url:
         return Row(name, State.UNKNOWN, "not looked at: pass --index-url URL")
-    matrix = matrix_for(ctx.config, version)
-    report = index_report(str(url), version, matrix.distribution, matrix.filenames(str(version)))
+    report = index_report(matrix_for(ctx.config, version), version, str(url))
     summary = f"{report.found_expected} of {len(report.expected)} expected files"
     if report.ok:
         return Row(name, State.DONE, f"{summary} at {report.where}")
@@ -323,8 +305,12 @@ def main_updated(ctx: Context, version: ReleaseVersion) -> Row:
             tail = "" if branch == cfg.main_branch else f"; merge its pull request into {cfg.main_branch}"
             return Row(name, State.DONE, f"{branch} has the notes, changelog and "
                        f"{cfg.release_index} entry{tail}")
-    return Row(name, State.NOT_YET, f"{cfg.main_branch} lacks the {version} notes, changelog or "
-               "index entry", _cmd("post-release", version, "--push"))
+    ref = f"refs/heads/{cfg.main_branch}"
+    lacks = [f for f in files if git.show_file(ref, f) is None]
+    if not has_entry(git.show_file(ref, cfg.release_index) or "", target):
+        lacks.append(f"the {cfg.release_index} entry")
+    return Row(name, State.NOT_YET, f"{cfg.main_branch} lacks {', '.join(lacks)}",
+               _cmd("post-release", version, "--push"))
 
 
 def table(rows: list[Row], title: str) -> str:

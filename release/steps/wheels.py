@@ -80,14 +80,17 @@ def report(ctx: Context, result: FileSetReport) -> int:
 
 
 def check_index(ctx: Context, matrix: Matrix, version: ReleaseVersion, url: str) -> int:
+    return report(ctx, index_report(matrix, version, url))
+
+
+def index_report(matrix: Matrix, version: ReleaseVersion, url: str) -> FileSetReport:
     """What the index holds for this version (files of other versions are its history)."""
     index = PackageIndex(url)
     held = index.files(matrix.distribution)
     wanted = Version(str(version))
     mine = [name for name in held if _version_of(name) in (wanted, None)]
-    return report(ctx, compare(index.project_url(matrix.distribution),
-                               matrix.filenames(str(version)), mine, matrix.distribution,
-                               str(version)))
+    return compare(index.project_url(matrix.distribution), matrix.filenames(str(version)), mine,
+                   matrix.distribution, str(version))
 
 
 def _version_of(name: str) -> Version | None:
