@@ -31,7 +31,15 @@ def test_release_candidate_then_final(cli, tmp_path: Path) -> None:  # type: ign
     assert git(upstream, "rev-parse", "--verify", "refs/tags/v1.4.0.dev0")
     assert git(upstream, "rev-parse", "--verify", "refs/heads/maintenance/1.3.x")
     assert 'version = "1.2.0"' in git(upstream, "show", "v1.2.0:pyproject.toml")
+    assert final_status(result.err) == ["done"] * 8
     assert not SECRETS.search(result.out + result.err)
+
+
+def final_status(log: str) -> list[str]:
+    """The status column of the last `status` table the rehearsal printed."""
+    table = log.rsplit("where the release stands", 1)[1].split("\n== ", 1)[0]
+    return [cells[2].strip() for line in table.splitlines()
+            if len(cells := line.split("│")) == 6 and cells[1].strip()]
 
 
 def test_patch_release(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -44,6 +52,7 @@ def test_patch_release(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     repo = tmp_path / "rehearsal" / "scratch" / "tinynum"
     notes = git(repo, "show", "v1.1.1:doc/source/release/1.1.1-notes.rst")
     assert "\n\n\nContributors\n============\n" in notes  # the changelog goes into patch notes
+    assert final_status(result.err) == ["done"] * 4 + ["skipped"] + ["done"] * 3
     assert not SECRETS.search(result.out + result.err)
 
 
