@@ -171,3 +171,13 @@ def test_bad_input_is_one_line(example: ExampleProject, cli, tmp_path: Path) -> 
     elsewhere = cli("status", "1.2.0", "--repo", str(tmp_path))
     assert elsewhere.code == 2
     one_line_error(elsewhere.err, "not a git repository")
+
+
+def test_upstream_tip_counts_when_the_local_branch_is_behind(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    git(ready.repo, "push", "--quiet", "upstream", "maintenance/1.2.x")
+    git(ready.repo, "checkout", "--quiet", "main")
+    git(ready.repo, "branch", "--quiet", "-f", "maintenance/1.2.x", "maintenance/1.2.x~1")
+    state, text = rows(cli("status", "1.2.0", "--repo", str(ready.repo)).out)["release PR merged"]
+    assert state == "done" and text.startswith("upstream's tip"), text
+    offline = rows(cli("status", "1.2.0", "--repo", str(ready.repo), "--offline").out)
+    assert offline["release PR merged"][0] == "not yet"

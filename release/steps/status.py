@@ -96,6 +96,27 @@ def _branch_sha(git: GitService, branch: str) -> str | None:
     return git.rev_parse(f"refs/heads/{branch}") if git.has_ref(f"refs/heads/{branch}") else None
 
 
+def _branch_refs(ctx: Context, branch: str) -> list[str]:
+    """The local branch, then the upstream remote's tip of it when that differs and this clone
+    has its commit (a fetch brings it); `--offline` looks at the local branch only."""
+    git, remote = ctx.git, ctx.config.upstream_remote
+    refs = [f"refs/heads/{branch}"] if _branch_sha(git, branch) else []
+    if ctx.option("offline") or remote not in git.remotes():
+        return refs
+    tips = [r.sha for r in git.remote_refs(remote, f"refs/heads/{branch}")
+            if r.name == f"refs/heads/{branch}"]
+    if tips and git.ok(["cat-file", "-e", f"{tips[0]}^{{commit}}"]) and (
+            not refs or git.rev_parse(refs[0]) != tips[0]):
+        refs.append(tips[0])
+    return refs
+
+
+def _ref_name(ctx: Context, ref: str) -> str:
+    if ref.startswith(("refs/heads/", "refs/tags/")):
+        return ref.removeprefix("refs/heads/").removeprefix("refs/tags/")
+    return f"{ctx.config.upstream_remote}'s tip {ref[:12]}"
+
+
 def _says(ctx: Context, ref: str, wanted: str) -> bool:
     text = ctx.git.show_file(ref, ctx.config.pyproject)
     return text is not None and read_version(text, f"{ref}:{ctx.config.pyproject}") == wanted
@@ -113,16 +134,14 @@ def release_pr(ctx: Context, version: ReleaseVersion) -> Row:
     branch = version.maintenance_branch(cfg.maintenance_branch)
     tag_name = version.tag(cfg.tag_format)
     refs = [f"refs/tags/{tag_name}"] if git.tag_object(tag_name) else []
-    if _branch_sha(git, branch):
-        refs.append(f"refs/heads/{branch}")
+    refs += _branch_refs(ctx, branch)
     if not refs:
         return Row(name, State.NOT_YET, f"there is no local branch {branch}",
                    f"git fetch {cfg.upstream_remote} {branch}:{branch}")
     files = _release_files(ctx, version)
     for ref in refs:
         if _says(ctx, ref, str(version)) and all(git.show_file(ref, f) is not None for f in files):
-            where = ref.removeprefix("refs/heads/").removeprefix("refs/tags/")
-            return Row(name, State.DONE, f"{where} says {version} and has {', '.join(files)}")
+            return Row(name, State.DONE, f"{_ref_name(ctx, ref)} says {version} and has {', '.join(files)}")
     missing = [f for f in files if git.show_file(refs[-1], f) is None]
     text = git.show_file(refs[-1], cfg.pyproject)
     says = read_version(text, cfg.pyproject) if text is not None else "nothing"
@@ -248,10 +267,10 @@ def reset_branch(ctx: Context, version: ReleaseVersion) -> Row:
     following = version.next_patch()
     maintenance = version.maintenance_branch(cfg.maintenance_branch)
     begin = f"begin-{following}"
-    for branch in (maintenance, begin):
-        if _branch_sha(git, branch) and _says(ctx, f"refs/heads/{branch}", str(following)):
-            tail = "" if branch == maintenance else f"; merge its pull request into {maintenance}"
-            return Row(name, State.DONE, f"{branch} says {following}{tail}")
+    for ref in [*_branch_refs(ctx, maintenance), f"refs/heads/{begin}"]:
+        if git.has_ref(ref) and _says(ctx, ref, str(following)):
+            tail = f"; merge its pull request into {maintenance}" if begin in ref else ""
+            return Row(name, State.DONE, f"{_ref_name(ctx, ref)} says {following}{tail}")
     return Row(name, State.NOT_YET, f"neither {maintenance} nor {begin} says {following}",
                _cmd("reset-branch", version, "--push"))
 
@@ -296,14 +315,14 @@ def main_updated(ctx: Context, version: ReleaseVersion) -> Row:
     git, cfg = ctx.git, ctx.config
     files = _release_files(ctx, version)
     target = entry_target(cfg.release_index, files[0])
-    for branch in (cfg.main_branch, f"post-{version}-release-update"):
-        if not _branch_sha(git, branch):
+    work = f"post-{version}-release-update"
+    for ref in [*_branch_refs(ctx, cfg.main_branch), f"refs/heads/{work}"]:
+        if not git.has_ref(ref):
             continue
-        ref = f"refs/heads/{branch}"
         index = git.show_file(ref, cfg.release_index) or ""
         if all(git.show_file(ref, f) is not None for f in files) and has_entry(index, target):
-            tail = "" if branch == cfg.main_branch else f"; merge its pull request into {cfg.main_branch}"
-            return Row(name, State.DONE, f"{branch} has the notes, changelog and "
+            tail = f"; merge its pull request into {cfg.main_branch}" if work in ref else ""
+            return Row(name, State.DONE, f"{_ref_name(ctx, ref)} has the notes, changelog and "
                        f"{cfg.release_index} entry{tail}")
     ref = f"refs/heads/{cfg.main_branch}"
     lacks = [f for f in files if git.show_file(ref, f) is None]
