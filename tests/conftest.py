@@ -110,3 +110,17 @@ def fake_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         monkeypatch.setenv("GITHUB_GRAPHQL_URL", gh.graphql_url)
         monkeypatch.setenv("GITHUB_TOKEN", GITHUB_CANARY)
         yield gh
+
+
+@pytest.fixture
+def gnupg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A throw-away signing key for Alice in a temporary GNUPGHOME; returns its fingerprint."""
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    subprocess.run(["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+                    "--quick-gen-key", "Alice Maintainer <alice@example.org>", "ed25519", "sign",
+                    "never"], check=True, capture_output=True, env=os.environ)
+    listing = subprocess.run(["gpg", "--batch", "--with-colons", "--list-secret-keys"],
+                             check=True, capture_output=True, text=True).stdout
+    return next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr"))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -126,16 +125,6 @@ def test_an_old_series_is_already_branched(cycle: ExampleProject, cli) -> None: 
     assert result.code == 0, result.err
     assert "v1.3.0.dev0 and maintenance/1.2.x already exist and are on upstream" in result.out
     assert _states(cycle) == before
-
-
-@pytest.fixture
-def gnupg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / "gnupg"
-    home.mkdir(mode=0o700)
-    monkeypatch.setenv("GNUPGHOME", str(home))
-    subprocess.run(["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
-                    "--quick-gen-key", "Alice Maintainer <alice@example.org>", "ed25519", "sign",
-                    "never"], check=True, capture_output=True, env=os.environ)
 
 
 def test_signed_dev_tag(cycle: ExampleProject, cli, gnupg: None) -> None:  # type: ignore[no-untyped-def]

@@ -89,20 +89,6 @@ def test_push_after_a_local_tag(ready: ExampleProject, cli) -> None:  # type: ig
         ready.repo, "rev-parse", "refs/tags/v1.2.0")
 
 
-@pytest.fixture
-def gnupg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A throw-away signing key for Alice in a temporary GNUPGHOME; returns its fingerprint."""
-    home = tmp_path / "gnupg"
-    home.mkdir(mode=0o700)
-    monkeypatch.setenv("GNUPGHOME", str(home))
-    subprocess.run(["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
-                    "--quick-gen-key", "Alice Maintainer <alice@example.org>", "ed25519", "sign",
-                    "never"], check=True, capture_output=True, env=os.environ)
-    listing = subprocess.run(["gpg", "--batch", "--with-colons", "--list-secret-keys"],
-                             check=True, capture_output=True, text=True).stdout
-    return next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr"))
-
-
 def test_signed_tag_is_verified(ready: ExampleProject, cli, gnupg: str) -> None:  # type: ignore[no-untyped-def]
     result = cli("tag", "1.2.0", "--repo", str(ready.repo), "--sign")
     assert result.code == 0, result.err

@@ -241,9 +241,7 @@ def docs(ctx: Context, version: ReleaseVersion) -> Row:
     cfg = ctx.config.docs
     if not (ctx.option("doc_repo") or cfg.doc_repo):
         return Row(name, State.UNKNOWN, "not looked at: pass --doc-repo PATH")
-    root = option_path(ctx, "doc_repo", cfg.doc_repo)
-    if not root.is_dir():
-        raise UsageError(f"documentation repository {root} does not exist", hint="check --doc-repo")
+    root = _side_repo(ctx, "doc_repo", cfg.doc_repo, "documentation")
     git = GitService(root)
     message = cfg.doc_commit_message.format(version=version, project=ctx.config.project)
     committed = git.run(["log", "--format=%h", "--fixed-strings", f"--grep={message}", "HEAD"])
@@ -257,6 +255,15 @@ def docs(ctx: Context, version: ReleaseVersion) -> Row:
                    "docs are merged only when wanted")
     return Row(name, State.NOT_YET, f"{root} does not link {version.series}",
                _cmd("docs", version, "--doc-repo", str(root), "--built", "DIR", "--push"))
+
+
+def _side_repo(ctx: Context, option: str, configured: str, what: str) -> Path:
+    """The doc or website clone named by --doc-repo/--website-repo or the config."""
+    root = option_path(ctx, option, configured)
+    if not root.is_dir():
+        flag = "--" + option.replace("_", "-")
+        raise UsageError(f"{what} repository {root} does not exist", hint=f"check {flag}")
+    return root
 
 
 def reset_branch(ctx: Context, version: ReleaseVersion) -> Row:
@@ -282,9 +289,7 @@ def announcement(ctx: Context, version: ReleaseVersion) -> Row:
     cfg = ctx.config.docs
     if not (ctx.option("website_repo") or cfg.website_repo):
         return Row(name, State.UNKNOWN, "not looked at: pass --website-repo PATH")
-    root = option_path(ctx, "website_repo", cfg.website_repo)
-    if not root.is_dir():
-        raise UsageError(f"website repository {root} does not exist", hint="check --website-repo")
+    root = _side_repo(ctx, "website_repo", cfg.website_repo, "website")
     git = GitService(root)
     line = _release_line_start(ctx, version)
     branch = version.format(cfg.website_branch, package=ctx.config.package)
