@@ -1,11 +1,17 @@
-"""The rehearsal: run the walkthrough's steps, in order, against a scratch example project."""
+"""The rehearsal: run the walkthrough's steps, in order, against a scratch example project.
+
+The runner only runs stages and tells its observers; how progress is shown (plain lines, a live
+display), what is written down (the report) and what a rerun may skip are the observers' and the
+`resume` callback's business.
+"""
 
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from release.errors import ReleaseError
 
@@ -21,15 +27,75 @@ class Stage:
     advisory: bool = False  # a finding to report; the stages after it still make sense
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What one stage asked of GitHub: REST requests, GraphQL requests and GraphQL points."""
+
+    rest: int = 0
+    graphql: int = 0
+    points: int = 0
+
+    @property
+    def requests(self) -> int:
+        return self.rest + self.graphql
+
+    def __sub__(self, other: Tally) -> Tally:
+        return Tally(self.rest - other.rest, self.graphql - other.graphql, self.points - other.points)
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.rest + other.rest, self.graphql + other.graphql, self.points + other.points)
+
+
 @dataclass
 class Outcome:
     stage: Stage
     code: int
     output: str
+    seconds: float = 0.0
+    github: Tally = field(default_factory=Tally)
+    resumed: bool = False  # found done by an earlier, interrupted run; not run again
 
     @property
     def ok(self) -> bool:
         return self.code == self.stage.expect
+
+    @property
+    def command(self) -> str:
+        return "python -m release " + " ".join(self.stage.argv) if self.stage.argv else ""
+
+
+class Observer(Protocol):
+    """Told about every stage as it starts and as it ends."""
+
+    def started(self, number: int, total: int, stage: Stage) -> None: ...
+
+    def finished(self, number: int, total: int, outcome: Outcome) -> None: ...
+
+
+@dataclass
+class PlainLines:
+    """Progress as plain lines with each stage's whole output (CI logs, pipes)."""
+
+    log: TextIO
+
+    def started(self, number: int, total: int, stage: Stage) -> None:
+        print(f"\n== [{number}/{total}] {stage.title}", file=self.log)
+        if stage.argv:
+            print("   $ python -m release " + " ".join(stage.argv), file=self.log)
+
+    def finished(self, number: int, total: int, outcome: Outcome) -> None:
+        if outcome.resumed:
+            print("   done in an earlier run; not run again", file=self.log)
+            return
+        print("   " + outcome.output.rstrip().replace("\n", "\n   "), file=self.log)
+        if not outcome.ok:
+            going = "going on" if outcome.stage.advisory else "stopping"
+            print(f"   !! exit {outcome.code}, expected {outcome.stage.expect}; {going}",
+                  file=self.log)
+
+
+def no_resume(number: int, stage: Stage) -> Outcome | None:
+    return None
 
 
 @dataclass
@@ -38,32 +104,42 @@ class Rehearsal:
     env: Mapping[str, str]
     log: TextIO
     outcomes: list[Outcome] = field(default_factory=list)
+    observers: list[Observer] = field(default_factory=list)
+    github_tally: Callable[[], Tally] = Tally
+    resume: Callable[[int, Stage], Outcome | None] = no_resume
+
+    def __post_init__(self) -> None:
+        if not self.observers:
+            self.observers.append(PlainLines(self.log))
 
     def run(self, stages: Sequence[Stage]) -> bool:
-        from release.cli import main
-
+        total = len(stages)
         for number, stage in enumerate(stages, 1):
-            print(f"\n== [{number}/{len(stages)}] {stage.title}", file=self.log)
-            if stage.action is not None:
-                try:
-                    output, code = stage.action(), 0
-                except ReleaseError as exc:
-                    output, code = f"error: {exc.message}\nhint: {exc.hint}", exc.exit_code
-            else:
-                print("   $ python -m release " + " ".join(stage.argv), file=self.log)
-                buffer = io.StringIO()
-                code = main([*stage.argv, *self.common], env=self.env,
-                            out=buffer, err=buffer)
-                output = buffer.getvalue()
-            print("   " + output.rstrip().replace("\n", "\n   "), file=self.log)
-            outcome = Outcome(stage, code, output)
+            for observer in self.observers:
+                observer.started(number, total, stage)
+            outcome = self.resume(number, stage) or self._run_one(stage)
             self.outcomes.append(outcome)
-            if not outcome.ok and stage.advisory:
-                print(f"   !! exit {code}, expected {stage.expect}; going on", file=self.log)
-            elif not outcome.ok:
-                print(f"   !! exit {code}, expected {stage.expect}; stopping", file=self.log)
+            for observer in self.observers:
+                observer.finished(number, total, outcome)
+            if not outcome.ok and not stage.advisory:
                 return False
         return all(outcome.ok for outcome in self.outcomes)
+
+    def _run_one(self, stage: Stage) -> Outcome:
+        from release.cli import main
+
+        before, started = self.github_tally(), time.perf_counter()
+        if stage.action is not None:
+            try:
+                output, code = stage.action(), 0
+            except ReleaseError as exc:
+                output, code = f"error: {exc.message}\nhint: {exc.hint}", exc.exit_code
+        else:
+            buffer = io.StringIO()
+            code = main([*stage.argv, *self.common], env=self.env, out=buffer, err=buffer)
+            output = buffer.getvalue()
+        seconds = time.perf_counter() - started
+        return Outcome(stage, code, output, seconds, self.github_tally() - before)
 
     def summary(self) -> str:
         lines = ["", "Rehearsal summary:"]

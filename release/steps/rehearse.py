@@ -20,7 +20,7 @@ from release.errors import UsageError, VerificationError
 from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
 from release.fakes.stand_ins import StandIns
-from release.rehearsal import Rehearsal, Stage
+from release.rehearsal import Rehearsal, Stage, Tally
 from release.scratch import scratch_copy
 from release.services.git import GitService
 from release.version import ReleaseVersion
@@ -91,7 +91,11 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
     assert stand_ins.places is not None
     places = stand_ins.places
     common = ("--repo", str(project.repo), "--config", str(places.config_file))
-    rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err)
+    github = stand_ins.github
+    assert github is not None
+    rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err,
+                          github_tally=lambda: Tally(sum(github.rest_calls.values()),
+                                                     github.graphql_calls, github.graphql_points))
     plan = [stage for version in versions
             for stage in stages(project, stand_ins, version, offline=offline)]
     ok = rehearsal.run(plan)
