@@ -6,8 +6,8 @@ of the right kind but for another version or another project.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from packaging.utils import (
     InvalidSdistFilename,
@@ -52,6 +52,8 @@ class FileSetReport:
     wrong_version: tuple[str, ...]
     wrong_project: tuple[str, ...]
     ignored: tuple[str, ...]
+    # what a file is, shown after a missing one's name (its platform and tier)
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -75,7 +77,8 @@ class FileSetReport:
         out = [head + (" - complete" if self.ok else "")]
         for label, names in self.problems():
             out.append(f"{label} ({len(names)}):")
-            out += [f"  {name}" for name in names]
+            out += [f"  {name}  ({self.labels[name]})" if name in self.labels else f"  {name}"
+                    for name in names]
         if self.ignored:
             out.append(f"ignored ({len(self.ignored)}, never uploaded): " + ", ".join(self.ignored))
         return out
@@ -94,7 +97,8 @@ class FileSetReport:
 
 
 def compare(
-    where: str, expected: Iterable[str], found: Iterable[str], distribution: str, version: str
+    where: str, expected: Iterable[str], found: Iterable[str], distribution: str, version: str,
+    labels: Mapping[str, str] | None = None,
 ) -> FileSetReport:
     wanted = list(expected)
     wanted_set = set(wanted)
@@ -125,4 +129,5 @@ def compare(
         wrong_version=tuple(other_version),
         wrong_project=tuple(other_project),
         ignored=tuple(ignored),
+        labels=dict(labels or {}),
     )

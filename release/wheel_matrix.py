@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from release.config import Config, WheelsConfig
 from release.errors import ConfigError
+from release.platform_tiers import platform_tier, tier_of
 from release.version import ReleaseVersion
 
 _INTERPRETER_RE = re.compile(r"^(cp|pp)3(\d+)(t?)$")
@@ -65,22 +66,27 @@ def _fixed(tag: str) -> Callable[[Interpreter], str]:
     return lambda _interp: tag
 
 
+def _row(key: str, tag: Callable[[Interpreter], str], pypy: bool = True) -> Platform:
+    """A build row whose tier is the one NEP 57's table (release/data/platforms.toml) gives."""
+    return Platform(key, tier_of(key), tag, pypy)
+
+
 PLATFORMS: dict[str, Platform] = {p.key: p for p in (
-    Platform("manylinux_x86_64", "1", _fixed("manylinux_2_27_x86_64.manylinux_2_28_x86_64")),
-    Platform("manylinux_aarch64", "1", _fixed("manylinux_2_27_aarch64.manylinux_2_28_aarch64")),
-    Platform("musllinux_x86_64", "2", _fixed("musllinux_1_2_x86_64"), pypy=False),
-    Platform("musllinux_aarch64", "2", _fixed("musllinux_1_2_aarch64"), pypy=False),
-    Platform("macosx_x86_64-openblas", "1", _macos_x86_64_openblas),
-    Platform("macosx_x86_64-accelerate", "1", _fixed("macosx_14_0_x86_64")),
-    Platform("macosx_arm64-openblas", "1", _fixed("macosx_11_0_arm64")),
-    Platform("macosx_arm64-accelerate", "1", _fixed("macosx_14_0_arm64")),
-    Platform("win_amd64", "1", _fixed("win_amd64")),
-    Platform("win_arm64", "1", _fixed("win_arm64"), pypy=False),
-    Platform("win32", "3", _fixed("win32"), pypy=False),
+    _row("manylinux_x86_64", _fixed("manylinux_2_27_x86_64.manylinux_2_28_x86_64")),
+    _row("manylinux_aarch64", _fixed("manylinux_2_27_aarch64.manylinux_2_28_aarch64")),
+    _row("musllinux_x86_64", _fixed("musllinux_1_2_x86_64"), pypy=False),
+    _row("musllinux_aarch64", _fixed("musllinux_1_2_aarch64"), pypy=False),
+    _row("macosx_x86_64-openblas", _macos_x86_64_openblas),
+    _row("macosx_x86_64-accelerate", _fixed("macosx_14_0_x86_64")),
+    _row("macosx_arm64-openblas", _fixed("macosx_11_0_arm64")),
+    _row("macosx_arm64-accelerate", _fixed("macosx_14_0_arm64")),
+    _row("win_amd64", _fixed("win_amd64")),
+    _row("win_arm64", _fixed("win_arm64"), pypy=False),
+    _row("win32", _fixed("win32"), pypy=False),
 )}
 
 # NEP 57: free-threaded CPython is a Tier 2 dimension across every platform.
-FREE_THREADED_TIER = "2"
+FREE_THREADED_TIER = tier_of("free-threaded")
 
 # numpy-release's published matrices per maintenance branch (2.6 is its main branch).
 NUMPY_SERIES: dict[str, WheelsConfig] = {
@@ -130,6 +136,18 @@ class Matrix:
         if self.sdist:
             found.append(ExpectedFile(sdist_name(self.distribution, str(version)), "", "sdist"))
         return found
+
+    def platform_labels(self, version: ReleaseVersion | str) -> dict[str, str]:
+        """Each wheel's platform and NEP 57 tier, to say what a missing file costs."""
+        labels = {}
+        for item in self.files(version):
+            if item.is_sdist:
+                continue
+            label = platform_tier(item.platform).describe()
+            if item.interpreter.endswith("t"):
+                label += f"; free-threaded, tier {FREE_THREADED_TIER}"
+            labels[item.filename] = label
+        return labels
 
     def filenames(self, version: ReleaseVersion | str) -> list[str]:
         return [item.filename for item in self.files(version)]

@@ -64,7 +64,8 @@ def run(ctx: Context) -> int:
     if ctx.option("from_dir"):
         directory = Path(ctx.options["from_dir"]).resolve()
         return report(ctx, compare(str(directory), matrix.filenames(str(version)),
-                                   list_dir(directory), matrix.distribution, str(version)))
+                                   list_dir(directory), matrix.distribution, str(version),
+                                   labels=matrix.platform_labels(str(version))))
     if ctx.option("index_url"):
         return check_index(ctx, matrix, version, str(ctx.options["index_url"]))
     if ctx.option("dispatch") or ctx.option("run_id"):
@@ -90,7 +91,7 @@ def index_report(matrix: Matrix, version: ReleaseVersion, url: str) -> FileSetRe
     wanted = Version(str(version))
     mine = [name for name in held if _version_of(name) in (wanted, None)]
     return compare(index.project_url(matrix.distribution), matrix.filenames(str(version)), mine,
-                   matrix.distribution, str(version))
+                   matrix.distribution, str(version), labels=matrix.platform_labels(str(version)))
 
 
 def _version_of(name: str) -> Version | None:
