@@ -14,6 +14,7 @@ from typing import TextIO
 from release.config import load_config
 from release.context import Context
 from release.errors import ReleaseError, UsageError
+from release.journal import JOURNALED, record, utc_now
 from release.steps import STEPS
 
 PROG = "python -m release"
@@ -59,8 +60,31 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
     parser = step_parser(name, module)
     options = anchor_paths(vars(parser.parse_args(args[1:])), environ)
     ctx = make_context(options, environ, out, err)
-    result: int = module.run(ctx)
-    return result
+    if name not in JOURNALED or ctx.dry_run:
+        result: int = module.run(ctx)
+        return result
+    return _journaled(ctx, name, module, args[1:])
+
+
+def _journaled(ctx: Context, name: str, module: ModuleType, args: list[str]) -> int:
+    """Run the step and, when it applied anything, append the run to the release journal
+    (also when it failed part way: the journal then says how)."""
+    started, code = utc_now(), 1
+    try:
+        code = int(module.run(ctx))
+        return code
+    except ReleaseError as exc:
+        code = exc.exit_code
+        raise
+    except KeyboardInterrupt:
+        code = 130
+        raise
+    finally:
+        if ctx.applied and ctx.options.get("version"):
+            try:
+                record(ctx.repo, name, str(ctx.options["version"]), args, started, code)
+            except OSError as exc:
+                ctx.say(f"note: the release journal was not written: {exc.strerror}")
 
 
 def load_step(name: str) -> ModuleType:

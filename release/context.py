@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from release.config import Config
-from release.plan import ApplyExecutor, DryRunExecutor, Executor, Plan
+from release.plan import Action, ApplyExecutor, DryRunExecutor, Executor, Plan
 from release.services.git import GitService
 from release.version import ReleaseVersion
 
@@ -27,6 +27,9 @@ class Context:
     env: Mapping[str, str]
     out: TextIO = field(default=sys.stdout)
     err: TextIO = field(default=sys.stderr)
+    # One line per action applied for real (not dry-run) and finished: the CLI journals a run
+    # only when something was done.
+    applied: list[str] = field(default_factory=list, compare=False)
 
     @property
     def dry_run(self) -> bool:
@@ -64,4 +67,22 @@ class Context:
         return DryRunExecutor(self.out) if self.dry_run else ApplyExecutor(self.err)
 
     def execute(self, plan: Plan) -> None:
+        if not self.dry_run:
+            plan = replace(plan, actions=[_Noted(action, self.applied) for action in plan.actions])
         self.executor().execute(plan)
+
+
+@dataclass(frozen=True)
+class _Noted:
+    """An action that, once applied, adds its first line to `done`."""
+
+    action: Action
+    done: list[str]
+
+    def describe(self) -> str:
+        return self.action.describe()
+
+    def apply(self) -> None:
+        line = self.action.describe().partition("\n")[0]
+        self.action.apply()
+        self.done.append(line)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from rich.table import Table
 from release.context import Context
 from release.doc_site import INDEX, has_series_link
 from release.errors import ReleaseError, UsageError
+from release.journal import journal_path, last_success, read_entries
 from release.pyproject_file import read_version
 from release.release_index import entry_target, has_entry
 from release.services.git import GitService
@@ -68,7 +69,7 @@ def run(ctx: Context) -> int:
     ctx.git  # noqa: B018 - a path that is not a repository is bad input, reported before looking
     looks: list[Callable[[Context, ReleaseVersion], Row]] = [
         release_pr, tag, index_files, github_release, docs, reset_branch, announcement, main_updated]
-    rows = [_guarded(look, ctx, version) for look in looks]
+    rows = with_journal(ctx, version, [_guarded(look, ctx, version) for look in looks])
     ctx.out.write(table(rows, f"Status of {ctx.config.project} {version}"))
     return 0
 
@@ -76,6 +77,32 @@ def run(ctx: Context) -> int:
 _NAMES = {"release_pr": "release PR merged", "tag": "tag", "index_files": "wheels on the index",
           "github_release": "GitHub release", "docs": "docs", "reset_branch": "maintenance reset",
           "announcement": "announcement", "main_updated": "main updated"}
+
+
+# The journal's step whose run makes each row done.
+_JOURNAL_STEPS = {"release_pr": "prepare", "tag": "tag", "index_files": "upload",
+                  "github_release": "github-release", "docs": "docs",
+                  "reset_branch": "reset-branch", "announcement": "announce",
+                  "main_updated": "post-release"}
+
+
+def with_journal(ctx: Context, version: ReleaseVersion, rows: list[Row]) -> list[Row]:
+    """Each row with what the release journal says of its step: when it finished, or that it
+    finished but its result is not where it should be."""
+    entries = read_entries(journal_path(ctx.git, version))
+    by_name = {_NAMES[key]: step for key, step in _JOURNAL_STEPS.items()}
+    found = []
+    for row in rows:
+        entry = last_success(entries, by_name[row.step]) if row.step in by_name else None
+        if entry is not None and row.state is State.DONE:
+            row = replace(row, detail=f"{row.detail}; the journal: `{entry.step}` finished "
+                                      f"{entry.ended}")
+        elif entry is not None and row.state is State.NOT_YET:
+            row = replace(row, detail=f"{row.detail}; the journal says `{entry.step}` finished "
+                                      f"{entry.ended}, but its result is not there (interrupted "
+                                      "after that, or undone since)")
+        found.append(row)
+    return found
 
 
 def _guarded(look: Callable[[Context, ReleaseVersion], Row], ctx: Context,

@@ -1,0 +1,125 @@
+"""The release journal: which steps ran for real, with which arguments, when, and how they ended.
+
+One JSON file per version in the repository's git dir (`.git/release/journal-2.4.0.json`), so
+it travels with the clone and never shows in `git status`. The CLI appends an entry after every
+run that applied at least one action (a dry run, a refused run or a "nothing to do" rerun leaves
+no trace). `status` reads it to say when a step finished, and to point out a step the journal
+says finished whose result the remotes lack (a crash after the journal write, or an undo).
+Written atomically: a killed process leaves the previous journal, never half of one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from release.services.git import GitService
+from release.version import ReleaseVersion
+
+# Steps whose runs change the release's state; the others only read, report or write files the
+# release manager asked for by name.
+JOURNALED = frozenset({"prepare", "tag", "wheels", "upload", "github-release", "docs",
+                       "reset-branch", "announce", "post-release", "branch", "mailmap",
+                       "cversions"})
+
+_SECRET_NAME = re.compile(r"token|password|passwd|secret|credential|api[-_]?key", re.IGNORECASE)
+_URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
+HIDDEN = "***"
+
+
+@dataclass(frozen=True)
+class Entry:
+    step: str
+    args: tuple[str, ...]
+    started: str
+    ended: str
+    exit: int
+
+    @property
+    def ok(self) -> bool:
+        return self.exit == 0
+
+
+def utc_now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def scrub(args: Sequence[str]) -> tuple[str, ...]:
+    """The arguments with the value of any token/password-like option hidden, and credentials
+    in URLs (`https://user:pass@host`) dropped."""
+    kept: list[str] = []
+    hide_next = False
+    for arg in args:
+        if hide_next:
+            kept.append(HIDDEN)
+            hide_next = False
+            continue
+        name, eq, _value = arg.partition("=")
+        if arg.startswith("-") and _SECRET_NAME.search(name):
+            if eq:
+                kept.append(f"{name}={HIDDEN}")
+            else:
+                kept.append(arg)
+                hide_next = True
+            continue
+        kept.append(_URL_USERINFO.sub(r"\g<scheme>", arg))
+    return tuple(kept)
+
+
+def journal_path(git: GitService, version: ReleaseVersion, name: str = "journal") -> Path:
+    """`<git dir>/release/<name>-<version>.json` (as `git rev-parse --git-path` places it)."""
+    relative = git.run(["rev-parse", "--git-path", f"release/{name}-{version}.json"]).strip()
+    return (git.root / relative).resolve()
+
+
+def read_entries(path: Path) -> list[Entry]:
+    """The journal's entries, oldest first; a missing or unreadable journal is an empty one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Entry(item["step"], tuple(item["args"]), item["started"], item["ended"],
+                      int(item["exit"])) for item in data.get("entries", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+
+
+def write_json(path: Path, data: object) -> None:
+    """Replace `path` in one step: a temp file in the same directory, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(data, stream, indent=1, sort_keys=True)
+            stream.write("\n")
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def append(path: Path, entry: Entry) -> None:
+    entries = [*read_entries(path), entry]
+    write_json(path, {"entries": [asdict(item) | {"args": list(item.args)} for item in entries]})
+
+
+def record(repo: Path, step: str, version: str, args: Sequence[str], started: str,
+           code: int) -> None:
+    """Append one run to `version`'s journal; nothing when there is no repository or version."""
+    from release.errors import ReleaseError
+
+    try:
+        git = GitService(repo)
+        parsed = ReleaseVersion.parse(version)
+    except ReleaseError:
+        return
+    append(journal_path(git, parsed), Entry(step, scrub(args), started, utc_now(), code))
+
+
+def last_success(entries: Sequence[Entry], step: str) -> Entry | None:
+    """The most recent run of `step` that exited 0."""
+    return next((entry for entry in reversed(entries) if entry.step == step and entry.ok), None)
