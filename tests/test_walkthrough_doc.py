@@ -281,6 +281,17 @@ def test_every_flag_named_in_a_step_section_belongs_to_its_step() -> None:
     assert not failures, "\n".join(failures)
 
 
+def test_every_flag_in_the_document_is_an_option_of_a_step() -> None:
+    """Outside step sections too (the introduction lists path options, for instance)."""
+    known = set()
+    for step in STEPS:
+        parser = step_parser(step, load_step(step))
+        known |= {o for action in parser._actions for o in action.option_strings}
+    prose = re.sub(r"^```.*?^```", "", doc_text(), flags=re.M | re.S)
+    unknown = sorted({m.group(1) for m in re.finditer(r"`(--[a-z][a-z-]*)", prose)} - known)
+    assert not unknown, unknown
+
+
 def test_every_step_section_says_what_it_checks_changes_and_how_to_undo() -> None:
     homes: dict[str, list[str]] = {step: [] for step in STEPS}
     failures = []
@@ -323,7 +334,7 @@ def test_config_keys_named_are_real() -> None:
     """`mail.bcc`-style keys and `[tool.release.x] key` name fields of the configuration."""
     text = doc_text()
     failures = []
-    for match in re.finditer(r"`(github|wheels|mail|docs)\.(\w+)`", text):
+    for match in re.finditer(rf"`({'|'.join(CONFIG_TABLES)})\.(\w+)`", text):
         table, key = match.groups()
         if key in ("yml", "yaml", "toml", "json", "md", "txt", "py", "rst", "html"):
             continue  # a file name such as `wheels.yml`
