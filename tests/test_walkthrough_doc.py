@@ -61,6 +61,7 @@ NUMPY_SECTIONS = (
     "Prepare the main branch for further development",
 )
 
+TOOLKIT_CALL = r"(?:[A-Z_]+=\S+ )*(?:nox |python3? -m release )"
 SEPARATORS = {"&&", "||", ";", "|", "(", ")", "&"}
 CONFIG_TABLES = {name: kind for name, kind in typing.get_type_hints(Config).items()
                  if dataclasses.is_dataclass(kind)}
@@ -154,9 +155,12 @@ def commands() -> tuple[Command, ...]:
     text = doc_text()
     found: list[Command] = []
     for first, language, body in fenced_blocks(text):
-        if language not in ("sh", "shell", "bash", "console"):
+        if language not in ("sh", "shell", "bash", "console", ""):
             continue
         for number, line in shell_lines(body, first):
+            line = line.strip().removeprefix("$ ")
+            if not language and not re.match(TOOLKIT_CALL, line):
+                continue  # a plain block (a commit message, say) is not shell
             for words in simple_commands(line):
                 command = as_command(words, number, line.strip(), fenced=True)
                 if command:
@@ -164,7 +168,7 @@ def commands() -> tuple[Command, ...]:
     prose = re.sub(r"^```.*?^```", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.M | re.S)
     for match in re.finditer(r"`([^`\n]+)`", prose):
         span = match.group(1)
-        if not re.match(r"(?:[A-Z_]+=\S+ )*(?:nox |python3? -m release )", span):
+        if not re.match(TOOLKIT_CALL, span):
             continue
         number = prose.count("\n", 0, match.start()) + 1
         for words in simple_commands(span):
@@ -359,3 +363,18 @@ def test_toml_examples_load_as_configuration() -> None:
         config = build(Config, table, f"RELEASE_WALKTHROUGH.md line {line}")
         files = matrix_for(config, ReleaseVersion.parse("1.2.0")).filenames("1.2.0")
         assert len(files) > 1, f"line {line}: the example's wheel matrix is empty"
+
+
+def test_commands_are_read_as_a_shell_would() -> None:
+    body = "RELEASE_SMTP_PASSWORD=x nox -s upload -- 2.4.0 \\\n    --upload  # note\n"
+    [(number, line)] = list(shell_lines(body, 10))
+    [words] = list(simple_commands(line))
+    command = as_command(words, number, line, fenced=True)
+    assert command is not None and number == 10
+    assert (command.session, command.args) == ("upload", ("2.4.0", "--upload"))
+    chained = [as_command(w, 1, "", True) for w in
+               simple_commands("git clean -xdfq && python -m release tag 2.4.0 --push")]
+    assert chained[0] is None
+    assert chained[1] is not None and chained[1].via == "python -m release"
+    assert chained[1].args == ("2.4.0", "--push")
+    assert as_command(["nox", "-s", "STEP"], 1, "", False) is None
