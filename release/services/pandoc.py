@@ -1,4 +1,5 @@
-"""reStructuredText to Markdown with the pandoc binary that pypandoc-binary ships."""
+"""reStructuredText to Markdown, and Markdown to HTML, with the pandoc binary that pypandoc-binary
+ships."""
 
 from __future__ import annotations
 
@@ -35,3 +36,16 @@ def rst_to_markdown(rst: str) -> str:
                            hint="run pandoc on the notes by hand to see the full message")
     return done.stdout.decode("utf-8")
 
+
+
+def markdown_to_html(markdown: str, title: str) -> str:
+    """One standalone HTML page: pandoc's default template inlines its styles, and the text links
+    to nothing outside, so the page reads the same when mailed or opened offline."""
+    argv = [pandoc_path(), "--standalone", "--from=markdown", "--to=html5",
+            f"--metadata=pagetitle:{title}", "--variable=maxwidth:64em"]
+    done = subprocess.run(argv, input=markdown.encode("utf-8"), capture_output=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
+        raise ServiceError(f"pandoc could not convert the report: {first}",
+                           hint="run pandoc on the Markdown report by hand to see the full message")
+    return done.stdout.decode("utf-8")

@@ -21,6 +21,8 @@ from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
 from release.fakes.stand_ins import StandIns
 from release.rehearsal import Rehearsal, Stage, Tally
+from release.rehearsal_progress import progress_observers
+from release.rehearsal_report import describe, secrets_in, write_report
 from release.scratch import scratch_copy
 from release.services.git import GitService
 from release.version import ReleaseVersion
@@ -33,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "example project (default: 1.2.0rc1, then 1.2.0)")
     parser.add_argument("--workdir", type=Path,
                         help="where to build the scratch project (default: a new temporary dir)")
+    parser.add_argument("--report", type=Path, metavar="DIR",
+                        help="where to write rehearsal-report.md and .html (default: the workdir)")
 
 
 EXAMPLE_RELEASES = ("1.2.0rc1", "1.2.0", "1.1.1")
@@ -93,14 +97,24 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
     common = ("--repo", str(project.repo), "--config", str(places.config_file))
     github = stand_ins.github
     assert github is not None
-    rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err,
-                          github_tally=lambda: Tally(sum(github.rest_calls.values()),
-                                                     github.graphql_calls, github.graphql_points))
     plan = [stage for version in versions
             for stage in stages(project, stand_ins, version, offline=offline)]
-    ok = rehearsal.run(plan)
+    about = describe(stand_ins.config().project, versions, ctx.repo if ctx.option("repo") else None,
+                     stand_ins, common)
+    with progress_observers(ctx.err, workdir) as observers:
+        rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err, observers=observers,
+                              github_tally=lambda: Tally(sum(github.rest_calls.values()),
+                                                         github.graphql_calls,
+                                                         github.graphql_points))
+        ok = False
+        try:
+            ok = rehearsal.run(plan)
+        finally:  # the report matters most when the rehearsal fails
+            report = write_report(Path(ctx.option("report") or workdir), about, plan,
+                                  rehearsal.outcomes, secrets_in(ctx.env, places.env))
     print(rehearsal.summary(), file=ctx.out)
     print(f"\nScratch project and stand-ins left in {workdir}", file=ctx.out)
+    print(f"report: {report}", file=ctx.out)
     return 0 if ok else 1
 
 

@@ -1,0 +1,167 @@
+"""The rehearsal's report: every stage with its status, command, output and GitHub cost; the
+forecast; written when the rehearsal fails too; never a secret."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from release.rehearsal import Outcome, Stage, Tally
+from release.rehearsal_report import (
+    About,
+    changelog_requests,
+    markdown,
+    polls_per_build,
+    redact,
+    secrets_in,
+)
+
+SECRETS = re.compile(r"rehearsal-[0-9a-f]{16}|rehearsal-password")
+CANARY = "ghp_canaryUserToken0123456789"
+ROW = re.compile(r"^\| (\d+) \| (.+?) \| (ok|warn|FAILED|resumed|not run) \| ([\d.]* ?s?) \| "
+                 r"(\d*) \| (\d*) \|$", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def green(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path, Path]:
+    """One rehearsal of the example (1.2.0rc1, then 1.2.0) with the report elsewhere."""
+    from release.cli import main
+
+    tmp = tmp_path_factory.mktemp("report")
+    out, err = io.StringIO(), io.StringIO()
+    env = {**os.environ, "GH_TOKEN": CANARY}
+    code = main(["rehearse", "--workdir", str(tmp / "w"), "--report", str(tmp / "reports")],
+                env=env, out=out, err=err)
+    return code, out.getvalue(), tmp / "w", tmp / "reports"
+
+
+def test_every_stage_has_a_row_and_a_section(green: tuple[int, str, Path, Path]) -> None:
+    code, out, workdir, reports = green
+    assert code == 0
+    assert out.rstrip().splitlines()[-1] == f"report: {reports / 'rehearsal-report.md'}"
+    assert not (workdir / "rehearsal-report.md").exists()
+    text = (reports / "rehearsal-report.md").read_text()
+    summary = re.findall(r"^  ok   exit \d+  (.+)$", out, re.MULTILINE)
+    rows = ROW.findall(text)
+    assert [int(row[0]) for row in rows] == list(range(1, len(summary) + 1))
+    assert [row[1] for row in rows] == summary
+    assert {row[2] for row in rows} == {"ok"}
+    assert text.startswith("# Rehearsal of tinynum 1.2.0rc1, then 1.2.0\n\n**Green:** 72 of 72")
+    for title in summary:
+        assert f"\n### {summary.index(title) + 1}. {title}\n" in text
+    tag = text.split("### 42. [1.2.0] tag and push it upstream\n", 1)[1].split("\n### ", 1)[0]
+    assert "```sh\npython -m release tag 1.2.0 --push\n```" in tag
+    assert "run git push upstream refs/tags/v1.2.0:refs/tags/v1.2.0" in tag
+    assert "<details><summary>output (5 lines)</summary>" in tag
+    changelog = text.split("[1.2.0rc1] changelog, dry run", 2)[2].split("\n### ", 1)[0]
+    assert "+++ b/doc/changelog/1.2.0-changelog.rst" in changelog
+
+
+def test_github_requests_per_stage_add_up_to_the_forecast(green: tuple[int, str, Path, Path]) -> None:
+    text = (green[3] / "rehearsal-report.md").read_text()
+    rows = {row[1]: (int(row[4]), int(row[5])) for row in ROW.findall(text)}
+    assert rows["[1.2.0] tag and push it upstream"] == (0, 0)
+    assert rows["[1.2.0rc1] GitHub release: draft, assets, verify, publish"][0] > 3
+    assert rows["[1.2.0rc1] changelog, dry run (titles from GitHub)"][1] >= 1  # a GraphQL query
+    stated = re.search(r"this rehearsal made (\d+) REST requests and (\d+) GraphQL requests "
+                       r"\((\d+) points\)", text)
+    assert stated is not None
+    rest, graphql, points = map(int, stated.groups())
+    assert rest + graphql == sum(requests for requests, _ in rows.values())
+    assert points == sum(p for _, p in rows.values())
+    polls = polls_per_build(3600)
+    assert (f"the 4 wheel builds runs for about 1 hour, the wheels step looks at the run about "
+            f"{polls} times") in text
+    budget = re.search(r"^\| REST requests \| (\d+) \| ([\d.]+)% \| ([\d.]+)% \|$", text, re.MULTILINE)
+    assert budget is not None
+    assert int(budget[1]) == rest + 4 * polls
+    assert float(budget[2]) == pytest.approx(100 * int(budget[1]) / 5000, abs=0.05)
+    assert float(budget[3]) == pytest.approx(100 * int(budget[1]) / 1000, abs=0.05)
+    assert "| 1,080 | 12 |" in text  # NumPy 2.0.0's pull requests: 11 queries and the rate limit
+    assert re.search(r"needs about \*\*4\.0 hours\*\*", text)
+
+
+def test_the_html_page_stands_alone(green: tuple[int, str, Path, Path]) -> None:
+    page = (green[3] / "rehearsal-report.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<details>") == 72
+    assert "<td style=\"text-align: left;\">[1.2.0] docs merge and push</td>" in page
+    assert not re.search(r"<link|<script[^>]+src=|<img|src=\"http", page)
+
+
+def test_no_secret_in_the_report(green: tuple[int, str, Path, Path]) -> None:
+    _, out, _, reports = green
+    for name in ("rehearsal-report.md", "rehearsal-report.html"):
+        text = (reports / name).read_text()
+        assert not SECRETS.search(text)
+        assert CANARY not in text
+    assert "report: " in out
+
+
+def test_a_failed_rehearsal_writes_its_report(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A checkout whose C-API hash is wrong stops the rehearsal at its second stage; the report
+    says so, shows the check's output, and lists the stages that did not run."""
+    from helpers import git
+
+    from release.fakes.example import build_example_project
+
+    project = build_example_project(tmp_path / "project")
+    git(project.repo, "checkout", "--quiet", "maintenance/1.2.x")
+    hashes = project.repo / "tinynum" / "_core" / "code_generators" / "cversions.txt"
+    hashes.write_text(re.sub(r"0x00000002 = \w+", "0x00000002 = " + "0" * 32, hashes.read_text()))
+    git(project.repo, "commit", "--quiet", "-am", "a wrong C-API hash")
+    git(project.repo, "checkout", "--quiet", "main")
+    workdir = tmp_path / "w"
+    result = cli("rehearse", "1.2.0rc1", "--repo", str(project.repo), "--workdir", str(workdir))
+    assert result.code == 1
+    assert result.out.rstrip().endswith(f"report: {workdir / 'rehearsal-report.md'}")
+    text = (workdir / "rehearsal-report.md").read_text()
+    rows = ROW.findall(text)
+    assert [row[2] for row in rows[:3]] == ["ok", "FAILED", "not run"]
+    assert {row[2] for row in rows[2:]} == {"not run"}
+    assert len(rows) > 20
+    assert text.startswith("# Rehearsal of tinynum 1.2.0rc1\n\n**Not green:** 1 of")
+    assert f"- Repository: a scratch copy of {project.repo}" in text
+    failed = text.split("### 2. [1.2.0rc1] C-API version and hash\n", 1)[1].split("\n### ", 1)[0]
+    assert "Status: **FAILED**" in failed and "0x00000002" in failed
+    assert (workdir / "rehearsal-report.html").is_file()
+    assert not SECRETS.search(text)
+
+
+def test_statuses_fences_and_redaction() -> None:
+    """An advisory finding is a warning, a stage done by an earlier run is resumed, the stages
+    after a failure are not run; output with backticks keeps its fence; secrets are starred."""
+    stages = [Stage("finding", ("mailmap", "1.0.0"), advisory=True), Stage("done before", ("tag",)),
+              Stage("breaks", ("upload", "1.0.0")), Stage("after", ("docs", "1.0.0"))]
+    outcomes = [Outcome(stages[0], 1, "a ``` fence and ```` a longer one", 0.5, Tally(2, 1, 1)),
+                Outcome(stages[1], 0, "", resumed=True),
+                Outcome(stages[2], 1, "error: token s3cr3t-value refused", 0.25, Tally(3))]
+    about = About("tinynum", ("1.0.0",), "here", "today", "--repo x", (("a place", "/p"),))
+    text = markdown(about, stages, outcomes)
+    statuses = [row[2] for row in ROW.findall(text)]
+    assert statuses == ["warn", "resumed", "FAILED", "not run"]
+    assert "`````text\na ``` fence and ```` a longer one\n`````" in text
+    assert "this rehearsal made 5 REST requests and 1 GraphQL requests (1 points)" in text
+    secrets = secrets_in({"GITHUB_TOKEN": "s3cr3t-value", "HOME": "/home/x", "PASSWORD": "abc"})
+    assert secrets == {"s3cr3t-value"}  # too short to be a password is left alone
+    redacted = redact(text, secrets)
+    assert "s3cr3t-value" not in redacted and "error: token *** refused" in redacted
+
+
+def test_what_the_forecast_is_made_of() -> None:
+    assert [changelog_requests(n) for n in (1, 100, 101, 1080)] == [2, 2, 3, 12]
+    # 15 s, then x1.5 up to two minutes: 7 looks in the first 5 minutes, then one every 2
+    assert polls_per_build(0) == 1 and polls_per_build(15) == 2
+    assert polls_per_build(3600) == 7 + (3600 - 311) // 120
+
+
+def test_rehearse_help_names_the_report_option() -> None:
+    done = subprocess.run([sys.executable, "-m", "release", "rehearse", "--help"], capture_output=True,
+                          text=True, check=True)
+    assert "--report DIR" in done.stdout
