@@ -149,6 +149,12 @@ def status(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def pins(session: nox.Session) -> None:
+    """Check a downstream project's NumPy pins against the guide."""
+    _step(session, "pins")
+
+
+@nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
     """Run the test suite."""
     python = _toolkit_python(session)

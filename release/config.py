@@ -90,6 +90,16 @@ class DocsConfig:
 
 
 @dataclass(frozen=True)
+class PinsConfig:
+    """The platform configurations a marker pin set must cover. An empty axis takes the shipped
+    data: the CPython series not at end of life, the NEP 57 platforms of the wheel tiers, CPython."""
+
+    python: tuple[str, ...] = ()  # "3.12", as python_version says
+    platforms: tuple[str, ...] = ()  # "Linux-aarch64": platform_system-platform_machine
+    implementations: tuple[str, ...] = ()  # "CPython", "PyPy": platform_python_implementation
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a step needs to know about the project; defaults are NumPy's."""
 
@@ -137,6 +147,7 @@ class Config:
     wheels: WheelsConfig = field(default_factory=WheelsConfig)
     mail: MailConfig = field(default_factory=MailConfig)
     docs: DocsConfig = field(default_factory=DocsConfig)
+    pins: PinsConfig = field(default_factory=PinsConfig)
 
 
 @dataclass(frozen=True)

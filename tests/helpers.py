@@ -33,3 +33,18 @@ def one_line_error(err: str, words: str) -> None:
 def copy_tree(src: Path, dest: Path) -> Path:
     shutil.copytree(src, dest, symlinks=True)
     return dest
+
+
+def table_rows(out: str) -> list[list[str]]:
+    """The rows of a rich table printed in `out`, each cell's wrapped lines joined by a space.
+    A row starts where the first column has text."""
+    rows: list[list[str]] = []
+    for line in out.splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = [cell.strip() for cell in line.strip("│").split("│")]
+        if cells[0] or not rows:
+            rows.append(cells)
+        else:
+            rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells, strict=True)]
+    return rows

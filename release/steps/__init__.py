@@ -23,4 +23,5 @@ STEPS: dict[str, tuple[str, str]] = {
     "branch": ("release.steps.branch", "Begin the next cycle on main; create the maintenance branch"),
     "rehearse": ("release.steps.rehearse", "Rehearse the whole release on a scratch copy, locally"),
     "status": ("release.steps.status", "Show which steps of a release are done, from the real remotes"),
+    "pins": ("release.steps.pins", "Check a downstream project's NumPy pins against the guide"),
 }

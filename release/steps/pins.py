@@ -1,0 +1,109 @@
+"""Check a downstream project's NumPy requirements against the downstream guide, and marker pin
+sets against a platform matrix. Read-only: exit 1 with findings, 0 when clean."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from release.config import PinsConfig, load_config
+from release.context import Context
+from release.downstream_project import read_project
+from release.downstream_rules import Finding, check_project, pin_set_findings
+from release.errors import UsageError
+from release.marker_pins import check_pin_set, read_pin_set
+from release.platform_configs import Matrix, build_matrix
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=Path,
+                        help="a downstream project's pyproject.toml, or its directory")
+    parser.add_argument("--pin-set", type=Path, metavar="FILE",
+                        help="check that exactly one pin of FILE applies on every platform "
+                             "configuration (requirement lines, a setup.cfg's install_requires, "
+                             "or a pyproject.toml's build requires)")
+    parser.add_argument("--date", metavar="YYYY-MM-DD",
+                        help="judge support windows and the current NumPy on this day "
+                             "(default: today, UTC)")
+    parser.add_argument("--python", action="append", default=[], metavar="X.Y[,X.Y]",
+                        help="Python versions of the matrix (default: [tool.release.pins] python, "
+                             "else the series not at end of life)")
+    parser.add_argument("--platform", action="append", default=[], metavar="SYSTEM-MACHINE",
+                        help="platforms of the matrix, e.g. Linux-aarch64 (default: "
+                             "[tool.release.pins] platforms, else the NEP 57 wheel tiers')")
+    parser.add_argument("--implementation", action="append", default=[], metavar="NAME",
+                        help="CPython and/or PyPy (default: [tool.release.pins], else CPython)")
+
+
+def run(ctx: Context) -> int:
+    path, pin_set = ctx.option("path"), ctx.option("pin_set")
+    if path is None and pin_set is None:
+        raise UsageError("nothing to check", hint="pass a pyproject.toml (or its directory) "
+                                                  "and/or --pin-set FILE")
+    day = parse_day(ctx.option("date"))
+    findings: list[Finding] = []
+    if path is not None:
+        project = read_project(path)
+        matrix = matrix_for(ctx, day, _project_pins(ctx, project.pyproject))
+        if project.dynamic_dependencies:
+            ctx.say(f"{project.pyproject}: dependencies are dynamic; the runtime rules read only "
+                    "[project.optional-dependencies]")
+        findings += check_project(project, day, matrix)
+        checked = str(project.pyproject)
+    if pin_set is not None:
+        lines = read_pin_set(pin_set)
+        matrix = matrix_for(ctx, day, ctx.config.pins)
+        ctx.say(f"{pin_set}: {len(lines)} requirement lines against {matrix.describe()}")
+        findings += pin_set_findings(check_pin_set(lines, matrix))
+        checked = str(pin_set) if path is None else f"{checked} and {pin_set}"
+    if findings:
+        ctx.out.write(table(findings, f"{len(findings)} finding{'s' * (len(findings) != 1)} "
+                                      f"in {checked} on {day}"))
+        return 1
+    print(f"{checked}: no findings on {day}", file=ctx.out)
+    return 0
+
+
+def parse_day(value: str | None) -> datetime.date:
+    if not value:
+        return datetime.datetime.now(datetime.UTC).date()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--date {value!r} is not a date", hint="write it as YYYY-MM-DD") from None
+
+
+def _project_pins(ctx: Context, pyproject: Path) -> PinsConfig:
+    """`--config` wins; else the checked project's own `[tool.release.pins]`, if it has one."""
+    if ctx.option("config"):
+        return ctx.config.pins
+    return load_config(pyproject.parent).config.pins
+
+
+def matrix_for(ctx: Context, day: datetime.date, pins: PinsConfig) -> Matrix:
+    flags = {name: [v.strip() for value in ctx.option(name, []) for v in value.split(",")
+                    if v.strip()] for name in ("python", "platform", "implementation")}
+    given = any(flags.values())
+    return build_matrix(
+        flags["python"] or pins.python, flags["platform"] or pins.platforms,
+        flags["implementation"] or pins.implementations, day=day, tiers=ctx.config.wheels.tiers,
+        source="--python/--platform/--implementation" if given else "[tool.release.pins]"
+        if pins != PinsConfig() else "the shipped Python and NEP 57 data")
+
+
+def table(findings: list[Finding], title: str) -> str:
+    grid = Table(title=title, title_justify="left")
+    for column in ("rule", "where", "finding"):
+        grid.add_column(column, overflow="fold")
+    for finding in findings:
+        grid.add_row(Text(finding.rule), Text(finding.where), Text(finding.line))
+    console = Console(width=160, record=True, force_terminal=False, color_system=None,
+                      file=io.StringIO())
+    console.print(grid)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
