@@ -57,6 +57,7 @@ class LiveStages:
     github: Tally = field(default_factory=Tally)
     began: float = field(default_factory=time.perf_counter)
     current: tuple[int, Stage, float] | None = None
+    ended: float | None = None
     spinner: Spinner = field(default_factory=lambda: Spinner("dots", style="cyan"))
 
     def __post_init__(self) -> None:
@@ -75,6 +76,8 @@ class LiveStages:
         self.finished_count += 1
         self.github = self.github + outcome.github
         self.current = None
+        if self.finished_count == total:
+            self.ended = time.perf_counter()
         mark, style = MARKS[status]
         line = Text.assemble((f"{mark} ", style), f"[{number}/{total}] {outcome.stage.title}",
                              (f"  {_duration(outcome)}{_requests(outcome.github)}", "dim"))
@@ -96,8 +99,8 @@ class LiveStages:
     def totals(self) -> str:
         counts = ", ".join(f"{self.statuses[s]} {s}" for s in MARKS if self.statuses.get(s))
         return (f"{self.finished_count}/{self.total} stages" + (f" ({counts})" if counts else "")
-                + f" in {time.perf_counter() - self.began:.1f} s; GitHub {self.github.requests} "
-                  f"requests, {self.github.points} GraphQL points")
+                + f" in {(self.ended or time.perf_counter()) - self.began:.1f} s; GitHub "
+                  f"{self.github.requests} requests, {self.github.points} GraphQL points")
 
 
 def _duration(outcome: Outcome) -> str:

@@ -1,0 +1,66 @@
+"""Progress on a terminal: the live display, with the stages' output in rehearsal.log; plain
+lines when stderr is not a terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+SECRETS = re.compile(rb"rehearsal-[0-9a-f]{16}|rehearsal-password")
+
+
+def _read_all(fd: int, into: bytearray) -> None:
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: every writer of the terminal has closed it
+            return
+        if not chunk:
+            return
+        into.extend(chunk)
+
+
+def test_a_terminal_gets_the_live_display_and_the_log_the_output(tmp_path: Path) -> None:
+    workdir = tmp_path / "w"
+    primary, secondary = pty.openpty()
+    screen = bytearray()
+    reader = threading.Thread(target=_read_all, args=(primary, screen), daemon=True)
+    reader.start()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    env.pop("NO_COLOR", None)
+    done = subprocess.run([sys.executable, "-m", "release", "rehearse", "--workdir", str(workdir)],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary,
+                          env=env, check=False, timeout=300)
+    os.close(secondary)
+    reader.join(timeout=30)
+    os.close(primary)
+    text = screen.decode("utf-8", "replace")
+    assert done.returncode == 0, text[-3000:]
+    assert "\x1b[?25l" in text  # the live display hides the cursor while it runs
+    assert "\x1b[2K" in text  # and redraws its lines in place
+    log = workdir / "rehearsal.log"
+    assert f"every stage's full output goes to {log}" in text
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+    finished = re.findall(r"✓ \[(\d+)/72\] ", plain)
+    assert [int(n) for n in finished] == list(range(1, 73))
+    assert "72/72 stages (72 ok)" in plain
+    assert "+++ b/doc/changelog/1.2.0-changelog.rst" not in text  # outputs stay off the screen
+    logged = log.read_text()
+    assert logged.count("\n== [") == 72
+    assert "+++ b/doc/changelog/1.2.0-changelog.rst" in logged
+    assert "   $ python -m release tag 1.2.0 --push" in logged
+    assert done.stdout.decode().rstrip().endswith(f"report: {workdir / 'rehearsal-report.md'}")
+    assert not SECRETS.search(bytes(screen) + log.read_bytes() + done.stdout)
+
+
+def test_without_a_terminal_the_lines_are_plain(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("rehearse", "1.1.1", "--workdir", str(tmp_path / "w"))
+    assert result.code == 0
+    assert "\x1b[" not in result.err
+    assert "\n== [1/" in result.err and "   $ python -m release tag 1.1.1 --push" in result.err
+    assert not (tmp_path / "w" / "rehearsal.log").exists()
