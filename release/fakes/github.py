@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -18,6 +21,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -69,10 +73,19 @@ class FakeGitHub:
         rest_limit: int = 5000,
         latency: float = 0.0,
         sleep: Callable[[float], None] = time.sleep,
+        state_file: Path | None = None,
+        before_asset: Callable[[int], None] | None = None,
     ) -> None:
         """`tokens` maps each valid token to "write" or "read"; None accepts any token for writing.
-        `latency` seconds pass (through `sleep`) before each request is answered."""
-        self.world = World(run_polls)
+        `latency` seconds pass (through `sleep`) before each request is answered. With
+        `state_file`, the world is loaded from it when it exists and saved to it (atomically)
+        after every request that may change it, so a restarted fake carries on where a killed
+        one stopped. `before_asset(n)` is called as the n-th release asset upload arrives,
+        before it is stored."""
+        self.state_file = state_file
+        self.before_asset = before_asset
+        self.asset_uploads = 0
+        self.world = self._load(state_file) if state_file and state_file.is_file() else World(run_polls)
         self.login = login
         self.latency = latency
         self._sleep = sleep
@@ -127,6 +140,29 @@ class FakeGitHub:
     @property
     def graphql_url(self) -> str:
         return f"{self.root}/api/graphql"
+
+    # --- persistence -------------------------------------------------------------------------
+
+    @staticmethod
+    def _load(state_file: Path) -> World:
+        with state_file.open("rb") as stream:
+            world = pickle.load(stream)  # our own file, written by save()
+        if not isinstance(world, World):
+            raise TypeError(f"{state_file} does not hold a fake GitHub's state")
+        return world
+
+    def save(self) -> None:
+        """Write the world to `state_file` (temp file, then os.replace); nothing without one."""
+        if self.state_file is None:
+            return
+        with self._lock:
+            data = pickle.dumps(self.world, protocol=pickle.HIGHEST_PROTOCOL)
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{self.state_file.name}.",
+                                        dir=self.state_file.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, self.state_file)
 
     # --- seeding -----------------------------------------------------------------------------
 
@@ -275,7 +311,14 @@ class FakeGitHub:
             if found is None:
                 return self._with_limits(not_found())
             _, handler, params = found
-            return self._with_limits(handler(self.world, Shapes(self.root, self.world), request, params))
+            if method == "POST" and path.startswith("/api/uploads/"):
+                self.asset_uploads += 1
+                if self.before_asset is not None:
+                    self.before_asset(self.asset_uploads)
+            response = handler(self.world, Shapes(self.root, self.world), request, params)
+            if method in WRITE_METHODS or "/actions/" in path:  # looking at a run advances it
+                self.save()
+            return self._with_limits(response)
 
     def _count(self, method: str, path: str, is_graphql: bool, endpoint: str | None, body: bytes) -> None:
         if is_graphql:

@@ -14,6 +14,8 @@ import email
 import email.policy
 import hashlib
 import hmac
+import json
+import os
 import ssl
 import tempfile
 import tomllib
@@ -46,9 +48,11 @@ class Captured:
 
 
 class _Handler:
-    def __init__(self, box: list[Captured], refuse: frozenset[str]) -> None:
+    def __init__(self, box: list[Captured], refuse: frozenset[str],
+                 mail_dir: Path | None = None) -> None:
         self.box = box
         self.refuse = refuse
+        self.mail_dir = mail_dir
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:
@@ -58,13 +62,43 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.box.append(Captured(
+        captured = Captured(
             mail_from=envelope.mail_from, rcpt_tos=tuple(envelope.rcpt_tos),
             data=bytes(envelope.original_content or envelope.content),
             authenticated_as=str(getattr(session, "auth_data", b"") or ""),
             tls=session.ssl is not None,
-        ))
+        )
+        if self.mail_dir is not None:
+            _keep(self.mail_dir, len(self.box) + 1, captured)
+        self.box.append(captured)
         return "250 Message accepted for delivery"
+
+
+def _replace(path: Path, data: bytes) -> None:
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.replace(temp, path)
+
+
+def _keep(mail_dir: Path, number: int, captured: Captured) -> None:
+    """`NNNN.eml` (the message as received) after `NNNN.json` (its envelope): a message counts
+    as received once its .eml is there, so a kill in between loses it like a dropped connection."""
+    mail_dir.mkdir(parents=True, exist_ok=True)
+    envelope = {"mail_from": captured.mail_from, "rcpt_tos": list(captured.rcpt_tos),
+                "authenticated_as": captured.authenticated_as, "tls": captured.tls}
+    _replace(mail_dir / f"{number:04d}.json", json.dumps(envelope).encode())
+    _replace(mail_dir / f"{number:04d}.eml", captured.data)
+
+
+def load_mail(mail_dir: Path) -> list[Captured]:
+    """The messages kept in `mail_dir`, in the order they were received."""
+    found = []
+    for eml in sorted(mail_dir.glob("[0-9][0-9][0-9][0-9].eml")):
+        envelope = json.loads(eml.with_suffix(".json").read_text(encoding="utf-8"))
+        found.append(Captured(envelope["mail_from"], tuple(envelope["rcpt_tos"]), eml.read_bytes(),
+                              envelope["authenticated_as"], bool(envelope["tls"])))
+    return found
 
 
 class _Authenticator:
@@ -117,12 +151,16 @@ def _self_signed(directory: Path) -> tuple[Path, Path] | None:
 
 class FakeSMTP:
     def __init__(self, *, user: str = "release-manager", password: str = "smtp-secret",
-                 tls: bool = True, refuse: tuple[str, ...] = ()) -> None:
+                 tls: bool = True, refuse: tuple[str, ...] = (),
+                 mail_dir: Path | None = None) -> None:
+        """With `mail_dir`, every message received is kept there as an .eml (and its envelope),
+        and the messages already there count as received: a restart carries on."""
         self.user = user
         self.refuse = frozenset(refuse)
         self.host = "127.0.0.1"
         self.port = 0
-        self.messages: list[Captured] = []
+        self.mail_dir = mail_dir
+        self.messages: list[Captured] = load_mail(mail_dir) if mail_dir and mail_dir.is_dir() else []
         self._authenticator = _Authenticator(user, password)
         self._want_tls = tls
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -148,7 +186,7 @@ class FakeSMTP:
                 context.load_cert_chain(str(pair[0]), str(pair[1]))
         self.port = free_port()
         self._controller = Controller(
-            _Handler(self.messages, self.refuse), hostname=self.host, port=self.port,
+            _Handler(self.messages, self.refuse, self.mail_dir), hostname=self.host, port=self.port,
             authenticator=self._authenticator, auth_require_tls=context is not None,
             tls_context=context, require_starttls=context is not None,
         )

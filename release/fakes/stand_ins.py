@@ -2,12 +2,17 @@
 
 GitHub (FakeGitHub seeded with the example project and its wheel workflow), a package index
 (pypiserver), a mail server (aiosmtpd), and numpy/doc- and numpy.org-shaped repositories.
+Their state lives in the workdir (GitHub's world in `github-state.pickle`, the index's files in
+`index/packages`, the mail in `mail/*.eml`, the repositories as built), so stand-ins started
+again on the same workdir carry on where the last ones stopped; only the ports and the secrets
+are new each time, and the config file is rewritten for them.
 """
 
 from __future__ import annotations
 
 import secrets
 import tomllib
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +30,12 @@ from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc
 from release.fakes.numpy_org import WebsiteRepo, build_numpy_org, project_site
 from release.fakes.pypi import LocalIndex, local_index
 from release.fakes.smtp import FakeSMTP
+from release.rehearsal_faults import UploadTripwire
 from release.services.git import GitService
 from release.version import ReleaseVersion
 
 FORK_OWNER = "alice-m"
+STATE_FILE = "github-state.pickle"
 
 
 @dataclass(frozen=True)
@@ -47,12 +54,20 @@ class StandIns:
     """A context manager: `with StandIns(project, workdir, version) as s:` then `s.places`."""
 
     def __init__(self, project: ExampleProject, workdir: Path, version: str, *,
-                 example: bool = True, table: dict[str, Any] | None = None) -> None:
+                 example: bool = True, table: dict[str, Any] | None = None,
+                 before_asset: Callable[[int], None] | None = None,
+                 before_upload: Callable[[int], None] | None = None) -> None:
+        """`before_asset(k)` / `before_upload(k)` are called as the k-th GitHub release asset /
+        the k-th index upload arrives (fault injection); with `before_upload`, uploads go
+        through an `UploadTripwire` in front of the index (`upload_url`)."""
         self.project = project
         self.workdir = workdir
         self.version = version
         self.example = example
         self.table = table
+        self.before_asset = before_asset
+        self.before_upload = before_upload
+        self.upload_url = ""
         self._stack = ExitStack()
         self.github: FakeGitHub | None = None
         self.index: LocalIndex | None = None
@@ -63,21 +78,34 @@ class StandIns:
         token = "rehearsal-" + secrets.token_hex(8)
         smtp_password = "rehearsal-" + secrets.token_hex(8)
         config = self.config()
-        self.github = self._stack.enter_context(FakeGitHub(tokens={token: "write"}, run_polls=1))
-        self._seed_github(self.github, config)
+        state = self.workdir / STATE_FILE
+        fresh = not state.is_file()
+        self.github = self._stack.enter_context(FakeGitHub(
+            tokens={token: "write"}, run_polls=1, state_file=state, before_asset=self.before_asset))
+        if fresh:
+            self._seed_github(self.github, config)
+            self.github.save()
         self.index = self._stack.enter_context(
             local_index(self.workdir / "index" / "packages", log=self.workdir / "index" / "log"))
-        self.smtp = self._stack.enter_context(FakeSMTP(user="alice", password=smtp_password))
+        self.upload_url = self.index.url
+        if self.before_upload is not None:
+            wire = UploadTripwire(self.index.url, self.before_upload)
+            self.upload_url = self._stack.enter_context(wire).url
+        self.smtp = self._stack.enter_context(
+            FakeSMTP(user="alice", password=smtp_password, mail_dir=self.workdir / "mail"))
         release = ReleaseVersion.parse(self.version)
         previous = f"{release.major}.{max(release.minor - 1, 0)}"
-        doc = build_numpy_doc(self.workdir / "docsite", series=(previous,), stable=previous)
-        html = build_html(self.workdir / "html", project=config.project,
-                          version=self.version, package=config.package, pdfs=False)
-        if config.project == "NumPy":
-            website = build_numpy_org(self.workdir / "web")
-        else:
-            news, site = project_site(config.project, previous, f"{previous}.0", "2025-02-03")
-            website = build_numpy_org(self.workdir / "web", news=news, config=site)
+        doc = DocRepo(self.workdir / "docsite" / "doc", self.workdir / "docsite" / "doc.git")
+        if not doc.repo.is_dir():
+            doc = build_numpy_doc(self.workdir / "docsite", series=(previous,), stable=previous)
+        html = self.workdir / "html"
+        if not html.is_dir():
+            html = build_html(html, project=config.project, version=self.version,
+                              package=config.package, pdfs=False)
+        website = WebsiteRepo(self.workdir / "web" / "numpy.org",
+                              self.workdir / "web" / "numpy.org-fork.git")
+        if not website.repo.is_dir():
+            website = self._build_website(config, previous)
         env = {
             "GITHUB_API_URL": self.github.api_url,
             "GITHUB_GRAPHQL_URL": self.github.graphql_url,
@@ -97,6 +125,12 @@ class StandIns:
             env=env,
         )
         return self
+
+    def _build_website(self, config: Config, previous: str) -> WebsiteRepo:
+        if config.project == "NumPy":
+            return build_numpy_org(self.workdir / "web")
+        news, site = project_site(config.project, previous, f"{previous}.0", "2025-02-03")
+        return build_numpy_org(self.workdir / "web", news=news, config=site)
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  tb: TracebackType | None) -> None:

@@ -1,0 +1,266 @@
+"""A rehearsal that can be killed and run again: its workdir, its journal, and what a rerun skips.
+
+The workdir carries a marker file (`.release-rehearsal.json`: the versions and whether the
+rehearsal is being built, ready or finished); only a directory with that marker is ever wiped.
+The rehearsal journal (`rehearsal-X.Y.Z.json` in the scratch repository's git dir, one per
+version) records each stage as it ends: number, title, exit code, and the branch it left checked
+out. On a rerun, a stage the journal says ended well is skipped when its result re-checks as
+present on the stand-ins (the `status` step's look for tag, index files, GitHub release, docs,
+branch reset, announcement and main's update; a small look of its own for the release PR, the
+wheel builds and the new branch); a stage whose result is missing runs again. Before the first
+stage that runs, the branch the last skipped stage left is checked out again.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from release.config import Config
+from release.errors import ReleaseError, UsageError
+from release.journal import write_json
+from release.rehearsal import Outcome, Stage
+from release.services.git import GitService
+from release.services.github_cache import default_cache_dir
+from release.version import ReleaseVersion
+from release.wheel_matrix import matrix_for
+
+MARKER = ".release-rehearsal.json"
+BUILDING, READY, FINISHED = "building", "ready", "finished"
+
+
+def default_workdir(env: Mapping[str, str], label: str) -> Path:
+    """`<user cache dir>/rehearsals/<label>`: the same place on every run, so a rerun finds it."""
+    return default_cache_dir(env) / "rehearsals" / label
+
+
+def _marker(workdir: Path) -> dict[str, object] | None:
+    try:
+        data = json.loads((workdir / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def open_workdir(workdir: Path, versions: Sequence[str], *, fresh: bool) -> str | None:
+    """Make `workdir` ready for a rehearsal of `versions`. Returns None when it starts over (an
+    empty or new dir, `fresh`, or a rehearsal there that finished, was not set up completely or
+    was of other versions), else a line saying why it resumes. A non-empty dir without the
+    marker is refused and left alone."""
+    if workdir.exists() and not workdir.is_dir():
+        raise UsageError(f"{workdir} is not a directory", hint="pass a new or empty --workdir")
+    marker = _marker(workdir) if workdir.is_dir() else None
+    if workdir.is_dir() and any(workdir.iterdir()) and marker is None:
+        raise UsageError(f"{workdir} is not empty", hint="pass an empty or new --workdir")
+    resumable = (marker is not None and not fresh and marker.get("state") == READY
+                 and marker.get("versions") == list(versions))
+    if marker is not None and not resumable:
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    if resumable:
+        return f"resuming the rehearsal in {workdir}"
+    mark(workdir, versions, BUILDING)
+    return None
+
+
+def mark(workdir: Path, versions: Sequence[str], state: str) -> None:
+    write_json(workdir / MARKER, {"versions": list(versions), "state": state})
+
+
+def marked(workdir: Path) -> str | None:
+    """The state in the workdir's marker (building, ready, finished), None without one."""
+    marker = _marker(workdir)
+    return None if marker is None else str(marker.get("state"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    number: int
+    title: str
+    code: int
+    ok: bool
+    branch: str
+
+
+@dataclass(frozen=True)
+class Places:
+    """What the re-checks look at: the scratch repo and its config, the stand-ins' addresses."""
+
+    repo: Path
+    config: Config
+    common: tuple[str, ...]
+    env: Mapping[str, str]
+    index_url: str
+    doc_repo: Path
+    website_repo: Path
+    mails: Callable[[], int]
+
+
+@dataclass
+class Resume:
+    """The rehearsal's `resume` callback and the observer that keeps its journal."""
+
+    places: Places
+    say: Callable[[str], None]
+    entries: dict[int, Entry] = field(default_factory=dict)
+    _skipped: Entry | None = None
+
+    def __post_init__(self) -> None:
+        self.git = GitService(self.places.repo)
+        for path in sorted(self._journal_dir().glob("rehearsal-*.json")):
+            try:
+                rows = json.loads(path.read_text(encoding="utf-8"))["stages"]
+                for row in rows:
+                    entry = Entry(int(row["number"]), str(row["title"]), int(row["code"]),
+                                  bool(row["ok"]), str(row["branch"]))
+                    self.entries[entry.number] = entry
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+
+    def done(self, plan: Sequence[Stage]) -> int:
+        """How many of the plan's stages the journal says ended well."""
+        return sum(1 for number, stage in enumerate(plan, 1) if self._ended_well(number, stage))
+
+    def _ended_well(self, number: int, stage: Stage) -> Entry | None:
+        entry = self.entries.get(number)
+        return entry if entry is not None and entry.title == stage.title and entry.ok else None
+
+    # -- the resume callback ------------------------------------------------------------------
+
+    def __call__(self, number: int, stage: Stage) -> Outcome | None:
+        entry = self._ended_well(number, stage)
+        if entry is not None:
+            missing = self._missing(stage)
+            if missing is None:
+                self._skipped = entry
+                return Outcome(stage, stage.expect, "done in an earlier run", resumed=True)
+            self.say(f"the rehearsal journal says stage {number} ended well, but {missing}; "
+                     "running it again")
+        self._restore_branch()
+        return None
+
+    def _restore_branch(self) -> None:
+        """Check out what the last skipped stage left checked out, once, before a stage runs."""
+        entry, self._skipped = self._skipped, None
+        if entry is None or not entry.branch:
+            return
+        current = self.git.current_branch() or self.git.head()
+        if current != entry.branch:
+            self.git.run(["checkout", "--quiet", entry.branch])
+
+    # -- the journal, as an observer ----------------------------------------------------------
+
+    def started(self, number: int, total: int, stage: Stage) -> None:
+        pass
+
+    def finished(self, number: int, total: int, outcome: Outcome) -> None:
+        if outcome.resumed:
+            return
+        branch = self.git.current_branch() or self.git.head()
+        entry = Entry(number, outcome.stage.title, outcome.code, outcome.ok, branch)
+        self.entries[number] = entry
+        version = _title_version(outcome.stage.title)
+        rows = [vars(item) for _, item in sorted(self.entries.items())
+                if _title_version(item.title) == version]
+        write_json(self._journal_dir() / f"rehearsal-{version}.json", {"stages": rows})
+
+    def _journal_dir(self) -> Path:
+        """`<scratch repo's git dir>/release`, beside the release journal."""
+        relative = self.git.run(["rev-parse", "--git-path", "release"]).strip()
+        return (self.git.root / relative).resolve()
+
+    # -- re-checks ----------------------------------------------------------------------------
+
+    def _missing(self, stage: Stage) -> str | None:
+        """None when the stage's result is present (or it has nothing to re-check), else what
+        is missing."""
+        argv = stage.argv
+        if not argv or stage.expect != 0 or "--dry-run" in argv or argv[0] not in _CHECKS:
+            return None
+        try:
+            return _CHECKS[argv[0]](self, argv)
+        except ReleaseError as exc:
+            return f"its result could not be looked at ({exc.message})"
+
+    def status_row(self, look: str, version: str) -> str | None:
+        """The `status` step's look named `look`: None when done, else its detail."""
+        from release.cli import load_step, make_context, step_parser
+        from release.steps import status
+
+        p = self.places
+        argv = [version, *p.common, "--index-url", p.index_url, "--doc-repo", str(p.doc_repo),
+                "--website-repo", str(p.website_repo)]
+        options = vars(step_parser("status", load_step("status")).parse_args(argv))
+        ctx = make_context(options, p.env, io.StringIO(), io.StringIO())
+        row: status.Row = getattr(status, look)(ctx, ReleaseVersion.parse(version))
+        if row.state in (status.State.DONE, status.State.SKIPPED):
+            return None
+        return f"status: {row.detail}"
+
+
+def _status(look: str) -> Callable[[Resume, tuple[str, ...]], str | None]:
+    def check(resume: Resume, argv: tuple[str, ...]) -> str | None:
+        return resume.status_row(look, argv[1])
+    return check
+
+
+def _prepare(resume: Resume, argv: tuple[str, ...]) -> str | None:
+    """The prepare-X.Y.Z branch on the fork remote is the local one."""
+    cfg, git = resume.places.config, resume.git
+    branch = f"prepare-{ReleaseVersion.parse(argv[1])}"
+    if not git.has_ref(f"refs/heads/{branch}"):
+        return f"there is no branch {branch}"
+    tips = [ref.sha for ref in git.remote_refs(cfg.fork_remote, f"refs/heads/{branch}")]
+    if tips != [git.rev_parse(f"refs/heads/{branch}")]:
+        return f"{cfg.fork_remote} lacks {branch} as committed"
+    return None
+
+
+def _wheels(resume: Resume, argv: tuple[str, ...]) -> str | None:
+    """A `--dispatch ... --dest DIR` run left every expected file in DIR."""
+    if "--dest" not in argv:
+        return None
+    dest = Path(argv[argv.index("--dest") + 1])
+    version = ReleaseVersion.parse(argv[1])
+    wanted = [item.filename for item in matrix_for(resume.places.config, version).files(version)]
+    missing = [name for name in wanted if not (dest / name).is_file()]
+    return f"{dest} lacks {len(missing)} of {len(wanted)} files" if missing else None
+
+
+def _announce(resume: Resume, argv: tuple[str, ...]) -> str | None:
+    missing = resume.status_row("announcement", argv[1])
+    if missing is None and "--send" in argv and resume.places.mails() == 0:
+        return "the mail server holds no announcement"
+    return missing
+
+
+def _branch(resume: Resume, argv: tuple[str, ...]) -> str | None:
+    """The new maintenance branch is on the upstream remote."""
+    cfg = resume.places.config
+    branch = ReleaseVersion.parse(argv[1]).maintenance_branch(cfg.maintenance_branch)
+    if not resume.git.remote_refs(cfg.upstream_remote, f"refs/heads/{branch}"):
+        return f"{cfg.upstream_remote} has no {branch}"
+    return None
+
+
+_CHECKS: dict[str, Callable[[Resume, tuple[str, ...]], str | None]] = {
+    "prepare": _prepare,
+    "wheels": _wheels,
+    "tag": _status("tag"),
+    "upload": _status("index_files"),
+    "github-release": _status("github_release"),
+    "docs": _status("docs"),
+    "reset-branch": _status("reset_branch"),
+    "announce": _announce,
+    "post-release": _status("main_updated"),
+    "branch": _branch,
+}
+
+
+def _title_version(title: str) -> str:
+    """Stages are titled `[VERSION] what`; the version names the journal file."""
+    return title[1:title.index("]")] if title.startswith("[") else "all"
