@@ -1,0 +1,248 @@
+"""`pins PATH`: the downstream guide's rules on a project's pyproject.toml.
+
+The projects are written from the guide's rules and its example (build against
+`numpy>=2.0.0rc1`, run with `numpy>=1.23.5`); dates are fixed with --date.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import one_line_error, snapshot, table_rows
+
+# The guide's example for a C-API package supporting NumPy 1.23.5 and up.
+GUIDE = """\
+[build-system]
+build-backend = "mesonpy"
+requires = [
+    "meson-python>=0.15.0",
+    "Cython>=3.0",
+    "numpy>=2.0.0rc1",
+]
+
+[project]
+name = "downstream"
+version = "1.0.0"
+requires-python = ">=3.11"
+dependencies = [
+    "numpy>=1.23.5",
+]
+"""
+BEFORE_2_5 = "2026-01-15"  # NumPy 2.4 current: builds target NumPy 1.23's C API
+AFTER_2_5 = "2026-11-25"  # NumPy 2.5 current: builds target NumPy 1.25's C API
+
+
+def project(tmp_path: Path, pyproject: str, **files: str) -> Path:
+    root = tmp_path / "downstream"
+    root.mkdir(exist_ok=True)
+    (root / "pyproject.toml").write_text(pyproject)
+    for name, text in files.items():
+        (root / name.replace("_", ".")).write_text(text)
+    return root
+
+
+def findings(cli, path: Path, day: str, *args: str) -> list[list[str]]:
+    result = cli("pins", str(path), "--date", day, *args)
+    rows = table_rows(result.out)
+    assert result.code == (1 if rows else 0), result.out + result.err
+    return rows
+
+
+def rules(rows: list[list[str]]) -> list[str]:
+    return [row[0] for row in rows]
+
+
+def test_the_guides_example_is_clean_while_numpy_2_4_is_current(cli, tmp_path: Path) -> None:
+    root = project(tmp_path, GUIDE)
+    before = snapshot(tmp_path)
+    result = cli("pins", str(root), "--date", BEFORE_2_5)
+    assert result.code == 0, result.out
+    assert result.out == f"{root / 'pyproject.toml'}: no findings on {BEFORE_2_5}\n"
+    assert snapshot(tmp_path) == before
+
+
+def test_numpy_2_5_builds_target_1_25_so_the_guides_floor_is_below_it(cli, tmp_path: Path) -> None:
+    rows = findings(cli, project(tmp_path, GUIDE), AFTER_2_5)
+    assert rules(rows) == ["below-build-target"]
+    assert rows[0][1] == "pyproject.toml:14 [project] dependencies"
+    assert rows[0][2] == (
+        "numpy>=1.23.5 allows NumPy 1.23.5 but the build targets NumPy 1.25's C API (the default of "
+        "NumPy 2.5, the newest the build may pick on 2026-11-25); raise it to numpy>=1.25 or set "
+        "NPY_TARGET_VERSION: an extension refuses to import on a NumPy older than the C API it was "
+        "built for (NPY_TARGET_VERSION, else the building NumPy's default)")
+
+
+def test_npy_target_version_in_meson_build_keeps_the_floor_right(cli, tmp_path: Path) -> None:
+    meson = ("project('downstream', 'c', 'cython')\n"
+             "add_project_arguments('-DNPY_TARGET_VERSION=NPY_1_23_API_VERSION', language : 'c')\n")
+    assert findings(cli, project(tmp_path, GUIDE, meson_build=meson), AFTER_2_5) == []
+    lower = meson.replace("NPY_1_23", "NPY_1_25")
+    rows = findings(cli, project(tmp_path, GUIDE, meson_build=lower), AFTER_2_5)
+    assert rules(rows) == ["below-build-target"]
+    assert "(NPY_TARGET_VERSION at meson.build:2)" in rows[0][2]
+
+
+def test_a_hex_target_in_setup_py_is_read_through_numpyconfig_h(cli, tmp_path: Path) -> None:
+    setup = ('Extension("fast", ["fast.c"],\n'
+             '          define_macros=[("NPY_TARGET_VERSION", "0x00000011")])\n')
+    rows = findings(cli, project(tmp_path, GUIDE, setup_py=setup), BEFORE_2_5)
+    assert rules(rows) == ["below-build-target"]
+    assert "the build targets NumPy 1.25's C API (NPY_TARGET_VERSION at setup.py:2)" in rows[0][2]
+
+
+def test_building_against_numpy_1(cli, tmp_path: Path) -> None:
+    text = GUIDE.replace('"numpy>=2.0.0rc1"', '"numpy>=1.25,<2"')
+    rows = findings(cli, project(tmp_path, text), BEFORE_2_5)
+    assert rules(rows) == ["build-against-numpy-2"]
+    assert rows[0][1] == "pyproject.toml:6 [build-system] requires"
+    assert rows[0][2].startswith("numpy>=1.25,<2 lets the build use NumPy 1.x; require "
+                                 "numpy>=2.0: wheels built against NumPy 1.x fail to import on "
+                                 "NumPy 2, while wheels built against NumPy 2 run on 1.x and 2.x")
+    bare = findings(cli, project(tmp_path, GUIDE.replace('"numpy>=2.0.0rc1"', '"numpy"')),
+                    BEFORE_2_5)
+    assert rules(bare) == ["build-against-numpy-2"]
+
+
+def test_oldest_supported_numpy_is_obsolete(cli, tmp_path: Path) -> None:
+    text = GUIDE.replace('"numpy>=2.0.0rc1"', '"oldest-supported-numpy"')
+    rows = findings(cli, project(tmp_path, text), BEFORE_2_5)
+    assert rules(rows) == ["oldest-supported-numpy"]
+    assert rows[0][2].startswith("oldest-supported-numpy is obsolete for NumPy 2 builds: it makes "
+                                 "builds use NumPy 1.x, whose wheels break on NumPy 2")
+
+
+def test_a_runtime_requirement_without_a_floor(cli, tmp_path: Path) -> None:
+    rows = findings(cli, project(tmp_path, GUIDE.replace('"numpy>=1.23.5"', '"numpy"')), BEFORE_2_5)
+    assert rules(rows) == ["runtime-lower-bound"]
+    assert rows[0][2].startswith("numpy has no lower bound; add numpy>=1.23: a wheel built against "
+                                 "NumPy 2 runs on 1.x only back to the C API it targets")
+    missing = GUIDE.replace('    "numpy>=1.23.5",\n', '    "scipy>=1.13",\n')
+    rows = findings(cli, project(tmp_path, missing), BEFORE_2_5)
+    assert rules(rows) == ["runtime-lower-bound"]
+    assert rows[0][1] == "pyproject.toml [project] dependencies"
+    assert rows[0][2].startswith("numpy is a build requirement but not a runtime dependency; add "
+                                 "numpy>=1.23")
+
+
+def test_a_pure_python_project_needs_no_floor(cli, tmp_path: Path) -> None:
+    text = GUIDE.replace('    "numpy>=2.0.0rc1",\n', "").replace('"numpy>=1.23.5"', '"numpy"')
+    assert findings(cli, project(tmp_path, text), BEFORE_2_5) == []
+
+
+def test_a_target_newer_than_the_oldest_build_numpy(cli, tmp_path: Path) -> None:
+    meson = "add_project_arguments('-DNPY_TARGET_VERSION=NPY_2_2_API_VERSION', language : 'c')\n"
+    text = GUIDE.replace('"numpy>=1.23.5"', '"numpy>=2.2"')
+    rows = findings(cli, project(tmp_path, text, meson_build=meson), AFTER_2_5)
+    assert rules(rows) == ["target-above-build"]
+    assert rows[0][1] == "meson.build:1"
+    assert rows[0][2].startswith("NPY_TARGET_VERSION NPY_2_2_API_VERSION needs NumPy 2.2's headers "
+                                 "but the build may use NumPy 2.0.0rc1; require numpy>=2.2 to build")
+    fixed = text.replace('"numpy>=2.0.0rc1"', '"numpy>=2.2.0"')
+    assert findings(cli, project(tmp_path, fixed, meson_build=meson), AFTER_2_5) == []
+
+
+def test_different_targets_in_different_files(cli, tmp_path: Path) -> None:
+    meson = "add_project_arguments('-DNPY_TARGET_VERSION=NPY_1_25_API_VERSION', language : 'c')\n"
+    text = GUIDE.replace('"numpy>=1.23.5"', '"numpy>=1.25"') + (
+        '\n[tool.cibuildwheel]\nenvironment = { CFLAGS = "-DNPY_TARGET_VERSION=NPY_1_23_API_VERSION" }\n')
+    rows = findings(cli, project(tmp_path, text, meson_build=meson), BEFORE_2_5)
+    assert rules(rows) == ["target-consistent"]
+    assert rows[0][1] == "pyproject.toml:18; meson.build:1"
+    assert rows[0][2].startswith("NPY_TARGET_VERSION is set to NPY_1_23_API_VERSION, "
+                                 "NPY_1_25_API_VERSION: the target must be the same")
+
+
+def test_the_support_window_changes_on_the_day_nep_29_drops_numpy_2_0(cli, tmp_path: Path) -> None:
+    """NumPy 2.0 was tagged 2024-06-15; NEP 29 keeps it for 731 days, until 2026-06-16 (its own
+    table: `Jun 16, 2026 ... 2.1+`). A floor of 2.1 is early the day before, fine that day."""
+    text = (GUIDE.replace('"numpy>=1.23.5"', '"numpy>=2.1"')
+            .replace('"numpy>=2.0.0rc1"', '"numpy>=2.1"'))
+    root = project(tmp_path, text)
+    rows = findings(cli, root, "2026-06-15")
+    assert rules(rows) == ["support-window"]
+    assert rows[0][2].startswith("numpy>=2.1 leaves out NumPy 2.0, still supported on 2026-06-15 "
+                                 "(NEP 29: 2.0 and newer): the guide asks projects to follow NEP 29")
+    assert findings(cli, root, "2026-06-16") == []
+
+
+def test_an_optional_dependency_floor_outside_the_window(cli, tmp_path: Path) -> None:
+    text = GUIDE + '\n[project.optional-dependencies]\nfast = ["numpy>=2.4"]\n'
+    rows = findings(cli, project(tmp_path, text), BEFORE_2_5)
+    assert rules(rows) == ["support-window"]
+    assert rows[0][1] == "pyproject.toml:18 [project.optional-dependencies] fast"
+    assert "leaves out NumPy 2.0, 2.1, 2.2, 2.3, still supported on 2026-01-15" in rows[0][2]
+
+
+@pytest.mark.parametrize(("ceiling", "flagged"), [
+    ("<2.6", True), ("<2.7", False), ("<3", False), ("<2", True), ("~=2.4", False),
+    ("==2.4.*", True), ("<=2.6", False), ("==2.4.1", True),
+])
+def test_the_upper_bound_rule(cli, tmp_path: Path, ceiling: str, flagged: bool) -> None:
+    """On 2026-01-15 NumPy 2.4 is current: `<2.7` is three feature releases on."""
+    floor = "" if ceiling.startswith(("~=", "==")) else ">=1.23.5,"
+    text = GUIDE.replace('"numpy>=1.23.5"', f'"numpy{floor}{ceiling}"')
+    rows = [row for row in findings(cli, project(tmp_path, text), BEFORE_2_5)
+            if row[0] == "upper-bound"]
+    assert bool(rows) == flagged, rows
+    if flagged and ceiling == "<2.6":
+        assert rows[0][2].startswith("numpy>=1.23.5,<2.6 stops at <2.6 while NumPy 2.4 is current; "
+                                     "drop it or use <2.7 at the tightest: NumPy keeps backward "
+                                     "compatibility")
+
+
+def test_marker_pins_in_the_build_requirements(cli, tmp_path: Path) -> None:
+    text = GUIDE.replace('    "numpy>=2.0.0rc1",\n',
+                         '    "numpy>=2.0.0; python_version<\'3.13\'",\n'
+                         '    "numpy>=2.1.0; python_version>\'3.13\'",\n')
+    rows = findings(cli, project(tmp_path, text), BEFORE_2_5, "--platform", "Linux-x86_64")
+    assert rules(rows) == ["one-pin-per-configuration"]
+    assert rows[0][2].startswith("gap: no numpy line applies on CPython 3.13 on Linux x86_64: "
+                                 "exactly one pin of a package must apply")
+    fixed = text.replace("python_version>'3.13'", "python_version>='3.13'")
+    assert findings(cli, project(tmp_path, fixed), BEFORE_2_5) == []
+
+
+def test_the_matrix_from_the_projects_own_tool_release_pins(cli, tmp_path: Path) -> None:
+    text = GUIDE.replace('    "numpy>=2.0.0rc1",\n',
+                         '    "numpy>=2.0.0; platform_system==\'Linux\'",\n') + (
+        '\n[tool.release.pins]\nplatforms = ["Linux-x86_64", "Linux-aarch64"]\n')
+    assert findings(cli, project(tmp_path, text), BEFORE_2_5) == []
+    rows = findings(cli, project(tmp_path, text), BEFORE_2_5, "--platform", "Darwin-arm64")
+    assert rules(rows) == ["one-pin-per-configuration"]
+
+
+def test_a_relative_path_is_taken_from_where_nox_was_invoked(cli, tmp_path: Path) -> None:
+    project(tmp_path, GUIDE)
+    result = cli("pins", "downstream/pyproject.toml", "--date", BEFORE_2_5,
+                 env={"RELEASE_INVOKED_FROM": str(tmp_path)})
+    assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize(("setup", "words"), [
+    (lambda root: None, "does not exist"),
+    (lambda root: root.mkdir(), "has no pyproject.toml"),
+    (lambda root: (root.mkdir(), (root / "pyproject.toml").write_text("[project\n")),
+     "is not a pyproject.toml: "),
+    (lambda root: (root.mkdir(), (root / "pyproject.toml").write_text("[tool.black]\nx = 1\n")),
+     "it has neither [build-system] nor [project]"),
+    (lambda root: (root.mkdir(), (root / "pyproject.toml").write_text(
+        GUIDE.replace('"numpy>=1.23.5"', '"numpy>=1.23.5; python_version=>\'3.11\'"'))),
+     "pyproject.toml:14 [project] dependencies: numpy>=1.23.5; python_version=>'3.11' is not a "
+     "valid requirement"),
+    (lambda root: (root.mkdir(), (root / "pyproject.toml").write_text(
+        GUIDE.replace('"numpy>=2.0.0rc1"', '"numpy>=2.0.0rc1 ; "'))), "is not a valid requirement"),
+    (lambda root: (root.mkdir(), (root / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndependencies = "numpy"\n')), "must be a list of strings"),
+])
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, tmp_path: Path, setup,
+                                                         words: str) -> None:
+    root = tmp_path / "downstream"
+    setup(root)
+    before = snapshot(tmp_path)
+    result = cli("pins", str(root), "--date", BEFORE_2_5)
+    assert result.code == 2
+    one_line_error(result.err, words)
+    assert result.out == ""
+    assert snapshot(tmp_path) == before
