@@ -144,6 +144,34 @@ class Rehearsal:
     def summary(self) -> str:
         lines = ["", "Rehearsal summary:"]
         for outcome in self.outcomes:
-            mark = "ok  " if outcome.ok else "FAIL"
+            mark = "ok  " if outcome.ok else "warn" if outcome.stage.advisory else "FAIL"
             lines.append(f"  {mark} exit {outcome.code}  {outcome.stage.title}")
+        if self.findings:
+            lines += ["", "Findings to look at before the real release:"]
+            lines += [f"  - {outcome.stage.title}: {_first_problem(outcome.output)}"
+                      for outcome in self.findings]
         return "\n".join(lines)
+
+    @property
+    def findings(self) -> list[Outcome]:
+        """Advisory stages that failed: the rehearsal went on past them."""
+        return [outcome for outcome in self.outcomes if not outcome.ok and outcome.stage.advisory]
+
+    def passed(self, planned: int, *, strict: bool = False) -> bool:
+        """Every planned stage ran and none failed but advisory ones (with `strict`, none at all)."""
+        failed = [outcome for outcome in self.outcomes if not outcome.ok and not outcome.stage.advisory]
+        return len(self.outcomes) == planned and not failed and not (strict and self.findings)
+
+
+def _first_problem(output: str) -> str:
+    """The line of a stage's output that says what is wrong: an `error` line, a failed row of a
+    check table (its cells joined), else the first `warn` line or the last line."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith("error"):
+            return line[:200]
+        cells = [cell.strip() for cell in line.strip("│ ").split("│")]
+        if len(cells) > 3 and cells[2] == "fail":
+            return ": ".join(cell for cell in cells if cell)[:200]
+    warned = [line for line in lines if line.startswith("warn")]
+    return (warned or lines or ["(no output)"])[-1 if not warned else 0][:200]

@@ -1,20 +1,75 @@
 """A scratch copy of a real checkout for rehearsals: nothing of the user's is touched.
 
 The copy's `upstream` and `origin` are local bare repositories made from the checkout's own
-branches, its upstream remote's branches and its tags, so pushes land on the machine.
+branches, its upstream remote's branches and its tags, so pushes land on the machine. A release
+that was already tagged is rehearsed on a copy rewound to just before it (see `Rewind`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from release.errors import UsageError
+from git import Git
+
+from release.errors import PreconditionError, UsageError
 from release.fakes.example import ExampleProject
 from release.services.git import GitService, clone, clone_bare, fetch_into_bare, init_repo
+from release.version import ReleaseVersion, versions_from_tags
 
 
-def scratch_copy(source: Path, dest: Path, upstream_remote: str) -> ExampleProject:
-    """`dest/<name>` cloned from `dest/upstream.git`, with `dest/fork.git` as `origin`."""
+@dataclass(frozen=True)
+class Rewind:
+    """How to turn a copy of a repository back to the moment before `tag` was made: the tag
+    (and the same series' later tags) gone, `branch` reset to the tagged commit's first parent."""
+
+    tag: str
+    tagged: str  # the commit the real tag points at
+    branch: str
+    parent: str  # the tagged commit's first parent: the branch before the release commit
+    later_tags: tuple[str, ...] = ()
+
+    @classmethod
+    def find(cls, git: GitService, version: ReleaseVersion, tag_format: str,
+             branch: str) -> Rewind | None:
+        """None when the version is not tagged in `git`'s repository (a release still to come)."""
+        tag = version.tag(tag_format)
+        if tag not in git.tags():
+            return None
+        tagged = git.tag_commit(tag)
+        parents = git.parents(tagged)
+        if not parents:
+            raise PreconditionError(f"{tag} points at a root commit; there is no state before it",
+                                    hint="rehearse a release whose tag has a parent commit")
+        later = tuple(version.tag(tag_format) for version in _later(git.tags(), version, tag_format))
+        return cls(tag, tagged, branch, parents[0], later)
+
+    def describe(self) -> str:
+        dropped = ", ".join((self.tag, *self.later_tags))
+        return (f"{self.tag} exists already: rehearsing on a copy from before it ({dropped} "
+                f"dropped from the scratch copy; {self.branch} reset to {self.parent[:12]}, "
+                f"the first parent of the tagged commit {self.tagged[:12]})")
+
+    def apply(self, bare: Path) -> None:
+        for tag in (self.tag, *self.later_tags):
+            _git_dir(bare, "update-ref", "-d", f"refs/tags/{tag}")
+        _git_dir(bare, "update-ref", f"refs/heads/{self.branch}", self.parent)
+
+
+def _later(tags: list[str], version: ReleaseVersion, tag_format: str) -> list[ReleaseVersion]:
+    """The same series' releases after `version`: they were made from the commits dropped here."""
+    return [v for v in versions_from_tags(tags, tag_format)
+            if v.series == version.series and v > version and not v.is_dev]
+
+
+def _git_dir(bare: Path, *args: str) -> None:
+    Git(str(bare)).execute(["git", "--git-dir", str(bare), *args])
+
+
+def scratch_copy(source: Path, dest: Path, upstream_remote: str, *,
+                 rewind: Rewind | None = None) -> ExampleProject:
+    """`dest/<name>` cloned from `dest/upstream.git`, with `dest/fork.git` as `origin`; with
+    `rewind`, both bare repositories start from the state before that release."""
     original = GitService(source)
     upstream = dest / "upstream.git"
     init_repo(upstream, bare=True)
@@ -27,6 +82,8 @@ def scratch_copy(source: Path, dest: Path, upstream_remote: str) -> ExampleProje
                      f"^refs/remotes/{tracking}/HEAD"]
     fetch_into_bare(upstream, source, refspecs)
     fetch_into_bare(upstream, source, ["+refs/heads/*:refs/heads/*"])
+    if rewind is not None:
+        rewind.apply(upstream)
     repo = dest / source.resolve().name
     clone(upstream, repo, origin="upstream")
     scratch = GitService(repo)

@@ -69,19 +69,22 @@ def test_refuses_what_the_example_cannot_release(cli, tmp_path: Path) -> None:  
 def test_a_real_checkout_rehearses_on_a_scratch_copy(cli, numpy_bundle_clone: Path,  # type: ignore[no-untyped-def]
                                                      tmp_path: Path) -> None:
     """NumPy's real history, the next 2.4.x patch release: every step runs on a scratch copy;
-    the one real finding (a malformed .mailmap line on maintenance/2.4.x) is reported, and the
-    rehearsal goes on past it."""
+    the one real finding (a malformed .mailmap line on maintenance/2.4.x) is a warning listed at
+    the end, and the rehearsal goes on past it and passes."""
     from helpers import snapshot
 
     before = snapshot(numpy_bundle_clone)
     result = cli("rehearse", "2.4.7", "--repo", str(numpy_bundle_clone),
                  "--workdir", str(tmp_path / "rehearsal"))
     assert snapshot(numpy_bundle_clone) == before
-    failed = [line for line in result.out.splitlines() if line.strip().startswith("FAIL")]
-    assert [line.split("[2.4.7] ")[1] for line in failed] == [
+    warned = [line for line in result.out.splitlines() if line.strip().startswith("warn")]
+    assert [line.split("[2.4.7] ")[1] for line in warned] == [
         "contributor identities (.mailmap), with the issue text", "every preflight check"]
-    assert result.code == 1
-    assert ".mailmap line 730: unbalanced < >" in result.err
+    assert "FAIL" not in result.out
+    assert result.code == 0, result.out[-3000:]
+    assert ".mailmap line 730: unbalanced < >" in result.out.split("Findings to look at", 1)[1]
+    assert "exists already" not in result.err  # 2.4.7 is not tagged: nothing is rewound
+    assert "changelog, dry run (titles from GitHub)" in result.out
     for title in ("[2.4.7] tag and push it upstream", "[2.4.7] upload wheels, then the sdist",
                   "[2.4.7] GitHub release: draft, assets, verify, publish",
                   "[2.4.7] announce: website PR and the mail", "[2.4.7] update main after the release"):

@@ -298,8 +298,9 @@ class MailStep:
                             self.ctx.env.get("SSL_CERT_FILE") or None)
 
     def _stamped(self) -> EmailMessage:
-        """The message as sent: the .eml plus Date and Message-ID."""
-        msg = email.message_from_string(self.text, policy=email.policy.default)
+        """The message as sent: the .eml plus Date and Message-ID. Parsed from bytes, so an 8bit
+        body with non-ASCII text (a title with `→`) is sent as UTF-8 instead of failing to encode."""
+        msg = email.message_from_bytes(self.text.encode("utf-8"), policy=email.policy.default)
         assert isinstance(msg, EmailMessage)
         msg["Date"] = formatdate(usegmt=True)
         msg["Message-ID"] = make_msgid(domain=sender_domain(self.spec.sender))

@@ -15,15 +15,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from release.config import Config
 from release.context import Context
 from release.errors import UsageError, VerificationError
 from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
+from release.fakes.history_seed import HistoryPull, history_pulls, seed_pulls
 from release.fakes.stand_ins import StandIns
+from release.past_release import RealRelease, compare, replay_hand_edits
 from release.rehearsal import Rehearsal, Stage, Tally
 from release.rehearsal_progress import progress_observers
 from release.rehearsal_report import describe, secrets_in, write_report
-from release.scratch import scratch_copy
+from release.revision_range import resolve
+from release.scratch import Rewind, scratch_copy
 from release.services.git import GitService
 from release.version import ReleaseVersion
 
@@ -37,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where to build the scratch project (default: a new temporary dir)")
     parser.add_argument("--report", type=Path, metavar="DIR",
                         help="where to write rehearsal-report.md and .html (default: the workdir)")
+    parser.add_argument("--strict", action="store_true",
+                        help="findings (an advisory stage that fails: .mailmap, preflight) make "
+                             "the rehearsal fail too")
+    parser.add_argument("--real-changelog", type=Path, metavar="FILE",
+                        help="with --repo and a version already tagged: the published changelog "
+                             "to compare with (default: the changelog file at the tag)")
 
 
 EXAMPLE_RELEASES = ("1.2.0rc1", "1.2.0", "1.1.1")
@@ -63,17 +73,49 @@ def run(ctx: Context) -> int:
 
 
 def _rehearse_checkout(ctx: Context, workdir: Path) -> int:
-    """A scratch copy of the user's checkout; GitHub titles are not known to the stand-in, so
-    the steps that would ask for them run --offline."""
+    """A scratch copy of the user's checkout (rewound to before the release when its tag exists),
+    with the fake GitHub seeded with the pull requests its history names."""
     if not ctx.option("version"):
         raise UsageError("rehearsing a checkout needs the version to release",
                          hint="e.g. nox -s rehearse -- 2.4.1 --repo ~/src/numpy")
     version = ReleaseVersion.parse(str(ctx.option("version")))
+    cfg = ctx.config
+    rewind = Rewind.find(ctx.git, version, cfg.tag_format,
+                         version.format(cfg.release_branch or cfg.maintenance_branch))
     ctx.say(f"copying {ctx.repo} to a scratch clone in {workdir}; your checkout is not touched")
-    project = scratch_copy(ctx.repo, workdir / "scratch", ctx.config.upstream_remote)
+    if rewind is not None:
+        ctx.say(rewind.describe())
+    real = None if rewind is None else RealRelease.read(
+        ctx.git, cfg, version, rewind, _real_changelog(ctx))
+    project = scratch_copy(ctx.repo, workdir / "scratch", cfg.upstream_remote, rewind=rewind)
     table = _config_table(ctx)
     with StandIns(project, workdir, str(version), example=False, table=table) as stand_ins:
-        return _run_stages(ctx, project, stand_ins, [version], workdir, offline=True)
+        assert stand_ins.github is not None
+        count = seed_pulls(stand_ins.github, cfg.github_repo,
+                           _history_pulls(GitService(project.repo), cfg, version))
+        ctx.say(f"the fake GitHub knows {count} pull requests of {cfg.github_repo}, from git "
+                "(titles as the merge commits give them)")
+        return _run_stages(ctx, project, stand_ins, [version], workdir, offline=False, real=real)
+
+
+def _real_changelog(ctx: Context) -> Path | None:
+    given = ctx.option("real_changelog")
+    if given is None:
+        return None
+    path = Path(given).expanduser().resolve()
+    if not path.is_file():
+        raise UsageError(f"--real-changelog {given}: no such file",
+                         hint="give the published changelog of the version, or leave it out")
+    return path
+
+
+def _history_pulls(git: GitService, cfg: Config, version: ReleaseVersion) -> list[HistoryPull]:
+    """The release range's pull requests, and main's since its start (originals of backports)."""
+    span = resolve(git, cfg, version)
+    spans = [(version.format(cfg.release_branch or cfg.maintenance_branch), str(span))]
+    if git.has_ref(cfg.main_branch):
+        spans.append((cfg.main_branch, f"{span.start}..{cfg.main_branch}"))
+    return history_pulls(git, spans)
 
 
 def _config_table(ctx: Context) -> dict[str, Any]:
@@ -91,14 +133,15 @@ def _config_table(ctx: Context) -> dict[str, Any]:
 
 
 def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
-                versions: list[ReleaseVersion], workdir: Path, *, offline: bool) -> int:
+                versions: list[ReleaseVersion], workdir: Path, *, offline: bool,
+                real: RealRelease | None = None) -> int:
     assert stand_ins.places is not None
     places = stand_ins.places
     common = ("--repo", str(project.repo), "--config", str(places.config_file))
     github = stand_ins.github
     assert github is not None
     plan = [stage for version in versions
-            for stage in stages(project, stand_ins, version, offline=offline)]
+            for stage in stages(project, stand_ins, version, offline=offline, real=real)]
     about = describe(stand_ins.config().project, versions, ctx.repo if ctx.option("repo") else None,
                      stand_ins, common)
     with progress_observers(ctx.err, workdir) as observers:
@@ -106,31 +149,30 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
                               github_tally=lambda: Tally(sum(github.rest_calls.values()),
                                                          github.graphql_calls,
                                                          github.graphql_points))
-        ok = False
         try:
-            ok = rehearsal.run(plan)
+            rehearsal.run(plan)
         finally:  # the report matters most when the rehearsal fails
             report = write_report(Path(ctx.option("report") or workdir), about, plan,
                                   rehearsal.outcomes, secrets_in(ctx.env, places.env))
     print(rehearsal.summary(), file=ctx.out)
     print(f"\nScratch project and stand-ins left in {workdir}", file=ctx.out)
     print(f"report: {report}", file=ctx.out)
-    return 0 if ok else 1
+    return 0 if rehearsal.passed(len(plan), strict=bool(ctx.option("strict"))) else 1
 
 
 def stages(project: ExampleProject, s: StandIns, v: ReleaseVersion, *,
-           offline: bool = False) -> list[Stage]:
+           offline: bool = False, real: RealRelease | None = None) -> list[Stage]:
     """The walkthrough for one release: the release PR, wheels, tag, upload and GitHub release
     for every kind; docs, branch reset, announcement and main's update for final releases."""
     version = str(v)
     label = f"[{version}] "
-    steps = _release(project, s, v, offline) + (_after_final(project, s, v) if v.is_final
-                                                 else _skipped(v))
+    steps = _release(project, s, v, offline, real) + (
+        _after_final(project, s, v) if v.is_final else _skipped(v))
     return [replace(stage, title=label + stage.title) for stage in steps]
 
 
 def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
-             offline: bool) -> list[Stage]:
+             offline: bool, real: RealRelease | None = None) -> list[Stage]:
     assert s.places is not None and s.index is not None and s.github is not None
     git = GitService(project.repo)
     version, branch = str(v), v.maintenance_branch()
@@ -153,7 +195,7 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
     off = ("--offline",) if offline else ()
     upload = ("upload", version, "--from-dir", dist, "--repository-url", upload_url, "--upload")
     release = ("github-release", version, "--dist", dist, "--index-url", index_url, "--publish")
-    return [
+    walk = [
         Stage(f"check out {branch}", action=_checkout(git, branch)),
         Stage("C-API version and hash", ("cversions", version)),
         Stage("contributor identities (.mailmap), with the issue text",
@@ -188,6 +230,30 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         Stage("what landed where", action=lambda: "\n".join(_final_checks(project, s, v))),
         Stage("where the release stands", ("status", version, "--index-url", index_url, *off)),
     ]
+    return walk if real is None else _with_real(walk, project, s, real)
+
+
+def _with_real(walk: list[Stage], project: ExampleProject, s: StandIns,
+               real: RealRelease) -> list[Stage]:
+    """A release that happened: its hand edits start the release PR (after the stages that find
+    what needed them) and the new tag is compared with the real one."""
+    config = s.config()
+    version = str(real.version)
+    branch = real.version.format(config.release_branch or config.maintenance_branch)
+    pr_branch = f"{config.github.pr_branch_prefix}prepare-{version}"
+    patch = s.workdir / "hand-edits.patch"
+    tag = real.rewind.tag
+    before = [
+        Stage("release notes from the fragments as the branch stood, dry run",
+              ("notes", version, "--dry-run"), advisory=True),
+        Stage(f"replay the real {tag} commit's hand edits on {pr_branch}",
+              action=lambda: replay_hand_edits(real, project.repo, branch, pr_branch, patch)),
+    ]
+    after = [Stage(f"compare with the real {tag}", advisory=True,
+                   action=lambda: compare(real, project.repo, config))]
+    at_pr = next(n for n, stage in enumerate(walk) if stage.title.startswith("changelog, dry run"))
+    at_tag = next(n for n, stage in enumerate(walk) if stage.title == "tag again: nothing to do")
+    return walk[:at_pr] + before + walk[at_pr:at_tag + 1] + after + walk[at_tag + 1:]
 
 
 def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[Stage]:

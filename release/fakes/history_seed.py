@@ -1,0 +1,63 @@
+"""What GitHub would say about a real checkout's pull requests, read from its git history.
+
+A rehearsal of a real checkout has no GitHub of its own: the fake is seeded with the pull
+requests the history names (`Merge pull request #N from owner/branch` merges, `Title (#N)`
+squashes; see `release.pulls`), so the steps that ask GitHub for titles and authors run online.
+Titles are git's (GitHub's may have been edited since); the author is the merge's head owner, or
+the login in a squash author's no-reply address, else GitHub's `ghost` (unknown).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from release.fakes.github import FakeGitHub
+from release.identities import Identity
+from release.pulls import PullRef, discover_pulls
+from release.services.git import Commit, GitService
+
+_HEAD = re.compile(r"Merge pull request #\d+ from ([A-Za-z0-9-]+)/(\S+)")
+UNKNOWN_LOGIN = "ghost"  # GitHub's name for an author it cannot show
+
+
+@dataclass(frozen=True)
+class HistoryPull:
+    """One merged pull request as git tells it."""
+
+    number: int
+    title: str
+    login: str
+    head: str
+    base: str
+
+
+def history_pulls(git: GitService, spans: Sequence[tuple[str, str]]) -> list[HistoryPull]:
+    """The pull requests merged in each `(base branch, A..B)` span, first span first, one per number."""
+    found: dict[int, HistoryPull] = {}
+    for base, span in spans:
+        commits = git.log(span)
+        end = span.split("..", 1)[1]
+        by_sha = {commit.sha: commit for commit in commits}
+        for pull in discover_pulls(commits, git.rev_parse(end)):
+            found.setdefault(pull.number, _pull(pull, by_sha[pull.commit], base))
+    return [found[number] for number in sorted(found)]
+
+
+def _pull(pull: PullRef, commit: Commit, base: str) -> HistoryPull:
+    match = _HEAD.search(commit.subject)
+    if match:
+        return HistoryPull(pull.number, pull.title, match[1], f"{match[1]}:{match[2]}", base)
+    login = Identity(commit.author_name, commit.author_email).noreply_login or UNKNOWN_LOGIN
+    return HistoryPull(pull.number, pull.title, login, f"{login}:pr-{pull.number}", base)
+
+
+def seed_pulls(github: FakeGitHub, full_name: str, pulls: Iterable[HistoryPull]) -> int:
+    """Add the pull requests to the fake's `full_name` as merged; returns how many."""
+    count = 0
+    for pull in pulls:
+        github.add_pull(full_name, pull.number, pull.title, pull.login, head=pull.head,
+                        base=pull.base)
+        count += 1
+    return count

@@ -1,0 +1,178 @@
+"""A release that already happened, as a yardstick for rehearsing it again.
+
+What the real release commit changed is read from the user's checkout before the scratch copy is
+rewound (`release.scratch.Rewind`). Two uses: the release manager's hand edits (files the toolkit
+does not write for that release, e.g. NumPy 2.5.2's `.mailmap` lines and a deleted misnamed
+fragment) are replayed on the release-PR branch before `prepare`, as the answers to the mailmap
+issue and the fixes a human made; and after the tag, the rehearsal's release commit is compared
+with the real one (files, the changelog's Contributors and pull requests, the version line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from release.config import Config
+from release.errors import VerificationError
+from release.scratch import Rewind
+from release.services.git import GitService
+from release.templating import render
+from release.version import ReleaseVersion
+
+_PULL_LINE = re.compile(r"^\* `#(\d+) <[^>]*>`__: (.*)$")
+_VERSION_LINE = re.compile(r"^version\s*=.*$", re.M)
+
+
+@dataclass(frozen=True)
+class RealRelease:
+    """The real release commit of `version`, read from the checkout that has its tag."""
+
+    version: ReleaseVersion
+    rewind: Rewind
+    files: tuple[str, ...]  # every path the real release commit changed
+    hand_paths: tuple[str, ...]  # those the toolkit does not write for this release
+    hand_patch: str  # their diff, for `git apply`
+    changelog: str | None  # the published changelog, when it can be found
+    changelog_from: str
+    version_line: str | None
+    absent: tuple[str, ...] = ()  # toolkit-written paths missing from the tagged tree
+
+    @classmethod
+    def read(cls, git: GitService, cfg: Config, version: ReleaseVersion, rewind: Rewind,
+             changelog_file: Path | None = None) -> RealRelease:
+        before, after = rewind.parent, rewind.tagged
+        files = tuple(git.run(["diff", "--name-only", before, after, "--"]).split("\n"))
+        files = tuple(path for path in files if path)
+        written = _toolkit_paths(cfg, version)
+        hand = tuple(path for path in files if not _under(path, written))
+        patch = git.run(["diff", "--binary", before, after, "--", *hand]) if hand else ""
+        changelog_path = _path(cfg.changelog, version)
+        changelog: str | None
+        if changelog_file is not None:
+            changelog, where = changelog_file.read_text(encoding="utf-8"), str(changelog_file)
+        else:
+            changelog, where = git.show_file(after, changelog_path), f"{rewind.tag}:{changelog_path}"
+        absent = tuple(path for path in _toolkit_paths(cfg, version)
+                       if not git.ok(["cat-file", "-e", f"{after}:{path}"]))
+        pyproject = git.show_file(after, cfg.pyproject) or ""
+        line = _VERSION_LINE.search(pyproject)
+        return cls(version, rewind, files, hand, patch, changelog, where,
+                   line.group(0) if line else None, absent)
+
+
+def _toolkit_paths(cfg: Config, version: ReleaseVersion) -> tuple[str, ...]:
+    """What prepare writes for this release (a patch release leaves the fragments to a human)."""
+    paths = (_path(cfg.changelog, version),
+             _path(cfg.notes, version), cfg.release_index, cfg.pyproject)
+    return paths + ((cfg.fragments_dir,) if not version.is_patch else ())
+
+
+def _path(pattern: str, version: ReleaseVersion) -> str:
+    """A config path with `{version}` as the release's base version (rc -> X.Y.0), as steps do."""
+    return pattern.format(**{**version.fields(), "version": version.base})
+
+
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
+def replay_hand_edits(real: RealRelease, repo: Path, base: str, branch: str,
+                      patch_file: Path) -> str:
+    """Start the release-PR branch with the real release commit's hand edits, committed."""
+    git = GitService(repo)
+    git.run(["checkout", "--quiet", "-b", branch, base])
+    if not real.hand_paths:
+        return f"on {branch}; the real {real.rewind.tag} commit has no hand edits to replay"
+    patch_file.write_text(real.hand_patch, encoding="utf-8")
+    git.run(["apply", "--index", str(patch_file)])
+    message = render("commit-hand-edits.txt.j2", tag=real.rewind.tag, paths=real.hand_paths)
+    git.run(["commit", "--quiet", "--no-verify", "-m", message])
+    listed = "\n".join(f"  {path}" for path in real.hand_paths)
+    return (f"on {branch}: committed what the real {real.rewind.tag} commit changed by hand "
+            f"(files the toolkit does not write):\n{listed}")
+
+
+def compare(real: RealRelease, repo: Path, cfg: Config) -> str:
+    """The rehearsal's release (its PR's commits, up to its tag) against the real one; raises
+    when the Contributors or the version line differ, reports the rest."""
+    git = GitService(repo)
+    tag = real.rewind.tag
+    ours = [path for path in git.run(["diff", "--name-only", real.rewind.parent, tag, "--"])
+            .split("\n") if path]
+    lines = [f"the rehearsal's {tag} against the real one ({real.rewind.tagged[:12]}):"]
+    lines += _files(ours, real.files, real.absent, tag)
+    problems: list[str] = []
+    changelog_path = _path(cfg.changelog, real.version)
+    generated = git.show_file(tag, changelog_path) or ""
+    lines += _changelogs(generated, real, problems)
+    our_line = _VERSION_LINE.search(git.show_file(tag, cfg.pyproject) or "")
+    ours_text = our_line.group(0) if our_line else None
+    if ours_text == real.version_line:
+        lines.append(f"{cfg.pyproject} version line: identical ({ours_text})")
+    else:
+        problems.append(f"{cfg.pyproject} version line: {ours_text!r}, the real one "
+                        f"{real.version_line!r}")
+    if problems:
+        raise VerificationError("; ".join(problems) + "\n" + "\n".join(lines),
+                                hint="look at the differences before the real release")
+    return "\n".join(lines)
+
+
+def _files(ours: list[str], real: tuple[str, ...], absent: tuple[str, ...], tag: str) -> list[str]:
+    both = sorted(set(ours) & set(real))
+    lines = [f"files changed by both: {', '.join(both) or 'none'}"]
+    if only_real := sorted(set(real) - set(ours)):
+        lines.append(f"only the real release commit changed: {', '.join(only_real)}")
+    if only_ours := sorted(set(ours) - set(real)):
+        missing = [path for path in only_ours if path in absent]
+        lines.append(f"only the rehearsal changed: {', '.join(only_ours)}" + (
+            f" ({', '.join(missing)}: not in this checkout's tree at {tag} at all, a history "
+            "that keeps only some files)" if missing else ""))
+    return lines
+
+
+def _changelogs(generated: str, real: RealRelease, problems: list[str]) -> list[str]:
+    if real.changelog is None:
+        return [f"no published changelog at {real.changelog_from}: Contributors not compared "
+                "(rehearse --real-changelog FILE gives one)"]
+    ours_people, theirs_people = contributors(generated), contributors(real.changelog)
+    lines = []
+    if ours_people == theirs_people:
+        names = sum(1 for line in ours_people if line.startswith("* "))
+        lines.append(f"Contributors: identical to {real.changelog_from} ({names} names)")
+    else:
+        missing = sorted(set(theirs_people) - set(ours_people))
+        extra = sorted(set(ours_people) - set(theirs_people))
+        problems.append(f"Contributors differ from {real.changelog_from}: missing {missing}, "
+                        f"extra {extra}")
+    ours_pulls, theirs_pulls = pull_lines(generated), pull_lines(real.changelog)
+    same = [n for n in ours_pulls if n in theirs_pulls]
+    retitled = [n for n in same if ours_pulls[n] != theirs_pulls[n]]
+    lines.append(f"pull requests: {len(ours_pulls)} listed, the real changelog {len(theirs_pulls)}; "
+                 f"{len(same)} in both, {len(retitled)} with another title "
+                 f"(titles here come from git; GitHub's may have been edited since)"
+                 + (": " + ", ".join(f"#{n}" for n in retitled) if retitled else ""))
+    if only := sorted(set(ours_pulls) ^ set(theirs_pulls)):
+        lines.append("listed by only one of them: " + ", ".join(f"#{n}" for n in only))
+    return lines
+
+
+def contributors(changelog: str) -> list[str]:
+    """The lines of a changelog's Contributors section, from its title to the next title."""
+    section: list[str] = []
+    rows = changelog.splitlines()
+    for number, row in enumerate(rows):
+        if row.strip() == "Contributors" and number + 1 < len(rows) and rows[number + 1].startswith("="):
+            for line in rows[number + 2:]:
+                if line.startswith("===") and section and section[-1].strip():
+                    section.pop()
+                    break
+                section.append(line)
+            break
+    return [line for line in section if line.strip()]
+
+
+def pull_lines(changelog: str) -> dict[int, str]:
+    return {int(m[1]): m[2] for line in changelog.splitlines() if (m := _PULL_LINE.match(line))}

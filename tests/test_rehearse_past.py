@@ -1,0 +1,140 @@
+"""Rehearsing a release NumPy already made (2.5.2, tagged in the history fixture): the scratch copy
+is rewound to before it, the fake GitHub knows the range's pull requests, and the result is
+compared with the real release commit and the published changelog."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from conftest import Result
+from helpers import git, snapshot
+
+from release.cli import main
+from release.config import Config
+from release.fakes.github import FakeGitHub
+from release.fakes.history_seed import history_pulls, seed_pulls
+from release.past_release import contributors
+from release.scratch import Rewind
+from release.services.git import GitService
+from release.version import ReleaseVersion
+from release.wheel_matrix import matrix_for
+
+FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "numpy"
+PUBLISHED = (FIXTURE / "changelogs" / "2.5.2-changelog.rst").resolve()
+REAL_REL = "REL: Prepare for the NumPy 2.5.2 release (#32226)"
+
+
+@pytest.fixture(scope="module")
+def rehearsed(numpy_bundle_clone: Path,
+              tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path, str]:
+    before = snapshot(numpy_bundle_clone)
+    workdir = tmp_path_factory.mktemp("past") / "rehearsal"
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["rehearse", "2.5.2", "--repo", str(numpy_bundle_clone), "--workdir", str(workdir),
+                 "--real-changelog", str(PUBLISHED)], env=dict(os.environ), out=out, err=err)
+    return Result(code, out.getvalue(), err.getvalue()), workdir, before
+
+
+def test_a_past_release_rehearses_green(rehearsed, numpy_bundle_clone: Path) -> None:  # type: ignore[no-untyped-def]
+    result, workdir, before = rehearsed
+    assert result.code == 0, result.out[-3000:]
+    assert snapshot(numpy_bundle_clone) == before
+    assert "FAIL" not in result.out
+    assert ("v2.5.2 exists already: rehearsing on a copy from before it (v2.5.2 dropped from the "
+            "scratch copy; maintenance/2.5.x reset to 681c0678fc34") in result.err
+    upstream = workdir / "scratch" / "upstream.git"
+    real_commit = git(numpy_bundle_clone, "rev-parse", "v2.5.2^{commit}").strip()
+    assert git(upstream, "cat-file", "-t", "v2.5.2").strip() == "tag"
+    assert git(upstream, "rev-parse", "v2.5.2").strip() != git(numpy_bundle_clone, "rev-parse",
+                                                               "v2.5.2").strip()
+    new_commit = git(upstream, "rev-parse", "v2.5.2^{commit}").strip()
+    assert new_commit != real_commit
+    assert git(upstream, "log", "-1", "--format=%s", new_commit).strip() == \
+        "REL: Prepare for the NumPy 2.5.2 release"
+    parent = git(numpy_bundle_clone, "rev-parse", f"{real_commit}^1").strip()
+    git(upstream, "merge-base", "--is-ancestor", parent, new_commit)  # raises if not
+    # the release PR carries the hand edits and the generated files, as NumPy's squashed one did
+    changed = set(git(upstream, "diff", "--name-only", parent, new_commit).split())
+    assert changed == {".mailmap", "doc/release/upcoming_changes/31771.c_api.rust",
+                       "doc/changelog/2.5.2-changelog.rst", "doc/source/release/2.5.2-notes.rst"}
+    generated = git(upstream, "show", "v2.5.2:doc/changelog/2.5.2-changelog.rst")
+    assert contributors(generated) == contributors(PUBLISHED.read_text(encoding="utf-8"))
+    assert 'version = "2.5.2"' in git(upstream, "show", "v2.5.2:pyproject.toml")
+
+
+def test_the_index_holds_the_series_file_set(rehearsed) -> None:  # type: ignore[no-untyped-def]
+    result, workdir, _ = rehearsed
+    version = ReleaseVersion.parse("2.5.2")
+    expected = {name for name in matrix_for(Config(), version).filenames(version)
+                if "pyodide" not in name}  # never uploaded
+    assert {p.name for p in (workdir / "index" / "packages").iterdir()} == expected
+    assert f"the index holds {len(expected)} files of 2.5.2" in result.err
+
+
+def test_the_comparison_with_the_real_release(rehearsed) -> None:  # type: ignore[no-untyped-def]
+    result, _, _ = rehearsed
+    assert "ok   exit 0  [2.5.2] compare with the real v2.5.2" in result.out
+    report = result.err.split("compare with the real v2.5.2", 1)[1].split("\n== ", 1)[0]
+    assert f"Contributors: identical to {PUBLISHED} (16 names)" in report
+    # git's title of #31889 lost the " 1" that GitHub's title has
+    assert "28 listed, the real changelog 28; 28 in both, 1 with another title" in report
+    assert "#31889" in report
+    assert 'pyproject.toml version line: identical (version = "2.5.2")' in report
+    assert "only the real release commit changed: pyproject.toml" in report  # a classifier line
+
+
+def test_findings_are_warnings_listed_at_the_end(rehearsed) -> None:  # type: ignore[no-untyped-def]
+    result, _, _ = rehearsed
+    warned = [line.split("[2.5.2] ", 1)[1] for line in result.out.splitlines()
+              if line.strip().startswith("warn")]
+    assert warned == ["contributor identities (.mailmap), with the issue text",
+                      "release notes from the fragments as the branch stood, dry run",
+                      "every preflight check"]
+    findings = result.out.split("Findings to look at before the real release:", 1)[1]
+    assert ".mailmap line 769: unbalanced < >" in findings
+    assert "misnamed file(s) in doc/release/upcoming_changes: 31771.c_api.rust" in findings
+    # the hand edits NumPy made in its release commit are replayed before the release PR
+    assert ("committed what the real v2.5.2 commit changed by hand (files the toolkit does not "
+            "write):\n     .mailmap\n     doc/release/upcoming_changes/31771.c_api.rust") in result.err
+    assert "changelog, dry run (titles from GitHub)" in result.out
+    assert "16 contributors (5 first-time), 28 pull requests" in result.err
+    assert "the list received one announcement" in result.err  # a title with → goes out as UTF-8
+
+
+def test_strict_makes_findings_fail(cli, numpy_bundle_clone: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("rehearse", "2.5.2", "--repo", str(numpy_bundle_clone), "--strict",
+                 "--workdir", str(tmp_path / "rehearsal"))
+    assert result.code == 1
+    assert "FAIL" not in result.out
+    assert "Findings to look at before the real release:" in result.out
+    # without --real-changelog the fixture's tree has no changelog at the tag to compare with
+    assert "no published changelog at v2.5.2:doc/changelog/2.5.2-changelog.rst" in result.err
+
+
+def test_rewind_only_for_a_tagged_version(numpy_bundle_clone: Path) -> None:
+    source = GitService(numpy_bundle_clone)
+    assert Rewind.find(source, ReleaseVersion.parse("2.4.7"), "v{version}",
+                       "maintenance/2.4.x") is None
+    rewind = Rewind.find(source, ReleaseVersion.parse("2.4.5"), "v{version}", "maintenance/2.4.x")
+    assert rewind is not None
+    assert rewind.later_tags == ("v2.4.6",)
+    assert rewind.parent == source.parents(rewind.tagged)[0]
+
+
+def test_history_seeds_the_fake_with_merges_and_squashes(numpy_bundle_clone: Path) -> None:
+    source = GitService(numpy_bundle_clone)
+    pulls = {p.number: p for p in history_pulls(source, [("maintenance/2.5.x",
+                                                          "v2.5.1..v2.5.2^")])}
+    assert len(pulls) == 28
+    merge = pulls[32221]  # Merge pull request #32221 from charris/backport-32151
+    assert (merge.login, merge.head, merge.base) == ("charris", "charris:backport-32151",
+                                                     "maintenance/2.5.x")
+    assert merge.title == "BUG: avoid segfaults when legacy copyswap slot is not defined (#32151)"
+    with FakeGitHub() as github:
+        github.add_repo("numpy/numpy")
+        assert seed_pulls(github, "numpy/numpy", pulls.values()) == 28
+        stored = github.repo("numpy/numpy").pulls[32221]
+        assert (stored.user, stored.merged, stored.base) == ("charris", True, "maintenance/2.5.x")
