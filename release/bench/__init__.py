@@ -8,4 +8,6 @@ from __future__ import annotations
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "changelog": ("release.bench.changelog",
                   "changelog on NumPy's v1.26.0..v2.0.0: GitHub requests and wall time, git time"),
+    "rehearse": ("release.bench.rehearse",
+                 "the rehearsal of the example project and of NumPy's history (2.5.2): wall time"),
 }

@@ -1,0 +1,116 @@
+"""Benchmark the rehearsal: the example project (1.2.0rc1, then 1.2.0) and NumPy's history
+fixture (2.5.2 on a scratch copy of a clone of the bundle), timed in the same run.
+
+Each rehearsal runs as `python -m release rehearse ...` in a fresh process, as a release manager
+runs it, and is set against a baseline measured in the same run: for the example, building the
+project and starting and stopping the stand-ins (what every rehearsal pays before its first
+stage); for NumPy, cloning the history bundle (git's own cost for that history). Times are the
+targets; exit codes are printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from release.fakes.example import build_example_project
+from release.fakes.stand_ins import StandIns
+from release.rehearsal_report import MARKDOWN_NAME
+
+BUNDLE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "numpy" / "history.bundle"
+TARGETS = {"example": 30.0, "numpy": 90.0}
+_SUMMARY_LINE = re.compile(r"^  (ok  |warn|FAIL) exit -?\d+  ", re.MULTILINE)
+_GITHUB = re.compile(r"this rehearsal made (\d+) REST requests and (\d+) GraphQL requests")
+
+
+@dataclass(frozen=True)
+class Timed:
+    """One rehearsal: its exit code, how many stages ran, GitHub requests, wall time."""
+
+    code: int
+    stages: int
+    requests: int | None
+    seconds: float
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m release.bench rehearse", description=__doc__)
+    parser.add_argument("--only", choices=("example", "numpy"), help="run one of the two only")
+    parser.add_argument("--version", default="2.5.2", help="the release of NumPy's history")
+    parser.add_argument("--bundle", type=Path, default=BUNDLE, help="the history bundle to clone")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    print(f"rehearsal benchmark: each rehearsal in a fresh process, timed with its baseline in "
+          f"the same run; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
+    rows: list[tuple[str, str, Timed, str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-rehearse-") as tmp:
+        if args.only != "numpy":
+            base = _seconds(lambda: _stand_ins(Path(tmp) / "baseline"))
+            run = _rehearse(Path(tmp) / "example", [])
+            rows.append(("example", "example project, 1.2.0rc1 then 1.2.0", run,
+                         "build it, start and stop the stand-ins", base))
+        if args.only != "example":
+            clone = Path(tmp) / "numpy"
+            base = _seconds(lambda: _clone(args.bundle, clone))
+            run = _rehearse(Path(tmp) / "numpy-rehearsal", [args.version, "--repo", str(clone)])
+            rows.append(("numpy", f"NumPy history, {args.version} on a scratch copy", run,
+                         "clone the history bundle", base))
+    return 0 if _print(rows) else 1
+
+
+def _rehearse(workdir: Path, argv: list[str]) -> Timed:
+    command = [sys.executable, "-m", "release", "rehearse", *argv, "--workdir", str(workdir)]
+    began = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    seconds = time.perf_counter() - began
+    report = workdir / MARKDOWN_NAME
+    found = _GITHUB.search(report.read_text(encoding="utf-8")) if report.is_file() else None
+    requests = int(found[1]) + int(found[2]) if found else None
+    return Timed(done.returncode, len(_SUMMARY_LINE.findall(done.stdout)), requests, seconds)
+
+
+def _stand_ins(workdir: Path) -> None:
+    project = build_example_project(workdir / "scratch")
+    with StandIns(project, workdir, "1.2.0rc1"):
+        pass
+
+
+def _clone(bundle: Path, dest: Path) -> None:
+    subprocess.run(["git", "clone", "--quiet", str(bundle), str(dest)], check=True)  # noqa: S603
+
+
+def _seconds(func: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    func()
+    return time.perf_counter() - began
+
+
+def _print(rows: list[tuple[str, str, Timed, str, float]]) -> bool:
+    width = max([len(name) for _, name, *_ in rows] + [len("baseline: ") + len(b) for *_, b, _ in rows])
+    print(f"{'':<{width}}  {'exit':>9}  {'stages':>6}  {'GitHub':>6}  {'wall time':>9}  "
+          f"{'vs baseline':>11}  {'vs target':>9}")
+    checks = []
+    for key, name, run, baseline_name, baseline in rows:
+        target = TARGETS[key]
+        exit_text = f"{run.code} {'green' if run.code == 0 else 'RED'}"
+        requests = "?" if run.requests is None else str(run.requests)
+        print(f"{'baseline: ' + baseline_name:<{width}}  {'':>9}  {'':>6}  {'':>6}  "
+              f"{baseline:>8.2f}s")
+        print(f"{name:<{width}}  {exit_text:>9}  {run.stages:>6}  {requests:>6}  "
+              f"{run.seconds:>8.2f}s  {run.seconds / baseline:>10.1f}x  "
+              f"{run.seconds / target:>8.2f}x")
+        checks.append((f"{name} under {target:g} s", run.seconds < target))
+    for text, ok in checks:
+        print(f"  {'met ' if ok else 'MISS'}  target: {text}")
+    return all(ok for _, ok in checks)
