@@ -53,6 +53,12 @@ def check(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def support(session: nox.Session) -> None:
+    """Check the Python versions a release supports (NEP 29 or SPEC 0)."""
+    _step(session, "support")
+
+
+@nox.session(venv_backend="none")
 def cversions(session: nox.Session) -> None:
     """Check the C-API version and hash in the three places."""
     _step(session, "cversions")

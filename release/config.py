@@ -100,6 +100,13 @@ class PinsConfig:
 
 
 @dataclass(frozen=True)
+class SupportConfig:
+    """The support policy a release's Python versions are checked against (NumPy: NEP 29)."""
+
+    policy: str = "nep29"
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a step needs to know about the project; defaults are NumPy's."""
 
@@ -147,6 +154,7 @@ class Config:
     wheels: WheelsConfig = field(default_factory=WheelsConfig)
     mail: MailConfig = field(default_factory=MailConfig)
     docs: DocsConfig = field(default_factory=DocsConfig)
+    support: SupportConfig = field(default_factory=SupportConfig)
     pins: PinsConfig = field(default_factory=PinsConfig)
 
 

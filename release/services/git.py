@@ -130,6 +130,13 @@ class GitService:
     def tag_message(self, name: str) -> str:
         return self.run(["tag", "--list", "--format=%(contents:subject)", name]).strip()
 
+    def tag_times(self) -> dict[str, int]:
+        """Each tag's creation time (the tagger's for annotated tags) as a Unix timestamp."""
+        lines = self.run(["for-each-ref", "--format=%(refname:short) %(creatordate:unix)",
+                          "refs/tags"]).splitlines()
+        return {name: int(stamp) for name, _, stamp in (ln.rpartition(" ") for ln in lines)
+                if name and stamp.isdigit()}
+
     def create_tag(
         self, name: str, message: str, commit: str, *, sign: bool = False, key: str = ""
     ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 STEPS: dict[str, tuple[str, str]] = {
     "check": ("release.steps.check", "Run every preflight check for a release and show one table"),
+    "support": ("release.steps.support", "Check the Python versions a release supports (NEP 29 or SPEC 0)"),
     "cversions": ("release.steps.cversions", "Check the C-API version and hash in the three places"),
     "changelog": ("release.steps.changelog", "Write the changelog (contributors, pull requests)"),
     "notes": ("release.steps.notes", "Build the release notes from the towncrier fragments"),
