@@ -3,6 +3,7 @@ against requires-python, the classifiers and the wheel matrix."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from helpers import git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject
+from release.python_releases import python_release
+from release.support_policy import POLICIES, Series, python_window, series_window
 
 NUMPY_TAG_DAYS = {"v2.4.6": "2026-05-18", "v2.5.1": "2026-07-04", "v2.5.2": "2026-08-08"}
 
@@ -188,6 +191,51 @@ def test_policy_from_the_configuration(example: ExampleProject, cli) -> None:  #
     assert "NEP 29: Python kept 42 months" in overridden.out
 
 
+def test_the_date_defaults_to_today_utc(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    today = datetime.datetime.now(datetime.UTC).date()
+    result = cli("support", "1.2.0", "--repo", str(example.repo))
+    assert result.out.startswith(f"tinynum 1.2.0 released {today}, NEP 29")
+
+
+# Drop dates from numpy-satellite-facts §9 (the policies' own arithmetic).
+PYTHON_DROPS = {
+    "nep29": {"3.11": "2026-04-24", "3.12": "2027-04-02", "3.13": "2028-04-07",
+              "3.14": "2029-04-07", "3.15": "2030-04-01"},
+    "spec0": {"3.11": "2025-10-23", "3.12": "2026-10-01", "3.13": "2027-10-07",
+              "3.14": "2028-10-06", "3.15": "2029-09-30"},
+}
+
+
+@pytest.mark.parametrize("policy", ["nep29", "spec0"])
+def test_drop_dates_are_the_published_ones(policy: str) -> None:
+    rule = POLICIES[policy]
+    for version, day in PYTHON_DROPS[policy].items():
+        release = python_release(version)
+        assert release is not None
+        drop = rule.python_drop(release)
+        assert str(drop) == day, version
+        if version in ("3.14", "3.15"):
+            continue  # the newest stay required (NEP 29: at least two) when all are past
+        before = python_window(rule, drop - datetime.timedelta(days=1))
+        on = python_window(rule, drop)
+        assert release in before.required and release not in on.required, version
+        assert release in on.may_support(), version
+
+
+def test_nep29_keeps_at_least_two_pythons_and_three_series() -> None:
+    """Far in the future every known Python is past 42 months; the newest two stay required."""
+    late = python_window(POLICIES["nep29"], datetime.date(2035, 1, 1))
+    assert [r.version for r in late.required] == ["3.14", "3.15"]
+    assert not python_window(POLICIES["spec0"], datetime.date(2035, 1, 1)).required[:-1]
+    series = [Series("2.0", datetime.date(2024, 6, 15)), Series("2.1", datetime.date(2024, 8, 18)),
+              Series("2.2", datetime.date(2024, 12, 8)), Series("2.3", datetime.date(2025, 6, 7))]
+    kept = series_window(POLICIES["nep29"], datetime.date(2030, 1, 1), series)
+    assert [s.name for s in kept.kept] == ["2.1", "2.2", "2.3"]
+    assert [s.name for s in kept.droppable] == ["2.0"] and kept.next_drop() is None
+    spec = series_window(POLICIES["spec0"], datetime.date(2030, 1, 1), series)
+    assert not spec.kept and spec.next_drop() is None
+
+
 # -- NumPy's history at real tags --------------------------------------------------------------
 
 def test_numpy_2_5_2_at_its_release_date(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -281,6 +329,10 @@ def test_numpy_series_downstream_may_drop(numpy_bundle_clone: Path, cli, policy,
     (("1.2.x",), "'1.2.x' is not a version", 2),
     (("1.3.0.dev0",), "1.3.0.dev0 is a development version", 2),
     (("1.2.0", "--ref", "v9.9.9"), "--ref 'v9.9.9' is not a revision", 1),
+    (("1.2.0", "--date", "2024-04-04"), "--date 2024-04-04 is before 2024-04-05: NEP 29 may still "
+     "require a Python older than 3.9", 2),
+    (("1.2.0", "--date", "2023-10-04", "--policy", "spec0"), "--date 2023-10-04 is before "
+     "2023-10-05: SPEC 0 may still require a Python older than 3.9", 2),
 ])
 def test_bad_input_is_one_line_and_changes_nothing(example: ExampleProject, cli, args, words, code) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(example.repo)

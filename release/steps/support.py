@@ -13,7 +13,7 @@ from rich.markup import escape
 from release.checks import CheckResult, Status, failed, worst
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError
-from release.python_releases import PythonRelease
+from release.python_releases import PythonRelease, python_releases
 from release.steps.check import table
 from release.steps.common import add_version
 from release.support_checks import (
@@ -60,6 +60,7 @@ def run(ctx: Context) -> int:
     day = _day(ctx.option("date"))
     at = ctx.option("ref")
     declared = _declared(ctx, version, at)
+    _covered(policy, day)
     window = python_window(policy, day)
     results = requires_python_results(declared, window)
     results += classifier_results(declared, window)
@@ -105,6 +106,17 @@ def _policy(ctx: Context) -> Policy:
         raise UsageError(f"--policy {given!r} is not a known support policy", hint=hint)
     raise ConfigError(f"[tool.release.support] policy {key!r} is not a known support policy",
                       hint=hint)
+
+
+def _covered(policy: Policy, day: datetime.date) -> None:
+    """Before the first known Python's own drop date, an older Python (not in the table) may
+    still be required: refuse rather than give a window with a hole in it."""
+    first = python_releases()[0]
+    since = policy.python_drop(first)
+    if day < since:
+        raise UsageError(f"--date {day} is before {since}: {policy.name} may still require a Python "
+                         f"older than {first.version}, the first in the shipped table",
+                         hint=f"give a date from {since} on")
 
 
 def _day(text: str | None) -> datetime.date:
