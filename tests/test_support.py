@@ -83,6 +83,14 @@ def test_example_as_built_reports_every_mismatch_and_changes_nothing(example: Ex
     ]
 
 
+def test_dry_run_says_the_same_and_changes_nothing(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(example.repo)
+    args = ("support", "1.2.0", "--repo", str(example.repo), "--date", "2025-06-01")
+    real, dry = cli(*args), cli(*args, "--dry-run")
+    assert (dry.code, dry.out, dry.err) == (real.code, real.out, real.err)
+    assert snapshot(example.repo) == before
+
+
 def test_example_made_consistent_passes(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
     consistent(example.repo)
     result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2026-05-01")
