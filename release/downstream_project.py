@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
 from release.errors import UsageError
 from release.marker_pins import PinLine, located, parse_line
 from release.npy_target import TargetSetting, find_targets
+from release.numpy_bounds import bounds, series_of
 
 _HINT = "pass a project's pyproject.toml or the directory holding it"
 
@@ -27,6 +30,7 @@ class DownstreamProject:
     optional: tuple[PinLine, ...]  # numpy in [project.optional-dependencies]
     dynamic_dependencies: bool
     targets: tuple[TargetSetting, ...]
+    oldest_python: str | None = None  # requires-python's floor, "3.11"
 
     @property
     def builds_against_numpy(self) -> bool:
@@ -75,7 +79,20 @@ def read_project(path: Path) -> DownstreamProject:
         pyproject, tuple(r for r in build if r.package == "numpy"),
         tuple(r for r in runtime if r.requirement.name.lower() == "numpy"),
         tuple(r for r in optional if r.requirement.name.lower() == "numpy"),
-        dynamic, tuple(find_targets(pyproject.parent)))
+        dynamic, tuple(find_targets(pyproject.parent)),
+        _oldest_python(project.get("requires-python"), pyproject))
+
+
+def _oldest_python(value: object, pyproject: Path) -> str | None:
+    """`>=3.11` -> "3.11"; None when requires-python is absent or has no floor."""
+    if value is None:
+        return None
+    try:
+        floor = bounds(SpecifierSet(str(value))).lower
+    except InvalidSpecifier:
+        raise UsageError(f"{pyproject.name}: requires-python {value!r} is not a version specifier",
+                         hint="e.g. requires-python = \">=3.11\"") from None
+    return series_of(floor) if floor is not None else None
 
 
 def _requirements(table: dict[str, Any], key: str, label: str, filename: str,

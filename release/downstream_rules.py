@@ -18,7 +18,7 @@ from packaging.version import Version
 from release.downstream_project import DownstreamProject
 from release.marker_pins import PinLine, PinSetReport, check_pin_set, describe_configurations
 from release.numpy_bounds import Bounds, bounds, series_of
-from release.numpy_releases import NumpyRelease, released_by
+from release.numpy_releases import NumpyRelease, first_numpy_for_python, numpy_release, released_by
 from release.platform_configs import Matrix
 
 NUMPY_2 = Version("2.0.0rc1")
@@ -40,6 +40,8 @@ REASONS = {
     "target-consistent": "the target must be the same for every extension module",
     "support-window": "the guide asks projects to follow NEP 29, which keeps every NumPy feature "
                       "release of the last 24 months (at least three) supported",
+    "floor-vs-python": "the floor has to install on the oldest Python the project supports, and "
+                       "the guide asks for a CI job testing exactly that NumPy",
     "upper-bound": "NumPy keeps backward compatibility, so most projects need no upper bound; "
                    "a tighter one than three feature releases past the current NumPy (or the "
                    "next major, for C-API users) stops installs next to newer packages",
@@ -156,8 +158,27 @@ def runtime_findings(project: DownstreamProject, day: datetime.date) -> list[Fin
         found += _floor_findings(project, day)
     for line in project.runtime + project.optional:
         limits = bounds(line.requirement.specifier)
-        found += _window(line, limits, day) + _ceiling(line, limits, day)
+        found += _window(line, limits, day) + _python(line, limits, project.oldest_python)
+        found += _ceiling(line, limits, day)
     return found
+
+
+def _python(line: PinLine, limits: Bounds, python: str | None) -> list[Finding]:
+    """The floor's NumPy against requires-python's oldest Python, both ways."""
+    if limits.lower is None or python is None:
+        return []
+    series = series_of(limits.lower)
+    first = first_numpy_for_python(python)
+    if first and Version(series) < Version(first):
+        return [Finding("floor-vs-python", line.where,
+                        f"{line.text} names NumPy {series}, which has no wheels for Python {python} "
+                        f"(requires-python's oldest; NumPy {first} is the first that has)")]
+    release = numpy_release(series)
+    if release and Version(release.requires_python) > Version(python):
+        return [Finding("floor-vs-python", line.where,
+                        f"{line.text} needs Python {release.requires_python} or newer (NumPy "
+                        f"{series}'s requires-python) but the project allows {python}")]
+    return []
 
 
 def _floor_findings(project: DownstreamProject, day: datetime.date) -> list[Finding]:

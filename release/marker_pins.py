@@ -15,8 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion
 
 from release.errors import UsageError
 from release.platform_configs import Configuration, Matrix
@@ -45,7 +47,13 @@ class PinLine:
 
     def applies(self, configuration: Configuration) -> bool:
         marker = self.requirement.marker
-        return marker is None or marker.evaluate(configuration.environment())
+        try:
+            return marker is None or marker.evaluate(configuration.environment())
+        except (UndefinedComparison, UndefinedEnvironmentName, InvalidVersion) as exc:
+            raise UsageError(f"{self.where}: the marker of {self.text} cannot be evaluated on "
+                             f"{configuration.label()}: {exc}",
+                             hint="compare versions with versions (python_full_version ~= '3.12.0')"
+                             ) from None
 
     def exact(self) -> str | None:
         """The version of an `==X` pin (no wildcard), else None."""

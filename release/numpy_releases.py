@@ -23,6 +23,7 @@ class NumpyRelease:
     version: str
     released: datetime.date
     default_target: str
+    requires_python: str
 
     @property
     def key(self) -> Version:
@@ -38,13 +39,23 @@ def _table() -> dict[str, Any]:
 @cache
 def numpy_releases() -> tuple[NumpyRelease, ...]:
     """Every feature release the table knows, oldest first."""
-    return tuple(NumpyRelease(e["version"], e["released"], e["default_target"])
-                 for e in _table()["numpy"])
+    return tuple(NumpyRelease(e["version"], e["released"], e["default_target"],
+                              e["requires_python"]) for e in _table()["numpy"])
 
 
 def released_by(day: datetime.date) -> tuple[NumpyRelease, ...]:
     """The feature releases out on `day`, oldest first."""
     return tuple(r for r in numpy_releases() if r.released <= day)
+
+
+def first_numpy_for_python(python: str) -> str | None:
+    """The first NumPy feature series with wheels for Python `python` (3.12 -> 1.26)."""
+    found = _table()["first_numpy_for_python"].get(python)
+    return str(found) if found else None
+
+
+def numpy_release(series: str) -> NumpyRelease | None:
+    return next((r for r in numpy_releases() if r.version == series), None)
 
 
 def api_versions() -> dict[str, int]:

@@ -194,6 +194,9 @@ def test_the_matrix_from_tool_release_pins(cli, tmp_path: Path) -> None:
      "pins.txt:2: numpy>=; python_version=='3.10' is not a valid requirement"),
     ("numpy==1.19.3; python_versio=='3.9'\n", "pins.txt:1: numpy==1.19.3; python_versio=='3.9' is not"),
     ("numpy==1.19.3; python_version=='3.9' and\n", "is not a valid requirement"),
+    ("numpy==2.0.0; python_full_version ~= 'x'\n",
+     "pins.txt:1: the marker of numpy==2.0.0; python_full_version ~= 'x' cannot be evaluated on "
+     "CPython 3.9 on Linux x86_64"),
 ])
 def test_an_unparsable_requirement_or_marker_is_one_line(cli, tmp_path: Path, text: str,
                                                          words: str) -> None:

@@ -7,9 +7,17 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from packaging.version import Version
 
-from release.numpy_releases import api_version, api_versions, numpy_releases, series_for_api
+from release.numpy_bounds import series_of
+from release.numpy_releases import (
+    api_version,
+    api_versions,
+    first_numpy_for_python,
+    numpy_releases,
+    series_for_api,
+)
 
 _CONFIG_H = ("numpy/_core/include/numpy/numpyconfig.h", "numpy/core/include/numpy/numpyconfig.h")
 
@@ -66,3 +74,32 @@ def test_api_versions_are_numpyconfig_h_on_main(numpy_bundle_clone: Path) -> Non
     assert api_version("2.0") == 0x12
     assert series_for_api(0x0d) == "1.16"
     assert series_for_api(0x99) is None
+
+
+def _python_support(repo: Path, tag: str) -> tuple[str, list[str]]:
+    """requires-python's floor and the `Python :: 3.N` classifiers of the pyproject at `tag`
+    (1.25 kept its [project] table commented out; the lines are read all the same)."""
+    text = _git(repo, "show", f"{tag}:pyproject.toml")
+    floor = re.search(r'requires-python\s*=\s*">=(3\.\d+)', text)
+    assert floor, tag
+    return floor[1], re.findall(r"Python :: (3\.\d+)'", text)
+
+
+def test_requires_python_is_each_series_pyproject(numpy_bundle_clone: Path) -> None:
+    for release in numpy_releases():
+        if Version(release.version) < Version("1.25"):
+            continue  # setup.py held it before 1.25; the fixture has no setup.py
+        floor, _ = _python_support(numpy_bundle_clone, f"v{release.version}.0")
+        assert release.requires_python == floor, release.version
+
+
+@pytest.mark.parametrize(("python", "first", "previous"), [
+    ("3.12", "v1.26.0", "v1.25.2"), ("3.13", "v2.1.0", "v2.0.2"), ("3.14", "v2.3.2", "v2.3.1"),
+    ("3.15", "v2.5.2", "v2.5.1"),
+])
+def test_the_first_numpy_for_a_python_is_the_release_adding_its_classifier(
+        numpy_bundle_clone: Path, python: str, first: str, previous: str) -> None:
+    assert python in _python_support(numpy_bundle_clone, first)[1]
+    assert python not in _python_support(numpy_bundle_clone, previous)[1]
+    assert first_numpy_for_python(python) == series_of(Version(first[1:]))
+    assert first_numpy_for_python("3.8") is None

@@ -175,6 +175,29 @@ def test_an_optional_dependency_floor_outside_the_window(cli, tmp_path: Path) ->
     assert "leaves out NumPy 2.0, 2.1, 2.2, 2.3, still supported on 2026-01-15" in rows[0][2]
 
 
+def test_the_floor_against_requires_python(cli, tmp_path: Path) -> None:
+    """NumPy 1.23 has no wheels for Python 3.12 (1.26 is the first); NumPy 2.3 needs 3.11."""
+    newer_python = GUIDE.replace('">=3.11"', '">=3.12"')
+    rows = findings(cli, project(tmp_path, newer_python), BEFORE_2_5)
+    assert rules(rows) == ["floor-vs-python"]
+    assert rows[0][2].startswith(
+        "numpy>=1.23.5 names NumPy 1.23, which has no wheels for Python 3.12 (requires-python's "
+        "oldest; NumPy 1.26 is the first that has): the floor has to install on the oldest Python")
+    older_python = (GUIDE.replace('">=3.11"', '">=3.10"')
+                    .replace('"numpy>=1.23.5"', '"numpy>=2.3"'))
+    rows = findings(cli, project(tmp_path, older_python), "2026-12-10")  # NEP 29: 2.3+
+    assert rules(rows) == ["floor-vs-python"]
+    assert rows[0][2].startswith("numpy>=2.3 needs Python 3.11 or newer (NumPy 2.3's "
+                                 "requires-python) but the project allows 3.10")
+
+
+def test_dynamic_dependencies_leave_the_runtime_floor_unchecked(cli, tmp_path: Path) -> None:
+    text = (GUIDE.replace('dependencies = [\n    "numpy>=1.23.5",\n]\n', 'dynamic = ["dependencies"]\n'))
+    result = cli("pins", str(project(tmp_path, text)), "--date", AFTER_2_5)
+    assert result.code == 0, result.out
+    assert "dependencies are dynamic" in result.err
+
+
 @pytest.mark.parametrize(("ceiling", "flagged"), [
     ("<2.6", True), ("<2.7", False), ("<3", False), ("<2", True), ("~=2.4", False),
     ("==2.4.*", True), ("<=2.6", False), ("==2.4.1", True),
@@ -235,6 +258,8 @@ def test_a_relative_path_is_taken_from_where_nox_was_invoked(cli, tmp_path: Path
         GUIDE.replace('"numpy>=2.0.0rc1"', '"numpy>=2.0.0rc1 ; "'))), "is not a valid requirement"),
     (lambda root: (root.mkdir(), (root / "pyproject.toml").write_text(
         '[project]\nname = "x"\ndependencies = "numpy"\n')), "must be a list of strings"),
+    (lambda root: (root.mkdir(), (root / "pyproject.toml").write_text(
+        GUIDE.replace('">=3.11"', '"3.11+"'))), "requires-python '3.11+' is not a version specifier"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, tmp_path: Path, setup,
                                                          words: str) -> None:

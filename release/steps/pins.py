@@ -51,16 +51,17 @@ def run(ctx: Context) -> int:
     if path is not None:
         project = read_project(path)
         matrix = matrix_for(ctx, day, _project_pins(ctx, project.pyproject))
+        findings += check_project(project, day, matrix)
         if project.dynamic_dependencies:
             ctx.say(f"{project.pyproject}: dependencies are dynamic; the runtime rules read only "
                     "[project.optional-dependencies]")
-        findings += check_project(project, day, matrix)
         checked = str(project.pyproject)
     if pin_set is not None:
         lines = read_pin_set(pin_set)
         matrix = matrix_for(ctx, day, ctx.config.pins)
+        report = check_pin_set(lines, matrix)
         ctx.say(f"{pin_set}: {len(lines)} requirement lines against {matrix.describe()}")
-        findings += pin_set_findings(check_pin_set(lines, matrix))
+        findings += pin_set_findings(report)
         checked = str(pin_set) if path is None else f"{checked} and {pin_set}"
     if findings:
         ctx.out.write(table(findings, f"{len(findings)} finding{'s' * (len(findings) != 1)} "
