@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from release.errors import ReleaseError
 from release.fakes.stand_ins import StandIns
+from release.pulls import pulls_in_range
 from release.rehearsal import Outcome, Stage, Tally
+from release.revision_range import resolve
+from release.services.git import GitService
 from release.services.github_graphql import MAX_BATCH
 from release.services.pandoc import markdown_to_html
 from release.templating import render
+from release.version import ReleaseVersion
 
 MARKDOWN_NAME = "rehearsal-report.md"
 HTML_NAME = "rehearsal-report.html"
@@ -44,13 +49,22 @@ class About:
     date: str
     common: str
     places: tuple[tuple[str, str], ...]
+    pulls: tuple[tuple[str, int], ...] = ()  # (range, pull requests in it) for the changelog
 
 
-def describe(project_name: str, versions: Sequence[object], checkout: Path | None,
+def describe(project_name: str, versions: Sequence[ReleaseVersion], checkout: Path | None,
              stand_ins: StandIns, common: Sequence[str]) -> About:
     """The report's head: a checkout's rehearsal names the checkout; the example, its build."""
     assert stand_ins.places is not None and stand_ins.index is not None
     project, places = stand_ins.project, stand_ins.places
+    git, config = GitService(project.repo), stand_ins.config()
+    ranges = {}
+    for version in versions:
+        try:
+            span = resolve(git, config, version)
+            ranges[str(span)] = len(pulls_in_range(git, span.start, span.end))
+        except ReleaseError:
+            continue  # the changelog stage will say what is wrong with the range
     repo = (f"a scratch copy of {checkout} (the checkout itself is not touched)" if checkout
             else "the example project, built for this rehearsal")
     return About(project_name, tuple(str(v) for v in versions), repo,
@@ -63,7 +77,7 @@ def describe(project_name: str, versions: Sequence[object], checkout: Path | Non
                      ("the package index's files", str(stand_ins.index.packages)),
                      ("the numpy/doc-shaped repository", str(places.doc.repo)),
                      ("the website repository", str(places.website.repo)),
-                 ))
+                 ), tuple(ranges.items()))
 
 
 @dataclass(frozen=True)
@@ -208,6 +222,7 @@ def markdown(about: About, stages: Sequence[Stage], outcomes: Sequence[Outcome])
                   hours_per_build=WHEEL_BUILD_HOURS, poll_interval=POLL_INTERVAL,
                   poll_max=POLL_MAX, pull_examples=[(n, changelog_requests(n))
                                                     for n in PULL_EXAMPLES],
+                  pulls=[(span, n, changelog_requests(n)) for span, n in about.pulls],
                   batch=MAX_BATCH)
 
 

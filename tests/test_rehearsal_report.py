@@ -84,6 +84,7 @@ def test_github_requests_per_stage_add_up_to_the_forecast(green: tuple[int, str,
     assert float(budget[2]) == pytest.approx(100 * int(budget[1]) / 5000, abs=0.05)
     assert float(budget[3]) == pytest.approx(100 * int(budget[1]) / 1000, abs=0.05)
     assert "| 1,080 | 12 |" in text  # NumPy 2.0.0's pull requests: 11 queries and the rate limit
+    assert "`v1.2.0.dev0..maintenance/1.2.x` names 7 pull requests: 2 GraphQL requests" in text
     assert re.search(r"needs about \*\*4\.0 hours\*\*", text)
 
 
