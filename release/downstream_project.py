@@ -30,7 +30,19 @@ class DownstreamProject:
     optional: tuple[PinLine, ...]  # numpy in [project.optional-dependencies]
     dynamic_dependencies: bool
     targets: tuple[TargetSetting, ...]
-    oldest_python: str | None = None  # requires-python's floor, "3.11"
+    requires_python: SpecifierSet | None = None
+
+    @property
+    def oldest_python(self) -> str | None:
+        """requires-python's floor: `>=3.11` -> "3.11"."""
+        if self.requires_python is None:
+            return None
+        floor = bounds(self.requires_python).lower
+        return series_of(floor) if floor is not None else None
+
+    def allows_python(self, python: str) -> bool:
+        return self.requires_python is None or \
+            self.requires_python.contains(f"{python}.0", prereleases=True)
 
     @property
     def builds_against_numpy(self) -> bool:
@@ -80,19 +92,17 @@ def read_project(path: Path) -> DownstreamProject:
         tuple(r for r in runtime if r.requirement.name.lower() == "numpy"),
         tuple(r for r in optional if r.requirement.name.lower() == "numpy"),
         dynamic, tuple(find_targets(pyproject.parent)),
-        _oldest_python(project.get("requires-python"), pyproject))
+        _requires_python(project.get("requires-python"), pyproject))
 
 
-def _oldest_python(value: object, pyproject: Path) -> str | None:
-    """`>=3.11` -> "3.11"; None when requires-python is absent or has no floor."""
+def _requires_python(value: object, pyproject: Path) -> SpecifierSet | None:
     if value is None:
         return None
     try:
-        floor = bounds(SpecifierSet(str(value))).lower
+        return SpecifierSet(str(value))
     except InvalidSpecifier:
         raise UsageError(f"{pyproject.name}: requires-python {value!r} is not a version specifier",
                          hint="e.g. requires-python = \">=3.11\"") from None
-    return series_of(floor) if floor is not None else None
 
 
 def _requirements(table: dict[str, Any], key: str, label: str, filename: str,

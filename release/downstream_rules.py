@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from packaging.version import Version
 
@@ -19,7 +19,8 @@ from release.downstream_project import DownstreamProject
 from release.marker_pins import PinLine, PinSetReport, check_pin_set, describe_configurations
 from release.numpy_bounds import Bounds, bounds, series_of
 from release.numpy_releases import NumpyRelease, first_numpy_for_python, numpy_release, released_by
-from release.platform_configs import Matrix
+from release.platform_configs import Configuration, Matrix
+from release.python_releases import python_releases
 
 NUMPY_2 = Version("2.0.0rc1")
 NEP29_DAYS = 365 * 2 + 1  # NEP 29's `plus24 = timedelta(days=int(365*2 + 1))`
@@ -73,10 +74,11 @@ class Target:
 def check_project(project: DownstreamProject, day: datetime.date, matrix: Matrix) -> list[Finding]:
     found = oldest_supported(project.build + project.runtime + project.optional)
     found += build_numpy_2(project.numpy_build_lines())
+    matrix = replace(matrix, python=tuple(p for p in matrix.python if project.allows_python(p)))
     if len(project.build) > 1 or any(line.requirement.marker for line in project.build):
         found += pin_set_findings(check_pin_set(project.build, matrix, ["numpy"]))
     found += target_findings(project, day)
-    found += runtime_findings(project, day)
+    found += runtime_findings(project, day, matrix)
     return found
 
 
@@ -152,19 +154,46 @@ def target_findings(project: DownstreamProject, day: datetime.date) -> list[Find
     return found
 
 
-def runtime_findings(project: DownstreamProject, day: datetime.date) -> list[Finding]:
+def runtime_findings(project: DownstreamProject, day: datetime.date,
+                     matrix: Matrix) -> list[Finding]:
     found: list[Finding] = []
     if project.builds_against_numpy and not project.dynamic_dependencies:
         found += _floor_findings(project, day)
     for line in project.runtime + project.optional:
         limits = bounds(line.requirement.specifier)
-        found += _window(line, limits, day) + _python(line, limits, project.oldest_python)
+        pythons = line_pythons(line, project, matrix)
+        restricted = project.requires_python is not None or line.requirement.marker is not None
+        found += _window(line, limits, day, pythons)
+        found += _python(line, limits, pythons[0] if restricted and pythons else None)
         found += _ceiling(line, limits, day)
     return found
 
 
+def line_pythons(line: PinLine, project: DownstreamProject, matrix: Matrix) -> list[str]:
+    """The Python series a runtime line applies on: those requires-python allows (the known
+    series and requires-python's own floor) where its marker holds on some platform."""
+    known = {r.version for r in python_releases()} | (
+        {project.oldest_python} if project.oldest_python else set())
+    found = []
+    for python in sorted(known, key=Version):
+        if not project.allows_python(python):
+            continue
+        if any(line.applies(Configuration("CPython", python, system, machine))
+               for system, machine in matrix.platforms or (("Linux", "x86_64"),)):
+            found.append(python)
+    return found
+
+
+def installs(series: str, python: str) -> bool:
+    """Whether NumPy `series` has wheels for Python `python`, as far as the data knows."""
+    first = first_numpy_for_python(python)
+    release = numpy_release(series)
+    return (first is None or Version(series) >= Version(first)) and \
+        (release is None or Version(release.requires_python) <= Version(python))
+
+
 def _python(line: PinLine, limits: Bounds, python: str | None) -> list[Finding]:
-    """The floor's NumPy against requires-python's oldest Python, both ways."""
+    """The floor's NumPy against the oldest Python the line applies on, both ways."""
     if limits.lower is None or python is None:
         return []
     series = series_of(limits.lower)
@@ -172,12 +201,12 @@ def _python(line: PinLine, limits: Bounds, python: str | None) -> list[Finding]:
     if first and Version(series) < Version(first):
         return [Finding("floor-vs-python", line.where,
                         f"{line.text} names NumPy {series}, which has no wheels for Python {python} "
-                        f"(requires-python's oldest; NumPy {first} is the first that has)")]
+                        f"(the oldest Python it applies on; NumPy {first} is the first that has)")]
     release = numpy_release(series)
     if release and Version(release.requires_python) > Version(python):
         return [Finding("floor-vs-python", line.where,
                         f"{line.text} needs Python {release.requires_python} or newer (NumPy "
-                        f"{series}'s requires-python) but the project allows {python}")]
+                        f"{series}'s requires-python) but applies on Python {python}")]
     return []
 
 
@@ -210,12 +239,16 @@ def nep29_series(day: datetime.date) -> list[NumpyRelease]:
     return list(out[-NEP29_MINIMUM:]) if len(recent) < NEP29_MINIMUM else recent
 
 
-def _window(line: PinLine, limits: Bounds, day: datetime.date) -> list[Finding]:
+def _window(line: PinLine, limits: Bounds, day: datetime.date,
+            pythons: list[str]) -> list[Finding]:
+    """Feature releases NEP 29 still covers that the floor leaves out, counting only those that
+    install on a Python the line applies on (a floor for 3.13 need not name NumPy 2.0)."""
     required = nep29_series(day)
     if limits.lower is None or not required:
         return []
     left_out = [r.version for r in required if not limits.allows_series(r.version)
-                and Version(r.version) < limits.lower]
+                and Version(r.version) < limits.lower
+                and any(installs(r.version, python) for python in pythons)]
     if not left_out:
         return []
     return [Finding("support-window", line.where,

@@ -181,14 +181,40 @@ def test_the_floor_against_requires_python(cli, tmp_path: Path) -> None:
     rows = findings(cli, project(tmp_path, newer_python), BEFORE_2_5)
     assert rules(rows) == ["floor-vs-python"]
     assert rows[0][2].startswith(
-        "numpy>=1.23.5 names NumPy 1.23, which has no wheels for Python 3.12 (requires-python's "
-        "oldest; NumPy 1.26 is the first that has): the floor has to install on the oldest Python")
+        "numpy>=1.23.5 names NumPy 1.23, which has no wheels for Python 3.12 (the oldest Python it "
+        "applies on; NumPy 1.26 is the first that has): the floor has to install on the oldest Python")
     older_python = (GUIDE.replace('">=3.11"', '">=3.10"')
                     .replace('"numpy>=1.23.5"', '"numpy>=2.3"'))
     rows = findings(cli, project(tmp_path, older_python), "2026-12-10")  # NEP 29: 2.3+
     assert rules(rows) == ["floor-vs-python"]
     assert rows[0][2].startswith("numpy>=2.3 needs Python 3.11 or newer (NumPy 2.3's "
-                                 "requires-python) but the project allows 3.10")
+                                 "requires-python) but applies on Python 3.10")
+
+
+def test_floors_per_python_are_judged_on_the_pythons_they_apply_on(cli, tmp_path: Path) -> None:
+    """NumPy 2.0 has no Python 3.13 wheels, so a 3.13-only floor of 2.1 leaves nothing out that
+    NEP 29 covers; the same floor for every Python does."""
+    per_python = GUIDE.replace('    "numpy>=1.23.5",\n',
+                               '    "numpy>=1.23.5; python_version<\'3.13\'",\n'
+                               '    "numpy>=2.1; python_version>=\'3.13\'",\n')
+    assert findings(cli, project(tmp_path, per_python), BEFORE_2_5) == []
+    everywhere = GUIDE.replace('"numpy>=1.23.5"', '"numpy>=2.1"')
+    rows = findings(cli, project(tmp_path, everywhere), BEFORE_2_5)
+    assert rules(rows) == ["support-window"]
+    assert "leaves out NumPy 2.0, still supported on 2026-01-15" in rows[0][2]
+    too_old = per_python.replace("numpy>=2.1;", "numpy>=1.26;")
+    rows = findings(cli, project(tmp_path, too_old), BEFORE_2_5)
+    assert rules(rows) == ["floor-vs-python"]
+    assert rows[0][1] == "pyproject.toml:15 [project] dependencies"
+    assert "names NumPy 1.26, which has no wheels for Python 3.13" in rows[0][2]
+
+
+def test_build_pins_are_checked_only_on_the_pythons_the_project_allows(cli, tmp_path: Path) -> None:
+    text = (GUIDE.replace('">=3.11"', '">=3.12"').replace('"numpy>=1.23.5"', '"numpy>=1.26"')
+            .replace('    "numpy>=2.0.0rc1",\n', '    "numpy>=2.0.0; python_version>=\'3.12\'",\n'))
+    assert findings(cli, project(tmp_path, text), BEFORE_2_5) == []
+    rows = findings(cli, project(tmp_path, text.replace('">=3.12"', '">=3.11"')), BEFORE_2_5)
+    assert "one-pin-per-configuration" in rules(rows)
 
 
 def test_dynamic_dependencies_leave_the_runtime_floor_unchecked(cli, tmp_path: Path) -> None:
