@@ -16,6 +16,7 @@ from pathlib import Path
 
 from release.config import Config
 from release.errors import VerificationError
+from release.release_index import entry_target, has_entry
 from release.scratch import Rewind
 from release.services.git import GitService
 from release.templating import render
@@ -38,6 +39,7 @@ class RealRelease:
     changelog_from: str
     version_line: str | None
     absent: tuple[str, ...] = ()  # toolkit-written paths missing from the tagged tree
+    on_main: tuple[tuple[str, bool], ...] = ()  # what post-release brings to main: there already?
 
     @classmethod
     def read(cls, git: GitService, cfg: Config, version: ReleaseVersion, rewind: Rewind,
@@ -59,7 +61,19 @@ class RealRelease:
         pyproject = git.show_file(after, cfg.pyproject) or ""
         line = _VERSION_LINE.search(pyproject)
         return cls(version, rewind, files, hand, patch, changelog, where,
-                   line.group(0) if line else None, absent)
+                   line.group(0) if line else None, absent, _on_main(git, cfg, version))
+
+
+def _on_main(git: GitService, cfg: Config, version: ReleaseVersion) -> tuple[tuple[str, bool], ...]:
+    """Main is not rewound: which of the files post-release brings there it holds already."""
+    if not version.is_final or not git.has_ref(cfg.main_branch):
+        return ()
+    main = cfg.main_branch
+    notes, changelog = _path(cfg.notes, version), _path(cfg.changelog, version)
+    index = git.show_file(main, cfg.release_index) or ""
+    return ((notes, git.show_file(main, notes) is not None),
+            (changelog, git.show_file(main, changelog) is not None),
+            (f"{cfg.release_index} entry", has_entry(index, entry_target(cfg.release_index, notes))))
 
 
 def _toolkit_paths(cfg: Config, version: ReleaseVersion) -> tuple[str, ...]:
@@ -82,6 +96,9 @@ def replay_hand_edits(real: RealRelease, repo: Path, base: str, branch: str,
                       patch_file: Path) -> str:
     """Start the release-PR branch with the real release commit's hand edits, committed."""
     git = GitService(repo)
+    if git.ok(["rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"]):  # a resumed run
+        git.run(["checkout", "--quiet", branch])
+        return f"on {branch}, which an earlier run started"
     git.run(["checkout", "--quiet", "-b", branch, base])
     if not real.hand_paths:
         return f"on {branch}; the real {real.rewind.tag} commit has no hand edits to replay"
@@ -114,10 +131,20 @@ def compare(real: RealRelease, repo: Path, cfg: Config) -> str:
     else:
         problems.append(f"{cfg.pyproject} version line: {ours_text!r}, the real one "
                         f"{real.version_line!r}")
+    if real.on_main:
+        lines.append(_main_line(real.on_main, cfg.main_branch))
     if problems:
         raise VerificationError("; ".join(problems) + "\n" + "\n".join(lines),
                                 hint="look at the differences before the real release")
     return "\n".join(lines)
+
+
+def _main_line(on_main: tuple[tuple[str, bool], ...], main: str) -> str:
+    has = [what for what, there in on_main if there]
+    lacks = [what for what, there in on_main if not there]
+    return (f"{main} (not rewound) already has {', '.join(has) or 'none of it'}"
+            + (f"; post-release adds {', '.join(lacks)}" if lacks else "; post-release has "
+               "nothing to add unless the rehearsal's files differ"))
 
 
 def _files(ours: list[str], real: tuple[str, ...], absent: tuple[str, ...], tag: str) -> list[str]:

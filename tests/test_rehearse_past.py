@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from conftest import Result
-from helpers import git, snapshot
+from helpers import git, one_line_error, snapshot
 
 from release.cli import main
 from release.config import Config
 from release.fakes.github import FakeGitHub
 from release.fakes.history_seed import history_pulls, seed_pulls
-from release.past_release import contributors
+from release.past_release import RealRelease, contributors, replay_hand_edits
 from release.scratch import Rewind
 from release.services.git import GitService
 from release.version import ReleaseVersion
@@ -84,6 +84,10 @@ def test_the_comparison_with_the_real_release(rehearsed) -> None:  # type: ignor
     assert "#31889" in report
     assert 'pyproject.toml version line: identical (version = "2.5.2")' in report
     assert "only the real release commit changed: pyproject.toml" in report  # a classifier line
+    # main keeps NumPy's own update after 2.5.2; the fixture's trees have no notes or changelog
+    assert ("main (not rewound) already has doc/source/release.rst entry; post-release adds "
+            "doc/source/release/2.5.2-notes.rst, doc/changelog/2.5.2-changelog.rst") in report
+    assert "[2/2] create doc/changelog/2.5.2-changelog.rst" not in result.err
 
 
 def test_findings_are_warnings_listed_at_the_end(rehearsed) -> None:  # type: ignore[no-untyped-def]
@@ -112,6 +116,35 @@ def test_strict_makes_findings_fail(cli, numpy_bundle_clone: Path, tmp_path: Pat
     assert "Findings to look at before the real release:" in result.out
     # without --real-changelog the fixture's tree has no changelog at the tag to compare with
     assert "no published changelog at v2.5.2:doc/changelog/2.5.2-changelog.rst" in result.err
+
+
+def test_replaying_again_finds_the_branch(rehearsed, numpy_bundle_clone: Path,  # type: ignore[no-untyped-def]
+                                          tmp_path: Path) -> None:
+    _, workdir, _ = rehearsed
+    source = GitService(numpy_bundle_clone)
+    version = ReleaseVersion.parse("2.5.2")
+    rewind = Rewind.find(source, version, "v{version}", "maintenance/2.5.x")
+    assert rewind is not None
+    real = RealRelease.read(source, Config(), version, rewind)
+    assert real.hand_paths == (".mailmap", "doc/release/upcoming_changes/31771.c_api.rust")
+    repo = workdir / "scratch" / numpy_bundle_clone.name
+    said = replay_hand_edits(real, repo, "maintenance/2.5.x", "prepare-2.5.2", tmp_path / "p")
+    assert said == "on prepare-2.5.2, which an earlier run started"
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_real_changelog_needs_a_tagged_version(cli, numpy_bundle_clone: Path,  # type: ignore[no-untyped-def]
+                                                 tmp_path: Path) -> None:
+    before = snapshot(numpy_bundle_clone)
+    result = cli("rehearse", "2.4.7", "--repo", str(numpy_bundle_clone), "--real-changelog",
+                 str(PUBLISHED), "--workdir", str(tmp_path / "a"))
+    assert result.code == 2
+    one_line_error(result.err, "2.4.7 is not tagged")
+    result = cli("rehearse", "2.5.2", "--repo", str(numpy_bundle_clone), "--real-changelog",
+                 str(tmp_path / "missing.rst"), "--workdir", str(tmp_path / "b"))
+    assert result.code == 2
+    one_line_error(result.err, "no such file")
+    assert snapshot(numpy_bundle_clone) == before
 
 
 def test_rewind_only_for_a_tagged_version(numpy_bundle_clone: Path) -> None:

@@ -82,11 +82,12 @@ def _rehearse_checkout(ctx: Context, workdir: Path) -> int:
     cfg = ctx.config
     rewind = Rewind.find(ctx.git, version, cfg.tag_format,
                          version.format(cfg.release_branch or cfg.maintenance_branch))
+    real_changelog = _real_changelog(ctx, rewind)
     ctx.say(f"copying {ctx.repo} to a scratch clone in {workdir}; your checkout is not touched")
     if rewind is not None:
         ctx.say(rewind.describe())
-    real = None if rewind is None else RealRelease.read(
-        ctx.git, cfg, version, rewind, _real_changelog(ctx))
+    real = None if rewind is None else RealRelease.read(ctx.git, cfg, version, rewind,
+                                                        real_changelog)
     project = scratch_copy(ctx.repo, workdir / "scratch", cfg.upstream_remote, rewind=rewind)
     table = _config_table(ctx)
     with StandIns(project, workdir, str(version), example=False, table=table) as stand_ins:
@@ -98,10 +99,14 @@ def _rehearse_checkout(ctx: Context, workdir: Path) -> int:
         return _run_stages(ctx, project, stand_ins, [version], workdir, offline=False, real=real)
 
 
-def _real_changelog(ctx: Context) -> Path | None:
+def _real_changelog(ctx: Context, rewind: Rewind | None) -> Path | None:
     given = ctx.option("real_changelog")
     if given is None:
         return None
+    if rewind is None:
+        raise UsageError(f"--real-changelog: {ctx.option('version')} is not tagged in {ctx.repo}, "
+                         "so there is no real release to compare with",
+                         hint="leave --real-changelog out, or rehearse a version that is tagged")
     path = Path(given).expanduser().resolve()
     if not path.is_file():
         raise UsageError(f"--real-changelog {given}: no such file",
