@@ -346,7 +346,7 @@ def test_the_mapping_table_covers_numpy_s_walkthrough() -> None:
 
 
 def test_config_keys_named_are_real() -> None:
-    """`mail.bcc`-style keys and `[tool.release.x] key` name fields of the configuration."""
+    """`mail.bcc`, `[tool.release.x] key` and "`key` in `[tool.release]`" name real config fields."""
     text = doc_text()
     failures = []
     for match in re.finditer(rf"`({'|'.join(CONFIG_TABLES)})\.(\w+)`", text):
@@ -355,11 +355,14 @@ def test_config_keys_named_are_real() -> None:
             continue  # a file name such as `wheels.yml`
         if key not in {f.name for f in dataclasses.fields(CONFIG_TABLES[table])}:
             failures.append(match.group(0))
-    for match in re.finditer(r"`\[tool\.release(?:\.(\w+))?\] (\w+)`", text):
-        table, key = match.groups()
+    named = [m.groups() for m in re.finditer(r"`\[tool\.release(?:\.(\w+))?\] (\w+)`", text)]
+    for match in re.finditer(r"((?:`\w+`(?:,| and| or) )*`\w+`) in `\[tool\.release(?:\.(\w+))?\]`", text):
+        named += [(match.group(2), key) for key in re.findall(r"`(\w+)`", match.group(1))]
+    assert ("", "skip_ci_line") in [(t or "", k) for t, k in named], "the key patterns found nothing"
+    for table, key in named:
         cls = CONFIG_TABLES[table] if table else Config
         if key not in {f.name for f in dataclasses.fields(cls)}:
-            failures.append(match.group(0))
+            failures.append(f"{key} in [tool.release{'.' + table if table else ''}]")
     assert not failures, failures
 
 
