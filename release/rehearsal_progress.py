@@ -63,7 +63,7 @@ class LiveStages:
     def __post_init__(self) -> None:
         self.live = Live(console=self.console, get_renderable=self._render,
                          refresh_per_second=8, transient=False, redirect_stdout=False,
-                         redirect_stderr=False)
+                         redirect_stderr=True)  # stray warnings print above the display
 
     def started(self, number: int, total: int, stage: Stage) -> None:
         self.total = total

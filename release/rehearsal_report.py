@@ -77,7 +77,18 @@ def describe(project_name: str, versions: Sequence[ReleaseVersion], checkout: Pa
                      ("the package index's files", str(stand_ins.index.packages)),
                      ("the numpy/doc-shaped repository", str(places.doc.repo)),
                      ("the website repository", str(places.website.repo)),
+                     *_kept_state(stand_ins),
                  ), tuple(ranges.items()))
+
+
+def _kept_state(stand_ins: StandIns) -> list[tuple[str, str]]:
+    """The fake GitHub's saved world and the captured mail, where the stand-ins keep them."""
+    places = []
+    if stand_ins.github is not None and stand_ins.github.state_file is not None:
+        places.append(("the fake GitHub's state", str(stand_ins.github.state_file)))
+    if stand_ins.smtp is not None and stand_ins.smtp.mail_dir is not None:
+        places.append(("the mail the list received (.eml)", str(stand_ins.smtp.mail_dir)))
+    return places
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ def test_every_stage_has_a_row_and_a_section(green: tuple[int, str, Path, Path])
     assert out.rstrip().splitlines()[-1] == f"report: {reports / 'rehearsal-report.md'}"
     assert not (workdir / "rehearsal-report.md").exists()
     text = (reports / "rehearsal-report.md").read_text()
+    assert f"  - the project (scratch): `{workdir / 'scratch' / 'tinynum'}`" in text
+    assert f"  - the mail the list received (.eml): `{workdir / 'mail'}`" in text
     summary = re.findall(r"^  ok   exit \d+  (.+)$", out, re.MULTILINE)
     rows = ROW.findall(text)
     assert [int(row[0]) for row in rows] == list(range(1, len(summary) + 1))
