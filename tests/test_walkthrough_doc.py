@@ -8,6 +8,7 @@ import dataclasses
 import importlib.util
 import re
 import shlex
+import subprocess
 import tomllib
 import typing
 from collections.abc import Iterator
@@ -392,3 +393,64 @@ def test_commands_are_read_as_a_shell_would() -> None:
     assert chained[1] is not None and chained[1].via == "python -m release"
     assert chained[1].args == ("2.4.0", "--push")
     assert as_command(["nox", "-s", "STEP"], 1, "", False) is None
+
+
+def git_commands() -> Iterator[tuple[int, list[str]]]:
+    """Every `git ...` the document shows, in shell blocks and inline (the undo recipes)."""
+    text = doc_text()
+    for first, language, body in fenced_blocks(text):
+        if language in ("sh", "shell", "bash", "console"):
+            for number, line in shell_lines(body, first):
+                yield from ((number, w) for w in simple_commands(line) if w[0] == "git")
+    prose = re.sub(r"^```.*?^```", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.M | re.S)
+    for match in re.finditer(r"`(git [^`\n]+)`", prose):
+        number = prose.count("\n", 0, match.start()) + 1
+        yield from ((number, w) for w in simple_commands(match.group(1)) if w[0] == "git")
+
+
+@cache
+def git_usage(subcommand: str) -> str:
+    """git's own option summary for a subcommand (`git SUB -h` prints it; most exit 129)."""
+    done = subprocess.run(["git", subcommand, "-h"], capture_output=True, text=True, check=False)
+    usage = done.stdout + done.stderr
+    assert done.returncode in (0, 129) and f"usage: git {subcommand}" in usage, (subcommand, usage)
+    return usage
+
+
+def git_options(words: list[str]) -> tuple[str, list[str]]:
+    """The subcommand and the options of a git command line (`-C DIR` skipped)."""
+    rest = words[1:]
+    while rest[:1] == ["-C"]:
+        rest = rest[2:]
+    options = []
+    for word in rest[1:]:
+        if word == "--":
+            break
+        if word.startswith("--"):
+            options.append(word.split("=", 1)[0])
+        elif word.startswith("-") and len(word) > 1:
+            options += [f"-{letter}" for letter in word[1:]]
+    return rest[0], options
+
+
+def test_the_git_commands_shown_use_real_options() -> None:
+    """The undo recipes are commands to type in a hurry: each option must be one git has."""
+    failures = []
+    found = list(git_commands())
+    assert len(found) > 20, "the git commands were not read"
+    for number, words in found:
+        subcommand, options = git_options(words)
+        usage = git_usage(subcommand)
+        for option in options:
+            name = re.escape(option[2:]) if option.startswith("--") else None
+            pattern = (rf"(?<![\w-])--(?:\[no-\])?{name}(?![\w-])" if name
+                       else rf"(?<![\w-]){re.escape(option)}(?![\w-])")
+            if not re.search(pattern, usage):
+                failures.append(f"line {number}: git {subcommand} has no {option}: {' '.join(words)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_git_option_check_sees_a_wrong_option() -> None:
+    assert git_options(["git", "-C", "~/d", "clean", "-xdfq", "--", "-z"]) == (
+        "clean", ["-x", "-d", "-f", "-q"])
+    assert not re.search(r"(?<![\w-])--(?:\[no-\])?prune-all(?![\w-])", git_usage("push"))
