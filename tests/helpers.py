@@ -48,3 +48,19 @@ def table_rows(out: str) -> list[list[str]]:
         else:
             rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells, strict=True)]
     return rows
+
+
+def wrong_capi_hash_checkout(dest: Path) -> Path:
+    """The example project whose maintenance/1.2.x has a wrong C-API hash: a rehearsal of
+    1.2.0rc1 on it fails at its second stage (cversions)."""
+    import re
+
+    from release.fakes.example import build_example_project
+
+    project = build_example_project(dest)
+    git(project.repo, "checkout", "--quiet", "maintenance/1.2.x")
+    hashes = project.repo / "tinynum" / "_core" / "code_generators" / "cversions.txt"
+    hashes.write_text(re.sub(r"0x00000002 = \w+", "0x00000002 = " + "0" * 32, hashes.read_text()))
+    git(project.repo, "commit", "--quiet", "-am", "a wrong C-API hash")
+    git(project.repo, "checkout", "--quiet", "main")
+    return project.repo

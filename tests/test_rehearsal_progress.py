@@ -25,27 +25,37 @@ def _read_all(fd: int, into: bytearray) -> None:
         into.extend(chunk)
 
 
-def test_a_terminal_gets_the_live_display_and_the_log_the_output(tmp_path: Path) -> None:
-    workdir = tmp_path / "w"
+def _on_a_terminal(*argv: str) -> tuple[subprocess.CompletedProcess[bytes], bytes]:
+    """Run the toolkit with stderr on a real pseudo-terminal: its exit, stdout, and the screen."""
     primary, secondary = pty.openpty()
     screen = bytearray()
     reader = threading.Thread(target=_read_all, args=(primary, screen), daemon=True)
     reader.start()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     env.pop("NO_COLOR", None)
-    done = subprocess.run([sys.executable, "-m", "release", "rehearse", "--workdir", str(workdir)],
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary,
-                          env=env, check=False, timeout=300)
+    done = subprocess.run([sys.executable, "-m", "release", *argv], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=secondary, env=env, check=False,
+                          timeout=300)
     os.close(secondary)
     reader.join(timeout=30)
     os.close(primary)
+    return done, bytes(screen)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def test_a_terminal_gets_the_live_display_and_the_log_the_output(tmp_path: Path) -> None:
+    workdir = tmp_path / "w"
+    done, screen = _on_a_terminal("rehearse", "--workdir", str(workdir))
     text = screen.decode("utf-8", "replace")
     assert done.returncode == 0, text[-3000:]
     assert "\x1b[?25l" in text  # the live display hides the cursor while it runs
     assert "\x1b[2K" in text  # and redraws its lines in place
     log = workdir / "rehearsal.log"
     assert f"every stage's full output goes to {log}" in text
-    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+    plain = _plain(text)
     finished = re.findall(r"✓ \[(\d+)/72\] ", plain)
     assert [int(n) for n in finished] == list(range(1, 73))
     assert "72/72 stages (72 ok)" in plain
@@ -55,7 +65,23 @@ def test_a_terminal_gets_the_live_display_and_the_log_the_output(tmp_path: Path)
     assert "+++ b/doc/changelog/1.2.0-changelog.rst" in logged
     assert "   $ python -m release tag 1.2.0 --push" in logged
     assert done.stdout.decode().rstrip().endswith(f"report: {workdir / 'rehearsal-report.md'}")
-    assert not SECRETS.search(bytes(screen) + log.read_bytes() + done.stdout)
+    assert not SECRETS.search(screen + log.read_bytes() + done.stdout)
+
+
+def test_a_failing_stage_is_marked_on_the_terminal(tmp_path: Path) -> None:
+    from helpers import wrong_capi_hash_checkout
+
+    repo = wrong_capi_hash_checkout(tmp_path / "project")
+    workdir = tmp_path / "w"
+    done, screen = _on_a_terminal("rehearse", "1.2.0rc1", "--repo", str(repo), "--workdir",
+                                  str(workdir))
+    assert done.returncode == 1
+    plain = _plain(screen.decode("utf-8", "replace"))
+    assert re.search(r"✓ \[1/\d+\] \[1\.2\.0rc1\] check out maintenance/1\.2\.x", plain)
+    assert re.search(r"✗ \[2/\d+\] \[1\.2\.0rc1\] C-API version and hash .*exit 1, expected 0", plain)
+    assert re.search(r"2/\d+ stages \(1 ok, 1 FAILED\)", plain)
+    assert "C-API version and hash" in (workdir / "rehearsal.log").read_text()
+    assert done.stdout.decode().rstrip().endswith(f"report: {workdir / 'rehearsal-report.md'}")
 
 
 def test_without_a_terminal_the_lines_are_plain(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

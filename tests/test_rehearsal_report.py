@@ -110,18 +110,11 @@ def test_no_secret_in_the_report(green: tuple[int, str, Path, Path]) -> None:
 def test_a_failed_rehearsal_writes_its_report(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A checkout whose C-API hash is wrong stops the rehearsal at its second stage; the report
     says so, shows the check's output, and lists the stages that did not run."""
-    from helpers import git
+    from helpers import wrong_capi_hash_checkout
 
-    from release.fakes.example import build_example_project
-
-    project = build_example_project(tmp_path / "project")
-    git(project.repo, "checkout", "--quiet", "maintenance/1.2.x")
-    hashes = project.repo / "tinynum" / "_core" / "code_generators" / "cversions.txt"
-    hashes.write_text(re.sub(r"0x00000002 = \w+", "0x00000002 = " + "0" * 32, hashes.read_text()))
-    git(project.repo, "commit", "--quiet", "-am", "a wrong C-API hash")
-    git(project.repo, "checkout", "--quiet", "main")
+    repo = wrong_capi_hash_checkout(tmp_path / "project")
     workdir = tmp_path / "w"
-    result = cli("rehearse", "1.2.0rc1", "--repo", str(project.repo), "--workdir", str(workdir))
+    result = cli("rehearse", "1.2.0rc1", "--repo", str(repo), "--workdir", str(workdir))
     assert result.code == 1
     assert result.out.rstrip().endswith(f"report: {workdir / 'rehearsal-report.md'}")
     text = (workdir / "rehearsal-report.md").read_text()
@@ -130,7 +123,7 @@ def test_a_failed_rehearsal_writes_its_report(cli, tmp_path: Path) -> None:  # t
     assert {row[2] for row in rows[2:]} == {"not run"}
     assert len(rows) > 20
     assert text.startswith("# Rehearsal of tinynum 1.2.0rc1\n\n**Not green:** 1 of")
-    assert f"- Repository: a scratch copy of {project.repo}" in text
+    assert f"- Repository: a scratch copy of {repo}" in text
     failed = text.split("### 2. [1.2.0rc1] C-API version and hash\n", 1)[1].split("\n### ", 1)[0]
     assert "Status: **FAILED**" in failed and "0x00000002" in failed
     assert (workdir / "rehearsal-report.html").is_file()
