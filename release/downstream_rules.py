@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 
 from packaging.version import Version
 
+from release.build_target import floor_gap, installs, line_pythons, needed_floor
 from release.downstream_project import DownstreamProject
 from release.marker_pins import PinLine, PinSetReport, check_pin_set, describe_configurations
 from release.numpy_bounds import Bounds, bounds, series_of
 from release.numpy_releases import NumpyRelease, first_numpy_for_python, numpy_release, released_by
-from release.platform_configs import Configuration, Matrix
-from release.python_releases import python_releases
+from release.platform_configs import Matrix
 
 NUMPY_2 = Version("2.0.0rc1")
 NEP29_DAYS = 365 * 2 + 1  # NEP 29's `plus24 = timedelta(days=int(365*2 + 1))`
@@ -63,21 +63,13 @@ class Finding:
         return f"{self.message}: {REASONS[self.rule]}"
 
 
-@dataclass(frozen=True)
-class Target:
-    """The C API a build targets and what says so."""
-
-    series: str
-    source: str
-
-
 def check_project(project: DownstreamProject, day: datetime.date, matrix: Matrix) -> list[Finding]:
     found = oldest_supported(project.build + project.runtime + project.optional)
-    found += build_numpy_2(project.numpy_build_lines())
     matrix = replace(matrix, python=tuple(p for p in matrix.python if project.allows_python(p)))
+    found += build_numpy_2(project, matrix)
     if len(project.build) > 1 or any(line.requirement.marker for line in project.build):
         found += pin_set_findings(check_pin_set(project.build, matrix, ["numpy"]))
-    found += target_findings(project, day)
+    found += target_findings(project)
     found += runtime_findings(project, day, matrix)
     return found
 
@@ -87,10 +79,13 @@ def oldest_supported(lines: Iterable[PinLine]) -> list[Finding]:
             for line in lines if line.requirement.name.lower() == "oldest-supported-numpy"]
 
 
-def build_numpy_2(lines: Iterable[PinLine]) -> list[Finding]:
+def build_numpy_2(project: DownstreamProject, matrix: Matrix) -> list[Finding]:
+    """Build lines that allow NumPy 1.x, except those only for Pythons NumPy 2 never supported."""
     found = []
-    for line in lines:
+    for line in project.numpy_build_lines():
         lower = bounds(line.requirement.specifier).lower
+        if not any(installs("2.0", python) for python in line_pythons(line, project, matrix)):
+            continue
         if lower is None or lower < NUMPY_2:
             found.append(Finding("build-against-numpy-2", line.where,
                                  f"{line.text} lets the build use NumPy 1.x; require numpy>=2.0"))
@@ -113,29 +108,7 @@ def pin_set_findings(report: PinSetReport) -> list[Finding]:
     return found
 
 
-def build_numpy(project: DownstreamProject, day: datetime.date) -> NumpyRelease | None:
-    """The newest feature release out on `day` that a build may pick."""
-    allowed = [r for r in released_by(day)
-               if any(bounds(line.requirement.specifier).allows_series(r.version)
-                      for line in project.numpy_build_lines())]
-    return allowed[-1] if allowed else None
-
-
-def build_target(project: DownstreamProject, day: datetime.date) -> Target | None:
-    explicit = [t for t in project.targets if t.series or t.own_version]
-    newest = build_numpy(project, day)
-    if explicit and explicit[0].series:
-        return Target(explicit[0].series, f"NPY_TARGET_VERSION at {explicit[0].where}")
-    if newest is None:
-        return None
-    if explicit:
-        return Target(newest.version, f"NPY_API_VERSION at {explicit[0].where}, i.e. NumPy "
-                                      f"{newest.version}, the newest the build may pick on {day}")
-    return Target(newest.default_target, f"the default of NumPy {newest.version}, the newest the "
-                                         f"build may pick on {day}")
-
-
-def target_findings(project: DownstreamProject, day: datetime.date) -> list[Finding]:
+def target_findings(project: DownstreamProject) -> list[Finding]:
     found = []
     values = {t.value for t in project.targets}
     if len(values) > 1:
@@ -158,7 +131,7 @@ def runtime_findings(project: DownstreamProject, day: datetime.date,
                      matrix: Matrix) -> list[Finding]:
     found: list[Finding] = []
     if project.builds_against_numpy and not project.dynamic_dependencies:
-        found += _floor_findings(project, day)
+        found += _floor_findings(project, day, matrix)
     for line in project.runtime + project.optional:
         limits = bounds(line.requirement.specifier)
         pythons = line_pythons(line, project, matrix)
@@ -167,29 +140,6 @@ def runtime_findings(project: DownstreamProject, day: datetime.date,
         found += _python(line, limits, pythons[0] if restricted and pythons else None)
         found += _ceiling(line, limits, day)
     return found
-
-
-def line_pythons(line: PinLine, project: DownstreamProject, matrix: Matrix) -> list[str]:
-    """The Python series a runtime line applies on: those requires-python allows (the known
-    series and requires-python's own floor) where its marker holds on some platform."""
-    known = {r.version for r in python_releases()} | (
-        {project.oldest_python} if project.oldest_python else set())
-    found = []
-    for python in sorted(known, key=Version):
-        if not project.allows_python(python):
-            continue
-        if any(line.applies(Configuration("CPython", python, system, machine))
-               for system, machine in matrix.platforms or (("Linux", "x86_64"),)):
-            found.append(python)
-    return found
-
-
-def installs(series: str, python: str) -> bool:
-    """Whether NumPy `series` has wheels for Python `python`, as far as the data knows."""
-    first = first_numpy_for_python(python)
-    release = numpy_release(series)
-    return (first is None or Version(series) >= Version(first)) and \
-        (release is None or Version(release.requires_python) <= Version(python))
 
 
 def _python(line: PinLine, limits: Bounds, python: str | None) -> list[Finding]:
@@ -210,24 +160,28 @@ def _python(line: PinLine, limits: Bounds, python: str | None) -> list[Finding]:
     return []
 
 
-def _floor_findings(project: DownstreamProject, day: datetime.date) -> list[Finding]:
-    target = build_target(project, day)
-    floor = f"numpy>={target.series}" if target else "a numpy>= floor"
+def _floor_findings(project: DownstreamProject, day: datetime.date, matrix: Matrix) -> list[Finding]:
     if not project.runtime:
+        floor = needed_floor(project, day, matrix, matrix.python)
         return [Finding("runtime-lower-bound", f"{project.pyproject.name} [project] dependencies",
-                        f"numpy is a build requirement but not a runtime dependency; add {floor}")]
+                        "numpy is a build requirement but not a runtime dependency; add "
+                        + (f"numpy>={floor}" if floor else "a numpy>= floor"))]
     found = []
     for line in project.runtime:
         lower = bounds(line.requirement.specifier).lower
         if lower is None:
+            floor = needed_floor(project, day, matrix, line_pythons(line, project, matrix))
             found.append(Finding("runtime-lower-bound", line.where,
-                                 f"{line.text} has no lower bound; add {floor}"))
-        elif target and Version(series_of(lower)) < Version(target.series):
+                                 f"{line.text} has no lower bound; add "
+                                 + (f"numpy>={floor}" if floor else "a numpy>= floor")))
+            continue
+        gap = floor_gap(project, day, matrix, line, lower)
+        if gap:
             found.append(Finding(
                 "below-build-target", line.where,
-                f"{line.text} allows NumPy {lower} but the build targets NumPy {target.series}'s "
-                f"C API ({target.source}); raise it to numpy>={target.series} or set "
-                f"NPY_TARGET_VERSION"))
+                f"{line.text} lets NumPy {lower} install on Python {gap.python}, but a wheel built "
+                f"there targets NumPy {gap.target.series}'s C API ({gap.target.source}); raise it "
+                f"to numpy>={gap.target.series}"))
     return found
 
 

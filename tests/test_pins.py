@@ -63,15 +63,25 @@ def test_the_guides_example_is_clean_while_numpy_2_4_is_current(cli, tmp_path: P
     assert snapshot(tmp_path) == before
 
 
-def test_numpy_2_5_builds_target_1_25_so_the_guides_floor_is_below_it(cli, tmp_path: Path) -> None:
-    rows = findings(cli, project(tmp_path, GUIDE), AFTER_2_5)
+def test_the_guides_example_stays_clean_after_numpy_2_5_raised_its_default(cli,
+                                                                           tmp_path: Path) -> None:
+    """NumPy 2.5 builds target 1.25's C API by default, above the floor 1.23.5; but 2.5 installs
+    only on Python 3.12+, where no NumPy older than 1.26 does. On 3.11 the build picks 2.4,
+    whose default is 1.23. No Python lets a too-old NumPy meet a wheel built there."""
+    assert findings(cli, project(tmp_path, GUIDE), AFTER_2_5) == []
+
+
+def test_targeting_the_building_numpy_needs_the_floor_raised(cli, tmp_path: Path) -> None:
+    meson = "add_project_arguments('-DNPY_TARGET_VERSION=NPY_API_VERSION', language : 'c')\n"
+    rows = findings(cli, project(tmp_path, GUIDE, meson_build=meson), BEFORE_2_5)
     assert rules(rows) == ["below-build-target"]
     assert rows[0][1] == "pyproject.toml:14 [project] dependencies"
     assert rows[0][2] == (
-        "numpy>=1.23.5 allows NumPy 1.23.5 but the build targets NumPy 1.25's C API (the default of "
-        "NumPy 2.5, the newest the build may pick on 2026-11-25); raise it to numpy>=1.25 or set "
-        "NPY_TARGET_VERSION: an extension refuses to import on a NumPy older than the C API it was "
-        "built for (NPY_TARGET_VERSION, else the building NumPy's default)")
+        "numpy>=1.23.5 lets NumPy 1.23.5 install on Python 3.11, but a wheel built there targets "
+        "NumPy 2.4's C API (NPY_API_VERSION at meson.build:1: NumPy 2.4, the newest the build may "
+        "pick for Python 3.11 on 2026-01-15); raise it to numpy>=2.4: an extension refuses to "
+        "import on a NumPy older than the C API it was built for (NPY_TARGET_VERSION, else the "
+        "building NumPy's default)")
 
 
 def test_npy_target_version_in_meson_build_keeps_the_floor_right(cli, tmp_path: Path) -> None:
@@ -89,7 +99,7 @@ def test_a_hex_target_in_setup_py_is_read_through_numpyconfig_h(cli, tmp_path: P
              '          define_macros=[("NPY_TARGET_VERSION", "0x00000011")])\n')
     rows = findings(cli, project(tmp_path, GUIDE, setup_py=setup), BEFORE_2_5)
     assert rules(rows) == ["below-build-target"]
-    assert "the build targets NumPy 1.25's C API (NPY_TARGET_VERSION at setup.py:2)" in rows[0][2]
+    assert "targets NumPy 1.25's C API (NPY_TARGET_VERSION at setup.py:2)" in rows[0][2]
 
 
 def test_building_against_numpy_1(cli, tmp_path: Path) -> None:
