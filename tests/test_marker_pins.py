@@ -228,3 +228,18 @@ def test_bad_input_is_one_line_and_writes_nothing(cli, tmp_path: Path, args: tup
     assert result.code == 2
     one_line_error(result.err, words)
     assert snapshot(tmp_path) == before
+
+
+def test_a_project_and_a_pin_set_together(cli, tmp_path: Path) -> None:
+    (tmp_path / "proj").mkdir()
+    pyproject = tmp_path / "proj" / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\ndynamic = ["dependencies"]\n')
+    pins = write(tmp_path, CLEAN)
+    result = cli("pins", str(pyproject), "--pin-set", str(pins), *MATRIX, "--date", "2026-01-15")
+    assert result.code == 0, result.out
+    assert result.out == f"{pyproject} and {pins}: no findings on 2026-01-15\n"
+    assert "dependencies are dynamic" in result.err
+    bad = write(tmp_path, "numpy>=\n", "bad.txt")
+    result = cli("pins", str(pyproject), "--pin-set", str(bad), *MATRIX)
+    assert result.code == 2
+    one_line_error(result.err, "bad.txt:1: numpy>= is not a valid requirement")

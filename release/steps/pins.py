@@ -47,27 +47,30 @@ def run(ctx: Context) -> int:
         raise UsageError("nothing to check", hint="pass a pyproject.toml (or its directory) "
                                                   "and/or --pin-set FILE")
     day = parse_day(ctx.option("date"))
+    # Read every input before saying anything, so bad input is one error and nothing else.
+    project = read_project(path) if path is not None else None
+    lines = read_pin_set(pin_set) if pin_set is not None else None
     findings: list[Finding] = []
-    if path is not None:
-        project = read_project(path)
+    notes, checked = [], []
+    if project is not None:
         matrix = matrix_for(ctx, day, _project_pins(ctx, project.pyproject))
         findings += check_project(project, day, matrix)
         if project.dynamic_dependencies:
-            ctx.say(f"{project.pyproject}: dependencies are dynamic; the runtime rules read only "
-                    "[project.optional-dependencies]")
-        checked = str(project.pyproject)
-    if pin_set is not None:
-        lines = read_pin_set(pin_set)
+            notes.append(f"{project.pyproject}: dependencies are dynamic; the runtime rules read "
+                         "only [project.optional-dependencies]")
+        checked.append(str(project.pyproject))
+    if lines is not None:
         matrix = matrix_for(ctx, day, ctx.config.pins)
-        report = check_pin_set(lines, matrix)
-        ctx.say(f"{pin_set}: {len(lines)} requirement lines against {matrix.describe()}")
-        findings += pin_set_findings(report)
-        checked = str(pin_set) if path is None else f"{checked} and {pin_set}"
+        findings += pin_set_findings(check_pin_set(lines, matrix))
+        notes.append(f"{pin_set}: {len(lines)} requirement lines against {matrix.describe()}")
+        checked.append(str(pin_set))
+    for note in notes:
+        ctx.say(note)
     if findings:
         ctx.out.write(table(findings, f"{len(findings)} finding{'s' * (len(findings) != 1)} "
-                                      f"in {checked} on {day}"))
+                                      f"in {' and '.join(checked)} on {day}"))
         return 1
-    print(f"{checked}: no findings on {day}", file=ctx.out)
+    print(f"{' and '.join(checked)}: no findings on {day}", file=ctx.out)
     return 0
 
 
