@@ -3,6 +3,7 @@ stopped, on a new port."""
 
 from __future__ import annotations
 
+import io
 import smtplib
 from email.message import EmailMessage
 from pathlib import Path
@@ -30,7 +31,7 @@ def test_github_world_survives_a_restart(tmp_path: Path) -> None:
         first.save()
         repo = client(first).get_repo("example/tinynum")
         release = repo.create_git_release("v1.2.0", "v1.2.0", "notes", draft=True)
-        release.upload_asset_from_memory(b"wheel bytes", 11, "a.whl")
+        release.upload_asset_from_memory(io.BytesIO(b"wheel bytes"), 11, "a.whl")
         first_root = first.root
     assert state.is_file() and [p.name for p in tmp_path.iterdir()] == [state.name]
 
@@ -66,7 +67,7 @@ def test_asset_upload_hook_runs_before_the_asset_is_stored(tmp_path: Path) -> No
         release = client(gh).get_repo("example/tinynum").create_git_release(
             "v1.2.0", "v1.2.0", "", draft=True)
         for name in ("a.whl", "b.whl"):
-            release.upload_asset_from_memory(b"x", 1, name)
+            release.upload_asset_from_memory(io.BytesIO(b"x"), 1, name)
     assert seen == [(1, 0), (2, 1)]
 
 

@@ -3,12 +3,23 @@
 Every step runs through the same CLI a release manager uses, dry-run first where it matters, then
 for real, then once more to show the rerun is a no-op; the stand-ins (GitHub, the package index,
 the mail server, the doc and website repositories) are checked at the end.
+
+The workdir (default: `rehearsals/PROJECT-VERSIONS` under the user cache dir) holds the scratch
+project and the stand-ins' state. A rerun there resumes an interrupted rehearsal, skipping the
+stages its journal says are done once their results re-check as present
+(`release.rehearsal_resume`); after a finished rehearsal, or with `--fresh`, it starts over.
+
+Fault injection: `RELEASE_REHEARSAL_KILL=before:N`, `asset:K` or `upload:K` (comma-separated)
+makes the rehearsal SIGKILL itself as stage N is about to run, as the K-th GitHub release asset
+upload reaches the fake GitHub (before it is stored), or as the K-th file upload reaches the
+package index (before the index sees it); see `release.rehearsal_faults`. The fault tests kill a
+rehearsal at every step boundary and in both uploads, rerun it, and compare the end state with
+an uninterrupted run.
 """
 
 from __future__ import annotations
 
 import argparse
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,8 +35,11 @@ from release.fakes.history_seed import HistoryPull, history_pulls, seed_pulls
 from release.fakes.stand_ins import StandIns
 from release.past_release import RealRelease, compare, replay_hand_edits
 from release.rehearsal import Rehearsal, Stage, Tally
+from release.rehearsal_faults import Faults, KillBefore
 from release.rehearsal_progress import progress_observers
 from release.rehearsal_report import describe, secrets_in, write_report
+from release.rehearsal_resume import FINISHED, READY, Resume, default_workdir, mark, marked, open_workdir
+from release.rehearsal_resume import Places as ResumePlaces
 from release.revision_range import resolve
 from release.scratch import Rewind, scratch_copy
 from release.services.git import GitService
@@ -38,7 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "checkout; without: 1.2.0rc1, 1.2.0 or the patch release 1.1.1 of the "
                              "example project (default: 1.2.0rc1, then 1.2.0)")
     parser.add_argument("--workdir", type=Path,
-                        help="where to build the scratch project (default: a new temporary dir)")
+                        help="where to build the scratch project and keep the stand-ins' state "
+                             "(default: rehearsals/PROJECT-VERSIONS under the user cache dir); "
+                             "a rerun there resumes an interrupted rehearsal, or starts over "
+                             "after a finished one")
+    parser.add_argument("--fresh", action="store_true",
+                        help="start over even if the workdir holds an interrupted rehearsal")
     parser.add_argument("--report", type=Path, metavar="DIR",
                         help="where to write rehearsal-report.md and .html (default: the workdir)")
     parser.add_argument("--strict", action="store_true",
@@ -53,11 +72,13 @@ EXAMPLE_RELEASES = ("1.2.0rc1", "1.2.0", "1.1.1")
 
 
 def run(ctx: Context) -> int:
-    workdir = Path(ctx.option("workdir") or tempfile.mkdtemp(prefix="release-rehearsal-")).resolve()
-    if workdir.exists() and any(workdir.iterdir()):
-        raise UsageError(f"{workdir} is not empty", hint="pass an empty or new --workdir")
+    faults = Faults.from_env(ctx.env)
     if ctx.option("repo"):
-        return _rehearse_checkout(ctx, workdir)
+        if not ctx.option("version"):
+            raise UsageError("rehearsing a checkout needs the version to release",
+                             hint="e.g. nox -s rehearse -- 2.4.1 --repo ~/src/numpy")
+        label = [ctx.repo.resolve().name, str(ReleaseVersion.parse(str(ctx.option("version"))))]
+        return _rehearse_checkout(ctx, _workdir(ctx, label[1:], label), faults)
     chosen = ctx.option("version")
     versions = [ReleaseVersion.parse(str(chosen))] if chosen else [
         ReleaseVersion.parse("1.2.0rc1"), ReleaseVersion.parse("1.2.0")]
@@ -66,18 +87,32 @@ def run(ctx: Context) -> int:
             raise UsageError(f"the example project cannot rehearse {version}",
                              hint=f"choose one of {', '.join(EXAMPLE_RELEASES)}, or none for "
                                   "1.2.0rc1 then 1.2.0; or rehearse your checkout with --repo")
-    ctx.say(f"building the example project and the stand-ins in {workdir}")
-    project = build_example_project(workdir / "scratch")
-    with StandIns(project, workdir, str(versions[0])) as stand_ins:
-        return _run_stages(ctx, project, stand_ins, versions, workdir, offline=False)
+    names = [str(v) for v in versions]
+    workdir = _workdir(ctx, names, ["tinynum", *names])
+    scratch = workdir / "scratch"
+    if marked(workdir) == READY:
+        project = ExampleProject(scratch / "tinynum", scratch / "upstream.git", scratch / "fork.git")
+    else:
+        ctx.say(f"building the example project and the stand-ins in {workdir}")
+        project = build_example_project(scratch)
+    with StandIns(project, workdir, str(versions[0]), before_asset=faults.at_asset(),
+                  before_upload=faults.at_upload()) as stand_ins:
+        return _run_stages(ctx, project, stand_ins, versions, workdir, offline=False,
+                           faults=faults)
 
 
-def _rehearse_checkout(ctx: Context, workdir: Path) -> int:
+def _workdir(ctx: Context, versions: list[str], label: list[str]) -> Path:
+    """--workdir or the default one under the user cache dir, opened for resuming or wiped for a
+    new rehearsal (only ever a dir with the rehearsal's marker)."""
+    given = ctx.option("workdir")
+    workdir = Path(given).resolve() if given else default_workdir(ctx.env, "-".join(label))
+    open_workdir(workdir, versions, fresh=bool(ctx.option("fresh")))
+    return workdir
+
+
+def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
     """A scratch copy of the user's checkout (rewound to before the release when its tag exists),
     with the fake GitHub seeded with the pull requests its history names."""
-    if not ctx.option("version"):
-        raise UsageError("rehearsing a checkout needs the version to release",
-                         hint="e.g. nox -s rehearse -- 2.4.1 --repo ~/src/numpy")
     version = ReleaseVersion.parse(str(ctx.option("version")))
     cfg = ctx.config
     rewind = Rewind.find(ctx.git, version, cfg.tag_format,
@@ -88,15 +123,22 @@ def _rehearse_checkout(ctx: Context, workdir: Path) -> int:
         ctx.say(rewind.describe())
     real = None if rewind is None else RealRelease.read(ctx.git, cfg, version, rewind,
                                                         real_changelog)
-    project = scratch_copy(ctx.repo, workdir / "scratch", cfg.upstream_remote, rewind=rewind)
+    scratch = workdir / "scratch"
+    if marked(workdir) == READY:
+        project = ExampleProject(scratch / ctx.repo.resolve().name, scratch / "upstream.git",
+                                 scratch / "fork.git")
+    else:
+        project = scratch_copy(ctx.repo, scratch, cfg.upstream_remote, rewind=rewind)
     table = _config_table(ctx)
-    with StandIns(project, workdir, str(version), example=False, table=table) as stand_ins:
+    with StandIns(project, workdir, str(version), example=False, table=table,
+                  before_asset=faults.at_asset(), before_upload=faults.at_upload()) as stand_ins:
         assert stand_ins.github is not None
         count = seed_pulls(stand_ins.github, cfg.github_repo,
                            _history_pulls(GitService(project.repo), cfg, version))
         ctx.say(f"the fake GitHub knows {count} pull requests of {cfg.github_repo}, from git "
                 "(titles as the merge commits give them)")
-        return _run_stages(ctx, project, stand_ins, [version], workdir, offline=False, real=real)
+        return _run_stages(ctx, project, stand_ins, [version], workdir, offline=False, real=real,
+                           faults=faults)
 
 
 def _real_changelog(ctx: Context, rewind: Rewind | None) -> Path | None:
@@ -139,7 +181,7 @@ def _config_table(ctx: Context) -> dict[str, Any]:
 
 def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
                 versions: list[ReleaseVersion], workdir: Path, *, offline: bool,
-                real: RealRelease | None = None) -> int:
+                real: RealRelease | None = None, faults: Faults | None = None) -> int:
     assert stand_ins.places is not None
     places = stand_ins.places
     common = ("--repo", str(project.repo), "--config", str(places.config_file))
@@ -149,8 +191,11 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
             for stage in stages(project, stand_ins, version, offline=offline, real=real)]
     about = describe(stand_ins.config().project, versions, ctx.repo if ctx.option("repo") else None,
                      stand_ins, common)
+    resume = _resume(ctx, project, stand_ins, common, plan, workdir, versions)
+    kill = [KillBefore(faults.before)] if faults and faults.before else []
     with progress_observers(ctx.err, workdir) as observers:
-        rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err, observers=observers,
+        rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err,
+                              observers=[*observers, resume, *kill], resume=resume,
                               github_tally=lambda: Tally(sum(github.rest_calls.values()),
                                                          github.graphql_calls,
                                                          github.graphql_points))
@@ -162,7 +207,26 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
     print(rehearsal.summary(), file=ctx.out)
     print(f"\nScratch project and stand-ins left in {workdir}", file=ctx.out)
     print(f"report: {report}", file=ctx.out)
-    return 0 if rehearsal.passed(len(plan), strict=bool(ctx.option("strict"))) else 1
+    passed = rehearsal.passed(len(plan), strict=bool(ctx.option("strict")))
+    if passed:
+        mark(workdir, [str(v) for v in versions], FINISHED)
+    return 0 if passed else 1
+
+
+def _resume(ctx: Context, project: ExampleProject, stand_ins: StandIns, common: tuple[str, ...],
+            plan: list[Stage], workdir: Path, versions: list[ReleaseVersion]) -> Resume:
+    """What a rerun may skip; says so when the workdir holds an interrupted rehearsal."""
+    assert stand_ins.places is not None and stand_ins.index is not None
+    places, smtp = stand_ins.places, stand_ins.smtp
+    resume = Resume(ResumePlaces(project.repo, stand_ins.config(), common,
+                                 {**ctx.env, **places.env}, stand_ins.index.simple_url,
+                                 places.doc.repo, places.website.repo,
+                                 lambda: len(smtp.messages) if smtp else 0), ctx.say)
+    if marked(workdir) == READY:
+        ctx.say(f"resuming the rehearsal in {workdir}: {resume.done(plan)} of {len(plan)} "
+                "stages done")
+    mark(workdir, [str(v) for v in versions], READY)
+    return resume
 
 
 def stages(project: ExampleProject, s: StandIns, v: ReleaseVersion, *,
@@ -182,13 +246,14 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
     git = GitService(project.repo)
     version, branch = str(v), v.maintenance_branch()
     dist = str(s.places.dist / version)
-    index_url, upload_url = s.index.simple_url, s.index.url
+    index_url, upload_url = s.index.simple_url, s.upload_url
     github = s.github
 
     def seed_wheels() -> str:
         config = s.config()
         github.repo(config.wheels.workflow_repo).workflows.clear()
         files = seed_wheel_workflow(github, config, version)
+        github.save()
         return f"the release workflow stand-in will build {len(files)} files for {version}"
 
     def merge_release_pr() -> str:

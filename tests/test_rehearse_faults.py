@@ -1,0 +1,201 @@
+"""A rehearsal killed (SIGKILL) at every walkthrough step boundary, in the middle of a GitHub
+asset upload and in the middle of a PyPI upload, rerun after each kill, ends in the same state
+as one that was never interrupted."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import re
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from helpers import git
+
+from release.fakes.github_state import World
+from release.fakes.smtp import load_mail
+
+TOOLKIT = Path(__file__).resolve().parents[1]
+RESUMING = re.compile(r"resuming the rehearsal in (\S+): (\d+) of (\d+) stages done")
+STAGE = re.compile(r"^== \[(\d+)/(\d+)\] (.*)$")
+SECRETS = re.compile(rb"rehearsal-[0-9a-f]{16}")
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def rehearse(workdir: Path, cache: Path, *extra: str, kill: str = "") -> Run:
+    """`python -m release rehearse` in its own session; its process group is killed afterwards,
+    so a pypiserver left behind by a SIGKILL does not outlive the run."""
+    env = {**os.environ, "PYTHONPATH": str(TOOLKIT), "XDG_CACHE_HOME": str(cache)}
+    env.pop("RELEASE_REHEARSAL_KILL", None)
+    if kill:
+        env["RELEASE_REHEARSAL_KILL"] = kill
+    where = ["--workdir", str(workdir)] if workdir.name else []
+    process = subprocess.Popen([sys.executable, "-m", "release", "rehearse", *where, *extra],
+                               env=env, cwd=TOOLKIT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    return Run(process.returncode, out.decode(), err.decode())
+
+
+def boundaries(log: str) -> tuple[list[int], dict[str, int]]:
+    """Stage numbers where a new walkthrough step starts (the step named by the command, or the
+    action's title), and the number of each stage by title."""
+    starts, numbers, previous = [], {}, None
+    lines = log.splitlines()
+    for index, line in enumerate(lines):
+        found = STAGE.match(line)
+        if not found:
+            continue
+        number, title = int(found[1]), found[3]
+        numbers[title] = number
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        step = following.split()[4] if following.startswith("$ python -m release") else title
+        if step != previous:
+            starts.append(number)
+        previous = step
+    return starts, numbers
+
+
+def refs(bare: Path) -> list[str]:
+    """Every ref by name, what it points at (tree of the commit, subject of commit and tag)."""
+    out = git(bare, "for-each-ref", "--format=%(refname) %(objecttype) %(tree) %(*tree) "
+                                    "%(subject) | %(*subject)")
+    return out.splitlines()
+
+
+def world(workdir: Path) -> dict[str, object]:
+    with (workdir / "github-state.pickle").open("rb") as stream:
+        state = pickle.load(stream)
+    assert isinstance(state, World)
+    found: dict[str, object] = {}
+    for name, repo in sorted(state.repos.items()):
+        found[f"{name} releases"] = sorted(
+            (r.tag_name, r.name, r.draft, r.prerelease, r.body,
+             sorted((a.name, len(a.data), hashlib.sha256(a.data).hexdigest())
+                    for a in r.assets.values()))
+            for r in repo.releases.values())
+        found[f"{name} pulls"] = sorted((p.title, p.head, p.base, p.state, p.body)
+                                        for p in repo.pulls.values())
+        found[f"{name} issues"] = sorted((i.title, i.state, i.body) for i in repo.issues.values())
+        found[f"{name} refs"] = sorted(ref for ref in repo.refs if not ref.startswith("heads/"))
+    return found
+
+
+def index(workdir: Path) -> list[tuple[str, str]]:
+    packages = workdir / "index" / "packages"
+    return sorted((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in packages.iterdir())
+
+
+def mails(workdir: Path) -> list[tuple[str, tuple[str, ...]]]:
+    return [(str(m.message["Subject"]), m.rcpt_tos) for m in load_mail(workdir / "mail")]
+
+
+def final_state(workdir: Path) -> dict[str, object]:
+    scratch = workdir / "scratch"
+    return {
+        "upstream": refs(scratch / "upstream.git"),
+        "fork": refs(scratch / "fork.git"),
+        "doc": refs(workdir / "docsite" / "doc.git"),
+        "website fork": refs(workdir / "web" / "numpy.org-fork.git"),
+        "github": world(workdir),
+        "index": index(workdir),
+        "mail": mails(workdir),
+    }
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
+    root = tmp_path_factory.mktemp("uninterrupted")
+    run = rehearse(root / "work", root / "cache")
+    assert run.code == 0, run.err[-3000:]
+    return root / "work", run
+
+
+def test_killed_at_every_step_and_mid_upload_ends_like_an_uninterrupted_run(
+        uninterrupted: tuple[Path, Run], tmp_path: Path) -> None:
+    baseline, first = uninterrupted
+    starts, numbers = boundaries(first.err)
+    total = max(numbers.values())
+    assert len(starts) > 30 and starts[0] == 1
+    github_release = numbers["[1.2.0rc1] GitHub release: draft, assets, verify, publish"]
+    upload = numbers["[1.2.0] upload wheels, then the sdist"]
+    chain: list[str] = []
+    for number in sorted({*starts[1:], github_release, upload}):
+        chain.append(f"before:{number}")
+        if number == github_release:
+            chain.append("asset:3")  # the third asset, after the two before it were stored
+        if number == upload:
+            chain.append("upload:31")
+
+    workdir, cache = tmp_path / "work", tmp_path / "cache"
+    done = 0
+    for attempt, kill in enumerate(chain):
+        run = rehearse(workdir, cache, kill=kill)
+        assert run.code == -signal.SIGKILL, (kill, run.err[-2000:])
+        resumed = RESUMING.search(run.err)
+        if attempt == 0:
+            assert resumed is None and "building the example project" in run.err
+        else:
+            assert resumed is not None, (kill, run.err[:2000])
+            assert (Path(resumed[1]), int(resumed[3])) == (workdir, total)
+            assert int(resumed[2]) >= done
+            done = int(resumed[2])
+    last = rehearse(workdir, cache)
+    assert last.code == 0, last.err[-3000:]
+    assert RESUMING.search(last.err) is not None
+    assert "FAIL" not in last.out
+
+    assert final_state(workdir) == final_state(baseline)
+    for path in workdir.rglob("*"):
+        if path.is_file():
+            assert not SECRETS.search(path.read_bytes()), path
+
+
+def test_bad_kill_point_is_a_usage_error(tmp_path: Path) -> None:
+    run = rehearse(tmp_path / "work", tmp_path / "cache", kill="during:3")
+    assert run.code == 2
+    lines = run.err.strip().splitlines()
+    assert lines[0].startswith("error: RELEASE_REHEARSAL_KILL='during:3'") and len(lines) == 2
+    assert lines[1].startswith("hint: ")
+    assert not (tmp_path / "work").exists()
+
+
+def test_a_finished_workdir_starts_over_and_fresh_always_does(uninterrupted: tuple[Path, Run],
+                                                              tmp_path: Path) -> None:
+    baseline, _ = uninterrupted
+    again = rehearse(baseline, tmp_path / "cache", kill="before:2")  # finished: start over
+    assert again.code == -signal.SIGKILL
+    assert RESUMING.search(again.err) is None
+    assert "building the example project" in again.err
+    resumed = rehearse(baseline, tmp_path / "cache", kill="before:3")  # interrupted: resume
+    assert RESUMING.search(resumed.err) is not None
+    fresh = rehearse(baseline, tmp_path / "cache", "--fresh", kill="before:2")
+    assert RESUMING.search(fresh.err) is None and "building the example project" in fresh.err
+
+
+def test_the_default_workdir_is_under_the_user_cache_dir(tmp_path: Path) -> None:
+    run = rehearse(Path(), tmp_path / "cache", kill="before:2")
+    assert run.code == -signal.SIGKILL
+    workdir = tmp_path / "cache" / "numpy-release-toolkit" / "rehearsals" / "tinynum-1.2.0rc1-1.2.0"
+    assert (workdir / ".release-rehearsal.json").is_file()
+    assert (workdir / "scratch" / "tinynum" / ".git" / "release" / "rehearsal-1.2.0rc1.json").is_file()
+    again = rehearse(Path(), tmp_path / "cache", kill="before:3")
+    resumed = RESUMING.search(again.err)
+    assert resumed is not None and (Path(resumed[1]), resumed[2]) == (workdir, "1")
