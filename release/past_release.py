@@ -170,10 +170,12 @@ def _changelogs(generated: str, real: RealRelease, problems: list[str]) -> list[
         names = sum(1 for line in ours_people if line.startswith("* "))
         lines.append(f"Contributors: identical to {real.changelog_from} ({names} names)")
     else:
-        missing = sorted(set(theirs_people) - set(ours_people))
-        extra = sorted(set(ours_people) - set(theirs_people))
-        problems.append(f"Contributors differ from {real.changelog_from}: missing {missing}, "
-                        f"extra {extra}")
+        ours_names, theirs_names = _names(ours_people), _names(theirs_people)
+        only_ours = ", ".join(sorted(set(ours_names) - set(theirs_names))) or "none"
+        only_theirs = ", ".join(sorted(set(theirs_names) - set(ours_names))) or "none"
+        problems.append(f"Contributors differ from {real.changelog_from} ({len(ours_names)} "
+                        f"names here, {len(theirs_names)} there): only here {only_ours}; only "
+                        f"there {only_theirs}")
     ours_pulls, theirs_pulls = pull_lines(generated), pull_lines(real.changelog)
     same = [n for n in ours_pulls if n in theirs_pulls]
     retitled = [n for n in same if ours_pulls[n] != theirs_pulls[n]]
@@ -199,6 +201,10 @@ def contributors(changelog: str) -> list[str]:
                 section.append(line)
             break
     return [line for line in section if line.strip()]
+
+
+def _names(section: list[str]) -> list[str]:
+    return [line[2:] for line in section if line.startswith("* ")]
 
 
 def pull_lines(changelog: str) -> dict[int, str]:

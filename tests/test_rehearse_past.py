@@ -171,3 +171,24 @@ def test_history_seeds_the_fake_with_merges_and_squashes(numpy_bundle_clone: Pat
         assert seed_pulls(github, "numpy/numpy", pulls.values()) == 28
         stored = github.repo("numpy/numpy").pulls[32221]
         assert (stored.user, stored.merged, stored.base) == ("charris", True, "maintenance/2.5.x")
+
+
+def test_a_past_release_of_another_project(cli, example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The example project's v1.1.0 ([tool.release], not NumPy): rewound and made anew; its
+    changelog was written by hand without #3 and Chandra Dev, which the comparison reports as a
+    finding (exit 0)."""
+    before = snapshot(example.repo)
+    result = cli("rehearse", "1.1.0", "--repo", str(example.repo),
+                 "--workdir", str(tmp_path / "rehearsal"))
+    assert snapshot(example.repo) == before
+    assert result.code == 0, result.out[-3000:]
+    assert "v1.1.0 exists already: rehearsing on a copy from before it" in result.err
+    assert "warn exit 1  [1.1.0] compare with the real v1.1.0" in result.out
+    findings = result.out.split("Findings to look at before the real release:", 1)[1]
+    assert "Contributors differ from v1.1.0:doc/changelog/1.1.0-changelog.rst" in findings
+    assert ("(3 names here, 2 there): only here Alice Maintainer, Chandra Dev +; only there "
+            "Alice Maintainer +") in findings
+    assert "listed by only one of them: #3" in result.err
+    upstream = tmp_path / "rehearsal" / "scratch" / "upstream.git"
+    assert git(upstream, "rev-parse", "v1.1.0").strip() != git(example.repo, "rev-parse",
+                                                               "v1.1.0").strip()
