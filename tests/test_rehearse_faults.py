@@ -24,7 +24,7 @@ from release.fakes.smtp import load_mail
 TOOLKIT = Path(__file__).resolve().parents[1]
 RESUMING = re.compile(r"resuming the rehearsal in (\S+): (\d+) of (\d+) stages done")
 STAGE = re.compile(r"^== \[(\d+)/(\d+)\] (.*)$")
-SECRETS = re.compile(rb"rehearsal-[0-9a-f]{16}")
+SECRETS = re.compile(rb"rehearsal-[0-9a-f]{16}|rehearsal-password")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,94 @@
+"""The rehearsal's workdir: when a rerun resumes, when it starts over, what it never wipes; and
+the fault injection's kill points."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import snapshot
+
+from release.errors import UsageError
+from release.rehearsal_faults import ENV, Faults
+from release.rehearsal_resume import (
+    BUILDING,
+    FINISHED,
+    MARKER,
+    READY,
+    default_workdir,
+    mark,
+    marked,
+    open_workdir,
+)
+
+VERSIONS = ["1.2.0rc1", "1.2.0"]
+
+
+def left_over(workdir: Path, state: str, versions: list[str] = VERSIONS) -> Path:
+    """A workdir as an earlier rehearsal left it: its marker and a file of its own."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    mark(workdir, versions, state)
+    (workdir / "github-state.pickle").write_bytes(b"state")
+    return workdir
+
+
+def test_a_new_or_empty_dir_starts_a_rehearsal(tmp_path: Path) -> None:
+    assert open_workdir(tmp_path / "new", VERSIONS, fresh=False) is None
+    assert marked(tmp_path / "new") == BUILDING
+    (tmp_path / "empty").mkdir()
+    assert open_workdir(tmp_path / "empty", VERSIONS, fresh=False) is None
+    assert json.loads((tmp_path / "empty" / MARKER).read_text()) == {
+        "state": BUILDING, "versions": VERSIONS}
+
+
+def test_an_interrupted_rehearsal_resumes(tmp_path: Path) -> None:
+    workdir = left_over(tmp_path / "w", READY)
+    said = open_workdir(workdir, VERSIONS, fresh=False)
+    assert said == f"resuming the rehearsal in {workdir}"
+    assert (workdir / "github-state.pickle").read_bytes() == b"state"
+    assert marked(workdir) == READY
+
+
+@pytest.mark.parametrize(("state", "versions", "fresh"), [
+    (FINISHED, VERSIONS, False),   # the last one finished: a rerun starts over
+    (BUILDING, VERSIONS, False),   # killed while the stand-ins were being built
+    (READY, ["1.1.1"], False),     # another rehearsal
+    (READY, VERSIONS, True),       # --fresh
+])
+def test_a_rehearsal_dir_starts_over(tmp_path: Path, state: str, versions: list[str],
+                                     fresh: bool) -> None:
+    workdir = left_over(tmp_path / "w", state, versions)
+    assert open_workdir(workdir, VERSIONS, fresh=fresh) is None
+    assert [p.name for p in workdir.iterdir()] == [MARKER]
+    assert marked(workdir) == BUILDING
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_dir_without_the_marker_is_never_wiped(tmp_path: Path, fresh: bool) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    before = snapshot(tmp_path)
+    with pytest.raises(UsageError, match="is not empty"):
+        open_workdir(tmp_path, VERSIONS, fresh=fresh)
+    assert snapshot(tmp_path) == before
+    (tmp_path / "notes.txt").unlink()
+    (tmp_path / MARKER).write_text("not json")  # a marker that is not ours does not count
+    with pytest.raises(UsageError, match="is not empty"):
+        open_workdir(tmp_path, VERSIONS, fresh=fresh)
+    assert (tmp_path / MARKER).read_text() == "not json"
+
+
+def test_the_default_workdir_is_in_the_user_cache_dir(tmp_path: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    assert default_workdir(env, "tinynum-1.2.0rc1-1.2.0") == (
+        tmp_path / "numpy-release-toolkit" / "rehearsals" / "tinynum-1.2.0rc1-1.2.0")
+
+
+def test_kill_points() -> None:
+    assert Faults.from_env({}) == Faults()
+    assert Faults.from_env({ENV: "before:17"}) == Faults(before=17)
+    assert Faults.from_env({ENV: "asset:3, upload:31"}) == Faults(asset=3, upload=31)
+    assert Faults().at_asset() is None and Faults(upload=2).at_upload() is not None
+    for bad in ("before", "before:0", "after:3", "asset:x", "upload:-1"):
+        with pytest.raises(UsageError, match="is not a kill point"):
+            Faults.from_env({ENV: bad})
