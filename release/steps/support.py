@@ -58,38 +58,40 @@ def run(ctx: Context) -> int:
                          hint=f"nox -s support -- {version.base}")
     policy = _policy(ctx)
     day = _day(ctx.option("date"))
-    at = ctx.option("ref")
-    declared = _declared(ctx, version, at)
     _covered(policy, day)
+    declared = _declared(ctx, version, ctx.option("ref"))
     window = python_window(policy, day)
     results = requires_python_results(declared, window)
     results += classifier_results(declared, window)
     results += wheel_results(declared, window)
     if version.is_patch:
         results += _patch(ctx, version, declared)
-    series = series_window(policy, day, _series(ctx))
+    _report(ctx, version, declared, window, series_window(policy, day, _series(ctx)), results)
+    mismatches = sum(r.status is Status.FAIL for r in results)
+    ctx.say(f"{mismatches} mismatch{'es' if mismatches != 1 else ''} with {policy.name}"
+            if mismatches else f"consistent with {policy.name}")
+    return 1 if failed(results) else 0
 
-    out = ctx.out
-    cfg = ctx.config
-    print(f"{cfg.project} {version} released {day}, {policy.name}: Python kept "
-          f"{policy.python_span}{_at_least(policy.python_at_least)}, {cfg.project} series kept "
+
+def _report(ctx: Context, version: ReleaseVersion, declared: Declared, window: PythonWindow,
+            series: SeriesWindow, results: list[CheckResult]) -> None:
+    """The window, what the project declares, the table, then one line per mismatch."""
+    out, project, policy, day = ctx.out, ctx.config.project, window.policy, window.day
+    print(f"{project} {version} released {day}, {policy.name}: Python kept "
+          f"{policy.python_span}{_at_least(policy.python_at_least)}, {project} series kept "
           f"{policy.series_span}{_at_least(policy.series_at_least)}", file=out)
     for line in window_lines(window):
         print(line, file=out)
-    print(series_line(cfg.project, series), file=out)
+    print(series_line(project, series), file=out)
     print(f"declared ({declared.where}): {declared.describe()}", file=out)
     shown = [replace(r, detail=escape(r.detail), fix=escape(r.fix)) for r in results]
-    out.write(table(shown, f"Python support of {cfg.project} {version} on {day} "
-                             f"({policy.name}): {worst(results).value}"))
+    out.write(table(shown, f"Python support of {project} {version} on {day} "
+                           f"({policy.name}): {worst(results).value}"))
     for result in results:
         if result.status is Status.FAIL:
             print(f"mismatch: {result.detail} (rule: {result.name})", file=out)
         elif result.status is Status.WARN:
             print(f"warning: {result.detail} ({result.name})", file=out)
-    mismatches = sum(r.status is Status.FAIL for r in results)
-    ctx.say(f"{mismatches} mismatch{'es' if mismatches != 1 else ''} with {policy.name}"
-            if mismatches else f"consistent with {policy.name}")
-    return 1 if failed(results) else 0
 
 
 def _at_least(count: int) -> str:
