@@ -98,6 +98,8 @@ def test_example_made_consistent_passes(example: ExampleProject, cli) -> None:  
     assert result.err.strip() == "consistent with NEP 29"
     assert "must support Python:  3.12 (2023-10-02), 3.13 (2024-10-07), 3.14 (2025-10-07)" in result.out
     assert "past end of life:     3.9 (2025-10-31)" in result.out
+    late = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2026-11-02")
+    assert "past end of life:     3.9 (2025-10-31), 3.10 (2026-10 (scheduled))\n" in late.out
     assert not mismatches(result.out) and "warning:" not in result.out
     assert "(NEP 29): pass" in result.out
 

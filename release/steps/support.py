@@ -182,7 +182,8 @@ def _series(ctx: Context) -> list[Series]:
 
 
 def _python_list(releases: tuple[PythonRelease, ...], note: str = "") -> str:
-    return ", ".join(r.version + (f" ({note.format(r=r)})" if note else "") for r in releases) or "none"
+    return ", ".join(r.version + (f" ({note.format(r=r, eol=r.end_of_life_text())})" if note else "")
+                     for r in releases) or "none"
 
 
 def window_lines(window: PythonWindow) -> list[str]:
@@ -194,7 +195,7 @@ def window_lines(window: PythonWindow) -> list[str]:
             for r in window.upcoming]
     lines.append(f"may support Python:   {', '.join(may) or 'none'}")
     lines.append("past end of life:     "
-                 + _python_list(window.past_end_of_life, "{r.end_of_life}"))
+                 + _python_list(window.past_end_of_life, "{eol}"))
     return lines
 
 
