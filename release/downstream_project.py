@@ -7,6 +7,7 @@ with the line it is written on, and the project's NPY_TARGET_VERSION settings.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from release.errors import UsageError
-from release.marker_pins import PinLine, located, parse_line
+from release.marker_pins import PinLine, find_value, located, parse_line
 from release.npy_target import TargetSetting, find_targets
 from release.numpy_bounds import bounds, series_of
 
@@ -110,4 +111,20 @@ def _requirements(table: dict[str, Any], key: str, label: str, filename: str,
     values = table.get(key, [])
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise UsageError(f"{filename}: {label} must be a list of strings", hint=_HINT)
-    return [parse_line(value, located(filename, text, value, label)) for value in values]
+    found, start = [], _list_start(text, label)
+    for value in values:
+        found.append(parse_line(value, located(filename, text, value, label, start)))
+        at = find_value(text, value, start)
+        start = at + len(value) if at >= 0 else start
+    return found
+
+
+def _list_start(text: str, label: str) -> int:
+    """Where the list `label` names (`[project] dependencies`) begins in the file's text, so a
+    requirement written in two lists is found in the right one; 0 when it cannot be told."""
+    header, key = label.split("] ", 1)
+    at = text.find(f"{header}]")
+    if at < 0:
+        return 0
+    match = re.compile(rf'^\s*["\']?{re.escape(key)}["\']?\s*=', re.M).search(text, at)
+    return match.start() if match else at

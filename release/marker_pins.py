@@ -172,16 +172,21 @@ def _from_pyproject(text: str, path: Path) -> list[PinLine]:
     return [parse_line(r, located(path.name, text, r, "[build-system] requires")) for r in requires]
 
 
-def located(filename: str, text: str, value: str, label: str = "") -> str:
-    """`pyproject.toml:12 [build-system] requires`: where `value` is first written in `text`
-    (quoted, else as it is), or the file and label alone when it cannot be found."""
-    at = -1
-    for form in (f'"{value}"', f"'{value}'", value):
-        at = text.find(form)
-        if at >= 0:
-            break
+def located(filename: str, text: str, value: str, label: str = "", start: int = 0) -> str:
+    """`pyproject.toml:12 [build-system] requires`: where `value` is first written in `text` at
+    or after `start` (quoted, else as it is), or the file and label alone when it is not found."""
+    at = find_value(text, value, start)
     place = f"{filename}:{text.count(chr(10), 0, at) + 1}" if at >= 0 else filename
     return f"{place} {label}".strip()
+
+
+def find_value(text: str, value: str, start: int = 0) -> int:
+    """The offset of `value` (quoted, else as it is) at or after `start`, or -1."""
+    for form in (f'"{value}"', f"'{value}'", value):
+        at = text.find(form, start)
+        if at >= 0:
+            return at
+    return -1
 
 
 def _strip_comment(line: str) -> str:

@@ -307,3 +307,15 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, tmp_path: Path, se
     one_line_error(result.err, words)
     assert result.out == ""
     assert snapshot(tmp_path) == before
+
+
+def test_a_requirement_written_in_two_lists_is_found_in_each(cli, tmp_path: Path) -> None:
+    text = (GUIDE.replace('"numpy>=1.23.5"', '"numpy<2"').replace('"numpy>=2.0.0rc1"', '"numpy<2"')
+            + '\n[project.optional-dependencies]\nall = ["numpy<2"]\n')
+    rows = findings(cli, project(tmp_path, text), BEFORE_2_5)
+    assert [(row[0], row[1]) for row in rows] == [
+        ("build-against-numpy-2", "pyproject.toml:6 [build-system] requires"),
+        ("runtime-lower-bound", "pyproject.toml:14 [project] dependencies"),
+        ("upper-bound", "pyproject.toml:14 [project] dependencies"),
+        ("upper-bound", "pyproject.toml:18 [project.optional-dependencies] all"),
+    ]
