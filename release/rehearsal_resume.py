@@ -7,8 +7,10 @@ version) records each stage as it ends: number, title, exit code, and the branch
 out. On a rerun, a stage the journal says ended well is skipped when its result re-checks as
 present on the stand-ins (the `status` step's look for tag, index files, GitHub release, docs,
 branch reset, announcement and main's update; a small look of its own for the release PR, the
-wheel builds and the new branch); a stage whose result is missing runs again. Before the first
-stage that runs, the branch the last skipped stage left is checked out again.
+wheel builds and the new branch); a stage whose result is missing runs again. An advisory stage
+that reported a finding is not run again either: its finding (kept in the journal) is reported
+as it was, since run out of order it would describe a later state. Before the first stage that
+runs, the branch the last skipped stage left is checked out again.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class Entry:
     code: int
     ok: bool
     branch: str
+    output: str = ""  # kept for an advisory stage's finding only
 
 
 @dataclass(frozen=True)
@@ -116,23 +119,30 @@ class Resume:
                 rows = json.loads(path.read_text(encoding="utf-8"))["stages"]
                 for row in rows:
                     entry = Entry(int(row["number"]), str(row["title"]), int(row["code"]),
-                                  bool(row["ok"]), str(row["branch"]))
+                                  bool(row["ok"]), str(row["branch"]), str(row.get("output", "")))
                     self.entries[entry.number] = entry
             except (OSError, ValueError, KeyError, TypeError):
                 continue
 
     def done(self, plan: Sequence[Stage]) -> int:
-        """How many of the plan's stages the journal says ended well."""
-        return sum(1 for number, stage in enumerate(plan, 1) if self._ended_well(number, stage))
+        """How many of the plan's stages the journal says are done."""
+        return sum(1 for number, stage in enumerate(plan, 1) if self._done(number, stage))
 
-    def _ended_well(self, number: int, stage: Stage) -> Entry | None:
+    def _done(self, number: int, stage: Stage) -> Entry | None:
+        """The journal's entry when the stage ended well, or (an advisory stage) with a finding:
+        run again out of order, a finding would describe a later state than the walkthrough's."""
         entry = self.entries.get(number)
-        return entry if entry is not None and entry.title == stage.title and entry.ok else None
+        if entry is None or entry.title != stage.title:
+            return None
+        return entry if entry.ok or stage.advisory else None
 
     # -- the resume callback ------------------------------------------------------------------
 
     def __call__(self, number: int, stage: Stage) -> Outcome | None:
-        entry = self._ended_well(number, stage)
+        entry = self._done(number, stage)
+        if entry is not None and not entry.ok:
+            self._skipped = entry
+            return Outcome(stage, entry.code, entry.output, resumed=True)
         if entry is not None:
             missing = self._missing(stage)
             if missing is None:
@@ -161,7 +171,8 @@ class Resume:
         if outcome.resumed:
             return
         branch = self.git.current_branch() or self.git.head()
-        entry = Entry(number, outcome.stage.title, outcome.code, outcome.ok, branch)
+        entry = Entry(number, outcome.stage.title, outcome.code, outcome.ok, branch,
+                      "" if outcome.ok else outcome.output)
         self.entries[number] = entry
         version = _title_version(outcome.stage.title)
         rows = [vars(item) for _, item in sorted(self.entries.items())

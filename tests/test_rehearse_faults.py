@@ -199,3 +199,33 @@ def test_the_default_workdir_is_under_the_user_cache_dir(tmp_path: Path) -> None
     again = rehearse(Path(), tmp_path / "cache", kill="before:3")
     resumed = RESUMING.search(again.err)
     assert resumed is not None and (Path(resumed[1]), resumed[2]) == (workdir, "1")
+
+
+def test_a_checkout_rehearsal_resumes_with_its_findings(numpy_bundle_clone: Path,
+                                                        tmp_path: Path) -> None:
+    """NumPy's history, killed after the findings and the tag: the rerun reports the same two
+    findings (kept in the journal, not found again in a later state) and finishes."""
+    argv = ("2.4.7", "--repo", str(numpy_bundle_clone))
+    killed = rehearse(tmp_path / "work", tmp_path / "cache", *argv, kill="before:20")
+    assert killed.code == -signal.SIGKILL, killed.err[-2000:]
+    rerun = rehearse(tmp_path / "work", tmp_path / "cache", *argv)
+    assert rerun.code == 0, rerun.err[-3000:]
+    resumed = RESUMING.search(rerun.err)
+    assert resumed is not None and int(resumed[2]) == 19
+    warned = [line.split("[2.4.7] ")[1] for line in rerun.out.splitlines()
+              if line.strip().startswith("warn")]
+    assert warned == ["contributor identities (.mailmap), with the issue text",
+                      "every preflight check"]
+    assert "already exists" not in rerun.out  # the tag made later is not a preflight finding
+
+
+def test_a_stage_done_in_the_journal_whose_result_is_gone_runs_again(tmp_path: Path) -> None:
+    workdir, cache = tmp_path / "work", tmp_path / "cache"
+    assert rehearse(workdir, cache, kill="before:16").code == -signal.SIGKILL
+    upstream = workdir / "scratch" / "upstream.git"
+    git(upstream, "tag", "-d", "v1.2.0rc1")  # someone removed the pushed tag meanwhile
+    rerun = rehearse(workdir, cache, kill="before:17")
+    assert rerun.code == -signal.SIGKILL
+    assert re.search(r"the rehearsal journal says stage 14 ended well, but status: v1\.2\.0rc1 "
+                     r"is local only, not on upstream; running it again", rerun.err), rerun.err
+    assert git(upstream, "cat-file", "-t", "v1.2.0rc1").strip() == "tag"
