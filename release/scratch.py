@@ -12,6 +12,7 @@ from pathlib import Path
 
 from git import Git
 
+from release.config import Config
 from release.errors import PreconditionError, UsageError
 from release.fakes.example import ExampleProject
 from release.services.git import GitService, clone, clone_bare, fetch_into_bare, init_repo
@@ -21,31 +22,34 @@ from release.version import ReleaseVersion, versions_from_tags
 @dataclass(frozen=True)
 class Rewind:
     """How to turn a copy of a repository back to the moment before `tag` was made: the tag
-    (and the same series' later tags) gone, `branch` reset to the tagged commit's first parent."""
+    (and the same series' later tags) gone, `branch` reset to the tagged commit's first parent,
+    and the release's own work branches (prepare-X.Y.Z, ...) that the checkout still has gone."""
 
     tag: str
     tagged: str  # the commit the real tag points at
     branch: str
     parent: str  # the tagged commit's first parent: the branch before the release commit
     later_tags: tuple[str, ...] = ()
+    work_branches: tuple[str, ...] = ()
 
     @classmethod
-    def find(cls, git: GitService, version: ReleaseVersion, tag_format: str,
-             branch: str) -> Rewind | None:
+    def find(cls, git: GitService, cfg: Config, version: ReleaseVersion) -> Rewind | None:
         """None when the version is not tagged in `git`'s repository (a release still to come)."""
-        tag = version.tag(tag_format)
-        if tag not in git.tags():
+        tag = version.tag(cfg.tag_format)
+        tags = git.tags()
+        if tag not in tags:
             return None
         tagged = git.tag_commit(tag)
         parents = git.parents(tagged)
         if not parents:
             raise PreconditionError(f"{tag} points at a root commit; there is no state before it",
                                     hint="rehearse a release whose tag has a parent commit")
-        later = tuple(version.tag(tag_format) for version in _later(git.tags(), version, tag_format))
-        return cls(tag, tagged, branch, parents[0], later)
+        later = tuple(v.tag(cfg.tag_format) for v in _later(tags, version, cfg.tag_format))
+        branch = version.format(cfg.release_branch or cfg.maintenance_branch)
+        return cls(tag, tagged, branch, parents[0], later, _work_branches(git, cfg, version))
 
     def describe(self) -> str:
-        dropped = ", ".join((self.tag, *self.later_tags))
+        dropped = ", ".join((self.tag, *self.later_tags, *self.work_branches))
         return (f"{self.tag} exists already: rehearsing on a copy from before it ({dropped} "
                 f"dropped from the scratch copy; {self.branch} reset to {self.parent[:12]}, "
                 f"the first parent of the tagged commit {self.tagged[:12]})")
@@ -53,7 +57,19 @@ class Rewind:
     def apply(self, bare: Path) -> None:
         for tag in (self.tag, *self.later_tags):
             _git_dir(bare, "update-ref", "-d", f"refs/tags/{tag}")
+        for name in self.work_branches:
+            _git_dir(bare, "update-ref", "-d", f"refs/heads/{name}")
         _git_dir(bare, "update-ref", f"refs/heads/{self.branch}", self.parent)
+
+
+def _work_branches(git: GitService, cfg: Config, version: ReleaseVersion) -> tuple[str, ...]:
+    """The branches the release's steps make (the release PR's, main's update, the reset) that
+    the checkout has locally or from a remote; in the copy they would read as work already done."""
+    names = (f"{cfg.github.pr_branch_prefix}prepare-{version}", f"post-{version}-release-update",
+             f"begin-{version.next_patch()}")
+    refs = git.run(["for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes"]).split()
+    return tuple(name for name in names
+                 if any(ref == f"refs/heads/{name}" or ref.endswith(f"/{name}") for ref in refs))
 
 
 def _later(tags: list[str], version: ReleaseVersion, tag_format: str) -> list[ReleaseVersion]:

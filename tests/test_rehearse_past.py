@@ -123,7 +123,7 @@ def test_replaying_again_finds_the_branch(rehearsed, numpy_bundle_clone: Path,  
     _, workdir, _ = rehearsed
     source = GitService(numpy_bundle_clone)
     version = ReleaseVersion.parse("2.5.2")
-    rewind = Rewind.find(source, version, "v{version}", "maintenance/2.5.x")
+    rewind = Rewind.find(source, Config(), version)
     assert rewind is not None
     real = RealRelease.read(source, Config(), version, rewind)
     assert real.hand_paths == (".mailmap", "doc/release/upcoming_changes/31771.c_api.rust")
@@ -149,11 +149,12 @@ def test_a_real_changelog_needs_a_tagged_version(cli, numpy_bundle_clone: Path, 
 
 def test_rewind_only_for_a_tagged_version(numpy_bundle_clone: Path) -> None:
     source = GitService(numpy_bundle_clone)
-    assert Rewind.find(source, ReleaseVersion.parse("2.4.7"), "v{version}",
-                       "maintenance/2.4.x") is None
-    rewind = Rewind.find(source, ReleaseVersion.parse("2.4.5"), "v{version}", "maintenance/2.4.x")
+    assert Rewind.find(source, Config(), ReleaseVersion.parse("2.4.7")) is None
+    rewind = Rewind.find(source, Config(), ReleaseVersion.parse("2.4.5"))
     assert rewind is not None
     assert rewind.later_tags == ("v2.4.6",)
+    assert rewind.branch == "maintenance/2.4.x"
+    assert rewind.work_branches == ()
     assert rewind.parent == source.parents(rewind.tagged)[0]
 
 
@@ -176,13 +177,15 @@ def test_history_seeds_the_fake_with_merges_and_squashes(numpy_bundle_clone: Pat
 def test_a_past_release_of_another_project(cli, example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The example project's v1.1.0 ([tool.release], not NumPy): rewound and made anew; its
     changelog was written by hand without #3 and Chandra Dev, which the comparison reports as a
-    finding (exit 0)."""
+    finding (exit 0). The release manager's old release-PR branch is left out of the copy."""
+    git(example.repo, "branch", "prepare-1.1.0", "v1.1.0")
     before = snapshot(example.repo)
     result = cli("rehearse", "1.1.0", "--repo", str(example.repo),
                  "--workdir", str(tmp_path / "rehearsal"))
     assert snapshot(example.repo) == before
     assert result.code == 0, result.out[-3000:]
-    assert "v1.1.0 exists already: rehearsing on a copy from before it" in result.err
+    assert ("v1.1.0 exists already: rehearsing on a copy from before it (v1.1.0, prepare-1.1.0 "
+            "dropped from the scratch copy; maintenance/1.1.x reset to") in result.err
     assert "warn exit 1  [1.1.0] compare with the real v1.1.0" in result.out
     findings = result.out.split("Findings to look at before the real release:", 1)[1]
     assert "Contributors differ from v1.1.0:doc/changelog/1.1.0-changelog.rst" in findings

@@ -115,8 +115,7 @@ def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
     with the fake GitHub seeded with the pull requests its history names."""
     version = ReleaseVersion.parse(str(ctx.option("version")))
     cfg = ctx.config
-    rewind = Rewind.find(ctx.git, version, cfg.tag_format,
-                         version.format(cfg.release_branch or cfg.maintenance_branch))
+    rewind = Rewind.find(ctx.git, cfg, version)
     real_changelog = _real_changelog(ctx, rewind)
     ctx.say(f"copying {ctx.repo} to a scratch clone in {workdir}; your checkout is not touched")
     if rewind is not None:
