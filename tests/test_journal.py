@@ -40,6 +40,9 @@ def test_a_real_run_is_journaled_and_status_says_when(ready: ExampleProject, cli
     assert snapshot(ready.repo) == before  # status only reads the journal
     assert tag[0] == "done"
     assert f"the journal: `tag` finished {entry.ended}" in tag[1]
+    offline = rows(cli("status", "1.2.0", "--repo", str(ready.repo), "--offline").out)["tag"]
+    assert offline[0] == "unknown"  # upstream not looked at; the journal still says when
+    assert f"the journal says `tag` finished {entry.ended}" in offline[1]
 
     git(ready.upstream, "tag", "-d", "v1.2.0")  # someone undid it (or the push never landed)
     tag = rows(cli("status", "1.2.0", "--repo", str(ready.repo)).out)["tag"]

@@ -101,6 +101,9 @@ def with_journal(ctx: Context, version: ReleaseVersion, rows: list[Row]) -> list
             row = replace(row, detail=f"{row.detail}; the journal says `{entry.step}` finished "
                                       f"{entry.ended}, but its result is not there (interrupted "
                                       "after that, or undone since)")
+        elif entry is not None and row.state is State.UNKNOWN:
+            row = replace(row, detail=f"{row.detail}; the journal says `{entry.step}` finished "
+                                      f"{entry.ended}")
         found.append(row)
     return found
 
