@@ -24,7 +24,7 @@ from release.rehearsal_report import (
 
 SECRETS = re.compile(r"rehearsal-[0-9a-f]{16}|rehearsal-password")
 CANARY = "ghp_canaryUserToken0123456789"
-ROW = re.compile(r"^\| (\d+) \| (.+?) \| (ok|warn|FAILED|resumed|not run) \| ([\d.]* ?s?) \| "
+ROW = re.compile(r"^\| \[(\d+)\]\(#stage-\d+\) \| (.+?) \| (ok|warn|FAILED|resumed|not run) \| ([\d.]* ?s?) \| "
                  r"(\d*) \| (\d*) \|$", re.MULTILINE)
 
 
@@ -56,7 +56,8 @@ def test_every_stage_has_a_row_and_a_section(green: tuple[int, str, Path, Path])
     assert {row[2] for row in rows} == {"ok"}
     assert text.startswith("# Rehearsal of tinynum 1.2.0rc1, then 1.2.0\n\n**Green:** 72 of 72")
     for title in summary:
-        assert f"\n### {summary.index(title) + 1}. {title}\n" in text
+        number = summary.index(title) + 1
+        assert f'\n<a id="stage-{number}"></a>\n\n### {number}. {title}\n' in text
     tag = text.split("### 42. [1.2.0] tag and push it upstream\n", 1)[1].split("\n### ", 1)[0]
     assert "```sh\npython -m release tag 1.2.0 --push\n```" in tag
     assert "run git push upstream refs/tags/v1.2.0:refs/tags/v1.2.0" in tag
@@ -94,6 +95,7 @@ def test_the_html_page_stands_alone(green: tuple[int, str, Path, Path]) -> None:
     page = (green[3] / "rehearsal-report.html").read_text()
     assert page.startswith("<!DOCTYPE html>")
     assert page.count("<details>") == 72
+    assert '<a href="#stage-42">42</a>' in page and '<a id="stage-42"></a>' in page
     assert "<td style=\"text-align: left;\">[1.2.0] docs merge and push</td>" in page
     assert not re.search(r"<link|<script[^>]+src=|<img|src=\"http", page)
 
