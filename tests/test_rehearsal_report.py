@@ -24,8 +24,8 @@ from release.rehearsal_report import (
 
 SECRETS = re.compile(r"rehearsal-[0-9a-f]{16}|rehearsal-password")
 CANARY = "ghp_canaryUserToken0123456789"
-ROW = re.compile(r"^\| \[(\d+)\]\(#stage-\d+\) \| (.+?) \| (ok|warn|FAILED|resumed|not run) \| ([\d.]* ?s?) \| "
-                 r"(\d*) \| (\d*) \|$", re.MULTILINE)
+ROW = re.compile(r"^\| \[(\d+)\]\(#stage-\d+\) \| (.+?) \| (ok|warn|FAILED|resumed|not run) \| "
+                 r"([\d.]* ?s?) \| (\d*) \| (\d*) \|$", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +128,7 @@ def test_a_failed_rehearsal_writes_its_report(cli, tmp_path: Path) -> None:  # t
     assert f"- Repository: a scratch copy of {repo}" in text
     failed = text.split("### 2. [1.2.0rc1] C-API version and hash\n", 1)[1].split("\n### ", 1)[0]
     assert "Status: **FAILED**" in failed and "0x00000002" in failed
+    assert "<details open><summary>output" in failed  # a failure's output is shown unfolded
     assert (workdir / "rehearsal-report.html").is_file()
     assert not SECRETS.search(text)
 

@@ -98,16 +98,16 @@ def _seconds(func: Callable[[], object]) -> float:
 
 def _print(rows: list[tuple[str, str, Timed, str, float]]) -> bool:
     width = max([len(name) for _, name, *_ in rows] + [len("baseline: ") + len(b) for *_, b, _ in rows])
-    print(f"{'':<{width}}  {'exit':>9}  {'stages':>6}  {'GitHub':>6}  {'wall time':>9}  "
+    print(f"{'':<{width}}  {'exit':>9}  {'stages':>6}  {'GitHub requests':>15}  {'wall time':>9}  "
           f"{'vs baseline':>11}  {'vs target':>9}")
     checks = []
     for key, name, run, baseline_name, baseline in rows:
         target = TARGETS[key]
         exit_text = f"{run.code} {'green' if run.code == 0 else 'RED'}"
         requests = "?" if run.requests is None else str(run.requests)
-        print(f"{'baseline: ' + baseline_name:<{width}}  {'':>9}  {'':>6}  {'':>6}  "
+        print(f"{'baseline: ' + baseline_name:<{width}}  {'':>9}  {'':>6}  {'':>15}  "
               f"{baseline:>8.2f}s")
-        print(f"{name:<{width}}  {exit_text:>9}  {run.stages:>6}  {requests:>6}  "
+        print(f"{name:<{width}}  {exit_text:>9}  {run.stages:>6}  {requests:>15}  "
               f"{run.seconds:>8.2f}s  {run.seconds / baseline:>10.1f}x  "
               f"{run.seconds / target:>8.2f}x")
         checks.append((f"{name} under {target:g} s", run.seconds < target))
