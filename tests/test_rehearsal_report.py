@@ -146,7 +146,8 @@ def test_statuses_fences_and_redaction() -> None:
     statuses = [row[2] for row in ROW.findall(text)]
     assert statuses == ["warn", "resumed", "FAILED", "not run"]
     assert "`````text\na ``` fence and ```` a longer one\n`````" in text
-    assert "this rehearsal made 5 REST requests and 1 GraphQL requests (1 points)" in text
+    assert ("this rehearsal made 5 REST requests and 1 GraphQL requests (1 points), not counting "
+            "the stage an earlier run did.") in text
     secrets = secrets_in({"GITHUB_TOKEN": "s3cr3t-value", "HOME": "/home/x", "PASSWORD": "abc"})
     assert secrets == {"s3cr3t-value"}  # too short to be a password is left alone
     redacted = redact(text, secrets)
