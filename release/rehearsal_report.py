@@ -151,7 +151,7 @@ def rows(stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> list[Row]:
         result.append(Row(
             number, stage.title, stage_status(outcome),
             None if outcome is None or outcome.resumed else outcome.seconds,
-            None if outcome is None else outcome.github, command,
+            None if outcome is None or outcome.resumed else outcome.github, command,
             "" if outcome is None else outcome.output.rstrip("\n")))
     return result
 

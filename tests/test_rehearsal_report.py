@@ -3,9 +3,11 @@ forecast; written when the rehearsal fails too; never a secret."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -131,6 +133,40 @@ def test_a_failed_rehearsal_writes_its_report(cli, tmp_path: Path) -> None:  # t
     assert "<details open><summary>output" in failed  # a failure's output is shown unfolded
     assert (workdir / "rehearsal-report.html").is_file()
     assert not SECRETS.search(text)
+
+
+def _rehearse_in_own_session(env: dict[str, str], *argv: str) -> int:
+    """`python -m release rehearse` in its own process group, killed afterwards, so stand-ins
+    left behind by a SIGKILL do not outlive the test."""
+    process = subprocess.Popen([sys.executable, "-m", "release", "rehearse", *argv], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        return process.wait(timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_a_resumed_rehearsal_reports_what_the_earlier_run_did(tmp_path: Path) -> None:
+    """Killed (SIGKILL) as stage 14 starts, then rerun: the report of the rerun shows the
+    stages the first run finished as resumed, without time or GitHub figures, and the rest ok."""
+    workdir = tmp_path / "w"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    killed = _rehearse_in_own_session({**env, "RELEASE_REHEARSAL_KILL": "before:14"}, "1.1.1",
+                                      "--workdir", str(workdir))
+    assert killed == -signal.SIGKILL
+    assert not (workdir / "rehearsal-report.md").exists()  # a killed process writes nothing
+    assert _rehearse_in_own_session(env, "1.1.1", "--workdir", str(workdir)) == 0
+    text = (workdir / "rehearsal-report.md").read_text()
+    rows = ROW.findall(text)
+    resumed = [row for row in rows if row[2] == "resumed"]
+    assert resumed and all(int(row[0]) < 14 for row in resumed)
+    assert all(row[3] == "" and row[4] == "" for row in resumed)
+    assert {row[2] for row in rows} <= {"ok", "resumed"}
+    assert int(rows[-1][0]) == len(rows)
+    assert f"not counting the {len(resumed)} stages an earlier run did" in text
+    assert "**Green:**" in text
 
 
 def test_statuses_fences_and_redaction() -> None:
