@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import git
 
-from release.fakes.github_state import World
+from release.fakes.github_state import Release, World
 from release.fakes.smtp import load_mail
 
 TOOLKIT = Path(__file__).resolve().parents[1]
@@ -80,10 +80,19 @@ def refs(bare: Path) -> list[str]:
     return out.splitlines()
 
 
-def world(workdir: Path) -> dict[str, object]:
+def load_world(workdir: Path) -> World:
     with (workdir / "github-state.pickle").open("rb") as stream:
         state = pickle.load(stream)
     assert isinstance(state, World)
+    return state
+
+
+def releases(workdir: Path) -> list[Release]:
+    return [r for repo in load_world(workdir).repos.values() for r in repo.releases.values()]
+
+
+def world(workdir: Path) -> dict[str, object]:
+    state = load_world(workdir)
     found: dict[str, object] = {}
     for name, repo in sorted(state.repos.items()):
         found[f"{name} releases"] = sorted(
@@ -157,6 +166,11 @@ def test_killed_at_every_step_and_mid_upload_ends_like_an_uninterrupted_run(
             assert (Path(resumed[1]), int(resumed[3])) == (workdir, total)
             assert int(resumed[2]) >= done
             done = int(resumed[2])
+        if kill == "asset:3":  # killed with the third asset in flight: two stored, on a draft
+            [draft] = [r for r in releases(workdir) if r.tag_name == "v1.2.0rc1"]
+            assert draft.draft and len(draft.assets) == 2
+        if kill == "upload:31":  # killed with the 31st file in flight: 30 on the index
+            assert len([name for name, _ in index(workdir) if "-1.2.0-" in name]) == 30
     last = rehearse(workdir, cache)
     assert last.code == 0, last.err[-3000:]
     assert RESUMING.search(last.err) is not None
