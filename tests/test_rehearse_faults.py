@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +35,9 @@ class Run:
     err: str
 
 
-def rehearse(workdir: Path, cache: Path, *extra: str, kill: str = "") -> Run:
+def rehearse(workdir: Path, cache: Path, *extra: str, kill: str = "", orphan: bool = False) -> Run:
     """`python -m release rehearse` in its own session; its process group is killed afterwards,
-    so a pypiserver left behind by a SIGKILL does not outlive the run."""
+    so a pypiserver left behind by a SIGKILL does not outlive the run (unless `orphan`)."""
     env = {**os.environ, "PYTHONPATH": str(TOOLKIT), "XDG_CACHE_HOME": str(cache)}
     env.pop("RELEASE_REHEARSAL_KILL", None)
     if kill:
@@ -49,8 +50,9 @@ def rehearse(workdir: Path, cache: Path, *extra: str, kill: str = "") -> Run:
     try:
         out, err = process.communicate(timeout=300)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        if not orphan:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
     return Run(process.returncode, out.decode(), err.decode())
 
 
@@ -243,3 +245,31 @@ def test_a_stage_done_in_the_journal_whose_result_is_gone_runs_again(tmp_path: P
     assert re.search(r"the rehearsal journal says stage 14 ended well, but status: v1\.2\.0rc1 "
                      r"is local only, not on upstream; running it again", rerun.err), rerun.err
     assert git(upstream, "cat-file", "-t", "v1.2.0rc1").strip() == "tag"
+
+
+def serving(pid: int) -> bool:
+    """The process is alive and not a zombie (a zombie's cmdline is empty)."""
+    try:
+        return bool(Path(f"/proc/{pid}/cmdline").read_bytes())
+    except OSError:
+        return False
+
+
+def test_the_index_a_killed_rehearsal_left_is_stopped_by_the_next(tmp_path: Path) -> None:
+    workdir, cache = tmp_path / "work", tmp_path / "cache"
+    killed = rehearse(workdir, cache, kill="before:2", orphan=True)
+    assert killed.code == -signal.SIGKILL
+    left = int((workdir / "index" / "server.pid").read_text())
+    try:
+        assert serving(left)  # SIGKILL gave the rehearsal no chance to stop its pypiserver
+        rerun = rehearse(workdir, cache, kill="before:3")
+        assert rerun.code == -signal.SIGKILL
+        for _ in range(100):
+            if not serving(left):
+                break
+            time.sleep(0.05)
+        assert not serving(left)
+        assert int((workdir / "index" / "server.pid").read_text()) != left
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(left, signal.SIGKILL)

@@ -10,7 +10,10 @@ are new each time, and the config file is rewritten for them.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import signal
 import tomllib
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -50,6 +53,19 @@ class Places:
     env: dict[str, str]
 
 
+def stop_left_over_index(pid_file: Path, packages: Path) -> None:
+    """Stop the package index an earlier, killed run on this workdir left serving: the process
+    named in `pid_file`, and only if it is still a pypiserver on `packages` (where /proc shows)."""
+    try:
+        pid = int(pid_file.read_text(encoding="utf-8").strip())
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        return
+    if b"pypiserver" in argv and str(packages).encode() in argv:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+
+
 class StandIns:
     """A context manager: `with StandIns(project, workdir, version) as s:` then `s.places`."""
 
@@ -85,8 +101,11 @@ class StandIns:
         if fresh:
             self._seed_github(self.github, config)
             self.github.save()
+        packages, pid_file = self.workdir / "index" / "packages", self.workdir / "index" / "server.pid"
+        stop_left_over_index(pid_file, packages)
         self.index = self._stack.enter_context(
-            local_index(self.workdir / "index" / "packages", log=self.workdir / "index" / "log"))
+            local_index(packages, log=self.workdir / "index" / "log"))
+        pid_file.write_text(f"{self.index.pid}\n", encoding="utf-8")
         self.upload_url = self.index.url
         if self.before_upload is not None:
             wire = UploadTripwire(self.index.url, self.before_upload)
