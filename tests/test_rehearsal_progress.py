@@ -1,5 +1,5 @@
-"""Progress on a terminal: the live display, with the stages' output in rehearsal.log; plain
-lines when stderr is not a terminal."""
+"""Progress on a terminal: the live display, with the stages' output in rehearsal.log (plain
+lines when stderr is not a terminal: test_rehearsal_report)."""
 
 from __future__ import annotations
 
@@ -82,11 +82,3 @@ def test_a_failing_stage_is_marked_on_the_terminal(tmp_path: Path) -> None:
     assert re.search(r"2/\d+ stages \(1 ok, 1 FAILED\)", plain)
     assert "C-API version and hash" in (workdir / "rehearsal.log").read_text()
     assert done.stdout.decode().rstrip().endswith(f"report: {workdir / 'rehearsal-report.md'}")
-
-
-def test_without_a_terminal_the_lines_are_plain(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = cli("rehearse", "1.1.1", "--workdir", str(tmp_path / "w"))
-    assert result.code == 0
-    assert "\x1b[" not in result.err
-    assert "\n== [1/" in result.err and "   $ python -m release tag 1.1.1 --push" in result.err
-    assert not (tmp_path / "w" / "rehearsal.log").exists()

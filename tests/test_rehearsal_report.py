@@ -31,7 +31,7 @@ ROW = re.compile(r"^\| \[(\d+)\]\(#stage-\d+\) \| (.+?) \| (ok|warn|FAILED|resum
 
 
 @pytest.fixture(scope="module")
-def green(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path, Path]:
+def green(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path, Path, str]:
     """One rehearsal of the example (1.2.0rc1, then 1.2.0) with the report elsewhere."""
     from release.cli import main
 
@@ -40,11 +40,11 @@ def green(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path, Pat
     env = {**os.environ, "GH_TOKEN": CANARY}
     code = main(["rehearse", "--workdir", str(tmp / "w"), "--report", str(tmp / "reports")],
                 env=env, out=out, err=err)
-    return code, out.getvalue(), tmp / "w", tmp / "reports"
+    return code, out.getvalue(), tmp / "w", tmp / "reports", err.getvalue()
 
 
-def test_every_stage_has_a_row_and_a_section(green: tuple[int, str, Path, Path]) -> None:
-    code, out, workdir, reports = green
+def test_every_stage_has_a_row_and_a_section(green: tuple[int, str, Path, Path, str]) -> None:
+    code, out, workdir, reports, _ = green
     assert code == 0
     assert out.rstrip().splitlines()[-1] == f"report: {reports / 'rehearsal-report.md'}"
     assert not (workdir / "rehearsal-report.md").exists()
@@ -68,7 +68,15 @@ def test_every_stage_has_a_row_and_a_section(green: tuple[int, str, Path, Path])
     assert "+++ b/doc/changelog/1.2.0-changelog.rst" in changelog
 
 
-def test_github_requests_per_stage_add_up_to_the_forecast(green: tuple[int, str, Path, Path]) -> None:
+def test_without_a_terminal_progress_is_plain_lines(green: tuple[int, str, Path, Path, str]) -> None:
+    _, _, workdir, _, err = green
+    assert "\x1b[" not in err
+    assert "\n== [1/72] [1.2.0rc1] check out maintenance/1.2.x\n" in err
+    assert "   $ python -m release tag 1.2.0 --push\n" in err
+    assert not (workdir / "rehearsal.log").exists()
+
+
+def test_github_requests_per_stage_add_up_to_the_forecast(green: tuple[int, str, Path, Path, str]) -> None:
     text = (green[3] / "rehearsal-report.md").read_text()
     rows = {row[1]: (int(row[4]), int(row[5])) for row in ROW.findall(text)}
     assert rows["[1.2.0] tag and push it upstream"] == (0, 0)
@@ -93,7 +101,7 @@ def test_github_requests_per_stage_add_up_to_the_forecast(green: tuple[int, str,
     assert re.search(r"needs about \*\*4\.0 hours\*\*", text)
 
 
-def test_the_html_page_stands_alone(green: tuple[int, str, Path, Path]) -> None:
+def test_the_html_page_stands_alone(green: tuple[int, str, Path, Path, str]) -> None:
     page = (green[3] / "rehearsal-report.html").read_text()
     assert page.startswith("<!DOCTYPE html>")
     assert page.count("<details>") == 72
@@ -102,8 +110,9 @@ def test_the_html_page_stands_alone(green: tuple[int, str, Path, Path]) -> None:
     assert not re.search(r"<link|<script[^>]+src=|<img|src=\"http", page)
 
 
-def test_no_secret_in_the_report(green: tuple[int, str, Path, Path]) -> None:
-    _, out, _, reports = green
+def test_no_secret_in_the_report(green: tuple[int, str, Path, Path, str]) -> None:
+    _, out, _, reports, err = green
+    assert not SECRETS.search(out + err) and CANARY not in out + err
     for name in ("rehearsal-report.md", "rehearsal-report.html"):
         text = (reports / name).read_text()
         assert not SECRETS.search(text)
