@@ -49,23 +49,39 @@ def _marker(workdir: Path) -> dict[str, object] | None:
 
 
 def open_workdir(workdir: Path, versions: Sequence[str], *, fresh: bool) -> str | None:
-    """Make `workdir` ready for a rehearsal of `versions`. Returns None when it starts over (an
-    empty or new dir, `fresh`, or a rehearsal there that finished, was not set up completely or
-    was of other versions), else a line saying why it resumes. A non-empty dir without the
-    marker is refused and left alone."""
+    """Make `workdir` ready for a rehearsal of `versions`: keep an interrupted one there to
+    resume, else start over (a new or empty dir; or, wiping it, `fresh` or a rehearsal there that
+    finished, was not set up completely or was of other versions; the line returned says which).
+    A non-empty dir without the marker is refused and left alone."""
     if workdir.exists() and not workdir.is_dir():
         raise UsageError(f"{workdir} is not a directory", hint="pass a new or empty --workdir")
     marker = _marker(workdir) if workdir.is_dir() else None
     if workdir.is_dir() and any(workdir.iterdir()) and marker is None:
         raise UsageError(f"{workdir} is not empty", hint="pass an empty or new --workdir")
-    resumable = (marker is not None and not fresh and marker.get("state") == READY
-                 and marker.get("versions") == list(versions))
-    if marker is not None and not resumable:
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    if resumable:
-        return f"resuming the rehearsal in {workdir}"
+    if marker is None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        mark(workdir, versions, BUILDING)
+        return None
+    why = "--fresh" if fresh else _cannot_resume(marker, versions)
+    if why is None:
+        return None
+    shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
     mark(workdir, versions, BUILDING)
+    return f"starting over in {workdir} ({why})"
+
+
+def _cannot_resume(marker: dict[str, object], versions: Sequence[str]) -> str | None:
+    """Why the rehearsal a marker describes is not one to resume; None when it is."""
+    held = marker.get("versions")
+    if held != list(versions):
+        if not isinstance(held, list):
+            return "its marker names no versions"
+        return f"the rehearsal there was of {', '.join(map(str, held))}"
+    if marker.get("state") == FINISHED:
+        return "the rehearsal there finished"
+    if marker.get("state") != READY:
+        return "the rehearsal there was not set up completely"
     return None
 
 

@@ -44,22 +44,21 @@ def test_a_new_or_empty_dir_starts_a_rehearsal(tmp_path: Path) -> None:
 
 def test_an_interrupted_rehearsal_resumes(tmp_path: Path) -> None:
     workdir = left_over(tmp_path / "w", READY)
-    said = open_workdir(workdir, VERSIONS, fresh=False)
-    assert said == f"resuming the rehearsal in {workdir}"
+    assert open_workdir(workdir, VERSIONS, fresh=False) is None
     assert (workdir / "github-state.pickle").read_bytes() == b"state"
     assert marked(workdir) == READY
 
 
-@pytest.mark.parametrize(("state", "versions", "fresh"), [
-    (FINISHED, VERSIONS, False),   # the last one finished: a rerun starts over
-    (BUILDING, VERSIONS, False),   # killed while the stand-ins were being built
-    (READY, ["1.1.1"], False),     # another rehearsal
-    (READY, VERSIONS, True),       # --fresh
+@pytest.mark.parametrize(("state", "versions", "fresh", "why"), [
+    (FINISHED, VERSIONS, False, "the rehearsal there finished"),
+    (BUILDING, VERSIONS, False, "the rehearsal there was not set up completely"),
+    (READY, ["1.1.1"], False, "the rehearsal there was of 1.1.1"),
+    (READY, VERSIONS, True, "--fresh"),
 ])
 def test_a_rehearsal_dir_starts_over(tmp_path: Path, state: str, versions: list[str],
-                                     fresh: bool) -> None:
+                                     fresh: bool, why: str) -> None:
     workdir = left_over(tmp_path / "w", state, versions)
-    assert open_workdir(workdir, VERSIONS, fresh=fresh) is None
+    assert open_workdir(workdir, VERSIONS, fresh=fresh) == f"starting over in {workdir} ({why})"
     assert [p.name for p in workdir.iterdir()] == [MARKER]
     assert marked(workdir) == BUILDING
 

@@ -200,10 +200,12 @@ def test_a_finished_workdir_starts_over_and_fresh_always_does(uninterrupted: tup
     assert again.code == -signal.SIGKILL
     assert RESUMING.search(again.err) is None
     assert "building the example project" in again.err
+    assert f"starting over in {baseline} (the rehearsal there finished)" in again.err
     resumed = rehearse(baseline, tmp_path / "cache", kill="before:3")  # interrupted: resume
     assert RESUMING.search(resumed.err) is not None
     fresh = rehearse(baseline, tmp_path / "cache", "--fresh", kill="before:2")
     assert RESUMING.search(fresh.err) is None and "building the example project" in fresh.err
+    assert f"starting over in {baseline} (--fresh)" in fresh.err
 
 
 def test_the_default_workdir_is_under_the_user_cache_dir(tmp_path: Path) -> None:

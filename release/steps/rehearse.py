@@ -106,7 +106,9 @@ def _workdir(ctx: Context, versions: list[str], label: list[str]) -> Path:
     new rehearsal (only ever a dir with the rehearsal's marker)."""
     given = ctx.option("workdir")
     workdir = Path(given).resolve() if given else default_workdir(ctx.env, "-".join(label))
-    open_workdir(workdir, versions, fresh=bool(ctx.option("fresh")))
+    wiped = open_workdir(workdir, versions, fresh=bool(ctx.option("fresh")))
+    if wiped:
+        ctx.say(wiped)
     return workdir
 
 
