@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from release.errors import ReleaseError
+from release.errors import ReleaseError, UsageError
 from release.fakes.stand_ins import StandIns
 from release.pulls import pulls_in_range
 from release.rehearsal import Outcome, Stage, Tally
@@ -37,6 +37,14 @@ POLL_INTERVAL, POLL_BACKOFF, POLL_MAX = 15.0, 1.5, 120.0
 # NumPy 2.0.0 named about 1,080 pull requests (v1.26.0..v2.0.0), the largest range so far.
 PULL_EXAMPLES = (30, 300, 1080)
 SECRET_WORDS = ("TOKEN", "PASSWORD", "SECRET")
+
+
+def check_report_dir(path: Path | None) -> None:
+    """Refuse a --report that cannot hold the report before the rehearsal makes anything."""
+    if path is not None and path.exists() and not path.is_dir():
+        raise UsageError(f"--report {path} is not a directory",
+                         hint="give a directory for rehearsal-report.md and .html, or leave "
+                              "--report out to write them into the workdir")
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,17 @@ def test_a_resumed_rehearsal_reports_what_the_earlier_run_did(tmp_path: Path) ->
     assert "**Green:**" in text
 
 
+def test_a_report_path_that_is_a_file_is_refused_first(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from helpers import one_line_error
+
+    (tmp_path / "report.md").write_text("mine")
+    result = cli("rehearse", "--workdir", str(tmp_path / "w"), "--report", str(tmp_path / "report.md"))
+    assert result.code == 2
+    one_line_error(result.err, "is not a directory")
+    assert not (tmp_path / "w").exists()
+    assert (tmp_path / "report.md").read_text() == "mine"
+
+
 def test_statuses_fences_and_redaction() -> None:
     """An advisory finding is a warning, a stage done by an earlier run is resumed, the stages
     after a failure are not run; output with backticks keeps its fence; secrets are starred."""
