@@ -5,6 +5,8 @@ NumPy's rules: merge commits whose subject says `Merge pull request #N` (GitHub)
 `(gh-N)` or `(gh-#N)` (squash merges; the last number wins). A two-parent commit with a
 squash-style subject is a pull request too (NumPy's tool misses those and they are added by hand).
 Titles from git: a merge commit's first body line, a squash commit's subject without the number.
+A backport names the pull request it backports in its body (`Backport of #N`), its title's
+trailing `(#N)`, or else its branch (`Merge pull request #M from charris/backport-N`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from dataclasses import dataclass
 
 from release.services.git import Commit, GitService
 
-_MERGE = re.compile(r"Merge pull request #(\d+)")
+_MERGE = re.compile(r"Merge pull request #(\d+)(?: from (\S+))?")
 _HOMU = re.compile(r"Auto merge of #(\d+)")
 _SQUASH_SUFFIX = re.compile(r"\s*\((?:#|gh-|gh-#)(\d+)\)$")
 _BACKPORT_BODY = re.compile(r"[Bb]ackport of #(\d+)")
 _TRAILING_NUMBER = re.compile(r"\(#(\d+)\)$")
+_BACKPORT_BRANCH = re.compile(r"(?:^|/)backport[-_](\d+)$")
 
 
 @dataclass(frozen=True)
@@ -31,11 +34,14 @@ class PullRef:
     commit: str
     kind: str  # "merge", "homu" or "squash"
     body: str = ""
+    head: str = ""  # "owner/branch", as a merge commit's subject names it
 
     @property
     def original(self) -> int | None:
-        """The pull request this one backports, when its title or body says so."""
-        match = _BACKPORT_BODY.search(self.body) or _TRAILING_NUMBER.search(self.title)
+        """The pull request this one backports, when its body, its title or (the last resort,
+        since branch names carry typos that titles correct) its branch says so."""
+        match = (_BACKPORT_BODY.search(self.body) or _TRAILING_NUMBER.search(self.title)
+                 or _BACKPORT_BRANCH.search(self.head))
         if match is None or int(match.group(1)) == self.number:
             return None
         return int(match.group(1))
@@ -63,8 +69,9 @@ def pull_from_commit(commit: Commit, on_first_parent: bool) -> PullRef | None:
         for pattern, kind in ((_MERGE, "merge"), (_HOMU, "homu")):
             match = pattern.search(commit.subject)
             if match:
+                head = (match.group(2) or "") if kind == "merge" else ""
                 return PullRef(int(match.group(1)), _merge_title(commit), commit.sha, kind,
-                               commit.body)
+                               commit.body, head)
     if on_first_parent:
         match = _SQUASH_SUFFIX.search(commit.subject)
         if match:
@@ -101,7 +108,8 @@ def map_backports(pulls: Iterable[PullRef], credited: Iterable[int] = ()) -> lis
             result.setdefault(pull.number, pull)
             continue
         title = _SQUASH_SUFFIX.sub("", pull.title)
-        result.setdefault(original, PullRef(original, title, pull.commit, pull.kind, pull.body))
+        result.setdefault(original, PullRef(original, title, pull.commit, pull.kind, pull.body,
+                                            pull.head))
     return [result[number] for number in sorted(result)]
 
 

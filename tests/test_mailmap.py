@@ -9,6 +9,7 @@ from helpers import git, one_line_error, snapshot
 from release.config import Config
 from release.errors import PreconditionError
 from release.fakes.example import ExampleProject
+from release.fakes.history_seed import history_pulls, seed_pulls
 from release.identities import collect
 from release.mailmap import Mailmap, insert_lines, parse_lines, sort_key
 from release.mailmap_findings import find_problems, is_handle_like
@@ -110,6 +111,55 @@ def test_numpy_findings_name_the_commits(numpy_bundle_clone: Path) -> None:
     shas = [sha[:10] for sha in repo.run(["log", "--no-mailmap", "--format=%H",
                                           "--author=bugfix@localhost", f"v2.5.1..{parent}"]).split()]
     assert set(bugfix.commits) == set(shas) and len(shas) == 3
+
+
+def proposed_lines(out: str) -> list[str]:
+    """The lines the report's closing list proposes."""
+    tail = out[out.index("proposed .mailmap line(s)"):].splitlines()[1:]
+    return [line.strip() for line in tail
+            if line.startswith("  ") and not line.strip().startswith("not proposed")]
+
+
+def test_numpy_2_5_2_online_credits_the_original_authors(numpy_bundle_clone: Path, cli,  # type: ignore[no-untyped-def]
+                                                         fake_github) -> None:
+    """Online, against a fake GitHub seeded as a rehearsal seeds it (the range's pull requests and
+    main's), the 2.5.2 proposals are the lines NumPy's REL commit added. `NumPy Bugfix` and
+    `snoopuppy582` reached 2.5.x through backports by charris whose titles carry no `(#N)`; their
+    branches (`charris/backport-31968`, `charris/backport-31985`) name the originals, whose
+    authors are Ethan0456 and snoopuppy582."""
+    repo = GitService(numpy_bundle_clone)
+    parent = repo.rev_parse("v2.5.2^")
+    span = f"v2.5.1..{parent}"
+    seeded = seed_pulls(fake_github, "numpy/numpy", history_pulls(
+        repo, [("maintenance/2.5.x", span), ("main", "v2.5.1..main")]))
+    assert seeded > 28
+    # the profile names GitHub shows for these accounts (as NumPy's 2.5.2 changelog lists them)
+    for login, name in (("Ethan0456", "Abhijeetsingh Meena"), ("snoopuppy582", "Geonho"),
+                        ("Yeshwanth-G", "Gopu Yeshwanth Reddy"), ("charris", "Charles Harris")):
+        fake_github.add_user(login, name)
+
+    result = cli("mailmap", span, "--repo", str(numpy_bundle_clone), "--ref", parent, "--issue")
+    assert result.code == 1, result.err  # NumPy's malformed line stays an error
+    ours = proposed_lines(result.out)
+    assert ours == [
+        "Abhijeetsingh Meena <abhijeet040403@gmail.com> NumPy Bugfix <bugfix@localhost>",
+        "Abhijeetsingh Meena <abhijeet040403@gmail.com> <amethhac@gmail.com>",
+        "Geonho <mnb0968@naver.com>",
+        "Gopu Yeshwanth Reddy <Gopu.Reddy@deshaw.com> <87797634+Yeshwanth-G@users.noreply.github.com>",
+    ], result.out
+    assert "charris" not in result.out.replace("charlesr.harris", "")
+    assert "- [ ] @Ethan0456: NumPy Bugfix <bugfix@localhost> (placeholder" in result.out
+    assert "- [ ] @snoopuppy582: snoopuppy582 <mnb0968@naver.com> (handle" in result.out
+
+    # each is a line NumPy added; NumPy's other added lines change no identity of the range
+    old_text = repo.show_file(parent, MAILMAP) or ""
+    new_text = repo.show_file(repo.rev_parse("v2.5.2"), MAILMAP) or ""
+    added = set(new_text.splitlines()) - set(old_text.splitlines())
+    assert set(ours) <= added and len(added) == 6
+    with_ours, numpys = Mailmap.parse(insert_lines(old_text, ours)), Mailmap.parse(new_text)
+    for who in collect(repo, span).commits:
+        assert with_ours.map(who.name, who.email) == numpys.map(who.name, who.email), who
+    assert GITHUB_CANARY not in result.out + result.err
 
 
 # --- the example project ------------------------------------------------------------------------
