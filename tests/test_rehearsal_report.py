@@ -56,6 +56,7 @@ def test_every_stage_has_a_row_and_a_section(green: tuple[int, str, Path, Path, 
     assert [int(row[0]) for row in rows] == list(range(1, len(summary) + 1))
     assert [row[1] for row in rows] == summary
     assert {row[2] for row in rows} == {"ok"}
+    assert "To look at" not in text
     assert text.startswith("# Rehearsal of tinynum 1.2.0rc1, then 1.2.0\n\n**Green:** 72 of 72")
     for title in summary:
         number = summary.index(title) + 1
@@ -140,6 +141,7 @@ def test_a_failed_rehearsal_writes_its_report(cli, tmp_path: Path) -> None:  # t
     failed = text.split("### 2. [1.2.0rc1] C-API version and hash\n", 1)[1].split("\n### ", 1)[0]
     assert "Status: **FAILED**" in failed and "0x00000002" in failed
     assert "<details open><summary>output" in failed  # a failure's output is shown unfolded
+    assert "- [2. [1.2.0rc1] C-API version and hash](#stage-2): FAILED" in text
     assert (workdir / "rehearsal-report.html").is_file()
     assert not SECRETS.search(text)
 
@@ -201,6 +203,9 @@ def test_statuses_fences_and_redaction() -> None:
     text = markdown(about, stages, outcomes)
     statuses = [row[2] for row in ROW.findall(text)]
     assert statuses == ["warn", "resumed", "FAILED", "not run"]
+    assert ("\n\nTo look at before the real release:\n\n"
+            "- [1. finding](#stage-1): a finding; the rehearsal went on\n"
+            "- [3. breaks](#stage-3): FAILED, the rehearsal stopped here\n\n## Stages\n") in text
     assert "`````text\na ``` fence and ```` a longer one\n`````" in text
     assert ("this rehearsal made 5 REST requests and 1 GraphQL requests (1 points), not counting "
             "the stage an earlier run did.") in text
