@@ -15,10 +15,13 @@ runs, the branch the last skipped stage left is checked out again.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,10 +68,33 @@ def open_workdir(workdir: Path, versions: Sequence[str], *, fresh: bool) -> str 
     why = "--fresh" if fresh else _cannot_resume(marker, versions)
     if why is None:
         return None
-    shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
+    for child in workdir.iterdir():  # the dir itself stays: `hold` has it locked
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
     mark(workdir, versions, BUILDING)
     return f"starting over in {workdir} ({why})"
+
+
+@contextmanager
+def hold(workdir: Path) -> Iterator[Path]:
+    """Create `workdir` if needed and hold an exclusive lock on it while the rehearsal runs, so
+    two rehearsals never share one; the system drops the lock when the process ends, even by
+    SIGKILL, so a killed rehearsal never blocks its rerun."""
+    if workdir.exists() and not workdir.is_dir():
+        raise UsageError(f"{workdir} is not a directory", hint="pass a new or empty --workdir")
+    workdir.mkdir(parents=True, exist_ok=True)
+    handle = os.open(workdir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another rehearsal is running in {workdir}",
+                             hint="wait for it to end, or pass another --workdir") from None
+        yield workdir
+    finally:
+        os.close(handle)
 
 
 def _cannot_resume(marker: dict[str, object], versions: Sequence[str]) -> str | None:

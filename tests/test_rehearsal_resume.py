@@ -17,6 +17,7 @@ from release.rehearsal_resume import (
     MARKER,
     READY,
     default_workdir,
+    hold,
     mark,
     marked,
     open_workdir,
@@ -91,3 +92,16 @@ def test_kill_points() -> None:
     for bad in ("before", "before:0", "after:3", "asset:x", "upload:-1"):
         with pytest.raises(UsageError, match="is not a kill point"):
             Faults.from_env({ENV: bad})
+
+
+def test_one_rehearsal_at_a_time_in_a_workdir(tmp_path: Path) -> None:
+    workdir = tmp_path / "w"
+    with hold(workdir):
+        assert workdir.is_dir()
+        with pytest.raises(UsageError, match="another rehearsal is running in"), hold(workdir):
+            pass
+    with hold(workdir):  # released at the end (and by the system when a process dies)
+        pass
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UsageError, match="is not a directory"), hold(tmp_path / "file"):
+        pass

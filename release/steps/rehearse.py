@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import argparse
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,17 @@ from release.past_release import RealRelease, compare, replay_hand_edits
 from release.rehearsal import Rehearsal, Stage, Tally
 from release.rehearsal_faults import Faults, KillBefore
 from release.rehearsal_progress import progress_observers
-from release.rehearsal_report import check_report_dir, describe, secrets_in, write_report
-from release.rehearsal_resume import FINISHED, READY, Resume, default_workdir, mark, marked, open_workdir
+from release.rehearsal_report import describe, secrets_in, write_report
+from release.rehearsal_resume import (
+    FINISHED,
+    READY,
+    Resume,
+    default_workdir,
+    hold,
+    mark,
+    marked,
+    open_workdir,
+)
 from release.rehearsal_resume import Places as ResumePlaces
 from release.revision_range import resolve
 from release.scratch import Rewind, scratch_copy
@@ -73,13 +83,13 @@ EXAMPLE_RELEASES = ("1.2.0rc1", "1.2.0", "1.1.1")
 
 def run(ctx: Context) -> int:
     faults = Faults.from_env(ctx.env)
-    check_report_dir(ctx.option("report"))
     if ctx.option("repo"):
         if not ctx.option("version"):
             raise UsageError("rehearsing a checkout needs the version to release",
                              hint="e.g. nox -s rehearse -- 2.4.1 --repo ~/src/numpy")
         label = [ctx.repo.resolve().name, str(ReleaseVersion.parse(str(ctx.option("version"))))]
-        return _rehearse_checkout(ctx, _workdir(ctx, label[1:], label), faults)
+        with _workdir(ctx, label[1:], label) as workdir:
+            return _rehearse_checkout(ctx, workdir, faults)
     chosen = ctx.option("version")
     versions = [ReleaseVersion.parse(str(chosen))] if chosen else [
         ReleaseVersion.parse("1.2.0rc1"), ReleaseVersion.parse("1.2.0")]
@@ -89,7 +99,12 @@ def run(ctx: Context) -> int:
                              hint=f"choose one of {', '.join(EXAMPLE_RELEASES)}, or none for "
                                   "1.2.0rc1 then 1.2.0; or rehearse your checkout with --repo")
     names = [str(v) for v in versions]
-    workdir = _workdir(ctx, names, ["tinynum", *names])
+    with _workdir(ctx, names, ["tinynum", *names]) as workdir:
+        return _rehearse_example(ctx, workdir, versions, faults)
+
+
+def _rehearse_example(ctx: Context, workdir: Path, versions: list[ReleaseVersion],
+                      faults: Faults) -> int:
     scratch = workdir / "scratch"
     if marked(workdir) == READY:
         project = ExampleProject(scratch / "tinynum", scratch / "upstream.git", scratch / "fork.git")
@@ -102,15 +117,17 @@ def run(ctx: Context) -> int:
                            faults=faults)
 
 
-def _workdir(ctx: Context, versions: list[str], label: list[str]) -> Path:
-    """--workdir or the default one under the user cache dir, opened for resuming or wiped for a
-    new rehearsal (only ever a dir with the rehearsal's marker)."""
+@contextmanager
+def _workdir(ctx: Context, versions: list[str], label: list[str]) -> Iterator[Path]:
+    """--workdir or the default one under the user cache dir, held for this rehearsal alone and
+    opened for resuming or wiped for a new one (only ever a dir with the rehearsal's marker)."""
     given = ctx.option("workdir")
     workdir = Path(given).resolve() if given else default_workdir(ctx.env, "-".join(label))
-    wiped = open_workdir(workdir, versions, fresh=bool(ctx.option("fresh")))
-    if wiped:
-        ctx.say(wiped)
-    return workdir
+    with hold(workdir):
+        wiped = open_workdir(workdir, versions, fresh=bool(ctx.option("fresh")))
+        if wiped:
+            ctx.say(wiped)
+        yield workdir
 
 
 def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
