@@ -13,7 +13,10 @@ from release.fakes.history_seed import history_pulls, seed_pulls
 from release.identities import collect
 from release.mailmap import Mailmap, insert_lines, parse_lines, sort_key
 from release.mailmap_findings import find_problems, is_handle_like
+from release.mailmap_online import commit_pulls, first_known
+from release.revision_range import RevisionRange
 from release.services.git import GitService
+from release.services.github import PullRequestInfo
 
 MAILMAP = ".mailmap"
 
@@ -160,6 +163,34 @@ def test_numpy_2_5_2_online_credits_the_original_authors(numpy_bundle_clone: Pat
     for who in collect(repo, span).commits:
         assert with_ours.map(who.name, who.email) == numpys.map(who.name, who.email), who
     assert GITHUB_CANARY not in result.out + result.err
+
+
+def test_numpy_2_5_2_commits_trace_to_their_own_pull_requests(numpy_bundle_clone: Path) -> None:
+    """A commit a backport merge brought in is traced first to the pull request its own subject
+    names (the typing fixes came in two backports of several), then to the merge's original."""
+    repo = GitService(numpy_bundle_clone)
+    span = RevisionRange("v2.5.1", repo.rev_parse("v2.5.2^"))
+    by_subject = {commit.subject: commit.sha for commit in repo.log(str(span))}
+    numbers = commit_pulls(repo, span)
+
+    def of(subject: str) -> tuple[int, ...]:
+        return numbers[by_subject[subject]]
+
+    assert of("TYP: fix ``ma.count_masked`` return type when ``out=None`` (default) (#31920)") == (
+        31920, 31921)
+    assert of("BUG: fix `StringDType` coerce flag in binary ufunc promotion (#31861) (#31862)") == (
+        31861, 31862)
+    assert of("BUG: Fix buffered iterator stride after removing multi-index") == (31985,)
+    assert of("TST: exercise copyto where=False overlap leak for sanitizers") == (31968,)
+    assert of("Merge pull request #32116 from charris/backport-31985") == (31985,)
+    assert of("MAINT: Update cibuildwheel to v4.2.0") == (32206,)
+
+    infos = {31862: PullRequestInfo(31862, "BUG: coerce flag", "amethhac"),
+             31921: PullRequestInfo(31921, "TYP: typing fixes 2", "charris"),
+             31920: PullRequestInfo(31920, "TYP: count_masked", None)}
+    assert first_known((31861, 31862), infos) == "amethhac"  # #31861 is no pull request
+    assert first_known((31920, 31921), infos) is None  # a deleted account is not the backporter
+    assert first_known((31985,), infos) is None
 
 
 # --- the example project ------------------------------------------------------------------------
