@@ -23,14 +23,17 @@ from release.services.github import GitHubService, PullRequestInfo
 def commit_pulls(git: GitService, span: RevisionRange) -> dict[str, tuple[int, ...]]:
     """Each commit of the range -> the pull requests that may name its author, best first: the
     one its own subject names (for a commit a merge brought in), then the merging pull request
-    (its original, for a backport)."""
+    (its original, for a backport). A merge commit itself names no one: its author is whoever
+    merged, not the pull request's author."""
     commits = git.log(str(span))
     by_sha = {commit.sha: commit for commit in commits}  # no git call per merge
     found: dict[str, tuple[int, ...]] = {}
     for pull in discover_pulls(commits, git.rev_parse(span.end)):
         number = _number(pull)
-        found.setdefault(pull.commit, (number,))
-        parents = by_sha[pull.commit].parents if pull.kind != "squash" else ()
+        if pull.kind == "squash":
+            found.setdefault(pull.commit, (number,))
+            continue
+        parents = by_sha[pull.commit].parents
         if len(parents) > 1:
             for sha in git.run(["rev-list", f"{parents[0]}..{parents[1]}", "--"]).split():
                 found.setdefault(sha, _own_first(by_sha.get(sha), number))
