@@ -38,7 +38,7 @@ from release.past_release import RealRelease, compare, replay_hand_edits
 from release.rehearsal import Rehearsal, Stage, Tally
 from release.rehearsal_faults import Faults, KillBefore
 from release.rehearsal_progress import progress_observers
-from release.rehearsal_report import describe, secrets_in, write_report
+from release.rehearsal_report import check_report_dir, describe, secrets_in, write_report
 from release.rehearsal_resume import (
     FINISHED,
     READY,
@@ -83,6 +83,7 @@ EXAMPLE_RELEASES = ("1.2.0rc1", "1.2.0", "1.1.1")
 
 def run(ctx: Context) -> int:
     faults = Faults.from_env(ctx.env)
+    check_report_dir(ctx.option("report"))
     if ctx.option("repo"):
         if not ctx.option("version"):
             raise UsageError("rehearsing a checkout needs the version to release",
