@@ -25,6 +25,7 @@ from release.fakes.smtp import load_mail
 TOOLKIT = Path(__file__).resolve().parents[1]
 RESUMING = re.compile(r"resuming the rehearsal in (\S+): (\d+) of (\d+) stages done")
 STAGE = re.compile(r"^== \[(\d+)/(\d+)\] (.*)$")
+PINNED = "2026-01-01T00:00:00+00:00"
 SECRETS = re.compile(rb"rehearsal-[0-9a-f]{16}|rehearsal-password")
 
 
@@ -38,7 +39,8 @@ class Run:
 def rehearse(workdir: Path, cache: Path, *extra: str, kill: str = "", orphan: bool = False) -> Run:
     """`python -m release rehearse` in its own session; its process group is killed afterwards,
     so a pypiserver left behind by a SIGKILL does not outlive the run (unless `orphan`)."""
-    env = {**os.environ, "PYTHONPATH": str(TOOLKIT), "XDG_CACHE_HOME": str(cache)}
+    env = {**os.environ, "PYTHONPATH": str(TOOLKIT), "XDG_CACHE_HOME": str(cache),
+           "GIT_AUTHOR_DATE": PINNED, "GIT_COMMITTER_DATE": PINNED}  # the same commit ids
     env.pop("RELEASE_REHEARSAL_KILL", None)
     if kill:
         env["RELEASE_REHEARSAL_KILL"] = kill
@@ -76,9 +78,10 @@ def boundaries(log: str) -> tuple[list[int], dict[str, int]]:
 
 
 def refs(bare: Path) -> list[str]:
-    """Every ref by name, what it points at (tree of the commit, subject of commit and tag)."""
-    out = git(bare, "for-each-ref", "--format=%(refname) %(objecttype) %(tree) %(*tree) "
-                                    "%(subject) | %(*subject)")
+    """Every ref by name and object id (with the dates pinned, equal content is an equal id),
+    with its tree and subject to show what differs."""
+    out = git(bare, "for-each-ref", "--format=%(refname) %(objectname) %(objecttype) %(tree) "
+                                    "%(*tree) %(subject) | %(*subject)")
     return out.splitlines()
 
 
