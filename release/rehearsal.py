@@ -167,11 +167,22 @@ def _first_problem(output: str) -> str:
     """The line of a stage's output that says what is wrong: an `error` line, a failed row of a
     check table (its cells joined), else the first `warn` line or the last line."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for line in lines:
+    for number, line in enumerate(lines):
         if line.startswith("error"):
             return line[:200]
-        cells = [cell.strip() for cell in line.strip("│ ").split("│")]
+        cells = _cells(line)
         if len(cells) > 3 and cells[2] == "fail":
+            # A long cell wraps onto the rows below, whose first cells are empty.
+            for more in map(_cells, lines[number + 1:]):
+                if len(more) != len(cells) or any(more[:3]):
+                    break
+                cells = [f"{cell} {extra}".strip() for cell, extra in zip(cells, more, strict=True)]
             return ": ".join(cell for cell in cells if cell)[:200]
     warned = [line for line in lines if line.startswith("warn")]
     return (warned or lines or ["(no output)"])[-1 if not warned else 0][:200]
+
+
+def _cells(line: str) -> list[str]:
+    """A table row's cells, empty ones kept (a wrapped row's first cells are empty)."""
+    parts = line.strip().split("│")
+    return [cell.strip() for cell in parts[1:-1]] if len(parts) > 2 else [line.strip()]

@@ -99,6 +99,9 @@ def test_findings_are_warnings_listed_at_the_end(rehearsed) -> None:  # type: ig
                       "every preflight check"]
     findings = result.out.split("Findings to look at before the real release:", 1)[1]
     assert ".mailmap line 769: unbalanced < >" in findings
+    # the check table's wrapped row is read whole: the identity and the fix, not half of each
+    assert ("identities: fail: .mailmap line 775: unbalanced < >: 'SUMIT SRIMANI "
+            "<2301109104@ptuniv.edu.in'") in findings
     assert "misnamed file(s) in doc/release/upcoming_changes: 31771.c_api.rust" in findings
     # the hand edits NumPy made in its release commit are replayed before the release PR
     assert ("committed what the real v2.5.2 commit changed by hand (files the toolkit does not "
