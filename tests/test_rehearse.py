@@ -91,3 +91,44 @@ def test_a_real_checkout_rehearses_on_a_scratch_copy(cli, numpy_bundle_clone: Pa
         assert f"ok   exit 0  {title}" in result.out
     assert "the index holds 72 files of 2.4.7" in result.err
     assert "docs merge" not in result.out
+
+
+def test_real_built_files_go_through_the_release(cli, example_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--dist: the wheel workflow stand-in leaves the given files, so the index and the GitHub
+    release get exactly those bytes; a directory missing one wheel stops the rehearsal at the
+    file check, naming it."""
+    import hashlib
+
+    from release.config import load_config
+    from release.fakes.dists import write_dists
+    from release.version import ReleaseVersion
+    from release.wheel_matrix import matrix_for
+
+    config = load_config(example_template.repo).config
+    names = [item.filename for item in matrix_for(config, ReleaseVersion.parse("1.1.1")).files("1.1.1")]
+    built = tmp_path / "built"
+    write_dists(built, names, "tinynum", note=" (built by the release manager)")
+    (built / "notes.txt").write_text("not a distribution\n")
+    workdir = tmp_path / "rehearsal"
+    result = cli("rehearse", "1.1.1", "--workdir", str(workdir), "--dist", str(built))
+    assert result.code == 0, result.err[-3000:]
+    packages = workdir / "index" / "packages"
+    digest = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in packages.iterdir()}
+    assert digest == {name: hashlib.sha256((built / name).read_bytes()).hexdigest() for name in names}
+
+    (built / names[1]).unlink()
+    result = cli("rehearse", "1.1.1", "--workdir", str(tmp_path / "again"), "--dist", str(built))
+    assert result.code == 1
+    assert names[1] in result.err
+    assert "FAIL" in result.out.split("test the wheel build", 1)[0].rsplit("\n", 1)[-1]
+
+
+def test_a_dist_without_the_version_is_refused_before_anything(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from release.fakes.dists import write_dists
+
+    built = tmp_path / "built"
+    write_dists(built, ["tinynum-1.0.0.tar.gz"], "tinynum")
+    result = cli("rehearse", "1.1.1", "--workdir", str(tmp_path / "w"), "--dist", str(built))
+    assert result.code == 2
+    assert "holds no sdist or wheel of 1.1.1" in result.err
+    assert not (tmp_path / "w").exists()

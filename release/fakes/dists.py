@@ -15,9 +15,16 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from packaging.utils import parse_sdist_filename, parse_wheel_filename
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import Version
 
 from release.config import Config
+from release.errors import UsageError
 from release.fakes.github import FakeGitHub
 from release.version import ReleaseVersion
 from release.wheel_matrix import ExpectedFile, matrix_for
@@ -121,13 +128,43 @@ def workflow_artifacts(files: Iterable[ExpectedFile], project: str, version: str
     return found
 
 
+def given_files(source: Path, version: str) -> dict[str, bytes]:
+    """The sdist and wheels of `version` in a directory of real builds, by file name."""
+    wanted = Version(version)
+    found: dict[str, bytes] = {}
+    for path in sorted(source.iterdir()) if source.is_dir() else []:
+        try:
+            if path.name.endswith(".whl"):
+                built = parse_wheel_filename(path.name)[1]
+            elif path.name.endswith((".tar.gz", ".zip")):
+                built = parse_sdist_filename(path.name)[1]
+            else:
+                continue
+        except (InvalidWheelFilename, InvalidSdistFilename):
+            continue
+        if built == wanted and path.is_file():
+            found[path.name] = path.read_bytes()
+    if not found:
+        raise UsageError(f"{source} holds no sdist or wheel of {version}",
+                         hint="pass --dist a directory with the release's built files "
+                              "(e.g. the artifacts of a numpy-release run with environment none)")
+    return found
+
+
 def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
-                        conclusion: str = "success") -> list[str]:
+                        conclusion: str = "success", given: Path | None = None) -> list[str]:
     """Give the fake GitHub the project's workflow repository (with the maintenance branch) and
     a wheel workflow whose runs leave the release's artifacts and, for the testpypi and pypi
-    environments, wait for approval; returns the expected file names."""
+    environments, wait for approval; returns the names of the files its runs leave. With
+    `given`, the runs leave the real files in that directory instead of stand-ins."""
     release = ReleaseVersion.parse(version)
     files = matrix_for(config, release).files(version)
+    if given is not None:
+        built = given_files(given, version)
+        artifacts = {f"dist-{number}": {name: data}
+                     for number, (name, data) in enumerate(built.items(), 1)}
+    else:
+        artifacts = workflow_artifacts(files, config.package, version)
     wheels = config.wheels
     ref = release.format(wheels.workflow_ref or config.maintenance_branch)
     try:
@@ -137,6 +174,6 @@ def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
     github.add_ref(wheels.workflow_repo, f"heads/{ref}", "ab" * 20)
     # Like numpy-release: the testpypi and pypi upload jobs wait for an approval.
     github.add_workflow(wheels.workflow_repo, wheels.workflow, "Wheel builder",
-                        artifacts=workflow_artifacts(files, config.package, version),
+                        artifacts=artifacts,
                         conclusion=conclusion, approval_environments=("testpypi", "pypi"))
-    return [item.filename for item in files]
+    return sorted(built) if given is not None else [item.filename for item in files]

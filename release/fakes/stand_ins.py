@@ -72,7 +72,8 @@ class StandIns:
     def __init__(self, project: ExampleProject, workdir: Path, version: str, *,
                  example: bool = True, table: dict[str, Any] | None = None,
                  before_asset: Callable[[int], None] | None = None,
-                 before_upload: Callable[[int], None] | None = None) -> None:
+                 before_upload: Callable[[int], None] | None = None,
+                 given_dist: Path | None = None) -> None:
         """`before_asset(k)` / `before_upload(k)` are called as the k-th GitHub release asset /
         the k-th index upload arrives (fault injection); with `before_upload`, uploads go
         through an `UploadTripwire` in front of the index (`upload_url`)."""
@@ -83,6 +84,7 @@ class StandIns:
         self.table = table
         self.before_asset = before_asset
         self.before_upload = before_upload
+        self.given_dist = given_dist  # real built files for the wheel workflow to leave
         self.upload_url = ""
         self._stack = ExitStack()
         self.github: FakeGitHub | None = None
@@ -166,7 +168,7 @@ class StandIns:
             github.add_ref(config.github_repo, f"heads/{branch}", "0" * 40)
         github.add_repo(config.docs.website_github_repo, "main")
         github.add_user(FORK_OWNER, "Alice Maintainer")
-        seed_wheel_workflow(github, config, self.version)
+        seed_wheel_workflow(github, config, self.version, given=self.given_dist)
 
     def config(self) -> Config:
         """The configuration the rehearsed steps run with (before the stand-ins' additions)."""

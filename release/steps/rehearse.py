@@ -30,7 +30,7 @@ from typing import Any
 from release.config import Config
 from release.context import Context
 from release.errors import UsageError, VerificationError
-from release.fakes.dists import seed_wheel_workflow
+from release.fakes.dists import given_files, seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
 from release.fakes.history_seed import HistoryPull, history_pulls, seed_pulls
 from release.fakes.stand_ins import StandIns
@@ -70,6 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="start over even if the workdir holds an interrupted rehearsal")
     parser.add_argument("--report", type=Path, metavar="DIR",
                         help="where to write rehearsal-report.md and .html (default: the workdir)")
+    parser.add_argument("--dist", type=Path, metavar="DIR",
+                        help="real built sdist and wheels for the wheel workflow stand-in to leave "
+                             "(default: tiny stand-in files named for the expected matrix)")
     parser.add_argument("--strict", action="store_true",
                         help="findings (an advisory stage that fails: .mailmap, preflight) make "
                              "the rehearsal fail too")
@@ -89,6 +92,7 @@ def run(ctx: Context) -> int:
             raise UsageError("rehearsing a checkout needs the version to release",
                              hint="e.g. nox -s rehearse -- 2.4.1 --repo ~/src/numpy")
         label = [ctx.repo.resolve().name, str(ReleaseVersion.parse(str(ctx.option("version"))))]
+        _check_dist(ctx, label[1:])
         with _workdir(ctx, label[1:], label) as workdir:
             return _rehearse_checkout(ctx, workdir, faults)
     chosen = ctx.option("version")
@@ -100,8 +104,16 @@ def run(ctx: Context) -> int:
                              hint=f"choose one of {', '.join(EXAMPLE_RELEASES)}, or none for "
                                   "1.2.0rc1 then 1.2.0; or rehearse your checkout with --repo")
     names = [str(v) for v in versions]
+    _check_dist(ctx, names)
     with _workdir(ctx, names, ["tinynum", *names]) as workdir:
         return _rehearse_example(ctx, workdir, versions, faults)
+
+
+def _check_dist(ctx: Context, versions: list[str]) -> None:
+    """With --dist, every rehearsed version has built files there, before anything is made."""
+    given = ctx.option("dist")
+    for version in versions if given else []:
+        given_files(Path(given), version)
 
 
 def _rehearse_example(ctx: Context, workdir: Path, versions: list[ReleaseVersion],
@@ -112,7 +124,8 @@ def _rehearse_example(ctx: Context, workdir: Path, versions: list[ReleaseVersion
     else:
         ctx.say(f"building the example project and the stand-ins in {workdir}")
         project = build_example_project(scratch)
-    with StandIns(project, workdir, str(versions[0]), before_asset=faults.at_asset(),
+    with StandIns(project, workdir, str(versions[0]), given_dist=ctx.option("dist"),
+                  before_asset=faults.at_asset(),
                   before_upload=faults.at_upload()) as stand_ins:
         return _run_stages(ctx, project, stand_ins, versions, workdir, offline=False,
                            faults=faults)
@@ -151,6 +164,7 @@ def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
         project = scratch_copy(ctx.repo, scratch, cfg.upstream_remote, rewind=rewind)
     table = _config_table(ctx)
     with StandIns(project, workdir, str(version), example=False, table=table,
+                  given_dist=ctx.option("dist"),
                   before_asset=faults.at_asset(), before_upload=faults.at_upload()) as stand_ins:
         assert stand_ins.github is not None
         count = seed_pulls(stand_ins.github, cfg.github_repo,
@@ -272,7 +286,7 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
     def seed_wheels() -> str:
         config = s.config()
         github.repo(config.wheels.workflow_repo).workflows.clear()
-        files = seed_wheel_workflow(github, config, version)
+        files = seed_wheel_workflow(github, config, version, given=s.given_dist)
         github.save()
         return f"the release workflow stand-in will build {len(files)} files for {version}"
 
