@@ -187,3 +187,22 @@ def test_version_comes_from_the_work_tree(branch: Path, cli) -> None:  # type: i
     assert missing.code == 2
     one_line_error(missing.err, "no version given and pyproject.toml is missing")
     assert snapshot(branch) == before
+
+
+def test_a_project_without_a_c_api_says_so_and_skips(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    """`cversions = ""` in [tool.release]: no C-API files are looked for, by cversions or check."""
+    git(example.repo, "checkout", "-q", "maintenance/1.2.x")
+    pyproject = example.repo / "pyproject.toml"
+    text = pyproject.read_text()
+    assert f'cversions = "{f.CVERSIONS}"' in text
+    pyproject.write_text(text.replace(f'cversions = "{f.CVERSIONS}"', 'cversions = ""'))
+    git(example.repo, "rm", "-q", f.CVERSIONS, f.NUMPY_API, f.NUMPYCONFIG)
+    git(example.repo, "commit", "-qam", "MAINT: no C API")
+    before = snapshot(example.repo)
+    result = cli("cversions", "1.2.0", "--repo", str(example.repo))
+    assert result.code == 0, result.err
+    assert "pass  C-API version: none to check: cversions = \"\" in tinynum's [tool.release]" in result.out
+    result = cli("check", "1.2.0", "--repo", str(example.repo))
+    assert "none to check" in result.out
+    assert "could not run" not in result.out
+    assert snapshot(example.repo) == before

@@ -199,7 +199,7 @@ def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str, pyproject:
         at="at HEAD"), "Update"))
     changes.append(FileChange(cfg.pyproject, set_version(pyproject, str(series.dev), cfg.pyproject),
                               "Update"))
-    cversions = git.show_file("HEAD", cfg.cversions)
+    cversions = git.show_file("HEAD", cfg.cversions) if cfg.cversions else None
     if cversions is not None:
         changes.append(FileChange(cfg.cversions, series_comment(
             cversions, project=cfg.project, version=following, where=cfg.cversions), "Update"))

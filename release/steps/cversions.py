@@ -31,6 +31,10 @@ def run(ctx: Context) -> int:
                          hint="drop --ref, or check out the commit first")
     files = RepoFiles(ctx.git, ctx.repo, ref)
     version = release_version(ctx, files)
+    if not ctx.config.cversions:
+        ctx.say(f"C-API checks for {ctx.config.project} {version}: skipped")
+        ctx.out.write(as_lines([no_capi(ctx.config)]))
+        return 0
     capi = load_capi_files(files, ctx.config)
     results = check_capi(capi, version.major, version.minor, ctx.config.project)
     ctx.say(f"C-API checks for {ctx.config.project} {version} "
@@ -81,7 +85,15 @@ def load_capi_files(files: RepoFiles, config: Config) -> CapiFiles:
                      numpy_api_path=numpy_api_path, numpyconfig_path=numpyconfig_path)
 
 
+def no_capi(config: Config) -> CheckResult:
+    """The row for a project that says it has no NumPy-style C API (`cversions = ""`)."""
+    return CheckResult.ok("C-API", "C-API version",
+                          f'none to check: cversions = "" in {config.project}\'s [tool.release]')
+
+
 def capi_results(ctx: Context, version: ReleaseVersion, ref: str | None) -> list[CheckResult]:
+    if not ctx.config.cversions:
+        return [no_capi(ctx.config)]
     files = RepoFiles(ctx.git, ctx.repo, ref)
     return check_capi(load_capi_files(files, ctx.config), version.major, version.minor,
                       ctx.config.project)
