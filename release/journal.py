@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from release.atomic_file import replace_file
 from release.services.git import GitService
 from release.version import ReleaseVersion
 
@@ -89,17 +88,8 @@ def read_entries(path: Path) -> list[Entry]:
 
 
 def write_json(path: Path, data: object) -> None:
-    """Replace `path` in one step: a temp file in the same directory, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, indent=1, sort_keys=True)
-            stream.write("\n")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Replace `path` in one step (see `replace_file`)."""
+    replace_file(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def append(path: Path, entry: Entry) -> None:

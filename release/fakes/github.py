@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -27,6 +25,7 @@ from typing import Any
 
 import release.fakes.github_rest_actions
 import release.fakes.github_rest_releases  # noqa: F401  (registers routes)
+from release.atomic_file import replace_file
 from release.fakes import github_graphql
 from release.fakes.github_http import Request, Response, error, json_response, not_found
 from release.fakes.github_rest import find_route
@@ -157,12 +156,7 @@ class FakeGitHub:
             return
         with self._lock:
             data = pickle.dumps(self.world, protocol=pickle.HIGHEST_PROTOCOL)
-        self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{self.state_file.name}.",
-                                        dir=self.state_file.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, self.state_file)
+        replace_file(self.state_file, data)
 
     # --- seeding -----------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ import email.policy
 import hashlib
 import hmac
 import json
-import os
 import ssl
 import tempfile
 import tomllib
@@ -29,6 +28,7 @@ import tomlkit
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from release.atomic_file import replace_file
 from release.fakes.localhost import free_port
 
 
@@ -74,21 +74,14 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
-def _replace(path: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temp, path)
-
-
 def _keep(mail_dir: Path, number: int, captured: Captured) -> None:
     """`NNNN.eml` (the message as received) after `NNNN.json` (its envelope): a message counts
     as received once its .eml is there, so a kill in between loses it like a dropped connection."""
     mail_dir.mkdir(parents=True, exist_ok=True)
     envelope = {"mail_from": captured.mail_from, "rcpt_tos": list(captured.rcpt_tos),
                 "authenticated_as": captured.authenticated_as, "tls": captured.tls}
-    _replace(mail_dir / f"{number:04d}.json", json.dumps(envelope).encode())
-    _replace(mail_dir / f"{number:04d}.eml", captured.data)
+    replace_file(mail_dir / f"{number:04d}.json", json.dumps(envelope).encode())
+    replace_file(mail_dir / f"{number:04d}.eml", captured.data)
 
 
 def load_mail(mail_dir: Path) -> list[Captured]:

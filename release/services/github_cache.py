@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+
+from release.atomic_file import replace_file
 
 APP_NAME = "numpy-release-toolkit"
 
@@ -58,7 +59,4 @@ class PullRequestCache:
     def save(self, entries: Mapping[int, PullRequestInfo | None]) -> None:
         pulls = {str(n): None if info is None else {"title": info.title, "author": info.author_login}
                  for n, info in sorted(entries.items())}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(f".tmp{os.getpid()}")
-        temporary.write_text(json.dumps({"repo": self.repo, "pulls": pulls}, indent=0), encoding="utf-8")
-        os.replace(temporary, self.path)
+        replace_file(self.path, json.dumps({"repo": self.repo, "pulls": pulls}, indent=0).encode("utf-8"))
