@@ -29,12 +29,7 @@ def rst_to_markdown(rst: str) -> str:
     """What `pandoc -s -o README.md README.rst --wrap=preserve` writes (tools/write_release.py),
     except that tables come out as pipe tables, the only kind GitHub renders."""
     argv = [pandoc_path(), "--standalone", "--from=rst", f"--to={MARKDOWN}", "--wrap=preserve"]
-    done = subprocess.run(argv, input=rst.encode("utf-8"), capture_output=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        raise ServiceError(f"pandoc could not convert the notes: {first}",
-                           hint="run pandoc on the notes by hand to see the full message")
-    return done.stdout.decode("utf-8")
+    return _convert(argv, rst, "the notes")
 
 
 
@@ -44,9 +39,13 @@ def markdown_to_html(markdown: str, title: str) -> str:
     argv = [pandoc_path(), "--standalone", "--from=markdown", "--to=html5",
             f"--metadata=pagetitle:{title}", "--variable=maxwidth:64em",
             "--syntax-highlighting=none"]  # highlighting took three quarters of the time
-    done = subprocess.run(argv, input=markdown.encode("utf-8"), capture_output=True, check=False)  # noqa: S603
+    return _convert(argv, markdown, "the Markdown report")
+
+
+def _convert(argv: list[str], text: str, what: str) -> str:
+    done = subprocess.run(argv, input=text.encode("utf-8"), capture_output=True, check=False)  # noqa: S603
     if done.returncode != 0:
         first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        raise ServiceError(f"pandoc could not convert the report: {first}",
-                           hint="run pandoc on the Markdown report by hand to see the full message")
+        raise ServiceError(f"pandoc could not convert {what}: {first}",
+                           hint=f"run pandoc on {what} by hand to see the full message")
     return done.stdout.decode("utf-8")
