@@ -9,7 +9,6 @@ the login in a squash author's no-reply address, else GitHub's `ghost` (unknown)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,6 @@ from release.identities import Identity
 from release.pulls import PullRef, discover_pulls
 from release.services.git import Commit, GitService
 
-_HEAD = re.compile(r"Merge pull request #\d+ from ([A-Za-z0-9-]+)/(\S+)")
 UNKNOWN_LOGIN = "ghost"  # GitHub's name for an author it cannot show
 
 
@@ -46,9 +44,9 @@ def history_pulls(git: GitService, spans: Sequence[tuple[str, str]]) -> list[His
 
 
 def _pull(pull: PullRef, commit: Commit, base: str) -> HistoryPull:
-    match = _HEAD.search(commit.subject)
-    if match:
-        return HistoryPull(pull.number, pull.title, match[1], f"{match[1]}:{match[2]}", base)
+    owner, _, branch = pull.head.partition("/")
+    if branch:
+        return HistoryPull(pull.number, pull.title, owner, f"{owner}:{branch}", base)
     login = Identity(commit.author_name, commit.author_email).noreply_login or UNKNOWN_LOGIN
     return HistoryPull(pull.number, pull.title, login, f"{login}:pr-{pull.number}", base)
 
