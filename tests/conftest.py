@@ -14,8 +14,9 @@ import pytest
 from release.cli import main
 from release.fakes.example import ExampleProject, build_example_project, copy_example
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-NUMPY_FIXTURE = SHARED / "fixtures" / "numpy"
+DATA = Path(__file__).resolve().parent / "data"
+NUMPY_FIXTURE = DATA / "numpy"
+SCIPY_FIXTURE = DATA / "scipy"
 SECRET_VARS = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_GRAPHQL_URL",
                "RELEASE_REPO", "RELEASE_INVOKED_FROM", "TWINE_PASSWORD", "TWINE_USERNAME",
                "RELEASE_SMTP_PASSWORD", "GNUPGHOME", "PYPI_API_TOKEN")

@@ -19,7 +19,7 @@ from release.fakes.numpy_org import (
 )
 from release.fakes.smtp import FakeSMTP
 
-CHANGELOGS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "numpy" / "changelogs"
+CHANGELOGS = Path(__file__).resolve().parent / "data" / "numpy" / "changelogs"
 CANARY = "smtp-canary-Pa55word-never-printed"
 
 # numpy/numpy.org commit 048232a2 ("announce the NumPy 2.4.0 release"), numpy-satellite-facts.md

@@ -16,13 +16,13 @@ from release.cli import main
 from release.config import Config
 from release.fakes.github import FakeGitHub
 from release.fakes.history_seed import history_pulls, seed_pulls
-from release.past_release import RealRelease, contributors, replay_hand_edits
-from release.scratch import Rewind
+from release.rehearsal.past_release import RealRelease, contributors, replay_hand_edits
+from release.rehearsal.scratch import Rewind
 from release.services.git import GitService
 from release.version import ReleaseVersion
-from release.wheel_matrix import matrix_for
+from release.wheels.matrix import matrix_for
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "numpy"
+FIXTURE = Path(__file__).resolve().parent / "data" / "numpy"
 PUBLISHED = (FIXTURE / "changelogs" / "2.5.2-changelog.rst").resolve()
 REAL_REL = "REL: Prepare for the NumPy 2.5.2 release (#32226)"
 

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import github
 
-from release.changelog_data import collect
+from release.changelog.data import collect
+from release.changelog.pulls import PullRef
 from release.cli import main as release_main
 from release.fakes.github import FakeGitHub
-from release.pulls import PullRef
 from release.services.git import GitService
 
-BUNDLE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "numpy" / "history.bundle"
+BUNDLE = Path(__file__).resolve().parents[2] / "tests" / "data" / "numpy" / "history.bundle"
 TOKEN = "bench-token-not-a-secret"
 TARGETS = {"cold_requests": 12, "warm_requests": 0, "speedup": 50.0, "git_ratio": 1.5}
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from release.fakes.example import build_example_project
 from release.fakes.stand_ins import StandIns
-from release.rehearsal_report import MARKDOWN_NAME
+from release.rehearsal.report import MARKDOWN_NAME
 
-BUNDLE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "numpy" / "history.bundle"
+BUNDLE = Path(__file__).resolve().parents[2] / "tests" / "data" / "numpy" / "history.bundle"
 TARGETS = {"example": 30.0, "numpy": 90.0}
 _SUMMARY_LINE = re.compile(r"^  (ok  |warn|FAIL) exit -?\d+  ", re.MULTILINE)
 _GITHUB = re.compile(r"this rehearsal made (\d+) REST requests and (\d+) GraphQL requests")

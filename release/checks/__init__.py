@@ -1,0 +1,1 @@
+"""Preflight checks: the CheckResult every check returns, and the checks of versions, C API and notes."""

@@ -1,0 +1,1 @@
+"""For projects that depend on NumPy: their pins checked against NumPy's downstream guide."""

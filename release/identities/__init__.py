@@ -1,0 +1,1 @@
+"""Who contributed, as git and GitHub know them, and the `.mailmap` lines that name them right."""

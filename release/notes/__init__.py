@@ -1,0 +1,1 @@
+"""Release notes: towncrier fragments, skeletons, the index of notes, and what announcements take."""

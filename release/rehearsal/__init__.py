@@ -1,0 +1,1 @@
+"""The rehearsal: stages run against stand-ins, resumed after a kill, reported, and compared."""

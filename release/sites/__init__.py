@@ -1,0 +1,1 @@
+"""The documentation site, the website's news page, and the announcement mail."""

@@ -1,0 +1,1 @@
+"""The files a release publishes: the wheel matrix, file sets, workflow runs and GitHub release assets."""
