@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from helpers import git
 
-from release.capi import api_hash, read_cversions
+from release.checks.capi import api_hash, read_cversions
 from release.errors import PreconditionError
 
 API = "numpy/_core/code_generators/numpy_api.py"

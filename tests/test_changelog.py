@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import git, snapshot
 
-from release.changelog_format import sanitize_title
-from release.contributors import classify, parse_shortlog
+from release.changelog.contributors import classify, parse_shortlog
+from release.changelog.format import sanitize_title
 from release.fakes.example import ExampleProject
 
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"

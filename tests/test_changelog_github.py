@@ -14,11 +14,11 @@ import tomlkit
 from conftest import GITHUB_CANARY, NUMPY_FIXTURE
 from helpers import git, snapshot
 
-from release.changelog_format import sanitize_title
+from release.changelog.format import sanitize_title
+from release.changelog.pulls import pulls_in_range
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.github_seed import example_seed
-from release.pulls import pulls_in_range
 from release.services.git import GitService
 
 PUBLISHED = NUMPY_FIXTURE / "changelogs"

@@ -10,7 +10,7 @@ import pytest
 from conftest import NUMPY_FIXTURE
 from helpers import git
 
-from release.pulls import pulls_in_range
+from release.changelog.pulls import pulls_in_range
 from release.services.git import GitService
 
 PUBLISHED = NUMPY_FIXTURE / "changelogs"

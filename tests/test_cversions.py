@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from helpers import git, one_line_error, snapshot
 
-from release.capi import api_hash
+from release.checks.capi import api_hash
 from release.fakes import example_files as f
 from release.fakes.example import ExampleProject
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import git, snapshot
 
-from release.doc_site import broken_links
 from release.fakes.example import ExampleProject
 from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc, series_section
+from release.sites.doc_site import broken_links
 
 # numpy/doc commit d65d8e044 ("Add documentation for v2.5.0"): the section it added right after
 # the marker, and the first switcher entries after it (numpy-satellite-facts.md §1.3, §1.4).

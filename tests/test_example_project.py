@@ -5,7 +5,7 @@ from pathlib import Path
 
 from helpers import git
 
-from release.capi import api_hash, read_cversions
+from release.checks.capi import api_hash, read_cversions
 from release.config import load_config
 from release.fakes.example import ExampleProject, build_example_project
 

@@ -20,7 +20,7 @@ from release.fakes.example import ExampleProject, commit_release_files
 from release.fakes.github import FakeGitHub
 from release.fakes.github_http import Response
 from release.fakes.github_state import Asset, Release
-from release.release_assets import LocalAsset, RemoteAsset, compare
+from release.wheels.assets import LocalAsset, RemoteAsset, compare
 
 REPO = "example/tinynum"
 TOKEN = "ghp_CANARY_github_release_0123456789"

@@ -10,11 +10,11 @@ from release.config import Config
 from release.errors import PreconditionError
 from release.fakes.example import ExampleProject
 from release.fakes.history_seed import history_pulls, seed_pulls
-from release.identities import collect
-from release.mailmap import Mailmap, insert_lines, parse_lines, sort_key
-from release.mailmap_findings import find_problems, is_handle_like
-from release.mailmap_online import commit_pulls, first_known
-from release.revision_range import RevisionRange
+from release.identities.findings import find_problems, is_handle_like
+from release.identities.history import collect
+from release.identities.mailmap import Mailmap, insert_lines, parse_lines, sort_key
+from release.identities.online import commit_pulls, first_known
+from release.repo.revision_range import RevisionRange
 from release.services.git import GitService
 from release.services.github import PullRequestInfo
 
@@ -394,7 +394,7 @@ def test_numpy_2_5_0_range(numpy_bundle_clone: Path, cli) -> None:  # type: igno
 
 
 def test_takes_effect_sees_later_lines() -> None:
-    from release.mailmap import takes_effect
+    from release.identities.mailmap import takes_effect
 
     text = "A Person <a@x.org> <old@x.org>\nB Person <b@x.org>\n"
     assert takes_effect(text, "C Person <c@x.org> <new@x.org>")

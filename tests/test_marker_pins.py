@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from release.marker_pins import check_pin_set, lines_from_text
-from release.platform_configs import Configuration, build_matrix, supported_pythons
+from release.downstream.marker_pins import check_pin_set, lines_from_text
+from release.downstream.platform_configs import Configuration, build_matrix, supported_pythons
 from tests.helpers import one_line_error, snapshot, table_rows
 
 MATRIX = ("--python", "3.9,3.10,3.11,3.12,3.13",

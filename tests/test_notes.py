@@ -8,7 +8,7 @@ import pytest
 from helpers import git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject, commit_release_files, copy_example
-from release.fragments import classify, load_towncrier, render, validate
+from release.notes.fragments import classify, load_towncrier, render, validate
 
 FRAGMENTS = "doc/release/upcoming_changes"
 OUTPUT = "doc/source/release/notes-towncrier.rst"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from release.numpy_bounds import series_of
-from release.numpy_releases import (
+from release.downstream.bounds import series_of
+from release.downstream.numpy_releases import (
     api_version,
     api_versions,
     first_numpy_for_python,

@@ -13,9 +13,9 @@ from release.config import load_config
 from release.fakes.dists import write_dists
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
-from release.pyproject_file import set_version
+from release.repo.pyproject_file import set_version
 from release.version import ReleaseVersion
-from release.wheel_matrix import matrix_for
+from release.wheels.matrix import matrix_for
 
 REPO = "example/tinynum"
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from release.pulls import map_backports, pull_from_commit, pulls_in_range
+from release.changelog.pulls import map_backports, pull_from_commit, pulls_in_range
 from release.services.git import Commit, GitService
 
 

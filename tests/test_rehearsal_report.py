@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from release.rehearsal import Outcome, Stage, Tally
-from release.rehearsal_report import (
+from release.rehearsal.report import (
     About,
     changelog_requests,
     markdown,
@@ -23,6 +22,7 @@ from release.rehearsal_report import (
     redact,
     secrets_in,
 )
+from release.rehearsal.runner import Outcome, Stage, Tally
 
 SECRETS = re.compile(r"rehearsal-[0-9a-f]{16}|rehearsal-password")
 CANARY = "ghp_canaryUserToken0123456789"

@@ -10,8 +10,8 @@ import pytest
 from helpers import snapshot
 
 from release.errors import UsageError
-from release.rehearsal_faults import ENV, Faults
-from release.rehearsal_resume import (
+from release.rehearsal.faults import ENV, Faults
+from release.rehearsal.resume import (
     BUILDING,
     FINISHED,
     MARKER,

@@ -102,7 +102,7 @@ def test_real_built_files_go_through_the_release(cli, example_template, tmp_path
     from release.config import load_config
     from release.fakes.dists import write_dists
     from release.version import ReleaseVersion
-    from release.wheel_matrix import matrix_for
+    from release.wheels.matrix import matrix_for
 
     config = load_config(example_template.repo).config
     names = [item.filename for item in matrix_for(config, ReleaseVersion.parse("1.1.1")).files("1.1.1")]

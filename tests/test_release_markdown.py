@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from release.release_markdown import fix_markdown, release_markdown
+from release.wheels.release_body import fix_markdown, release_markdown
 from tests.conftest import NUMPY_FIXTURE
 
 CHANGELOG = (NUMPY_FIXTURE / "changelogs" / "2.5.2-changelog.rst").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ import pytest
 from helpers import git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject
-from release.python_releases import python_release
-from release.support_policy import POLICIES, Series, python_window, series_window
+from release.support.policy import POLICIES, Series, python_window, series_window
+from release.support.python_releases import python_release
 
 NUMPY_TAG_DAYS = {"v2.4.6": "2026-05-18", "v2.5.1": "2026-07-04", "v2.5.2": "2026-08-08"}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from release.platform_tiers import TIERS, platform_tier, platform_tiers
-from release.python_releases import python_release, python_releases
-from release.wheel_matrix import FREE_THREADED_TIER, NUMPY_SERIES, PLATFORMS, build_matrix
+from release.support.python_releases import python_release, python_releases
+from release.wheels.matrix import FREE_THREADED_TIER, NUMPY_SERIES, PLATFORMS, build_matrix
+from release.wheels.platform_tiers import TIERS, platform_tier, platform_tiers
 
 # numpy-satellite-facts §9 (python.org release dates; 3.15 is PEP 790's schedule).
 RELEASED = {

@@ -26,7 +26,7 @@ from release.fakes.dists import write_dists
 from release.fakes.example import ExampleProject
 from release.fakes.pypi import LocalIndex
 from release.version import ReleaseVersion
-from release.wheel_matrix import matrix_for
+from release.wheels.matrix import matrix_for
 
 VERSION = "1.2.0"
 TOOLKIT = Path(release.__file__).resolve().parents[1]

@@ -24,7 +24,7 @@ from release.config import Config, build
 from release.errors import ReleaseError
 from release.steps import STEPS
 from release.version import ReleaseVersion
-from release.wheel_matrix import matrix_for
+from release.wheels.matrix import matrix_for
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "RELEASE_WALKTHROUGH.md"

@@ -8,9 +8,9 @@ import pytest
 
 from release.config import Config, WheelsConfig, load_config
 from release.errors import ConfigError
-from release.file_set import compare
 from release.version import ReleaseVersion
-from release.wheel_matrix import build_matrix, matrix_for
+from release.wheels.file_set import compare
+from release.wheels.matrix import build_matrix, matrix_for
 
 # Every file PyPI holds for numpy 2.4.2 (71 wheels + the sdist), as published (sdist uploaded last).
 NUMPY_2_4_2 = [line for line in """

@@ -15,7 +15,7 @@ from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.pypi import LocalIndex
 from release.version import ReleaseVersion
-from release.wheel_matrix import matrix_for
+from release.wheels.matrix import matrix_for
 
 VERSION = "1.2.0"
 WORKFLOW_REPO = "example/tinynum-release"
@@ -295,7 +295,7 @@ def test_following_backs_off_and_gives_up_at_the_timeout() -> None:
     from release.errors import ServiceError
     from release.services.github import GitHubService
     from release.services.github_actions import GitHubActions
-    from release.wheel_run import Followed, follow
+    from release.wheels.run import Followed, follow
 
     with FakeGitHub(run_polls=6) as gh:
         gh.add_repo(WORKFLOW_REPO, "main")

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from release.contributors import ContributorSummary, contributors
-from release.pulls import PullRef, pulls_in_range
+from release.changelog.contributors import ContributorSummary, contributors
+from release.changelog.pulls import PullRef, pulls_in_range
 from release.services.git import GitService
 
 

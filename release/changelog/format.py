@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from release.contributors import Contributor
+from release.changelog.contributors import Contributor
 from release.templating import render
 
 ESCAPED_SPACE = "\\ "

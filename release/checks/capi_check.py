@@ -12,8 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from release.capi import api_hash, min_versions, read_cversions
-from release.checks import CheckResult
+from release.checks.capi import api_hash, min_versions, read_cversions
+from release.checks.result import CheckResult
 from release.errors import PreconditionError
 from release.templating import render
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from release.checks import CheckResult, range_unknown
+from release.changelog.pulls import credited_numbers, pulls_in_range
+from release.checks.result import CheckResult, range_unknown
 from release.errors import PreconditionError
-from release.fragments import BadFragment, Fragment, Towncrier, fragment_names, validate
-from release.pulls import credited_numbers, pulls_in_range
-from release.revision_range import RevisionRange
+from release.notes.fragments import BadFragment, Fragment, Towncrier, fragment_names, validate
+from release.repo.revision_range import RevisionRange
 from release.services.git import GitService
 
 AREA = "fragments"

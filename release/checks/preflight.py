@@ -9,14 +9,14 @@ import posixpath
 from collections import Counter
 from collections.abc import Sequence
 
-from release.checks import CheckResult
+from release.checks.result import CheckResult
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
-from release.fragments import load_towncrier
-from release.mailmap_findings import Finding
-from release.pyproject_file import read_version
-from release.release_index import entry_target, has_entry
-from release.revision_range import start_tag
+from release.identities.findings import Finding
+from release.notes.fragments import load_towncrier
+from release.notes.index import entry_target, has_entry
+from release.repo.pyproject_file import read_version
+from release.repo.revision_range import start_tag
 from release.version import ReleaseVersion
 
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from packaging.version import Version
 
-from release.downstream_project import DownstreamProject
-from release.marker_pins import PinLine
-from release.numpy_bounds import bounds, series_of
-from release.numpy_releases import NumpyRelease, first_numpy_for_python, numpy_release, released_by
-from release.platform_configs import Configuration, Matrix
-from release.python_releases import python_releases
+from release.downstream.bounds import bounds, series_of
+from release.downstream.marker_pins import PinLine
+from release.downstream.numpy_releases import NumpyRelease, first_numpy_for_python, numpy_release, released_by
+from release.downstream.platform_configs import Configuration, Matrix
+from release.downstream.project import DownstreamProject
+from release.support.python_releases import python_releases
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion
 
+from release.downstream.platform_configs import Configuration, Matrix
 from release.errors import UsageError
-from release.platform_configs import Configuration, Matrix
 
 # Requirements that stand for a NumPy pin in a build environment.
 _PROVIDES = {"oldest-supported-numpy": "numpy"}

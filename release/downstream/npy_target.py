@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from release.numpy_releases import series_for_api
+from release.downstream.numpy_releases import series_for_api
 
 BUILD_FILES = ("pyproject.toml", "meson.build", "meson.options", "meson_options.txt", "setup.py",
                "setup.cfg", "CMakeLists.txt")

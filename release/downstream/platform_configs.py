@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from release.errors import UsageError
-from release.platform_tiers import platform_tiers
-from release.python_releases import python_releases
+from release.support.python_releases import python_releases
+from release.wheels.platform_tiers import platform_tiers
 
 # What `platform.system()` says -> (`sys.platform`, `os.name`).
 _SYSTEMS = {

@@ -15,10 +15,10 @@ from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from release.downstream.bounds import bounds, series_of
+from release.downstream.marker_pins import PinLine, find_value, located, parse_line
+from release.downstream.npy_target import TargetSetting, find_targets
 from release.errors import UsageError
-from release.marker_pins import PinLine, find_value, located, parse_line
-from release.npy_target import TargetSetting, find_targets
-from release.numpy_bounds import bounds, series_of
 
 _HINT = "pass a project's pyproject.toml or the directory holding it"
 

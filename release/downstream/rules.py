@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 
 from packaging.version import Version
 
-from release.build_target import floor_gap, installs, line_pythons, needed_floor
-from release.downstream_project import DownstreamProject
-from release.marker_pins import PinLine, PinSetReport, check_pin_set, describe_configurations
-from release.numpy_bounds import Bounds, bounds, series_of
-from release.numpy_releases import NumpyRelease, first_numpy_for_python, numpy_release, released_by
-from release.platform_configs import Matrix
+from release.downstream.bounds import Bounds, bounds, series_of
+from release.downstream.build_target import floor_gap, installs, line_pythons, needed_floor
+from release.downstream.marker_pins import PinLine, PinSetReport, check_pin_set, describe_configurations
+from release.downstream.numpy_releases import NumpyRelease, first_numpy_for_python, numpy_release, released_by
+from release.downstream.platform_configs import Matrix
+from release.downstream.project import DownstreamProject
 
 NUMPY_2 = Version("2.0.0rc1")
 NEP29_DAYS = 365 * 2 + 1  # NEP 29's `plus24 = timedelta(days=int(365*2 + 1))`

@@ -27,7 +27,7 @@ from release.config import Config
 from release.errors import UsageError
 from release.fakes.github import FakeGitHub
 from release.version import ReleaseVersion
-from release.wheel_matrix import ExpectedFile, matrix_for
+from release.wheels.matrix import ExpectedFile, matrix_for
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 

@@ -233,7 +233,7 @@ def copy_example(template: ExampleProject, dest: Path) -> ExampleProject:
 def commit_release_files(project: ExampleProject, version: str, files: dict[str, str]) -> str:
     """Stand in for a merged release PR: on the maintenance branch, set the version and commit
     `files` (for tests of later steps that need a release-ready branch)."""
-    from release.pyproject_file import set_version
+    from release.repo.pyproject_file import set_version
     from release.version import ReleaseVersion
 
     parsed = ReleaseVersion.parse(version)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from release.capi import api_hash
+from release.checks.capi import api_hash
 
 PROJECT = "tinynum"
 GITHUB = "example/tinynum"

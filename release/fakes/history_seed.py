@@ -2,7 +2,7 @@
 
 A rehearsal of a real checkout has no GitHub of its own: the fake is seeded with the pull
 requests the history names (`Merge pull request #N from owner/branch` merges, `Title (#N)`
-squashes; see `release.pulls`), so the steps that ask GitHub for titles and authors run online.
+squashes; see `release.changelog.pulls`), so the steps that ask GitHub for titles and authors run online.
 Titles are git's (GitHub's may have been edited since); the author is the merge's head owner, or
 the login in a squash author's no-reply address, else GitHub's `ghost` (unknown).
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from release.changelog.pulls import PullRef, discover_pulls
 from release.fakes.github import FakeGitHub
-from release.identities import Identity
-from release.pulls import PullRef, discover_pulls
+from release.identities.history import Identity
 from release.services.git import Commit, GitService
 
 UNKNOWN_LOGIN = "ghost"  # GitHub's name for an author it cannot show

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from release.identities import Identity, Sightings
-from release.mailmap import Mailmap, format_line, trailing_text
+from release.identities.history import Identity, Sightings
+from release.identities.mailmap import Mailmap, format_line, trailing_text
 
 KINDS = ("malformed", "trailing-text", "bad-trailer", "placeholder", "several-names", "same-name",
          "handle", "noreply")

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from release.identities import Identity, Sightings
-from release.mailmap_findings import People
-from release.pulls import PullRef, discover_pulls, pull_from_commit
-from release.revision_range import RevisionRange
+from release.changelog.pulls import PullRef, discover_pulls, pull_from_commit
+from release.identities.findings import People
+from release.identities.history import Identity, Sightings
+from release.repo.revision_range import RevisionRange
 from release.services.git import Commit, GitService
 from release.services.github import GitHubService, PullRequestInfo
 

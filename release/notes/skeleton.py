@@ -11,7 +11,7 @@ import re
 import tomllib
 
 from release.errors import PreconditionError
-from release.notes_summary import python_versions
+from release.notes.summary import python_versions
 from release.templating import render
 
 _CLASSIFIER = re.compile(r"^Programming Language :: Python :: 3\.(\d+)$")

@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import NoReturn
 
 from release.errors import UsageError
-from release.rehearsal import Outcome, Stage
+from release.rehearsal.runner import Outcome, Stage
 
 ENV = "RELEASE_REHEARSAL_KILL"
 _KINDS = ("before", "asset", "upload")

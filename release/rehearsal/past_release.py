@@ -1,7 +1,7 @@
 """A release that already happened, as a yardstick for rehearsing it again.
 
 What the real release commit changed is read from the user's checkout before the scratch copy is
-rewound (`release.scratch.Rewind`). Two uses: the release manager's hand edits (files the toolkit
+rewound (`release.rehearsal.scratch.Rewind`). Two uses: the release manager's hand edits (files the toolkit
 does not write for that release, e.g. NumPy 2.5.2's `.mailmap` lines and a deleted misnamed
 fragment) are replayed on the release-PR branch before `prepare`, as the answers to the mailmap
 issue and the fixes a human made; and after the tag, the rehearsal's release commit is compared
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from release.config import Config
 from release.errors import VerificationError
-from release.release_index import entry_target, has_entry
-from release.scratch import Rewind
+from release.notes.index import entry_target, has_entry
+from release.rehearsal.scratch import Rewind
 from release.services.git import GitService
 from release.templating import render
 from release.version import ReleaseVersion

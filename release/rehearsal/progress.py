@@ -21,8 +21,8 @@ from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from release.rehearsal import Observer, Outcome, PlainLines, Stage, Tally
-from release.rehearsal_report import stage_status
+from release.rehearsal.report import stage_status
+from release.rehearsal.runner import Observer, Outcome, PlainLines, Stage, Tally
 
 LOG_NAME = "rehearsal.log"
 MARKS = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "FAILED": ("✗", "bold red"),

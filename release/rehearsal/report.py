@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from release.changelog.pulls import pulls_in_range
 from release.errors import ReleaseError, UsageError
 from release.fakes.stand_ins import StandIns
-from release.pulls import pulls_in_range
-from release.rehearsal import Outcome, Stage, Tally
-from release.revision_range import resolve
+from release.rehearsal.runner import Outcome, Stage, Tally
+from release.repo.revision_range import resolve
 from release.services.git import GitService
 from release.services.github_graphql import MAX_BATCH
 from release.services.pandoc import markdown_to_html

@@ -28,11 +28,11 @@ from pathlib import Path
 from release.config import Config
 from release.errors import ReleaseError, UsageError
 from release.journal import write_json
-from release.rehearsal import Outcome, Stage
+from release.rehearsal.runner import Outcome, Stage
 from release.services.git import GitService
 from release.services.github_cache import default_cache_dir
 from release.version import ReleaseVersion
-from release.wheel_matrix import matrix_for
+from release.wheels.matrix import matrix_for
 
 MARKER = ".release-rehearsal.json"
 BUILDING, READY, FINISHED = "building", "ready", "finished"

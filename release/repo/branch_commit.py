@@ -16,7 +16,7 @@ from pathlib import Path
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
-from release.pyproject_file import read_version
+from release.repo.pyproject_file import read_version
 from release.services.git import GitService, push_argv
 from release.templating import render
 from release.version import ReleaseVersion

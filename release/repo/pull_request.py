@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from release.branch_commit import add_push_if_needed, require_remote
 from release.context import Context
 from release.errors import PreconditionError, VerificationError
 from release.plan import Call, Plan
+from release.repo.branch_commit import add_push_if_needed, require_remote
 from release.services.github import GitHubService
 
 _GITHUB_URL = re.compile(r"github\.com[:/]([^/]+)/")

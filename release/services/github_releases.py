@@ -16,8 +16,8 @@ from github.GitRelease import GitRelease
 from github.GitReleaseAsset import GitReleaseAsset
 
 from release.errors import PreconditionError
-from release.release_assets import LocalAsset, RemoteAsset
 from release.services.github import GitHubService
+from release.wheels.assets import LocalAsset, RemoteAsset
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
-from release.changelog_counts import ChangelogSummary
-from release.notes_summary import NotesSummary
+from release.changelog.counts import ChangelogSummary
+from release.notes.summary import NotesSummary
 from release.templating import render
 
 

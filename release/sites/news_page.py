@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 
 from release.errors import PreconditionError
-from release.notes_summary import NotesSummary, inline_markdown
+from release.notes.summary import NotesSummary, inline_markdown
 from release.templating import render
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -14,18 +14,18 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from release.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
-from release.branch_commit import CommitSpec, FileChange, add_commit, add_push_if_needed
-from release.changelog_counts import ChangelogSummary, read_changelog
+from release.changelog.counts import ChangelogSummary, read_changelog
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
-from release.news_page import Announcement, edit_news, edit_site_config
-from release.notes_summary import NotesSummary, summarize
+from release.notes.summary import NotesSummary, summarize
 from release.plan import Call, Plan, WriteFile
-from release.pull_request import add_open_pull, url_owner
+from release.repo.branch_commit import CommitSpec, FileChange, add_commit, add_push_if_needed
+from release.repo.pull_request import add_open_pull, url_owner
 from release.services.git import GitService
 from release.services.github import GitHubService
 from release.services.mail import MailService, PartialDelivery, SmtpSettings
+from release.sites.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
+from release.sites.news_page import Announcement, edit_news, edit_site_config
 from release.steps.common import add_push_option, add_version, option_path
 from release.templating import render
 from release.version import ReleaseVersion

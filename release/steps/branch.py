@@ -12,7 +12,13 @@ import argparse
 import fnmatch
 import posixpath
 
-from release.branch_commit import (
+from release.checks.cversions_comment import series_comment
+from release.context import Context
+from release.errors import PreconditionError, UsageError, VerificationError
+from release.notes.index import with_entry
+from release.notes.skeleton import feature_skeleton
+from release.plan import Plan
+from release.repo.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
@@ -27,13 +33,7 @@ from release.branch_commit import (
     require_up_to_date,
     require_version,
 )
-from release.context import Context
-from release.cversions_comment import series_comment
-from release.errors import PreconditionError, UsageError, VerificationError
-from release.notes_skeleton import feature_skeleton
-from release.plan import Plan
-from release.pyproject_file import read_version, set_version
-from release.release_index import with_entry
+from release.repo.pyproject_file import read_version, set_version
 from release.services.git import GitService
 from release.steps.common import add_push_option, add_version
 from release.steps.tag import TagSpec, add_tag, check_existing_tag

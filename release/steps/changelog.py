@@ -11,14 +11,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from release.changelog_data import collect
-from release.changelog_format import pull_request_lines, render_changelog
+from release.changelog.contributors import ContributorSummary
+from release.changelog.data import collect
+from release.changelog.format import pull_request_lines, render_changelog
+from release.changelog.pulls import PullRef, credited_numbers, map_backports, pulls_in_range
 from release.context import Context
-from release.contributors import ContributorSummary
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Plan, WriteFile
-from release.pulls import PullRef, credited_numbers, map_backports, pulls_in_range
-from release.revision_range import RevisionRange, infer_start, resolve, version_of
+from release.repo.revision_range import RevisionRange, infer_start, resolve, version_of
 from release.version import ReleaseVersion
 
 

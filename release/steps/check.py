@@ -11,14 +11,14 @@ from functools import cache, partial
 from rich.console import Console
 from rich.table import Table
 
-from release.checks import CheckResult, Status, failed, range_unknown, worst
+from release.checks.notes import fragment_results
+from release.checks.preflight import file_results, mailmap_summary, tree_results, version_results
+from release.checks.result import CheckResult, Status, failed, range_unknown, worst
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
-from release.fragments import load_towncrier
-from release.identities import collect
-from release.notes_checks import fragment_results
-from release.preflight import file_results, mailmap_summary, tree_results, version_results
-from release.revision_range import RevisionRange, resolve
+from release.identities.history import collect
+from release.notes.fragments import load_towncrier
+from release.repo.revision_range import RevisionRange, resolve
 from release.steps.common import add_version
 from release.steps.cversions import capi_results
 from release.steps.mailmap import MailmapState, range_findings

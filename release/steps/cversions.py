@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from release.capi_check import CapiFiles, check_capi, missing_cversions_line
-from release.checks import CheckResult, Status, as_lines, failed
+from release.checks.capi_check import CapiFiles, check_capi, missing_cversions_line
+from release.checks.preflight import require_series
+from release.checks.result import CheckResult, Status, as_lines, failed
 from release.config import Config
 from release.context import Context
 from release.errors import UsageError, VerificationError
 from release.plan import Plan, WriteFile
-from release.preflight import require_series
-from release.pyproject_file import read_version
-from release.repo_files import RepoFiles
+from release.repo.files import RepoFiles
+from release.repo.pyproject_file import read_version
 from release.steps.common import add_version
 from release.version import ReleaseVersion
 

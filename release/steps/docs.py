@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from release.branch_commit import add_push_if_needed, git_command
 from release.context import Context
-from release.doc_site import (
+from release.errors import PreconditionError, UsageError, VerificationError
+from release.plan import Action, Plan, RunCommand, WriteFile
+from release.repo.branch_commit import add_push_if_needed, git_command
+from release.repo.tree_sync import PointSymlink, Source, SyncTree, files_under, zip_tree
+from release.services.git import GitService
+from release.sites.doc_site import (
     INDEX,
     VERSIONS,
     Switcher,
@@ -24,12 +28,8 @@ from release.doc_site import (
     series_directories,
     series_key,
 )
-from release.errors import PreconditionError, UsageError, VerificationError
-from release.plan import Action, Plan, RunCommand, WriteFile
-from release.services.git import GitService
 from release.steps.common import add_push_option, add_version, option_path
 from release.templating import render
-from release.tree_sync import PointSymlink, Source, SyncTree, files_under, zip_tree
 from release.version import ReleaseVersion
 
 UPDATE_SCRIPT = "update.py"

@@ -16,11 +16,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from release.branch_commit import require_remote
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError, VerificationError
 from release.plan import Call, DryRunExecutor, Plan, WriteFile
-from release.release_assets import (
+from release.repo.branch_commit import require_remote
+from release.services.github_releases import GitHubReleases, RemoteRelease
+from release.steps.common import add_version
+from release.version import ReleaseVersion
+from release.wheels.assets import (
     LocalAsset,
     RemoteAsset,
     check_kinds,
@@ -28,11 +31,8 @@ from release.release_assets import (
     find_sdist,
     read_sdist,
 )
-from release.release_markdown import release_markdown
-from release.services.github_releases import GitHubReleases, RemoteRelease
-from release.steps.common import add_version
-from release.version import ReleaseVersion
-from release.wheel_matrix import sdist_name
+from release.wheels.matrix import sdist_name
+from release.wheels.release_body import release_markdown
 
 BODY_LIMIT = 125_000  # GitHub refuses longer release bodies
 OUT_DIR = "release"

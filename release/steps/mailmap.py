@@ -6,15 +6,15 @@ import argparse
 import difflib
 from collections.abc import Sequence
 
+from release.changelog.contributors import shortlog_names
 from release.context import Context
-from release.contributors import shortlog_names
 from release.errors import PreconditionError, UsageError, VerificationError
-from release.identities import Sightings, collect
-from release.mailmap import Mailmap, insert_lines, takes_effect
-from release.mailmap_findings import OFFLINE, Finding, People, find_problems, proposals
+from release.identities.findings import OFFLINE, Finding, People, find_problems, proposals
+from release.identities.history import Sightings, collect
+from release.identities.mailmap import Mailmap, insert_lines, takes_effect
 from release.plan import Call, Plan, WriteFile
-from release.repo_files import RepoFiles
-from release.revision_range import RevisionRange, resolve
+from release.repo.files import RepoFiles
+from release.repo.revision_range import RevisionRange, resolve
 from release.templating import render
 from release.version import ReleaseVersion
 
@@ -104,7 +104,7 @@ def lookup_people(ctx: Context, span: RevisionRange, sightings: Sightings) -> Pe
         if not ctx.option("offline"):
             ctx.say("no GITHUB_TOKEN: logins only from no-reply addresses (pass --offline to be quiet)")
         return OFFLINE
-    from release.mailmap_online import github_people
+    from release.identities.online import github_people
 
     return github_people(ctx.github(), ctx.git, span, sightings)
 

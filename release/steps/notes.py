@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from release.checks.notes import bad_fragments_error, outside_range, range_numbers
+from release.checks.preflight import require_series
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
-from release.fragments import (
+from release.notes.fragments import (
     Fragment,
     Rendered,
     Towncrier,
@@ -17,12 +19,10 @@ from release.fragments import (
     render,
     validate,
 )
-from release.notes_checks import bad_fragments_error, outside_range, range_numbers
-from release.notes_skeleton import feature_skeleton, patch_skeleton, python_range
+from release.notes.index import add_entry, entry_target
+from release.notes.skeleton import feature_skeleton, patch_skeleton, python_range
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
-from release.preflight import require_series
-from release.release_index import add_entry, entry_target
-from release.revision_range import resolve
+from release.repo.revision_range import resolve
 from release.steps.common import add_version
 from release.version import ReleaseVersion
 

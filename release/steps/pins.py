@@ -14,11 +14,11 @@ from rich.text import Text
 
 from release.config import PinsConfig, load_config
 from release.context import Context
-from release.downstream_project import read_project
-from release.downstream_rules import Finding, check_project, pin_set_findings
+from release.downstream.marker_pins import check_pin_set, read_pin_set
+from release.downstream.platform_configs import Matrix, build_matrix
+from release.downstream.project import read_project
+from release.downstream.rules import Finding, check_project, pin_set_findings
 from release.errors import UsageError
-from release.marker_pins import check_pin_set, read_pin_set
-from release.platform_configs import Matrix, build_matrix
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import argparse
 
-from release.branch_commit import (
+from release.context import Context
+from release.errors import PreconditionError
+from release.notes.index import with_entry
+from release.plan import Plan
+from release.repo.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
@@ -24,11 +28,7 @@ from release.branch_commit import (
     stale_branch,
     unpushed_note,
 )
-from release.context import Context
-from release.errors import PreconditionError
-from release.plan import Plan
-from release.pull_request import add_publish
-from release.release_index import with_entry
+from release.repo.pull_request import add_publish
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.version import ReleaseVersion
 

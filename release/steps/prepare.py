@@ -14,7 +14,11 @@ import posixpath
 from collections.abc import Iterable
 from typing import Any
 
-from release.branch_commit import (
+from release.context import Context
+from release.errors import PreconditionError, UsageError
+from release.notes.merge import append_changelog, incorporate_towncrier
+from release.plan import DeleteFile, Plan, RunCommand, WriteFile
+from release.repo.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
@@ -27,12 +31,8 @@ from release.branch_commit import (
     run_work_plan,
     unpushed_note,
 )
-from release.context import Context
-from release.errors import PreconditionError, UsageError
-from release.notes_merge import append_changelog, incorporate_towncrier
-from release.plan import DeleteFile, Plan, RunCommand, WriteFile
-from release.pull_request import add_publish
-from release.pyproject_file import set_version
+from release.repo.pull_request import add_publish
+from release.repo.pyproject_file import set_version
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.templating import render
 from release.version import ReleaseVersion
@@ -154,7 +154,7 @@ def _sub_context(ctx: Context, step: str, argv: list[str]) -> Context:
 
 def changelog_text(ctx: Context, version: ReleaseVersion) -> str:
     """The changelog exactly as the changelog step writes it."""
-    from release.changelog_data import collect
+    from release.changelog.data import collect
     from release.steps import changelog
 
     sub = _sub_context(ctx, "changelog", [str(version), *(["--offline"] if ctx.option("offline")
@@ -172,7 +172,7 @@ def notes_changes(ctx: Context, version: ReleaseVersion, changelog: str) -> list
     """The notes step's actions as file changes; towncrier's text goes into the notes file itself
     when its own output file is ignored by git (else the fragments would vanish from the commit);
     a patch release's notes get the changelog appended."""
-    from release.fragments import load_towncrier
+    from release.notes.fragments import load_towncrier
     from release.steps import notes as notes_step
 
     cfg = ctx.config
@@ -241,8 +241,8 @@ def _file_effects(actions: Iterable[object]) -> list[tuple[str, str | None]]:
 
 def mailmap_change(ctx: Context, version: ReleaseVersion) -> FileChange | None:
     """The `.mailmap` with the mailmap step's proposed lines added, or None if it proposes none."""
-    from release.identities import collect
-    from release.mailmap import insert_lines
+    from release.identities.history import collect
+    from release.identities.mailmap import insert_lines
     from release.steps import mailmap as mailmap_step
 
     sub = _sub_context(ctx, "mailmap", [str(version), *(["--offline"] if ctx.option("offline")

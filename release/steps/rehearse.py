@@ -7,12 +7,12 @@ the mail server, the doc and website repositories) are checked at the end.
 The workdir (default: `rehearsals/PROJECT-VERSIONS` under the user cache dir) holds the scratch
 project and the stand-ins' state. A rerun there resumes an interrupted rehearsal, skipping the
 stages its journal says are done once their results re-check as present
-(`release.rehearsal_resume`); after a finished rehearsal, or with `--fresh`, it starts over.
+(`release.rehearsal.resume`); after a finished rehearsal, or with `--fresh`, it starts over.
 
 Fault injection: `RELEASE_REHEARSAL_KILL=before:N`, `asset:K` or `upload:K` (comma-separated)
 makes the rehearsal SIGKILL itself as stage N is about to run, as the K-th GitHub release asset
 upload reaches the fake GitHub (before it is stored), or as the K-th file upload reaches the
-package index (before the index sees it); see `release.rehearsal_faults`. The fault tests kill a
+package index (before the index sees it); see `release.rehearsal.faults`. The fault tests kill a
 rehearsal at every step boundary and in both uploads, rerun it, and compare the end state with
 an uninterrupted run.
 """
@@ -34,12 +34,11 @@ from release.fakes.dists import given_files, seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
 from release.fakes.history_seed import HistoryPull, history_pulls, seed_pulls
 from release.fakes.stand_ins import StandIns
-from release.past_release import RealRelease, compare, replay_hand_edits
-from release.rehearsal import Rehearsal, Stage, Tally
-from release.rehearsal_faults import Faults, KillBefore
-from release.rehearsal_progress import progress_observers
-from release.rehearsal_report import check_report_dir, describe, secrets_in, write_report
-from release.rehearsal_resume import (
+from release.rehearsal.faults import Faults, KillBefore
+from release.rehearsal.past_release import RealRelease, compare, replay_hand_edits
+from release.rehearsal.progress import progress_observers
+from release.rehearsal.report import check_report_dir, describe, secrets_in, write_report
+from release.rehearsal.resume import (
     FINISHED,
     READY,
     Resume,
@@ -49,9 +48,10 @@ from release.rehearsal_resume import (
     marked,
     open_workdir,
 )
-from release.rehearsal_resume import Places as ResumePlaces
-from release.revision_range import resolve
-from release.scratch import Rewind, scratch_copy
+from release.rehearsal.resume import Places as ResumePlaces
+from release.rehearsal.runner import Rehearsal, Stage, Tally
+from release.rehearsal.scratch import Rewind, scratch_copy
+from release.repo.revision_range import resolve
 from release.services.git import GitService
 from release.version import ReleaseVersion
 

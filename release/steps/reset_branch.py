@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import argparse
 
-from release.branch_commit import (
+from release.context import Context
+from release.errors import PreconditionError
+from release.notes.index import entry_target, has_entry, with_entry
+from release.notes.skeleton import patch_skeleton, python_range
+from release.plan import Plan
+from release.repo.branch_commit import (
     CommitSpec,
     FileChange,
     add_commit,
@@ -25,13 +30,8 @@ from release.branch_commit import (
     stale_branch,
     unpushed_note,
 )
-from release.context import Context
-from release.errors import PreconditionError
-from release.notes_skeleton import patch_skeleton, python_range
-from release.plan import Plan
-from release.pull_request import add_publish
-from release.pyproject_file import read_version, set_version
-from release.release_index import entry_target, has_entry, with_entry
+from release.repo.pull_request import add_publish
+from release.repo.pyproject_file import read_version, set_version
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.version import ReleaseVersion
 

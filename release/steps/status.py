@@ -15,17 +15,17 @@ from rich.console import Console
 from rich.table import Table
 
 from release.context import Context
-from release.doc_site import INDEX, has_series_link
 from release.errors import ReleaseError, UsageError
 from release.journal import journal_path, last_success, read_entries
-from release.pyproject_file import read_version
-from release.release_index import entry_target, has_entry
+from release.notes.index import entry_target, has_entry
+from release.repo.pyproject_file import read_version
 from release.services.git import GitService
+from release.sites.doc_site import INDEX, has_series_link
 from release.steps.common import add_version, option_path
 from release.steps.wheels import index_report
 from release.templating import render
 from release.version import ReleaseVersion
-from release.wheel_matrix import matrix_for
+from release.wheels.matrix import matrix_for
 
 
 class State(StrEnum):

@@ -10,13 +10,12 @@ from dataclasses import replace
 
 from rich.markup import escape
 
-from release.checks import CheckResult, Status, failed, worst
+from release.checks.result import CheckResult, Status, failed, worst
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError
-from release.python_releases import PythonRelease, python_releases
 from release.steps.check import table
 from release.steps.common import add_version
-from release.support_checks import (
+from release.support.checks import (
     Declared,
     classifier_results,
     patch_results,
@@ -24,7 +23,7 @@ from release.support_checks import (
     requires_python_results,
     wheel_results,
 )
-from release.support_policy import (
+from release.support.policy import (
     POLICIES,
     Policy,
     PythonWindow,
@@ -33,8 +32,9 @@ from release.support_policy import (
     python_window,
     series_window,
 )
+from release.support.python_releases import PythonRelease, python_releases
 from release.version import ReleaseVersion, versions_from_tags
-from release.wheel_matrix import matrix_for
+from release.wheels.matrix import matrix_for
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

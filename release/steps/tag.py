@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from release.branch_commit import (
+from release.context import Context
+from release.errors import PreconditionError, UsageError, VerificationError
+from release.plan import Plan
+from release.repo.branch_commit import (
     git_command,
     require_branch,
     require_clean,
     require_remote,
     require_version,
 )
-from release.context import Context
-from release.errors import PreconditionError, UsageError, VerificationError
-from release.plan import Plan
 from release.services.git import GitService, push_argv, tag_argv
 from release.steps.common import add_push_option, add_version
 from release.version import ReleaseVersion

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from release.context import Context
-from release.dist_dir import list_dir, sha256
 from release.errors import PreconditionError, UsageError, VerificationError
-from release.file_set import compare
 from release.plan import Call, DryRunExecutor, Plan
 from release.services.pypi import (
     PYPI_UPLOAD,
@@ -29,7 +27,9 @@ from release.services.pypi import (
     require_credentials,
 )
 from release.steps.common import add_version
-from release.wheel_matrix import ExpectedFile, matrix_for
+from release.wheels.dist_dir import list_dir, sha256
+from release.wheels.file_set import compare
+from release.wheels.matrix import ExpectedFile, matrix_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING
 from packaging.version import Version
 
 from release.context import Context
-from release.dist_dir import list_dir
 from release.errors import PreconditionError, UsageError
-from release.file_set import FileSetReport, compare, is_dist_file, name_and_version
 from release.plan import Call, Plan
 from release.services.pypi import PackageIndex
 from release.steps.common import add_version
 from release.version import ReleaseVersion
-from release.wheel_matrix import Matrix, matrix_for
+from release.wheels.dist_dir import list_dir
+from release.wheels.file_set import FileSetReport, compare, is_dist_file, name_and_version
+from release.wheels.matrix import Matrix, matrix_for
 
 if TYPE_CHECKING:
-    from release.wheel_run import Followed
+    from release.wheels.run import Followed
 
 ENVIRONMENTS = ("none", "testpypi", "pypi")
 
@@ -138,7 +138,7 @@ class WorkflowSpec:
 
 def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
     from release.services.github_actions import GitHubActions
-    from release.wheel_run import Followed, download, follow
+    from release.wheels.run import Followed, download, follow
 
     spec = WorkflowSpec.from_context(ctx, version)
     check_dest(spec.dest)

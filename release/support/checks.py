@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from release.checks import CheckResult
+from release.checks.result import CheckResult
 from release.errors import PreconditionError
-from release.python_releases import PythonRelease, python_releases
-from release.support_policy import PythonWindow
-from release.wheel_matrix import Matrix
+from release.support.policy import PythonWindow
+from release.support.python_releases import PythonRelease, python_releases
+from release.wheels.matrix import Matrix
 
 _CLASSIFIER_RE = re.compile(r"^Programming Language :: Python :: 3\.(\d+)$")
 _MINORS = range(0, 41)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from release.python_releases import PythonRelease, python_releases
+from release.support.python_releases import PythonRelease, python_releases
 
 
 @dataclass(frozen=True)

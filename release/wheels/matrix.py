@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from release.config import Config, WheelsConfig
 from release.errors import ConfigError
-from release.platform_tiers import platform_tier, tier_of
 from release.version import ReleaseVersion
+from release.wheels.platform_tiers import platform_tier, tier_of
 
 _INTERPRETER_RE = re.compile(r"^(cp|pp)3(\d+)(t?)$")
 

@@ -18,8 +18,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from release.errors import ServiceError, VerificationError
-from release.file_set import is_dist_file, is_never_uploaded
 from release.services.github_actions import GitHubActions, RunInfo
+from release.wheels.file_set import is_dist_file, is_never_uploaded
 
 MAX_INTERVAL = 120.0
 
