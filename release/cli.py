@@ -11,6 +11,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TextIO
 
+from release import __version__
 from release.config import load_config
 from release.context import Context
 from release.errors import ReleaseError, UsageError
@@ -32,7 +33,9 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        return _run(args, environ, out, err)
+        code = _run(args, environ, out, err)
+        out.flush()  # a reader that went away shows here, inside the handlers below
+        return code
     except ReleaseError as exc:
         print(f"error: {exc.message}", file=err)
         if exc.hint:
@@ -41,9 +44,25 @@ def main(
     except KeyboardInterrupt:
         print("error: interrupted", file=err)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`... --help | head`): nothing more can be said to it
+        _silence_stdout()
+        return 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> int:
+    if args and args[0] == "--version":
+        print(f"numpy-release {__version__}", file=out)
+        return 0
     if not args or args[0] in ("-h", "--help"):
         print(overview(), file=out if args else err)
         return 0 if args else 2
@@ -95,6 +114,7 @@ def overview() -> str:
     width = max(map(len, STEPS))
     lines = [
         f"usage: {PROG} STEP [VERSION] [--repo PATH] [--config FILE] [--dry-run] [options]",
+        f"       {PROG} --version",
         "",
         "steps (in walkthrough order):",
     ]
