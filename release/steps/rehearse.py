@@ -51,6 +51,7 @@ from release.rehearsal.resume import (
 from release.rehearsal.resume import Places as ResumePlaces
 from release.rehearsal.runner import Rehearsal, Stage, Tally
 from release.rehearsal.scratch import Rewind, scratch_copy
+from release.repo.next_release import infer
 from release.repo.revision_range import resolve
 from release.services.git import GitService
 from release.version import ReleaseVersion
@@ -61,6 +62,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --repo: the release to rehearse on a scratch copy of that "
                              "checkout; without: 1.2.0rc1, 1.2.0 or the patch release 1.1.1 of the "
                              "example project (default: 1.2.0rc1, then 1.2.0)")
+    parser.add_argument("--branch", metavar="BRANCH",
+                        help="with --repo and no version: rehearse the next release of this "
+                             "maintenance branch (`newest`: the highest series; default: the "
+                             "checked-out branch, or GITHUB_REF_NAME)")
     parser.add_argument("--workdir", type=Path,
                         help="where to build the scratch project and keep the stand-ins' state "
                              "(default: rehearsals/PROJECT-VERSIONS under the user cache dir); "
@@ -89,8 +94,7 @@ def run(ctx: Context) -> int:
     check_report_dir(ctx.option("report"))
     if ctx.option("repo"):
         if not ctx.option("version"):
-            raise UsageError("rehearsing a checkout needs the version to release",
-                             hint="e.g. nox -s rehearse -- 2.4.1 --repo ~/src/numpy")
+            ctx = _with_inferred_version(ctx)
         label = [ctx.repo.resolve().name, str(ReleaseVersion.parse(str(ctx.option("version"))))]
         _check_dist(ctx, label[1:])
         with _workdir(ctx, label[1:], label) as workdir:
@@ -107,6 +111,16 @@ def run(ctx: Context) -> int:
     _check_dist(ctx, names)
     with _workdir(ctx, names, ["tinynum", *names]) as workdir:
         return _rehearse_example(ctx, workdir, versions, faults)
+
+
+def _with_inferred_version(ctx: Context) -> Context:
+    """The next release of the branch, as if it had been given."""
+    cfg = ctx.config
+    version, branch = infer(ctx.git, ctx.option("branch"), remote=cfg.upstream_remote, env=ctx.env,
+                            pattern=cfg.release_branch or cfg.maintenance_branch,
+                            tag_format=cfg.tag_format)
+    ctx.say(f"rehearsing {version}, the next release of {branch} (from its tags)")
+    return replace(ctx, options={**ctx.options, "version": str(version)})
 
 
 def _check_dist(ctx: Context, versions: list[str]) -> None:
