@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -15,8 +14,8 @@ from release import __version__
 from release.config import load_config
 from release.context import Context
 from release.errors import ReleaseError, UsageError
-from release.journal import JOURNALED, record, utc_now
-from release.steps import STEPS
+from release.journal import record, utc_now
+from release.steps import declared, load
 
 PROG = "python -m release"
 
@@ -67,10 +66,10 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
         print(overview(), file=out if args else err)
         return 0 if args else 2
     name = args[0]
-    if name not in STEPS:
+    if name not in declared():
         import difflib
 
-        close = difflib.get_close_matches(name, STEPS, n=1)
+        close = difflib.get_close_matches(name, declared(), n=1)
         raise UsageError(
             f"unknown step {name!r}",
             hint=f"did you mean {close[0]!r}?" if close else f"run `{PROG} --help` for the list",
@@ -79,7 +78,7 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
     parser = step_parser(name, module)
     options = anchor_paths(vars(parser.parse_args(args[1:])), environ)
     ctx = make_context(options, environ, out, err)
-    if name not in JOURNALED or ctx.dry_run:
+    if not module.STEP.journaled or ctx.dry_run:
         result: int = module.run(ctx)
         return result
     return _journaled(ctx, name, module, args[1:])
@@ -107,18 +106,18 @@ def _journaled(ctx: Context, name: str, module: ModuleType, args: list[str]) -> 
 
 
 def load_step(name: str) -> ModuleType:
-    return importlib.import_module(STEPS[name][0])
+    return load(name)
 
 
 def overview() -> str:
-    width = max(map(len, STEPS))
+    width = max(map(len, declared()))
     lines = [
         f"usage: {PROG} STEP [VERSION] [--repo PATH] [--config FILE] [--dry-run] [options]",
         f"       {PROG} --version",
         "",
         "steps (in walkthrough order):",
     ]
-    lines += [f"  {name.ljust(width)}  {summary}" for name, (_, summary) in STEPS.items()]
+    lines += [f"  {name.ljust(width)}  {step.summary}" for name, step in declared().items()]
     lines += ["", f"`{PROG} STEP --help` shows a step's options."]
     return "\n".join(lines)
 
@@ -129,7 +128,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def step_parser(name: str, module: ModuleType) -> argparse.ArgumentParser:
-    parser = _Parser(prog=f"{PROG} {name}", description=STEPS[name][1])
+    parser = _Parser(prog=f"{PROG} {name}", description=declared()[name].summary)
     parser.add_argument("--repo", type=Path, help="the project checkout (default: RELEASE_REPO, "
                         "then `repo` in the config, then the directory nox was invoked from)")
     parser.add_argument("--config", type=Path, help="a release.toml with [tool.release] overrides")

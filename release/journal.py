@@ -1,11 +1,12 @@
 """The release journal: which steps ran for real, with which arguments, when, and how they ended.
 
-One JSON file per version in the repository's git dir (`.git/release/journal-2.4.0.json`), so
-it travels with the clone and never shows in `git status`. The CLI appends an entry after every
-run that applied at least one action (a dry run, a refused run or a "nothing to do" rerun leaves
-no trace). `status` reads it to say when a step finished, and to point out a step the journal
-says finished whose result the remotes lack (a crash after the journal write, or an undo).
-Written atomically: a killed process leaves the previous journal, never half of one.
+One JSON file per version in the repository's git dir (`.git/release/journal-2.4.0.json`), so it
+travels with the clone and never shows in `git status`. The CLI appends an entry after every run
+of a journaled step (its `Step` says so) that applied at least one action (a dry run, a refused
+run or a "nothing to do" rerun leaves no trace). `status` reads it to say when a step finished,
+and to point out a step the journal says finished whose result the remotes lack (a crash after
+the journal write, or an undo). Written atomically: a killed process leaves the previous
+journal, never half of one.
 """
 
 from __future__ import annotations
@@ -20,12 +21,6 @@ from pathlib import Path
 from release.atomic_file import replace_file
 from release.services.git import GitService
 from release.version import ReleaseVersion
-
-# Steps whose runs change the release's state; the others only read, report or write files the
-# release manager asked for by name.
-JOURNALED = frozenset({"prepare", "tag", "wheels", "upload", "github-release", "docs",
-                       "reset-branch", "announce", "post-release", "branch", "mailmap",
-                       "cversions"})
 
 _SECRET_NAME = re.compile(r"token|password|passwd|secret|credential|api[-_]?key", re.IGNORECASE)
 _URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)

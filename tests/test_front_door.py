@@ -7,7 +7,7 @@ from pathlib import Path
 from helpers import git
 
 from release.fakes.example import ExampleProject
-from release.steps import STEPS
+from release.steps import declared
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,14 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_help_lists_every_step() -> None:
     out = subprocess.run([sys.executable, "-m", "release", "--help"], check=True,
                          capture_output=True, text=True, cwd=ROOT).stdout
-    for name, (_, summary) in STEPS.items():
+    for name, summary in ((step.name, step.summary) for step in declared().values()):
         assert f"  {name}" in out and summary in out
 
 
 def test_nox_lists_every_step() -> None:
     out = subprocess.run([sys.executable, "-m", "nox", "-l"], check=True, capture_output=True,
                          text=True, cwd=ROOT).stdout
-    for name, (_, summary) in STEPS.items():
+    for name, summary in ((step.name, step.summary) for step in declared().values()):
         line = next((ln for ln in out.splitlines() if ln.startswith(f"* {name} ")
                      or ln.startswith(f"- {name} ")), None)
         assert line is not None, name

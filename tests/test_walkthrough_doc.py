@@ -22,10 +22,11 @@ import pytest
 from release.cli import load_step, step_parser
 from release.config import Config, build
 from release.errors import ReleaseError
-from release.steps import STEPS
+from release.steps import declared
 from release.version import ReleaseVersion
 from release.wheels.matrix import matrix_for
 
+STEPS = declared()
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "RELEASE_WALKTHROUGH.md"
 

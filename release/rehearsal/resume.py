@@ -25,14 +25,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from release.config import Config
+from release.config import Config, load_config
+from release.context import Context
 from release.errors import ReleaseError, UsageError
 from release.journal import write_json
 from release.rehearsal.runner import Outcome, Stage
 from release.services.git import GitService
 from release.services.github_cache import default_cache_dir
+from release.steps import declared, step
 from release.version import ReleaseVersion
-from release.wheels.matrix import matrix_for
 
 MARKER = ".release-rehearsal.json"
 BUILDING, READY, FINISHED = "building", "ready", "finished"
@@ -137,7 +138,7 @@ class Places:
 
     repo: Path
     config: Config
-    common: tuple[str, ...]
+    config_file: Path
     env: Mapping[str, str]
     index_url: str
     doc_repo: Path
@@ -226,92 +227,45 @@ class Resume:
         relative = self.git.run(["rev-parse", "--git-path", "release"]).strip()
         return (self.git.root / relative).resolve()
 
-    # -- re-checks ----------------------------------------------------------------------------
+    # -- re-checks: the `Rechecks` a step's descriptor is given -------------------------------
+
+    @property
+    def config(self) -> Config:
+        return self.places.config
+
+    def mails(self) -> int:
+        return self.places.mails()
 
     def _missing(self, stage: Stage) -> str | None:
         """None when the stage's result is present (or it has nothing to re-check), else what
         is missing."""
         argv = stage.argv
-        if not argv or stage.expect != 0 or "--dry-run" in argv or argv[0] not in _CHECKS:
+        if not argv or stage.expect != 0 or "--dry-run" in argv or argv[0] not in declared():
+            return None
+        check = step(argv[0]).resume
+        if check is None:
             return None
         try:
-            return _CHECKS[argv[0]](self, argv)
+            return check(self, argv)
         except ReleaseError as exc:
             return f"its result could not be looked at ({exc.message})"
 
-    def status_row(self, look: str, version: str) -> str | None:
-        """The `status` step's look named `look`: None when done, else its detail."""
-        from release.cli import load_step, make_context, step_parser
-        from release.steps import status
+    def status(self, name: str, version: str) -> str | None:
+        """`name`'s status look on the stand-ins: None when done (or skipped), else its detail."""
+        from release.steps.status import State
 
+        look = step(name).status
+        assert look is not None, f"{name} has no status look"
         p = self.places
-        argv = [version, *p.common, "--index-url", p.index_url, "--doc-repo", str(p.doc_repo),
-                "--website-repo", str(p.website_repo)]
-        options = vars(step_parser("status", load_step("status")).parse_args(argv))
-        ctx = make_context(options, p.env, io.StringIO(), io.StringIO())
-        row: status.Row = getattr(status, look)(ctx, ReleaseVersion.parse(version))
-        if row.state in (status.State.DONE, status.State.SKIPPED):
+        loaded = load_config(p.repo, p.config_file)
+        options = {"version": version, "index_url": p.index_url, "doc_repo": str(p.doc_repo),
+                   "website_repo": str(p.website_repo)}
+        ctx = Context(repo=p.repo.resolve(), config=loaded.config, config_source=loaded.source,
+                      options=options, env=p.env, out=io.StringIO(), err=io.StringIO())
+        found = look.find(ctx, ReleaseVersion.parse(version))
+        if found.state in (State.DONE, State.SKIPPED):
             return None
-        return f"status: {row.detail}"
-
-
-def _status(look: str) -> Callable[[Resume, tuple[str, ...]], str | None]:
-    def check(resume: Resume, argv: tuple[str, ...]) -> str | None:
-        return resume.status_row(look, argv[1])
-    return check
-
-
-def _prepare(resume: Resume, argv: tuple[str, ...]) -> str | None:
-    """The prepare-X.Y.Z branch on the fork remote is the local one."""
-    cfg, git = resume.places.config, resume.git
-    branch = f"prepare-{ReleaseVersion.parse(argv[1])}"
-    if not git.has_ref(f"refs/heads/{branch}"):
-        return f"there is no branch {branch}"
-    tips = [ref.sha for ref in git.remote_refs(cfg.fork_remote, f"refs/heads/{branch}")]
-    if tips != [git.rev_parse(f"refs/heads/{branch}")]:
-        return f"{cfg.fork_remote} lacks {branch} as committed"
-    return None
-
-
-def _wheels(resume: Resume, argv: tuple[str, ...]) -> str | None:
-    """A `--dispatch ... --dest DIR` run left every expected file in DIR."""
-    if "--dest" not in argv:
-        return None
-    dest = Path(argv[argv.index("--dest") + 1])
-    version = ReleaseVersion.parse(argv[1])
-    wanted = [item.filename for item in matrix_for(resume.places.config, version).files(version)]
-    missing = [name for name in wanted if not (dest / name).is_file()]
-    return f"{dest} lacks {len(missing)} of {len(wanted)} files" if missing else None
-
-
-def _announce(resume: Resume, argv: tuple[str, ...]) -> str | None:
-    missing = resume.status_row("announcement", argv[1])
-    if missing is None and "--send" in argv and resume.places.mails() == 0:
-        return "the mail server holds no announcement"
-    return missing
-
-
-def _branch(resume: Resume, argv: tuple[str, ...]) -> str | None:
-    """The new maintenance branch is on the upstream remote."""
-    cfg = resume.places.config
-    branch = ReleaseVersion.parse(argv[1]).maintenance_branch(cfg.maintenance_branch)
-    if not resume.git.remote_refs(cfg.upstream_remote, f"refs/heads/{branch}"):
-        return f"{cfg.upstream_remote} has no {branch}"
-    return None
-
-
-_CHECKS: dict[str, Callable[[Resume, tuple[str, ...]], str | None]] = {
-    "prepare": _prepare,
-    "wheels": _wheels,
-    "tag": _status("tag"),
-    "upload": _status("index_files"),
-    "github-release": _status("github_release"),
-    "docs": _status("docs"),
-    "reset-branch": _status("reset_branch"),
-    "announce": _announce,
-    "post-release": _status("main_updated"),
-    "branch": _branch,
-}
+        return f"status: {found.detail}"
 
 
 def _title_version(title: str) -> str:

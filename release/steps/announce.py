@@ -26,9 +26,23 @@ from release.services.github import GitHubService
 from release.services.mail import MailService, PartialDelivery, SmtpSettings
 from release.sites.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
 from release.sites.news_page import Announcement, edit_news, edit_site_config
+from release.steps import Look, Rechecks, Step, status
 from release.steps.common import add_push_option, add_version, option_path
 from release.templating import render
 from release.version import ReleaseVersion
+
+
+def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
+    """A resumed rehearsal's look: status's, and with `--send` a mail on the stand-in server."""
+    missing = rechecks.status("announce", argv[1])
+    if missing is None and "--send" in argv and rechecks.mails() == 0:
+        return "the mail server holds no announcement"
+    return missing
+
+
+STEP = Step(name="announce", order=140, journaled=True,
+            summary="Announce on the website and write the mailing-list mail",
+            status=Look(row="announcement", order=7, find=status.announcement), resume=recheck)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

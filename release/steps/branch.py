@@ -35,10 +35,25 @@ from release.repo.branch_commit import (
 )
 from release.repo.pyproject_file import read_version, set_version
 from release.services.git import GitService
+from release.steps import Rechecks, Step
 from release.steps.common import add_push_option, add_version
 from release.steps.tag import TagSpec, add_tag, check_existing_tag
 from release.templating import render
 from release.version import ReleaseVersion
+
+
+def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
+    """A resumed rehearsal's look: the new maintenance branch is on the upstream remote."""
+    cfg = rechecks.config
+    branch = ReleaseVersion.parse(argv[1]).maintenance_branch(cfg.maintenance_branch)
+    if not rechecks.git.remote_refs(cfg.upstream_remote, f"refs/heads/{branch}"):
+        return f"{cfg.upstream_remote} has no {branch}"
+    return None
+
+
+STEP = Step(name="branch", order=160, journaled=True,
+            summary="Begin the next cycle on main; create the maintenance branch",
+            status=None, resume=recheck)
 
 FRAGMENT_PATTERN = "[0-9]*.*.rst"
 

@@ -19,7 +19,12 @@ from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Plan, WriteFile
 from release.repo.revision_range import RevisionRange, infer_start, resolve, version_of
+from release.steps import Step
 from release.version import ReleaseVersion
+
+STEP = Step(name="changelog", order=40, journaled=False,
+            summary="Write the changelog (contributors, pull requests)",
+            status=None, resume=None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -19,10 +19,16 @@ from release.errors import PreconditionError, ReleaseError
 from release.identities.history import collect
 from release.notes.fragments import load_towncrier
 from release.repo.revision_range import RevisionRange, resolve
+from release.steps import Step
 from release.steps.common import add_version
 from release.steps.cversions import capi_results
 from release.steps.mailmap import MailmapState, range_findings
 from release.version import ReleaseVersion
+
+STEP = Step(name="check", order=10, journaled=False,
+            summary="Run every preflight check for a release and show one table",
+            status=None, resume=None)
+
 
 _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
 

@@ -13,8 +13,13 @@ from release.errors import UsageError, VerificationError
 from release.plan import Plan, WriteFile
 from release.repo.files import RepoFiles
 from release.repo.pyproject_file import read_version
+from release.steps import Step
 from release.steps.common import add_version
 from release.version import ReleaseVersion
+
+STEP = Step(name="cversions", order=30, journaled=True,
+            summary="Check the C-API version and hash in the three places",
+            status=None, resume=None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

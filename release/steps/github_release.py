@@ -21,6 +21,7 @@ from release.errors import ConfigError, PreconditionError, UsageError, Verificat
 from release.plan import Call, DryRunExecutor, Plan, WriteFile
 from release.repo.branch_commit import require_remote
 from release.services.github_releases import GitHubReleases, RemoteRelease
+from release.steps import Look, Step, by_status, status
 from release.steps.common import add_version
 from release.version import ReleaseVersion
 from release.wheels.assets import (
@@ -33,6 +34,10 @@ from release.wheels.assets import (
 )
 from release.wheels.matrix import sdist_name
 from release.wheels.release_body import release_markdown
+
+STEP = Step(name="github-release", order=100, journaled=True,
+            summary="Make the GitHub release; verify assets",
+            status=Look(row="GitHub release", order=4, find=status.github_release), resume=by_status)
 
 BODY_LIMIT = 125_000  # GitHub refuses longer release bodies
 OUT_DIR = "release"

@@ -15,8 +15,14 @@ from release.identities.mailmap import Mailmap, insert_lines, takes_effect
 from release.plan import Call, Plan, WriteFile
 from release.repo.files import RepoFiles
 from release.repo.revision_range import RevisionRange, resolve
+from release.steps import Step
 from release.templating import render
 from release.version import ReleaseVersion
+
+STEP = Step(name="mailmap", order=60, journaled=True,
+            summary="Find contributor identity problems; propose .mailmap",
+            status=None, resume=None)
+
 
 MAX_COMMITS = 6
 

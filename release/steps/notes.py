@@ -23,8 +23,13 @@ from release.notes.index import add_entry, entry_target
 from release.notes.skeleton import feature_skeleton, patch_skeleton, python_range
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
 from release.repo.revision_range import resolve
+from release.steps import Step
 from release.steps.common import add_version
 from release.version import ReleaseVersion
+
+STEP = Step(name="notes", order=50, journaled=False,
+            summary="Build the release notes from the towncrier fragments",
+            status=None, resume=None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

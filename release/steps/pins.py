@@ -19,6 +19,11 @@ from release.downstream.platform_configs import Matrix, build_matrix
 from release.downstream.project import read_project
 from release.downstream.rules import Finding, check_project, pin_set_findings
 from release.errors import UsageError
+from release.steps import Step
+
+STEP = Step(name="pins", order=190, journaled=False,
+            summary="Check a downstream project's NumPy pins against the guide",
+            status=None, resume=None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

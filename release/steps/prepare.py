@@ -33,9 +33,28 @@ from release.repo.branch_commit import (
 )
 from release.repo.pull_request import add_publish
 from release.repo.pyproject_file import set_version
+from release.steps import Look, Rechecks, Step, status
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.templating import render
 from release.version import ReleaseVersion
+
+
+def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
+    """A resumed rehearsal's look: the prepare-X.Y.Z branch on the fork remote is the local one."""
+    cfg, git = rechecks.config, rechecks.git
+    branch = f"prepare-{ReleaseVersion.parse(argv[1])}"
+    if not git.has_ref(f"refs/heads/{branch}"):
+        return f"there is no branch {branch}"
+    tips = [ref.sha for ref in git.remote_refs(cfg.fork_remote, f"refs/heads/{branch}")]
+    if tips != [git.rev_parse(f"refs/heads/{branch}")]:
+        return f"{cfg.fork_remote} lacks {branch} as committed"
+    return None
+
+
+STEP = Step(name="prepare", order=70, journaled=True,
+            summary="Make the REL commit on a branch and open the release PR",
+            status=Look(row="release PR merged", order=1, find=status.release_pr), resume=recheck)
+
 
 COMMIT_TEMPLATE = "commit-prepare.txt.j2"
 PR_TEMPLATE = "prepare-pr.md.j2"

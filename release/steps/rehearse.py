@@ -54,7 +54,12 @@ from release.rehearsal.scratch import Rewind, scratch_copy
 from release.repo.next_release import infer
 from release.repo.revision_range import resolve
 from release.services.git import GitService
+from release.steps import Step
 from release.version import ReleaseVersion
+
+STEP = Step(name="rehearse", order=170, journaled=False,
+            summary="Rehearse the whole release on a scratch copy, locally",
+            status=None, resume=None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -239,7 +244,7 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
             for stage in stages(project, stand_ins, version, offline=offline, real=real)]
     about = describe(stand_ins.config().project, versions, ctx.repo if ctx.option("repo") else None,
                      stand_ins, common)
-    resume = _resume(ctx, project, stand_ins, common, plan, workdir, versions)
+    resume = _resume(ctx, project, stand_ins, plan, workdir, versions)
     kill = [KillBefore(faults.before)] if faults and faults.before else []
     with progress_observers(ctx.err, workdir) as observers:
         rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err,
@@ -261,12 +266,12 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
     return 0 if passed else 1
 
 
-def _resume(ctx: Context, project: ExampleProject, stand_ins: StandIns, common: tuple[str, ...],
+def _resume(ctx: Context, project: ExampleProject, stand_ins: StandIns,
             plan: list[Stage], workdir: Path, versions: list[ReleaseVersion]) -> Resume:
     """What a rerun may skip; says so when the workdir holds an interrupted rehearsal."""
     assert stand_ins.places is not None and stand_ins.index is not None
     places, smtp = stand_ins.places, stand_ins.smtp
-    resume = Resume(ResumePlaces(project.repo, stand_ins.config(), common,
+    resume = Resume(ResumePlaces(project.repo, stand_ins.config(), places.config_file,
                                  {**ctx.env, **places.env}, stand_ins.index.simple_url,
                                  places.doc.repo, places.website.repo,
                                  lambda: len(smtp.messages) if smtp else 0), ctx.say)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +20,7 @@ from release.notes.index import entry_target, has_entry
 from release.repo.pyproject_file import read_version
 from release.services.git import GitService
 from release.sites.doc_site import INDEX, has_series_link
+from release.steps import Step, steps
 from release.steps.common import add_version, option_path
 from release.steps.wheels import index_report
 from release.templating import render
@@ -40,13 +40,26 @@ _STYLE = {State.DONE: "green", State.NOT_YET: "yellow", State.UNKNOWN: "dim",
 
 
 @dataclass(frozen=True)
+class Found:
+    """What a step's look found, and for `not yet` the command that does it."""
+
+    state: State
+    detail: str
+    next: str = ""
+
+
+@dataclass(frozen=True)
 class Row:
-    """One walkthrough step: what was found, and for `not yet` the command that does it."""
+    """One walkthrough step's row: the step's look (see its `Step.status`) and what it found."""
 
     step: str
     state: State
     detail: str
     next: str = ""
+
+
+STEP = Step(name="status", summary="Show which steps of a release are done, from the real remotes",
+            order=180, journaled=False, status=None, resume=None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,30 +80,34 @@ def run(ctx: Context) -> int:
         raise UsageError(f"{version} is a development version; look at a release",
                          hint=f"nox -s status -- {version.base}")
     ctx.git  # noqa: B018 - a path that is not a repository is bad input, reported before looking
-    looks: list[Callable[[Context, ReleaseVersion], Row]] = [
-        release_pr, tag, index_files, github_release, docs, reset_branch, announcement, main_updated]
-    rows = with_journal(ctx, version, [_guarded(look, ctx, version) for look in looks])
+    rows = with_journal(ctx, version, [look(ctx, version, step) for step in looked_at()])
     ctx.out.write(table(rows, f"Status of {ctx.config.project} {version}"))
     return 0
 
 
-_NAMES = {"release_pr": "release PR merged", "tag": "tag", "index_files": "wheels on the index",
-          "github_release": "GitHub release", "docs": "docs", "reset_branch": "maintenance reset",
-          "announcement": "announcement", "main_updated": "main updated"}
+def looked_at() -> list[Step]:
+    """The steps with a status row, in the table's order."""
+    found = [step for step in steps() if step.status is not None]
+    return sorted(found, key=lambda step: step.status.order if step.status else 0)
 
 
-# The journal's step whose run makes each row done.
-_JOURNAL_STEPS = {"release_pr": "prepare", "tag": "tag", "index_files": "upload",
-                  "github_release": "github-release", "docs": "docs",
-                  "reset_branch": "reset-branch", "announcement": "announce",
-                  "main_updated": "post-release"}
+def look(ctx: Context, version: ReleaseVersion, step: Step) -> Row:
+    """`step`'s row; a place that cannot be looked at (a remote down, a file unreadable) is
+    `unknown`."""
+    assert step.status is not None
+    try:
+        found = step.status.find(ctx, version)
+    except ReleaseError as exc:
+        found = Found(State.UNKNOWN, f"could not look: {exc.message}", exc.hint or "")
+    return Row(step.status.row, found.state, found.detail, found.next)
 
 
 def with_journal(ctx: Context, version: ReleaseVersion, rows: list[Row]) -> list[Row]:
     """Each row with what the release journal says of its step: when it finished, or that it
     finished but its result is not where it should be."""
     entries = read_entries(journal_path(ctx.git, version))
-    by_name = {_NAMES[key]: step for key, step in _JOURNAL_STEPS.items()}
+    by_name = {step.status.row: step.name for step in looked_at()
+               if step.status is not None and step.journaled}
     found = []
     for row in rows:
         entry = last_success(entries, by_name[row.step]) if row.step in by_name else None
@@ -106,16 +123,6 @@ def with_journal(ctx: Context, version: ReleaseVersion, rows: list[Row]) -> list
                                       f"{entry.ended}")
         found.append(row)
     return found
-
-
-def _guarded(look: Callable[[Context, ReleaseVersion], Row], ctx: Context,
-             version: ReleaseVersion) -> Row:
-    """A place that cannot be looked at (a remote down, a file unreadable) is `unknown`."""
-    try:
-        return look(ctx, version)
-    except ReleaseError as exc:
-        return Row(_NAMES[look.__name__], State.UNKNOWN, f"could not look: {exc.message}",
-                   exc.hint or "")
 
 
 def _cmd(step: str, version: ReleaseVersion, *args: str) -> str:
@@ -156,80 +163,77 @@ def _release_files(ctx: Context, version: ReleaseVersion) -> list[str]:
     return [ctx.path(ctx.config.notes, version), ctx.path(ctx.config.changelog, version)]
 
 
-def release_pr(ctx: Context, version: ReleaseVersion) -> Row:
+def release_pr(ctx: Context, version: ReleaseVersion) -> Found:
     """The release commit: the tag's commit, else the maintenance branch, says VERSION and holds
     the notes and changelog."""
     git, cfg = ctx.git, ctx.config
-    name = _NAMES["release_pr"]
     branch = version.maintenance_branch(cfg.maintenance_branch)
     tag_name = version.tag(cfg.tag_format)
     refs = [f"refs/tags/{tag_name}"] if git.tag_object(tag_name) else []
     refs += _branch_refs(ctx, branch)
     if not refs:
-        return Row(name, State.NOT_YET, f"there is no local branch {branch}",
+        return Found(State.NOT_YET, f"there is no local branch {branch}",
                    f"git fetch {cfg.upstream_remote} {branch}:{branch}")
     files = _release_files(ctx, version)
     for ref in refs:
         if _says(ctx, ref, str(version)) and all(git.show_file(ref, f) is not None for f in files):
-            return Row(name, State.DONE, f"{_ref_name(ctx, ref)} says {version} and has {', '.join(files)}")
+            return Found(State.DONE, f"{_ref_name(ctx, ref)} says {version} and has {', '.join(files)}")
     missing = [f for f in files if git.show_file(refs[-1], f) is None]
     text = git.show_file(refs[-1], cfg.pyproject)
     says = read_version(text, cfg.pyproject) if text is not None else "nothing"
     detail = f"{branch} says {says}" + (f"; lacks {', '.join(missing)}" if missing else "")
-    return Row(name, State.NOT_YET, detail,
+    return Found(State.NOT_YET, detail,
                _cmd("prepare", version, "--push") + f", then merge the PR into {branch}")
 
 
-def tag(ctx: Context, version: ReleaseVersion) -> Row:
+def tag(ctx: Context, version: ReleaseVersion) -> Found:
     git, cfg = ctx.git, ctx.config
-    name, tag_name = _NAMES["tag"], version.tag(cfg.tag_format)
+    tag_name = version.tag(cfg.tag_format)
     local = git.tag_object(tag_name)
     push = _cmd("tag", version, "--push")
     if ctx.option("offline"):
         if local is None:
-            return Row(name, State.NOT_YET, f"no local tag {tag_name}", push)
-        return Row(name, State.UNKNOWN, f"{tag_name} is local ({local[:12]}); "
+            return Found(State.NOT_YET, f"no local tag {tag_name}", push)
+        return Found(State.UNKNOWN, f"{tag_name} is local ({local[:12]}); "
                    f"{cfg.upstream_remote} not looked at (--offline)")
     remote = git.remote_tag_object(cfg.upstream_remote, tag_name)
     if local is not None and remote == local:
-        return Row(name, State.DONE, f"{tag_name} -> {local[:12]}, the same on {cfg.upstream_remote}")
+        return Found(State.DONE, f"{tag_name} -> {local[:12]}, the same on {cfg.upstream_remote}")
     if local is None and remote is None:
-        return Row(name, State.NOT_YET, f"no tag {tag_name} here or on {cfg.upstream_remote}", push)
+        return Found(State.NOT_YET, f"no tag {tag_name} here or on {cfg.upstream_remote}", push)
     if remote is None:
-        return Row(name, State.NOT_YET, f"{tag_name} is local only, not on {cfg.upstream_remote}",
+        return Found(State.NOT_YET, f"{tag_name} is local only, not on {cfg.upstream_remote}",
                    push)
     if local is None:
-        return Row(name, State.NOT_YET, f"{cfg.upstream_remote} has {tag_name}, this clone does not",
+        return Found(State.NOT_YET, f"{cfg.upstream_remote} has {tag_name}, this clone does not",
                    f"git fetch {cfg.upstream_remote} tag {tag_name}")
-    return Row(name, State.NOT_YET, f"{tag_name} here ({local[:12]}) differs from "
+    return Found(State.NOT_YET, f"{tag_name} here ({local[:12]}) differs from "
                f"{cfg.upstream_remote}'s ({remote[:12]})",
                f"git ls-remote {cfg.upstream_remote} refs/tags/{tag_name}; sort it out by hand")
 
 
-def index_files(ctx: Context, version: ReleaseVersion) -> Row:
-    name = _NAMES["index_files"]
+def index_files(ctx: Context, version: ReleaseVersion) -> Found:
     url = ctx.option("index_url")
     if not url:
-        return Row(name, State.UNKNOWN, "not looked at: pass --index-url URL")
+        return Found(State.UNKNOWN, "not looked at: pass --index-url URL")
     report = index_report(matrix_for(ctx.config, version), version, str(url))
     summary = f"{report.found_expected} of {len(report.expected)} expected files"
     if report.ok:
-        return Row(name, State.DONE, f"{summary} at {report.where}")
+        return Found(State.DONE, f"{summary} at {report.where}")
     problems = "; ".join(f"{label}: {len(names)}" for label, names in report.problems())
     dist = ctx.repo / "dist" / str(version)
     nxt = (_cmd("upload", version, "--from-dir", str(dist), "--upload") if dist.is_dir()
            else _cmd("wheels", version, "--dispatch") + ", then " +
            _cmd("upload", version, "--from-dir", str(dist), "--upload"))
-    return Row(name, State.NOT_YET, f"{summary} ({problems})", nxt)
+    return Found(State.NOT_YET, f"{summary} ({problems})", nxt)
 
 
-def github_release(ctx: Context, version: ReleaseVersion) -> Row:
-    name = _NAMES["github_release"]
+def github_release(ctx: Context, version: ReleaseVersion) -> Found:
     if ctx.option("offline"):
-        return Row(name, State.UNKNOWN, "not looked at (--offline)")
+        return Found(State.UNKNOWN, "not looked at (--offline)")
     service = ctx.github()
     if not service.has_token:
-        return Row(name, State.UNKNOWN, "unknown (no token): drafts are visible only with "
+        return Found(State.UNKNOWN, "unknown (no token): drafts are visible only with "
                    "GITHUB_TOKEN or GH_TOKEN")
     from release.services.github_releases import GitHubReleases
 
@@ -238,17 +242,17 @@ def github_release(ctx: Context, version: ReleaseVersion) -> Row:
     publish = _cmd("github-release", version, "--dist", str(ctx.repo / "dist" / str(version)),
                    "--publish")
     if found is None:
-        return Row(name, State.NOT_YET, f"no release for {tag_name} on {ctx.config.github_repo}",
+        return Found(State.NOT_YET, f"no release for {tag_name} on {ctx.config.github_repo}",
                    publish)
     assets = sorted(asset.name for asset in found.assets)
     if found.draft:
-        return Row(name, State.NOT_YET, f"a draft for {tag_name} with {len(assets)} assets",
+        return Found(State.NOT_YET, f"a draft for {tag_name} with {len(assets)} assets",
                    publish)
     missing = _missing_assets(ctx, version, assets)
     if missing:
-        return Row(name, State.NOT_YET, f"published without {', '.join(missing)}", publish)
+        return Found(State.NOT_YET, f"published without {', '.join(missing)}", publish)
     kind = "pre-release" if found.prerelease else "release"
-    return Row(name, State.DONE, f"{kind} {found.title!r} published with {', '.join(assets)}")
+    return Found(State.DONE, f"{kind} {found.title!r} published with {', '.join(assets)}")
 
 
 def _missing_assets(ctx: Context, version: ReleaseVersion, present: list[str]) -> list[str]:
@@ -264,13 +268,12 @@ def _missing_assets(ctx: Context, version: ReleaseVersion, present: list[str]) -
     return missing
 
 
-def docs(ctx: Context, version: ReleaseVersion) -> Row:
-    name = _NAMES["docs"]
+def docs(ctx: Context, version: ReleaseVersion) -> Found:
     if version.is_prerelease:
-        return Row(name, State.SKIPPED, "documentation is not merged for pre-releases")
+        return Found(State.SKIPPED, "documentation is not merged for pre-releases")
     cfg = ctx.config.docs
     if not (ctx.option("doc_repo") or cfg.doc_repo):
-        return Row(name, State.UNKNOWN, "not looked at: pass --doc-repo PATH")
+        return Found(State.UNKNOWN, "not looked at: pass --doc-repo PATH")
     root = _side_repo(ctx, "doc_repo", cfg.doc_repo, "documentation")
     git = GitService(root)
     message = cfg.doc_commit_message.format(version=version, project=ctx.config.project)
@@ -278,12 +281,12 @@ def docs(ctx: Context, version: ReleaseVersion) -> Row:
     index = root / INDEX
     linked = index.is_file() and has_series_link(index.read_text(encoding="utf-8"), version.series)
     if committed.strip() or (version.is_feature and linked and (root / version.series).is_dir()):
-        return Row(name, State.DONE, f"{root} has the {version.series} documentation"
+        return Found(State.DONE, f"{root} has the {version.series} documentation"
                    + (f" ({message!r})" if committed.strip() else ""))
     if version.is_patch:
-        return Row(name, State.SKIPPED, f"{root} has no commit {message!r}; a patch release's "
+        return Found(State.SKIPPED, f"{root} has no commit {message!r}; a patch release's "
                    "docs are merged only when wanted")
-    return Row(name, State.NOT_YET, f"{root} does not link {version.series}",
+    return Found(State.NOT_YET, f"{root} does not link {version.series}",
                _cmd("docs", version, "--doc-repo", str(root), "--built", "DIR", "--push"))
 
 
@@ -296,10 +299,9 @@ def _side_repo(ctx: Context, option: str, configured: str, what: str) -> Path:
     return root
 
 
-def reset_branch(ctx: Context, version: ReleaseVersion) -> Row:
-    name = _NAMES["reset_branch"]
+def reset_branch(ctx: Context, version: ReleaseVersion) -> Found:
     if not version.is_final:
-        return Row(name, State.SKIPPED, "the maintenance branch is not reset after a pre-release")
+        return Found(State.SKIPPED, "the maintenance branch is not reset after a pre-release")
     git, cfg = ctx.git, ctx.config
     following = version.next_patch()
     maintenance = version.maintenance_branch(cfg.maintenance_branch)
@@ -307,18 +309,17 @@ def reset_branch(ctx: Context, version: ReleaseVersion) -> Row:
     for ref in [*_branch_refs(ctx, maintenance), f"refs/heads/{begin}"]:
         if git.has_ref(ref) and _says(ctx, ref, str(following)):
             tail = f"; merge its pull request into {maintenance}" if begin in ref else ""
-            return Row(name, State.DONE, f"{_ref_name(ctx, ref)} says {following}{tail}")
-    return Row(name, State.NOT_YET, f"neither {maintenance} nor {begin} says {following}",
+            return Found(State.DONE, f"{_ref_name(ctx, ref)} says {following}{tail}")
+    return Found(State.NOT_YET, f"neither {maintenance} nor {begin} says {following}",
                _cmd("reset-branch", version, "--push"))
 
 
-def announcement(ctx: Context, version: ReleaseVersion) -> Row:
-    name = _NAMES["announcement"]
+def announcement(ctx: Context, version: ReleaseVersion) -> Found:
     if version.is_prerelease:
-        return Row(name, State.SKIPPED, "pre-releases are not announced on the website")
+        return Found(State.SKIPPED, "pre-releases are not announced on the website")
     cfg = ctx.config.docs
     if not (ctx.option("website_repo") or cfg.website_repo):
-        return Row(name, State.UNKNOWN, "not looked at: pass --website-repo PATH")
+        return Found(State.UNKNOWN, "not looked at: pass --website-repo PATH")
     root = _side_repo(ctx, "website_repo", cfg.website_repo, "website")
     git = GitService(root)
     line = _release_line_start(ctx, version)
@@ -327,9 +328,9 @@ def announcement(ctx: Context, version: ReleaseVersion) -> Row:
     for ref in refs:
         text = git.show_file(ref, cfg.news_file) if ref == "HEAD" or git.has_ref(ref) else None
         if text is not None and line in text:
-            return Row(name, State.DONE, f"{cfg.news_file} on {ref} lists {ctx.config.project} "
+            return Found(State.DONE, f"{cfg.news_file} on {ref} lists {ctx.config.project} "
                        f"{version}")
-    return Row(name, State.NOT_YET, f"{cfg.news_file} does not list {ctx.config.project} {version}",
+    return Found(State.NOT_YET, f"{cfg.news_file} does not list {ctx.config.project} {version}",
                _cmd("announce", version, "--website-repo", str(root), "--push", "--send"))
 
 
@@ -343,10 +344,9 @@ def _release_line_start(ctx: Context, version: ReleaseVersion) -> str:
     return line.split(marker)[0]
 
 
-def main_updated(ctx: Context, version: ReleaseVersion) -> Row:
-    name = _NAMES["main_updated"]
+def main_updated(ctx: Context, version: ReleaseVersion) -> Found:
     if not version.is_final:
-        return Row(name, State.SKIPPED, "main is not updated after a pre-release")
+        return Found(State.SKIPPED, "main is not updated after a pre-release")
     git, cfg = ctx.git, ctx.config
     files = _release_files(ctx, version)
     target = entry_target(cfg.release_index, files[0])
@@ -357,13 +357,13 @@ def main_updated(ctx: Context, version: ReleaseVersion) -> Row:
         index = git.show_file(ref, cfg.release_index) or ""
         if all(git.show_file(ref, f) is not None for f in files) and has_entry(index, target):
             tail = f"; merge its pull request into {cfg.main_branch}" if work in ref else ""
-            return Row(name, State.DONE, f"{_ref_name(ctx, ref)} has the notes, changelog and "
+            return Found(State.DONE, f"{_ref_name(ctx, ref)} has the notes, changelog and "
                        f"{cfg.release_index} entry{tail}")
     ref = f"refs/heads/{cfg.main_branch}"
     lacks = [f for f in files if git.show_file(ref, f) is None]
     if not has_entry(git.show_file(ref, cfg.release_index) or "", target):
         lacks.append(f"the {cfg.release_index} entry")
-    return Row(name, State.NOT_YET, f"{cfg.main_branch} lacks {', '.join(lacks)}",
+    return Found(State.NOT_YET, f"{cfg.main_branch} lacks {', '.join(lacks)}",
                _cmd("post-release", version, "--push"))
 
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 from release.checks.result import CheckResult, Status, failed, worst
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError
+from release.steps import Step
 from release.steps.check import table
 from release.steps.common import add_version
 from release.support.checks import (
@@ -35,6 +36,10 @@ from release.support.policy import (
 from release.support.python_releases import PythonRelease, python_releases
 from release.version import ReleaseVersion, versions_from_tags
 from release.wheels.matrix import matrix_for
+
+STEP = Step(name="support", order=20, journaled=False,
+            summary="Check the Python versions a release supports (NEP 29 or SPEC 0)",
+            status=None, resume=None)
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

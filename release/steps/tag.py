@@ -16,8 +16,13 @@ from release.repo.branch_commit import (
     require_version,
 )
 from release.services.git import GitService, push_argv, tag_argv
+from release.steps import Look, Step, by_status, status
 from release.steps.common import add_push_option, add_version
 from release.version import ReleaseVersion
+
+STEP = Step(name="tag", order=90, journaled=True,
+            summary="Create, verify and (with --push) publish the release tag",
+            status=Look(row="tag", order=2, find=status.tag), resume=by_status)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

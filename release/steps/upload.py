@@ -26,10 +26,15 @@ from release.services.pypi import (
     index_for_upload,
     require_credentials,
 )
+from release.steps import Look, Step, by_status, status
 from release.steps.common import add_version
 from release.wheels.dist_dir import list_dir, sha256
 from release.wheels.file_set import compare
 from release.wheels.matrix import ExpectedFile, matrix_for
+
+STEP = Step(name="upload", order=110, journaled=True,
+            summary="Upload wheels, then the sdist, to the package index",
+            status=Look(row="wheels on the index", order=3, find=status.index_files), resume=by_status)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -18,6 +18,7 @@ from release.context import Context
 from release.errors import PreconditionError, UsageError
 from release.plan import Call, Plan
 from release.services.pypi import PackageIndex
+from release.steps import Rechecks, Step
 from release.steps.common import add_version
 from release.version import ReleaseVersion
 from release.wheels.dist_dir import list_dir
@@ -26,6 +27,23 @@ from release.wheels.matrix import Matrix, matrix_for
 
 if TYPE_CHECKING:
     from release.wheels.run import Followed
+
+
+def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
+    """A resumed rehearsal's look: a `--dispatch ... --dest DIR` run left every expected file in
+    DIR."""
+    if "--dest" not in argv:
+        return None
+    dest = Path(argv[argv.index("--dest") + 1])
+    version = ReleaseVersion.parse(argv[1])
+    wanted = [item.filename for item in matrix_for(rechecks.config, version).files(version)]
+    missing = [name for name in wanted if not (dest / name).is_file()]
+    return f"{dest} lacks {len(missing)} of {len(wanted)} files" if missing else None
+
+
+STEP = Step(name="wheels", order=80, journaled=True,
+            summary="Build wheels with the release workflow; verify the files",
+            status=None, resume=recheck)
 
 ENVIRONMENTS = ("none", "testpypi", "pypi")
 
