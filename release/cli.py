@@ -177,4 +177,5 @@ def make_context(
         env=environ,
         out=out,
         err=err,
+        command=main,
     )

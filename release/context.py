@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from release.config import Config
+from release.errors import UsageError
 from release.plan import Action, ApplyExecutor, DryRunExecutor, Executor, Plan
 from release.services.git import GitService
 from release.version import ReleaseVersion
 
 if TYPE_CHECKING:
     from release.services.github import GitHubService
+
+
+class Command(Protocol):
+    """The command line (`python -m release STEP ...` in-process), handed in by the CLI: a step
+    that runs others as a release manager types them (the rehearsal) gets it here rather than
+    importing the CLI."""
+
+    def __call__(self, argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
+                 out: TextIO | None = None, err: TextIO | None = None) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class Context:
     # One line per action applied for real (not dry-run) and finished: the CLI journals a run
     # only when something was done.
     applied: list[str] = field(default_factory=list, compare=False)
+    command: Command | None = field(default=None, compare=False)
 
     @property
     def dry_run(self) -> bool:
@@ -49,6 +60,12 @@ class Context:
 
         return GitHubService.from_env(self.env, repo or self.config.github_repo, progress=self.err,
                                       max_attempts=self.config.github.api_attempts)
+
+    def run_command(self) -> Command:
+        if self.command is None:
+            raise UsageError("this step runs other steps; run it through the command line",
+                             hint="python -m release STEP ...")
+        return self.command
 
     def version(self) -> ReleaseVersion:
         return ReleaseVersion.parse(str(self.options["version"]))

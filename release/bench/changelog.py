@@ -1,8 +1,8 @@
 """Benchmark the changelog on NumPy 2.0.0's history (`v1.26.0..v2.0.0`, about 1,080 pull requests).
 
-GitHub side, against the fake GitHub with a fixed latency per request: the changelog command cold
-(empty cache) and warm, and the baseline NumPy's `tools/changelog.py` uses, one REST request per
-pull request through PyGithub with its default settings (`repo.get_pull(n)`).
+GitHub side, against the fake GitHub with a fixed latency per request: the changelog as its step
+computes it, cold (empty cache) and warm, and the baseline NumPy's `tools/changelog.py` uses, one
+REST request per pull request through PyGithub with its default settings (`repo.get_pull(n)`).
 Git side: contributors and pull-request discovery against the bare git commands they replace
 (`git shortlog` of the range and of its start, `git log --merges`, `git log --first-parent`).
 """
@@ -23,10 +23,13 @@ from pathlib import Path
 
 import github
 
+from release.changelog.compute import changelog_range, compute
 from release.changelog.data import collect
 from release.changelog.pulls import PullRef
-from release.cli import main as release_main
+from release.config import load_config
+from release.context import Context
 from release.fakes.github import FakeGitHub
+from release.repo.revision_range import RevisionRange, version_of
 from release.services.git import GitService
 
 BUNDLE = Path(__file__).resolve().parents[2] / "tests" / "data" / "numpy" / "history.bundle"
@@ -92,9 +95,8 @@ def bench_github(repo: Path, args: argparse.Namespace, pulls: Sequence[PullRef])
             gh.add_pull("numpy/numpy", pull.number, pull.title, "contributor")
         env = {**os.environ, "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": gh.api_url,
                "GITHUB_GRAPHQL_URL": gh.graphql_url, "XDG_CACHE_HOME": cache}
-        argv = ["changelog", args.range, "--output", "-", "--repo", str(repo)]
-        cold = _measure(gh, lambda: _run_cli(argv, env))
-        warm = _measure(gh, lambda: _run_cli(argv, env))
+        cold = _measure(gh, lambda: _changelog(repo, args.range, env))
+        warm = _measure(gh, lambda: _changelog(repo, args.range, env))
         numbers = [pull.number for pull in pulls]
         sample = numbers[: args.baseline_sample] if args.baseline_sample else numbers
         measured = _measure(gh, lambda: _pygithub_titles(gh.api_url, sample))
@@ -124,10 +126,14 @@ def _github_report(cold: Run, warm: Run, baseline_row: tuple[str, Run]) -> bool:
     return _report(checks)
 
 
-def _run_cli(argv: list[str], env: dict[str, str]) -> None:
-    out, err = io.StringIO(), io.StringIO()
-    if release_main(argv, env=env, out=out, err=err) != 0:
-        raise SystemExit(f"the changelog failed:\n{err.getvalue()}")
+def _changelog(repo: Path, span: str, env: dict[str, str]) -> None:
+    """The changelog step's computation (titles from GitHub), as the step makes it."""
+    loaded = load_config(repo, None)
+    ctx = Context(repo=repo, config=loaded.config, config_source=loaded.source, options={},
+                  env=env, out=io.StringIO(), err=io.StringIO())
+    revisions = changelog_range(ctx.git, ctx.config, None, explicit=RevisionRange.parse(span))
+    compute(ctx.git, ctx.config, revisions, version_of(ctx.git, ctx.config, revisions.end),
+            github=ctx.github, say=ctx.say)
 
 
 def _pygithub_titles(api_url: str, numbers: list[int]) -> list[str]:

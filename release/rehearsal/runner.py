@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
+from release.context import Command
 from release.errors import ReleaseError
 
 
@@ -103,6 +104,7 @@ class Rehearsal:
     common: tuple[str, ...]
     env: Mapping[str, str]
     log: TextIO
+    command: Command  # the command line the stages are run through
     outcomes: list[Outcome] = field(default_factory=list)
     observers: list[Observer] = field(default_factory=list)
     github_tally: Callable[[], Tally] = Tally
@@ -126,8 +128,6 @@ class Rehearsal:
         return all(outcome.ok for outcome in self.outcomes)
 
     def _run_one(self, stage: Stage) -> Outcome:
-        from release.cli import main
-
         before, started = self.github_tally(), time.perf_counter()
         if stage.action is not None:
             try:
@@ -136,7 +136,7 @@ class Rehearsal:
                 output, code = f"error: {exc.message}\nhint: {exc.hint}", exc.exit_code
         else:
             buffer = io.StringIO()
-            code = main([*stage.argv, *self.common], env=self.env, out=buffer, err=buffer)
+            code = self.command([*stage.argv, *self.common], env=self.env, out=buffer, err=buffer)
             output = buffer.getvalue()
         seconds = time.perf_counter() - started
         return Outcome(stage, code, output, seconds, self.github_tally() - before)

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from release.changelog.contributors import ContributorSummary
-from release.changelog.data import collect
-from release.changelog.format import pull_request_lines, render_changelog
-from release.changelog.pulls import PullRef, credited_numbers, map_backports, pulls_in_range
+from release.changelog.compute import Selection, changelog_range, compute
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Plan, WriteFile
-from release.repo.revision_range import RevisionRange, infer_start, resolve, version_of
+from release.repo.revision_range import RevisionRange, version_of
 from release.steps import Step
 from release.version import ReleaseVersion
+
+if TYPE_CHECKING:
+    from release.services.github import GitHubService
 
 STEP = Step(name="changelog", order=40, journaled=False,
             summary="Write the changelog (contributors, pull requests)",
@@ -61,19 +63,26 @@ class ChangelogRequest:
 def run(ctx: Context) -> int:
     request = read_request(ctx)
     ctx.say(f"changelog for {request.range}")
-    data = collect(ctx.git, request.range.start, request.range.end,
-                   drop=ctx.config.changelog_drop_names, mailmap_blob=_mailmap_blob(ctx))
-    people = data.people
-    pulls = select_pulls(ctx, request, list(data.pulls))
-    titles = pull_titles(ctx, pulls)
-    text = render(ctx, people, titles)
+    result = compute(ctx.git, ctx.config, request.range, request.version, github=titles_from(ctx),
+                     say=ctx.say, selection=selection(ctx), refresh=bool(ctx.option("refresh")),
+                     mailmap_blob=_mailmap_blob(ctx))
+    people = result.people
     ctx.say(f"{people.total} contributors ({people.first_time} first-time), "
-            f"{len(titles)} pull requests")
+            f"{len(result.titles)} pull requests")
     if request.output == "-":
-        ctx.out.write(text)
+        ctx.out.write(result.text)
         return 0
-    ctx.execute(build_plan(ctx, request, text))
+    ctx.execute(build_plan(ctx, request, result.text))
     return 0
+
+
+def titles_from(ctx: Context) -> Callable[[], GitHubService] | None:
+    """Where pull-request titles come from: None (git's) with `--offline`, else GitHub."""
+    return None if ctx.option("offline") else ctx.github
+
+
+def selection(ctx: Context) -> Selection:
+    return Selection(frozenset(ctx.option("exclude", [])), bool(ctx.option("backports")))
 
 
 def read_request(ctx: Context) -> ChangelogRequest:
@@ -92,62 +101,14 @@ def read_request(ctx: Context) -> ChangelogRequest:
         if second is not None:
             raise UsageError("give the version first, then the range", hint="changelog 2.4.1 v2.4.0..v2.4.1")
         version = None
-    git = ctx.git
-    revisions = resolve(git, ctx.config, version, explicit=explicit,
-                        since=ctx.option("since"), until=ctx.option("until"))
+    revisions = changelog_range(ctx.git, ctx.config, version, explicit=explicit,
+                                since=ctx.option("since"), until=ctx.option("until"))
     if version is None:
-        version = version_of(git, ctx.config, revisions.end)
+        version = version_of(ctx.git, ctx.config, revisions.end)
     output = ctx.option("output")
     if version is None and output is None:
         output = "-"
-    if not git.log(str(revisions), "-n", "1"):
-        raise PreconditionError(
-            f"the range {revisions} has no commits",
-            hint="check the order (older..newer) and that the end is the branch you release from",
-        )
     return ChangelogRequest(version, revisions, output)
-
-
-def select_pulls(ctx: Context, request: ChangelogRequest, pulls: list[PullRef]) -> list[PullRef]:
-    """The range's pull requests without the release PR itself and `--exclude`d numbers."""
-    excluded = set(ctx.option("exclude", []))
-    if request.version is not None:
-        prefixes = tuple(request.version.format(p, project=ctx.config.project)
-                         for p in ctx.config.changelog_exclude_titles)
-        pulls = [p for p in pulls if not p.title.startswith(prefixes)]
-    pulls = [p for p in pulls if p.number not in excluded]
-    if ctx.option("backports"):
-        pulls = map_backports(pulls, earlier_in_series(ctx, request))
-    return pulls
-
-
-def earlier_in_series(ctx: Context, request: ChangelogRequest) -> set[int]:
-    """Pull requests credited by earlier releases of the series (for `--backports`)."""
-    version = request.version
-    if version is None or not version.is_patch:
-        return set()
-    first = ReleaseVersion.parse(f"{version.base.rsplit('.', 1)[0]}.0")
-    series_start = infer_start(ctx.git, ctx.config, first)
-    return credited_numbers(pulls_in_range(ctx.git, series_start, request.range.start))
-
-
-def pull_titles(ctx: Context, pulls: list[PullRef]) -> list[tuple[int, str]]:
-    """Numbered titles: git's with `--offline`, else GitHub's current ones (batched, cached);
-    a number GitHub does not know as a pull request is left out, with a note."""
-    if ctx.option("offline"):
-        return [(pull.number, pull.title) for pull in pulls]
-    found = ctx.github().pull_requests([pull.number for pull in pulls],
-                                       refresh=bool(ctx.option("refresh")))
-    for pull in pulls:
-        if pull.number not in found:
-            ctx.say(f"left out #{pull.number} ({pull.title!r}): GitHub has no pull request "
-                    f"#{pull.number} in {ctx.config.github_repo}")
-    return [(pull.number, found[pull.number].title) for pull in pulls if pull.number in found]
-
-
-def render(ctx: Context, people: ContributorSummary, titles: list[tuple[int, str]]) -> str:
-    lines = pull_request_lines(titles, ctx.config.github_repo, ctx.config.changelog_code_separator)
-    return render_changelog(people.contributors, lines)
 
 
 def build_plan(ctx: Context, request: ChangelogRequest, text: str) -> Plan:

@@ -16,19 +16,17 @@ from release.checks.preflight import file_results, mailmap_summary, tree_results
 from release.checks.result import CheckResult, Status, failed, range_unknown, worst
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
-from release.identities.history import collect
+from release.identities.propose import propose
 from release.notes.fragments import load_towncrier
 from release.repo.revision_range import RevisionRange, resolve
 from release.steps import Step
 from release.steps.common import add_version
 from release.steps.cversions import capi_results
-from release.steps.mailmap import MailmapState, range_findings
 from release.version import ReleaseVersion
 
 STEP = Step(name="check", order=10, journaled=False,
             summary="Run every preflight check for a release and show one table",
             status=None, resume=None)
-
 
 _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
 
@@ -71,9 +69,9 @@ def _mailmap(ctx: Context, version: ReleaseVersion, span: Callable[[], RevisionR
         revisions = span()
     except PreconditionError as exc:
         return range_unknown("mailmap", "identities", exc)
-    state = MailmapState.read(ctx)
-    findings = range_findings(ctx, revisions, state, collect(ctx.git, str(revisions)))
-    return mailmap_summary(findings, version)
+    found = propose(ctx.git, ctx.repo, ctx.config, revisions, say=ctx.say,
+                    github=None if ctx.option("offline") else ctx.github)
+    return mailmap_summary(found.findings, version)
 
 
 def table(results: list[CheckResult], title: str) -> str:

@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import argparse
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from release.changelog.contributors import shortlog_names
 from release.context import Context
-from release.errors import PreconditionError, UsageError, VerificationError
-from release.identities.findings import OFFLINE, Finding, People, find_problems, proposals
-from release.identities.history import Sightings, collect
-from release.identities.mailmap import Mailmap, insert_lines, takes_effect
+from release.errors import UsageError, VerificationError
+from release.identities.findings import Finding, proposals
+from release.identities.history import Sightings
+from release.identities.mailmap import Mailmap, insert_lines
+from release.identities.propose import MailmapState, propose
 from release.plan import Call, Plan, WriteFile
-from release.repo.files import RepoFiles
 from release.repo.revision_range import RevisionRange, resolve
 from release.steps import Step
 from release.templating import render
 from release.version import ReleaseVersion
 
+if TYPE_CHECKING:
+    from release.services.github import GitHubService
+
 STEP = Step(name="mailmap", order=60, journaled=True,
             summary="Find contributor identity problems; propose .mailmap",
             status=None, resume=None)
-
 
 MAX_COMMITS = 6
 
@@ -45,11 +48,10 @@ def run(ctx: Context) -> int:
         raise UsageError("--write edits the work tree's .mailmap; it cannot be combined with --ref",
                          hint="drop --ref")
     version, span = target(ctx)
-    state = MailmapState.read(ctx)
-    sightings = collect(ctx.git, str(span))
-    findings = range_findings(ctx, span, state, sightings)
+    found = propose(ctx.git, ctx.repo, ctx.config, span, github=github_for(ctx), say=ctx.say,
+                    ref=ctx.option("ref"))
+    state, sightings, findings, usable = found.state, found.sightings, found.findings, found.lines
     ctx.say(f"mailmap: {len(sightings.commits)} identities in {span}, {state.where}")
-    usable = state.usable(findings)
     ctx.out.write(report(findings, usable))
     plan = Plan(f".mailmap for {span}")
     if ctx.option("write"):
@@ -70,49 +72,9 @@ def target(ctx: Context) -> tuple[ReleaseVersion | None, RevisionRange]:
     return version, resolve(ctx.git, ctx.config, version)
 
 
-class MailmapState:
-    def __init__(self, text: str, where: str, mailmap: Mailmap) -> None:
-        self.text, self.where, self.mailmap = text, where, mailmap
-
-    @classmethod
-    def read(cls, ctx: Context) -> MailmapState:
-        files = RepoFiles(ctx.git, ctx.repo, ctx.option("ref"))
-        path = ctx.config.mailmap
-        text = files.read(path)
-        where = files.where(path)
-        if text is None:
-            text, where = "", f"no {where}"
-        return cls(text, where, Mailmap.parse(text, path))
-
-    def usable(self, findings: Sequence[Finding]) -> list[str]:
-        """The proposed lines git would honour here (a later line for the same address wins)."""
-        return [line for line in proposals(findings) if takes_effect(self.text, line)]
-
-    def require_wellformed(self) -> None:
-        """Lines are only added to a file git reads whole."""
-        if self.mailmap.malformed:
-            raise PreconditionError(f"fix the malformed line first: {self.mailmap.malformed[0].message}",
-                                    hint="git skips that line; fix it before lines are added")
-
-
-def range_findings(ctx: Context, span: RevisionRange, state: MailmapState,
-                   sightings: Sightings) -> list[Finding]:
-    """The range's identity problems under the configured placeholders and ignored names."""
-    return find_problems(sightings, state.mailmap, state.text,
-                         placeholders=ctx.config.mailmap_placeholders,
-                         bots=(*ctx.config.changelog_drop_names, *ctx.config.mailmap_ignore),
-                         people=lookup_people(ctx, span, sightings))
-
-
-def lookup_people(ctx: Context, span: RevisionRange, sightings: Sightings) -> People:
-    token = ctx.env.get("GITHUB_TOKEN") or ctx.env.get("GH_TOKEN")
-    if ctx.option("offline") or not token:
-        if not ctx.option("offline"):
-            ctx.say("no GITHUB_TOKEN: logins only from no-reply addresses (pass --offline to be quiet)")
-        return OFFLINE
-    from release.identities.online import github_people
-
-    return github_people(ctx.github(), ctx.git, span, sightings)
+def github_for(ctx: Context) -> Callable[[], GitHubService] | None:
+    """Where logins come from: nowhere with `--offline`, else GitHub."""
+    return None if ctx.option("offline") else ctx.github
 
 
 def report(findings: Sequence[Finding], usable: Sequence[str]) -> str:

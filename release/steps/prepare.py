@@ -11,13 +11,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import posixpath
-from collections.abc import Iterable
-from typing import Any
 
+from release.changelog.compute import changelog_range, compute
 from release.context import Context
 from release.errors import PreconditionError, UsageError
+from release.identities.mailmap import insert_lines
+from release.identities.propose import propose
+from release.notes.changes import NotesChanges
+from release.notes.changes import changes as changes_for_notes
 from release.notes.merge import append_changelog, incorporate_towncrier
-from release.plan import DeleteFile, Plan, RunCommand, WriteFile
+from release.plan import Plan, WriteFile
 from release.repo.branch_commit import (
     CommitSpec,
     FileChange,
@@ -33,6 +36,7 @@ from release.repo.branch_commit import (
 )
 from release.repo.pull_request import add_publish
 from release.repo.pyproject_file import set_version
+from release.repo.revision_range import resolve
 from release.steps import Look, Rechecks, Step, status
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.templating import render
@@ -54,7 +58,6 @@ def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
 STEP = Step(name="prepare", order=70, journaled=True,
             summary="Make the REL commit on a branch and open the release PR",
             status=Look(row="release PR merged", order=1, find=status.release_pr), resume=recheck)
-
 
 COMMIT_TEMPLATE = "commit-prepare.txt.j2"
 PR_TEMPLATE = "prepare-pr.md.j2"
@@ -162,46 +165,28 @@ def _verb(ctx: Context, path: str) -> str:
     return "Update" if ctx.git.show_file("HEAD", path) is not None else "Create"
 
 
-def _sub_context(ctx: Context, step: str, argv: list[str]) -> Context:
-    """A Context for another step's code, with that step's own defaults for its options."""
-    from release.cli import load_step, step_parser
-
-    parsed = vars(step_parser(step, load_step(step)).parse_args(argv))
-    options: dict[str, Any] = {**parsed, "dry_run": ctx.dry_run}
-    return dataclasses.replace(ctx, options=options)
-
-
 def changelog_text(ctx: Context, version: ReleaseVersion) -> str:
     """The changelog exactly as the changelog step writes it."""
-    from release.changelog.data import collect
-    from release.steps import changelog
-
-    sub = _sub_context(ctx, "changelog", [str(version), *(["--offline"] if ctx.option("offline")
-                                                           else [])])
-    request = changelog.read_request(sub)
-    data = collect(sub.git, request.range.start, request.range.end,
-                   drop=ctx.config.changelog_drop_names)
-    titles = changelog.pull_titles(sub, changelog.select_pulls(sub, request, list(data.pulls)))
-    ctx.say(f"changelog for {request.range}: {data.people.total} contributors, "
-            f"{len(titles)} pull requests")
-    return changelog.render(sub, data.people, titles)
+    span = changelog_range(ctx.git, ctx.config, version)
+    result = compute(ctx.git, ctx.config, span, version, say=ctx.say,
+                     github=None if ctx.option("offline") else ctx.github)
+    ctx.say(f"changelog for {span}: {result.people.total} contributors, "
+            f"{len(result.titles)} pull requests")
+    return result.text
 
 
 def notes_changes(ctx: Context, version: ReleaseVersion, changelog: str) -> list[FileChange]:
-    """The notes step's actions as file changes; towncrier's text goes into the notes file itself
+    """The notes step's changes as file changes; towncrier's text goes into the notes file itself
     when its own output file is ignored by git (else the fragments would vanish from the commit);
     a patch release's notes get the changelog appended."""
-    from release.notes.fragments import load_towncrier
-    from release.steps import notes as notes_step
-
     cfg = ctx.config
-    notes_path = ctx.path(cfg.notes, version)
-    plan = notes_step.build_plan(_sub_context(ctx, "notes", [str(version)]), version)
-    tc = load_towncrier(ctx.repo, cfg.pyproject)
+    found = changes_for_notes(ctx.repo, ctx.git, cfg, version, ctx.path(cfg.notes, version),
+                              ctx.say)
+    notes_path, tc = found.notes, found.towncrier
     changes: dict[str, FileChange] = {}
     towncrier_text: str | None = None
-    for path, content in _file_effects(plan.actions):
-        if path == tc.output and ctx.git.ok(["check-ignore", "--quiet", "--", tc.output]):
+    for path, content in _file_effects(found):
+        if path == tc.output and found.output_ignored:
             towncrier_text = content
             continue
         verb = "" if content is None else _verb(ctx, path)
@@ -238,43 +223,33 @@ def _notes_now(ctx: Context, changes: dict[str, FileChange], notes_path: str) ->
     return path.read_text(encoding="utf-8")
 
 
-def _file_effects(actions: Iterable[object]) -> list[tuple[str, str | None]]:
-    """(path, new text or None for deleted) for each file a notes plan writes or removes."""
+def _file_effects(found: NotesChanges) -> list[tuple[str, str | None]]:
+    """(path, new text or None for removed) for each file the notes change, in the notes
+    step's order."""
     effects: list[tuple[str, str | None]] = []
-    for action in actions:
-        if isinstance(action, WriteFile):
-            effects.append((action.relpath, action.content))
-        elif isinstance(action, DeleteFile):
-            effects.append((action.relpath, None))
-        elif isinstance(action, RunCommand) and action.argv[:2] == ("git", "rm"):
-            paths = action.argv[action.argv.index("--") + 1:]
-            effects.extend((path, None) for path in paths)
-        elif isinstance(action, RunCommand) and action.argv[:2] == ("git", "add"):
-            continue
-        else:
-            raise PreconditionError(f"the notes step planned something prepare cannot commit: "
-                                    f"{action.describe().splitlines()[0]}",  # type: ignore[attr-defined]
-                                    hint="run the notes step by itself, commit, then rerun")
+    if found.skeleton is not None:
+        effects.append((found.notes, found.skeleton))
+    if found.rendered is not None:
+        effects.append((found.towncrier.output, found.rendered.file_text))
+        effects += [(path, None) for path in found.tracked_fragments]
+        effects += [(path, None) for path in found.rendered.files
+                    if path not in found.tracked_fragments]
+    if found.index is not None:
+        effects.append(found.index)
     return effects
 
 
 def mailmap_change(ctx: Context, version: ReleaseVersion) -> FileChange | None:
     """The `.mailmap` with the mailmap step's proposed lines added, or None if it proposes none."""
-    from release.identities.history import collect
-    from release.identities.mailmap import insert_lines
-    from release.steps import mailmap as mailmap_step
-
-    sub = _sub_context(ctx, "mailmap", [str(version), *(["--offline"] if ctx.option("offline")
-                                                        else [])])
-    _, span = mailmap_step.target(sub)
-    state = mailmap_step.MailmapState.read(sub)
-    lines = state.usable(mailmap_step.range_findings(sub, span, state, collect(sub.git, str(span))))
-    if not lines:
+    span = resolve(ctx.git, ctx.config, version)
+    found = propose(ctx.git, ctx.repo, ctx.config, span, say=ctx.say,
+                    github=None if ctx.option("offline") else ctx.github)
+    if not found.lines:
         ctx.say(f"mailmap: no lines to add for {span}")
         return None
-    state.require_wellformed()
-    new_text = insert_lines(state.text, lines)
-    ctx.say(f"mailmap: adding {len(lines)} line(s)")
+    found.state.require_wellformed()
+    new_text = insert_lines(found.state.text, found.lines)
+    ctx.say(f"mailmap: adding {len(found.lines)} line(s)")
     return FileChange(ctx.config.mailmap, new_text, "Update",
                       posixpath.basename(ctx.config.mailmap) + ".")
 

@@ -247,7 +247,7 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
     resume = _resume(ctx, project, stand_ins, plan, workdir, versions)
     kill = [KillBefore(faults.before)] if faults and faults.before else []
     with progress_observers(ctx.err, workdir) as observers:
-        rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err,
+        rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err, ctx.run_command(),
                               observers=[*observers, resume, *kill], resume=resume,
                               github_tally=lambda: Tally(sum(github.rest_calls.values()),
                                                          github.graphql_calls,
