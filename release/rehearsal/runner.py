@@ -148,7 +148,7 @@ class Rehearsal:
             lines.append(f"  {mark} exit {outcome.code}  {outcome.stage.title}")
         if self.findings:
             lines += ["", "Findings to look at before the real release:"]
-            lines += [f"  - {outcome.stage.title}: {_first_problem(outcome.output)}"
+            lines += [f"  - {outcome.stage.title}: {first_problem(outcome.output)}"
                       for outcome in self.findings]
         return "\n".join(lines)
 
@@ -163,7 +163,7 @@ class Rehearsal:
         return len(self.outcomes) == planned and not failed and not (strict and self.findings)
 
 
-def _first_problem(output: str) -> str:
+def first_problem(output: str) -> str:
     """The line of a stage's output that says what is wrong: an `error` line, a failed row of a
     check table (its cells joined), else the first `warn` line or the last line."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]

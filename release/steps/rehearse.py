@@ -20,6 +20,7 @@ an uninterrupted run.
 from __future__ import annotations
 
 import argparse
+import re
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,10 +35,11 @@ from release.fakes.dists import given_files, seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
 from release.fakes.history_seed import HistoryPull, history_pulls, seed_pulls
 from release.fakes.stand_ins import StandIns
+from release.rehearsal.ci import CiFinding, CiVerdict, in_github_actions, publish
 from release.rehearsal.faults import Faults, KillBefore
 from release.rehearsal.past_release import RealRelease, compare, replay_hand_edits
 from release.rehearsal.progress import progress_observers
-from release.rehearsal.report import check_report_dir, describe, secrets_in, write_report
+from release.rehearsal.report import check_report_dir, describe, forecast, secrets_in, write_report
 from release.rehearsal.resume import (
     FINISHED,
     READY,
@@ -49,7 +51,7 @@ from release.rehearsal.resume import (
     open_workdir,
 )
 from release.rehearsal.resume import Places as ResumePlaces
-from release.rehearsal.runner import Rehearsal, Stage, Tally
+from release.rehearsal.runner import Rehearsal, Stage, Tally, first_problem
 from release.rehearsal.scratch import Rewind, scratch_copy
 from release.repo.next_release import infer
 from release.repo.revision_range import resolve
@@ -261,9 +263,40 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
     print(f"\nScratch project and stand-ins left in {workdir}", file=ctx.out)
     print(f"report: {report}", file=ctx.out)
     passed = rehearsal.passed(len(plan), strict=bool(ctx.option("strict")))
+    if in_github_actions(ctx.env):
+        publish(_ci_verdict(rehearsal, plan, versions, report, passed), ctx.env, ctx.out)
     if passed:
         mark(workdir, [str(v) for v in versions], FINISHED)
     return 0 if passed else 1
+
+
+def _ci_verdict(rehearsal: Rehearsal, plan: list[Stage], versions: list[ReleaseVersion],
+                report: Path, passed: bool) -> CiVerdict:
+    """What GitHub Actions shows of this rehearsal: the verdict, findings where a file and line
+    are named, the forecast's two figures."""
+    failed = [CiFinding(first_problem(o.output), stage=o.stage.title, level="error")
+              for o in rehearsal.outcomes if not o.ok and not o.stage.advisory]
+    findings = [_located(first_problem(o.output), o.stage.title) for o in rehearsal.findings]
+    verdict = "red" if failed or not passed else "amber" if findings else "green"
+    cost = forecast(plan, rehearsal.outcomes)
+    lines = [f"{what}: {count} ({personal} of a personal token's hour, {actions} of "
+             "GITHUB_TOKEN's)" for what, count, personal, actions in cost.budget()]
+    lines.append(f"about {cost.hours:.1f} h of machine time, most of it wheel builds")
+    totals = (f"{sum(o.ok for o in rehearsal.outcomes)} of {len(plan)} stages ok, "
+              f"{len(findings)} finding(s), {len(failed)} failed")
+    return CiVerdict(verdict, [str(v) for v in versions], findings, lines, report, totals, failed)
+
+
+def _located(problem: str, stage: str) -> CiFinding:
+    """A finding that names `FILE line N` points its annotation there."""
+    found = re.search(r"(?P<file>[\w./-]*[\w.]) line (?P<line>\d+)", problem)
+    fix = ""
+    if ": fix " in problem:
+        problem, fix = problem.split(": fix ", 1)
+        fix = "fix " + fix
+    if not found:
+        return CiFinding(problem, fix, stage=stage)
+    return CiFinding(problem, fix, found["file"], int(found["line"]), stage)
 
 
 def _resume(ctx: Context, project: ExampleProject, stand_ins: StandIns,
