@@ -42,12 +42,14 @@ def _toolkit_python(session: nox.Session) -> str:
 
 def _step(session: nox.Session, name: str) -> None:
     python = _toolkit_python(session)
-    env = {"RELEASE_INVOKED_FROM": session.invoked_from}
+    env = {"RELEASE_INVOKED_FROM": session.invoked_from, "RELEASE_INVOKED_AS": "nox"}
     completed = subprocess.run(  # noqa: S603 - an argv list, no shell
         [python, "-m", "release", name, *session.posargs], env={**os.environ, **env}, check=False
     )
     if completed.returncode:
-        session.error(f"{name} failed (exit {completed.returncode})")
+        session.log(f"{name} failed (exit {completed.returncode})")
+        # nox itself would exit 1 for any failure; scripts need the step's own code (2: usage)
+        raise SystemExit(completed.returncode)
 
 
 def _step_session(name: str, summary: str) -> None:
@@ -85,3 +87,27 @@ def bench(session: nox.Session) -> None:
     """Benchmarks, printed as ratios against a baseline measured in the same run."""
     python = _toolkit_python(session)
     session.run(python, "-m", "release.bench", *session.posargs, external=True)
+
+
+def _suggest_sessions(argv: list[str]) -> None:
+    """nox says only "Sessions not found"; name the closest session, as git and pip do."""
+    import difflib
+
+    known = list(nox.registry.get())
+    asked: list[str] = []
+    for index, arg in enumerate(argv):
+        if arg in ("-s", "-e", "--session", "--sessions") and index + 1 < len(argv):
+            asked += argv[index + 1].split(",")
+        elif arg.startswith(("--session=", "--sessions=")):
+            asked += arg.split("=", 1)[1].split(",")
+        elif arg == "--":
+            break
+    for name in asked:
+        if name and name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            if close:
+                print(f"nox > no session {name!r}: did you mean {close[0]!r}? (`nox -l` lists them)",
+                      file=sys.stderr)
+
+
+_suggest_sessions(sys.argv[1:])

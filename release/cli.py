@@ -10,14 +10,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import TextIO
 
-from release import __version__
+from release import __version__, invocation
 from release.config import load_config
 from release.context import Context
 from release.errors import ReleaseError, UsageError
 from release.journal import record, utc_now
 from release.steps import declared, load
-
-PROG = "python -m release"
 
 
 def main(
@@ -31,14 +29,15 @@ def main(
     environ = dict(os.environ if env is None else env)
     out = out or sys.stdout
     err = err or sys.stderr
+    invocation.use(invocation.detect(environ))
     try:
         code = _run(args, environ, out, err)
         out.flush()  # a reader that went away shows here, inside the handlers below
         return code
     except ReleaseError as exc:
-        print(f"error: {exc.message}", file=err)
+        print(f"error: {invocation.respell(exc.message)}", file=err)
         if exc.hint:
-            print(f"hint: {exc.hint}", file=err)
+            print(f"hint: {invocation.respell(exc.hint)}", file=err)
         return exc.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=err)
@@ -72,7 +71,8 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
         close = difflib.get_close_matches(name, declared(), n=1)
         raise UsageError(
             f"unknown step {name!r}",
-            hint=f"did you mean {close[0]!r}?" if close else f"run `{PROG} --help` for the list",
+            hint=f"did you mean {close[0]!r}?" if close
+            else f"run `{invocation.prog()} --help` for the list",
         )
     module = load_step(name)
     parser = step_parser(name, module)
@@ -111,15 +111,34 @@ def load_step(name: str) -> ModuleType:
 
 def overview() -> str:
     width = max(map(len, declared()))
-    lines = [
-        f"usage: {PROG} STEP [VERSION] [--repo PATH] [--config FILE] [--dry-run] [options]",
-        f"       {PROG} --version",
-        "",
-        "steps (in walkthrough order):",
-    ]
+    if invocation.current() == invocation.NOX:
+        usage = ["usage: nox -s STEP -- [VERSION] [--repo PATH] [--config FILE] [--dry-run] [options]",
+                 "       nox -l"]
+    else:
+        prog = invocation.prog()
+        usage = [f"usage: {prog} STEP [VERSION] [--repo PATH] [--config FILE] [--dry-run] [options]",
+                 f"       {prog} --version"]
+    lines = [*usage, "", "steps (in walkthrough order):"]
     lines += [f"  {name.ljust(width)}  {step.summary}" for name, step in declared().items()]
-    lines += ["", f"`{PROG} STEP --help` shows a step's options."]
+    lines += ["", f"`{invocation.command('STEP', '--help')}` shows a step's options and examples."]
     return "\n".join(lines)
+
+
+def examples(name: str) -> list[tuple[str, str]]:
+    """The step's examples (arguments, what they do), from release/data/examples.toml."""
+    import tomllib
+    from importlib import resources
+
+    table = tomllib.loads(resources.files("release").joinpath("data/examples.toml")
+                          .read_text("utf-8"))
+    return [(args, said) for args, said in table.get(name, {}).items()]
+
+
+def _epilog(name: str) -> str:
+    shown = [(invocation.command(name, *args.split()), said) for args, said in examples(name)]
+    if not shown:
+        return ""
+    return "examples:\n" + "\n".join(f"  {command}\n      {said}" for command, said in shown)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -128,7 +147,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def step_parser(name: str, module: ModuleType) -> argparse.ArgumentParser:
-    parser = _Parser(prog=f"{PROG} {name}", description=declared()[name].summary)
+    parser = _Parser(prog=invocation.prog(name), description=declared()[name].summary,
+                     epilog=_epilog(name), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repo", type=Path, help="the project checkout (default: RELEASE_REPO, "
                         "then `repo` in the config, then the directory nox was invoked from)")
     parser.add_argument("--config", type=Path, help="a release.toml with [tool.release] overrides")

@@ -48,7 +48,7 @@ def test_a_real_run_is_journaled_and_status_says_when(ready: ExampleProject, cli
     tag = rows(cli("status", "1.2.0", "--repo", str(ready.repo)).out)["tag"]
     assert tag[0] == "not yet"
     assert f"the journal says `tag` finished {entry.ended}, but its result is not there" in tag[1]
-    assert "nox -s tag -- 1.2.0 --push" in tag[1]
+    assert "python -m release tag 1.2.0 --push" in tag[1]
 
 
 def test_dry_runs_refusals_and_reruns_leave_no_trace(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]

@@ -54,11 +54,11 @@ def test_fresh_project_is_mostly_not_yet_and_nothing_changes(example: ExamplePro
         "GitHub release": "unknown", "docs": "unknown", "maintenance reset": "not yet",
         "announcement": "unknown", "main updated": "not yet"}
     assert "maintenance/1.2.x says 1.2.0.dev0" in found["release PR merged"][1]
-    assert "nox -s prepare -- 1.2.0 --push" in found["release PR merged"][1]
-    assert "nox -s tag -- 1.2.0 --push" in found["tag"][1]
+    assert "python -m release prepare 1.2.0 --push" in found["release PR merged"][1]
+    assert "python -m release tag 1.2.0 --push" in found["tag"][1]
     assert "unknown (no token)" in found["GitHub release"][1]
-    assert "nox -s reset-branch -- 1.2.0 --push" in found["maintenance reset"][1]
-    assert "nox -s post-release -- 1.2.0 --push" in found["main updated"][1]
+    assert "python -m release reset-branch 1.2.0 --push" in found["maintenance reset"][1]
+    assert "python -m release post-release 1.2.0 --push" in found["main updated"][1]
     assert (snapshot(example.repo), snapshot(example.upstream), snapshot(example.fork)) == (
         before, upstream, fork)
 
@@ -89,7 +89,7 @@ def test_tag_local_only_then_pushed(ready: ExampleProject, cli) -> None:  # type
     assert rows(cli("status", "1.2.0", "--repo", str(ready.repo)).out)["release PR merged"][0] == "done"
     assert cli("tag", "1.2.0", "--repo", str(ready.repo)).code == 0
     tag = rows(cli("status", "1.2.0", "--repo", str(ready.repo)).out)["tag"]
-    assert tag[0] == "not yet" and "local only" in tag[1] and "nox -s tag -- 1.2.0 --push" in tag[1]
+    assert tag[0] == "not yet" and "local only" in tag[1] and "python -m release tag 1.2.0 --push" in tag[1]
     offline = rows(cli("status", "1.2.0", "--repo", str(ready.repo), "--offline").out)["tag"]
     assert offline[0] == "unknown" and "--offline" in offline[1]
     git(ready.repo, "push", "--quiet", "upstream", "refs/tags/v1.2.0")
@@ -125,7 +125,7 @@ def test_the_index_is_checked_against_the_matrix(ready: ExampleProject, cli, pyp
     state, text = rows(result.out)["wheels on the index"]
     assert state == "not yet"
     assert re.search(r"0 of \d+ expected files \(missing: \d+\)", text), text
-    assert "nox -s wheels -- 1.2.0 --dispatch" in text
+    assert "python -m release wheels 1.2.0 --dispatch" in text
 
 
 def test_github_release_with_a_token(ready: ExampleProject, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
@@ -133,7 +133,7 @@ def test_github_release_with_a_token(ready: ExampleProject, cli, fake_github) ->
     assert result.code == 0, result.err
     state, text = rows(result.out)["GitHub release"]
     assert state == "not yet" and "no release for v1.2.0" in text
-    assert "nox -s github-release -- 1.2.0" in text and "--publish" in text
+    assert "python -m release github-release 1.2.0" in text and "--publish" in text
     assert "ghp_canary" not in result.out + result.err
 
 
@@ -145,9 +145,9 @@ def test_docs_and_website(ready: ExampleProject, cli, tmp_path: Path) -> None:  
     before = (snapshot(doc.repo), snapshot(site.repo))
     found = rows(cli("status", "1.2.0", *args).out)
     assert (snapshot(doc.repo), snapshot(site.repo)) == before
-    assert found["docs"][0] == "not yet" and "nox -s docs -- 1.2.0" in found["docs"][1]
+    assert found["docs"][0] == "not yet" and "python -m release docs 1.2.0" in found["docs"][1]
     assert found["announcement"][0] == "not yet"
-    assert "nox -s announce -- 1.2.0" in found["announcement"][1]
+    assert "python -m release announce 1.2.0" in found["announcement"][1]
     assert rows(cli("status", "1.1.1", *args).out)["docs"][0] == "skipped"  # patch: not wanted
 
     html = build_html(tmp_path / "html", project="tinynum", version="1.2.0", package="tinynum")

@@ -9,6 +9,7 @@ import posixpath
 from collections import Counter
 from collections.abc import Sequence
 
+from release import invocation
 from release.checks.result import CheckResult
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
@@ -41,7 +42,7 @@ def version_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
         results.append(CheckResult.ok("versions", name, found))
     elif found is not None and _earlier_state(found, version):
         results.append(CheckResult.warn("versions", name, f"{found}; the release PR sets {version}",
-                                        f"nox -s prepare -- {version}"))
+                                        invocation.command("prepare", version)))
     else:
         results.append(CheckResult.fail("versions", name, f"{found or 'missing'}, not {version}",
                                         f'set version = "{version}" in {cfg.pyproject}'))
@@ -121,12 +122,12 @@ def file_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
         results.append(CheckResult.ok("files", "changelog", changelog))
     else:
         results.append(CheckResult.warn("files", "changelog", f"{changelog} does not exist yet",
-                                        f"nox -s changelog -- {version}"))
+                                        invocation.command("changelog", version)))
     notes_file = ctx.repo / notes
     include = _towncrier_include(ctx)
     if not notes_file.is_file():
         results.append(CheckResult.fail("files", "notes", f"{notes} does not exist",
-                                        f"nox -s notes -- {version}"))
+                                        invocation.command("notes", version)))
     elif version.is_final and include and f".. include:: {include}" in notes_file.read_text(
             encoding="utf-8"):
         results.append(CheckResult.warn("files", "notes", f"{notes} still includes {include}",
@@ -140,7 +141,8 @@ def file_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
     else:
         results.append(CheckResult.fail("files", "release index",
                                         f"{cfg.release_index} does not list {target}",
-                                        f"nox -s notes -- {version} (adds `{version.base} <{target}>`)"))
+                                        invocation.command("notes", version)
+                                        + f" (adds `{version.base} <{target}>`)"))
     return results
 
 
@@ -163,5 +165,5 @@ def mailmap_summary(findings: Sequence[Finding], version: ReleaseVersion) -> Che
         counts = Counter(finding.kind for finding in findings)
         detail = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
         return CheckResult.warn("mailmap", "identities", f"{len(findings)} problems: {detail}",
-                                f"nox -s mailmap -- {version}")
+                                invocation.command("mailmap", version))
     return CheckResult.ok("mailmap", "identities", "no identity problems")

@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from release import invocation
 from release.context import Context
 from release.errors import ReleaseError, UsageError
 from release.journal import journal_path, last_success, read_entries
@@ -126,7 +127,7 @@ def with_journal(ctx: Context, version: ReleaseVersion, rows: list[Row]) -> list
 
 
 def _cmd(step: str, version: ReleaseVersion, *args: str) -> str:
-    return " ".join(("nox -s", step, "--", str(version), *args))
+    return invocation.command(step, version, *args)
 
 
 def _branch_sha(git: GitService, branch: str) -> str | None:

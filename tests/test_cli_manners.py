@@ -1,0 +1,81 @@
+"""The command line's manners: hints and help name the way the user runs the toolkit, every step's
+help ends with examples that parse, and nox hands a step's exit code through."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from release import invocation
+from release.cli import examples, load_step, step_parser
+from release.steps import declared
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _module_way() -> Iterator[None]:
+    yield
+    invocation.use(invocation.MODULE)
+
+
+@pytest.mark.parametrize("step", list(declared()))
+def test_every_step_has_examples_that_parse(step: str) -> None:
+    shown = examples(step)
+    assert shown, f"release/data/examples.toml has no examples for {step}"
+    parser = step_parser(step, load_step(step))
+    for args, said in shown:
+        assert said.strip()
+        parser.parse_args(args.split())
+
+
+@pytest.mark.parametrize(("env", "argv0", "usage", "hint"), [
+    ({"RELEASE_INVOKED_AS": "nox"}, "python", "usage: nox -s tag -- ", "nox -s tag -- 1.2.0 --push"),
+    ({}, "/usr/bin/numpy-release", "usage: numpy-release tag ", "numpy-release tag 1.2.0 --push"),
+    ({}, "/x/release/__main__.py", "usage: python -m release tag ", "python -m release tag 1.2.0 --push"),
+])
+def test_help_and_hints_name_the_way_it_was_run(env: dict[str, str], argv0: str, usage: str,
+                                                 hint: str) -> None:
+    invocation.use(invocation.detect(env, argv0))
+    parser = step_parser("tag", load_step("tag"))
+    text = parser.format_help()
+    assert text.startswith(usage)
+    assert "examples:\n  " + invocation.command("tag", "2.4.0", "--dry-run") in text
+    assert invocation.respell("push it first: nox -s tag -- 1.2.0 --push") == f"push it first: {hint}"
+    ways = {invocation.NOX: "nox -s", invocation.SCRIPT: "numpy-release", invocation.MODULE: "python -m"}
+    others = [spelled for way, spelled in ways.items() if way != invocation.current()]
+    assert not any(other in text for other in others), text
+
+
+def test_a_real_error_hint_follows_the_console_script(example: Any, tmp_path: Path) -> None:
+    """The installed `numpy-release` names itself in a hint that the step wrote as `nox -s`."""
+    script = Path(sys.executable).parent / "numpy-release"
+    assert script.is_file()
+    done = subprocess.run([str(script), "reset-branch", "1.2.0rc1", "--repo", str(example.repo)],
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "RELEASE_INVOKED_AS": ""})
+    assert done.returncode != 0
+    assert "numpy-release reset-branch 1.2.0" in done.stderr and "nox -s" not in done.stderr
+
+
+def _nox(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), *args],
+                          cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_nox_passes_the_steps_exit_code_through() -> None:
+    done = _nox("-s", "tag", "--", "9.9")
+    assert done.returncode == 2, done.stderr
+    assert "error: '9.9' must have exactly three numbers" in done.stderr
+
+
+def test_a_misspelt_session_gets_a_did_you_mean() -> None:
+    done = _nox("-s", "tga", "--", "1.2.0")
+    assert done.returncode != 0
+    assert "did you mean 'tag'?" in done.stderr
