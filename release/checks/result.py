@@ -64,3 +64,13 @@ def as_lines(results: Iterable[CheckResult]) -> str:
             lines.extend(f"      fix: {line}" if i == 0 else f"           {line}"
                          for i, line in enumerate(result.fix.splitlines()))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def for_table(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """Rows whose detail and fix show brackets as typed (`[tool.release.wheels]`), not as rich
+    markup."""
+    from dataclasses import replace
+
+    from rich.markup import escape
+
+    return [replace(r, detail=escape(r.detail), fix=escape(r.fix)) for r in results]

@@ -26,6 +26,7 @@ from packaging.version import Version
 from release.config import Config
 from release.errors import UsageError
 from release.fakes.github import FakeGitHub
+from release.fakes.release_repo import seed_release_repo
 from release.version import ReleaseVersion
 from release.wheels.matrix import ExpectedFile, matrix_for
 
@@ -172,6 +173,7 @@ def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
     except KeyError:
         github.add_repo(wheels.workflow_repo, "main")
     github.add_ref(wheels.workflow_repo, f"heads/{ref}", "ab" * 20)
+    seed_release_repo(github, config, release, ref)
     # Like numpy-release: the testpypi and pypi upload jobs wait for an approval.
     github.add_workflow(wheels.workflow_repo, wheels.workflow, "Wheel builder",
                         artifacts=artifacts,

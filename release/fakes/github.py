@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any
 
 import release.fakes.github_rest_actions
+import release.fakes.github_rest_contents
 import release.fakes.github_rest_releases  # noqa: F401  (registers routes)
 from release.atomic_file import replace_file
 from release.fakes import github_graphql
@@ -185,6 +186,14 @@ class FakeGitHub:
     def add_ref(self, full_name: str, ref: str, sha: str) -> None:
         with self._lock:
             self.repo(full_name).refs[ref.removeprefix("refs/")] = sha
+
+    def add_file(self, full_name: str, ref: str, path: str, data: bytes | str) -> None:
+        """A file on a branch (made if missing, from the default branch's files) of the repository."""
+        with self._lock:
+            repo = self.repo(full_name)
+            branch = repo.files.setdefault(ref, dict(repo.files.get(repo.default_branch, {})))
+            branch[path.strip("/")] = data.encode() if isinstance(data, str) else bytes(data)
+            repo.refs.setdefault(f"heads/{ref}", fake_sha(f"{full_name}:{ref}"))
 
     def add_pull(self, full_name: str, number: int, title: str, user: str, *, state: str = "closed",
                  merged: bool = True, head: str = "feature", base: str = "main", body: str = "") -> None:

@@ -278,6 +278,23 @@ class GitHubService:
                           lambda: self.repository().create_issue(title=title, body=body))
         return IssueRef(issue.number, issue.title, issue.html_url, issue.state)
 
+    def file_text(self, path: str, ref: str) -> str | None:
+        """A file's text on a branch, tag or commit of the repository; None when the ref or the
+        file is not there (GitHub answers both with 404)."""
+
+        def read() -> str | None:
+            try:
+                content = self.repository().get_contents(path, ref=ref)
+            except GithubException as exc:
+                if exc.status == 404:  # "Not Found", or "No commit found for the ref ..."
+                    return None
+                raise
+            if isinstance(content, list):
+                return None
+            return content.decoded_content.decode("utf-8")
+
+        return self.call(f"read {path} on {ref} of {self.repo_name}", read)
+
     def token_login(self) -> str:
         """The login of the user the token belongs to (whose fork a release manager pushes to)."""
         self.require_token("look up the token's login")

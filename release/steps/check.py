@@ -13,7 +13,7 @@ from rich.table import Table
 
 from release.checks.notes import fragment_results
 from release.checks.preflight import file_results, mailmap_summary, tree_results, version_results
-from release.checks.result import CheckResult, Status, failed, range_unknown, worst
+from release.checks.result import CheckResult, Status, failed, for_table, range_unknown, worst
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
 from release.identities.propose import propose
@@ -51,6 +51,7 @@ def run(ctx: Context) -> int:
         ctx.git, load_towncrier(ctx.repo, ctx.config.pyproject), span))
     results += _guarded("mailmap", lambda: [_mailmap(ctx, version, span)])
     results += file_results(ctx, version)
+    results += _guarded("release repo", lambda: _release_repo(ctx, version))
     ctx.out.write(table(results, f"Preflight for {ctx.config.project} {version}: {worst(results).value}"))
     return 1 if failed(results) else 0
 
@@ -72,6 +73,18 @@ def _mailmap(ctx: Context, version: ReleaseVersion, span: Callable[[], RevisionR
     found = propose(ctx.git, ctx.repo, ctx.config, revisions, say=ctx.say,
                     github=None if ctx.option("offline") else ctx.github)
     return mailmap_summary(found.findings, version)
+
+
+def _release_repo(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
+    """The release repository's rows (`wheels-repo`, without the package index), read through the
+    GitHub API; with --offline one row saying it was not looked at."""
+    from release.assistants.wheels_repo import AREA
+    from release.assistants.wheels_repo_read import collect
+
+    if ctx.option("offline"):
+        return [CheckResult.warn(AREA, "release repository", "not looked at (--offline)",
+                                 f"nox -s wheels-repo -- {version}")]
+    return for_table(collect(ctx, version, index=False))
 
 
 def table(results: list[CheckResult], title: str) -> str:

@@ -383,10 +383,21 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         Stage("GitHub release, dry run", (*release, "--dry-run")),
         Stage("GitHub release: draft, assets, verify, publish", release),
         Stage("GitHub release again: checked, not touched", release),
+        *assistant_stages(version, index_url),
         Stage("what landed where", action=lambda: "\n".join(_final_checks(project, s, v))),
         Stage("where the release stands", ("status", version, "--index-url", index_url, *off)),
     ]
     return walk if real is None else _with_real(walk, project, s, real)
+
+
+def assistant_stages(version: str, index_url: str) -> list[Stage]:
+    """The read-only assistants of the walkthrough's judgement sections, on the rehearsal's
+    stand-ins (the local index, never PyPI); what they find reaches the report like any stage's
+    output."""
+    return [
+        Stage("the release repository the wheels are built from",
+              ("wheels-repo", version, "--index-url", index_url)),
+    ]
 
 
 def _with_real(walk: list[Stage], project: ExampleProject, s: StandIns,
