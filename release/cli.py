@@ -61,6 +61,8 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
     if args and args[0] == "--version":
         print(f"numpy-release {__version__}", file=out)
         return 0
+    if args and args[0] == "--print-completion":
+        return _print_completion(args[1:], out)
     if not args or args[0] in ("-h", "--help"):
         print(overview(), file=out if args else err)
         return 0 if args else 2
@@ -117,11 +119,33 @@ def overview() -> str:
     else:
         prog = invocation.prog()
         usage = [f"usage: {prog} STEP [VERSION] [--repo PATH] [--config FILE] [--dry-run] [options]",
-                 f"       {prog} --version"]
+                 f"       {prog} --version | --print-completion bash|zsh|tcsh"]
     lines = [*usage, "", "steps (in walkthrough order):"]
     lines += [f"  {name.ljust(width)}  {step.summary}" for name, step in declared().items()]
     lines += ["", f"`{invocation.command('STEP', '--help')}` shows a step's options and examples."]
     return "\n".join(lines)
+
+
+SHELLS = ("bash", "zsh", "tcsh")
+
+
+def _print_completion(args: list[str], out: TextIO) -> int:
+    """A completion script for every step and its options (shtab, from the real parsers)."""
+    import shtab
+
+    if len(args) != 1 or args[0] not in SHELLS:
+        raise UsageError("--print-completion takes one shell: " + ", ".join(SHELLS),
+                         hint="e.g. numpy-release --print-completion bash "
+                              "> ~/.local/share/bash-completion/completions/numpy-release")
+    top = argparse.ArgumentParser(prog="numpy-release", description="release steps")
+    top.add_argument("--version", action="store_true")
+    sub = top.add_subparsers(dest="step")
+    for name, step in declared().items():
+        parser = sub.add_parser(name, help=step.summary)
+        _common_options(parser)
+        load_step(name).add_arguments(parser)
+    out.write(shtab.complete(top, shell=args[0]))
+    return 0
 
 
 def examples(name: str) -> list[tuple[str, str]]:
@@ -149,13 +173,17 @@ class _Parser(argparse.ArgumentParser):
 def step_parser(name: str, module: ModuleType) -> argparse.ArgumentParser:
     parser = _Parser(prog=invocation.prog(name), description=declared()[name].summary,
                      epilog=_epilog(name), formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common_options(parser)
+    module.add_arguments(parser)
+    return parser
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", type=Path, help="the project checkout (default: RELEASE_REPO, "
                         "then `repo` in the config, then the directory nox was invoked from)")
     parser.add_argument("--config", type=Path, help="a release.toml with [tool.release] overrides")
     parser.add_argument("--dry-run", action="store_true",
                         help="show every action (diffs, commands) and change nothing")
-    module.add_arguments(parser)
-    return parser
 
 
 def anchor_paths(options: dict[str, object], environ: Mapping[str, str]) -> dict[str, object]:

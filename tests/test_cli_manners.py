@@ -79,3 +79,26 @@ def test_a_misspelt_session_gets_a_did_you_mean() -> None:
     done = _nox("-s", "tga", "--", "1.2.0")
     assert done.returncode != 0
     assert "did you mean 'tag'?" in done.stderr
+
+
+def _complete(script: str, *words: str) -> list[str]:
+    """What bash offers for the last of `words`, with the generated script sourced."""
+    line = " ".join(words)
+    program = ("source /dev/stdin; COMP_WORDS=(" + line + f"); COMP_CWORD={len(words) - 1}; "
+               "_shtab_numpy_release; printf '%s\\n' \"${COMPREPLY[@]}\"")
+    done = subprocess.run(["bash", "-c", program], input=script, capture_output=True, text=True,
+                          check=True)
+    return done.stdout.split()
+
+
+def test_bash_completion_offers_steps_and_options(cli: Any) -> None:
+    done = cli("--print-completion", "bash")
+    assert done.code == 0
+    assert _complete(done.out, "numpy-release", "re") == ["reset-branch", "rehearse"]
+    assert _complete(done.out, "numpy-release", "tag", "2.4.0", "--pu") == ["--push"]
+    assert "--dry-run" in _complete(done.out, "numpy-release", "wheels", "2.4.0", "--")
+
+
+def test_completion_for_an_unknown_shell_is_a_usage_error(cli: Any) -> None:
+    done = cli("--print-completion", "fish")
+    assert done.code == 2 and done.err.startswith("error: --print-completion takes one shell: bash")
