@@ -1,4 +1,5 @@
-"""Typed configuration: a built-in NumPy profile overridden by `[tool.release]`."""
+"""Typed configuration: a built-in profile (NumPy's unless `profile` says otherwise) overridden by
+`[tool.release]`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from release.errors import ConfigError
+from release.profiles import CHOICES, check_choice, merged, profile_table
 
 T = typing.TypeVar("T")
 
@@ -110,6 +112,16 @@ class SupportConfig:
 class Config:
     """Everything a step needs to know about the project; defaults are NumPy's."""
 
+    profile: str = "numpy"
+    # the strategy choices (release/profiles: CHOICES says what each value means)
+    credits: str = "changelog"
+    series_start: str = "dev-tag"
+    branch_version: str = "next"
+    rel_commit: str = "pull-request"
+    index_entry: str = "labelled"
+    mailmap_style: str = "git"
+    # a folder of the project's own templates, searched before the profile's (templates/<profile>/)
+    templates: str = ""
     project: str = "NumPy"
     package: str = "numpy"
     github_repo: str = "numpy/numpy"
@@ -191,7 +203,18 @@ def _from_file(path: Path) -> LoadedConfig:
     if not table:
         return LoadedConfig(Config(), "built-in NumPy profile")
     where = f"[tool.release] in {path}"
-    return LoadedConfig(build(Config, table, where), where)
+    return LoadedConfig(from_table(table, where), where)
+
+
+def from_table(table: dict[str, Any], where: str) -> Config:
+    """The named built-in profile (default NumPy's) with the table's keys on top."""
+    name = table.get("profile", "numpy")
+    if not isinstance(name, str):
+        raise ConfigError(f"{where}: profile must be a string", hint='profile = "numpy" or "scipy"')
+    config = build(Config, merged(profile_table(name, where), table), where)
+    for key in CHOICES:
+        check_choice(key, getattr(config, key), where)
+    return config
 
 
 def build(cls: type[T], table: dict[str, Any], where: str) -> T:

@@ -76,6 +76,13 @@ class Context:
             return pattern
         return pattern.format(**{**version.fields(), "version": version.base})
 
+    def render(self, name: str, **values: Any) -> str:
+        """A text of this project's profile (its own `templates` folder first)."""
+        from release.templating import profile_search, render_in
+
+        own = self.repo / self.config.templates if self.config.templates else None
+        return render_in(profile_search(self.config.profile, own), name, **values)
+
     def say(self, message: str) -> None:
         """Progress for the person at the terminal (stderr, so stdout stays clean)."""
         print(message, file=self.err)

@@ -1,7 +1,12 @@
-"""Every text the toolkit writes comes from a Jinja2 template with StrictUndefined."""
+"""Every text the toolkit writes comes from a Jinja2 template with StrictUndefined.
+
+Texts that differ between projects live under `templates/<profile>/`; a project may name a
+folder of its own (`templates` in `[tool.release]`) that is searched before both.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,9 +24,9 @@ def templates_dir() -> Path:
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(search: tuple[str, ...] = ()) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=jinja2.FileSystemLoader([*search, str(templates_dir())]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # the outputs are rst, Markdown and e-mail, not HTML
@@ -31,3 +36,13 @@ def environment() -> jinja2.Environment:
 def render(name: str, **values: Any) -> str:
     return environment().get_template(name).render(**values)
 
+
+def profile_search(profile: str, project_dir: Path | None = None) -> tuple[str, ...]:
+    """Where a profile's texts are looked up first: the project's own folder, then the profile's."""
+    own = (str(project_dir),) if project_dir is not None else ()
+    return (*own, str(templates_dir() / profile))
+
+
+def render_in(search: Sequence[str], name: str, **values: Any) -> str:
+    """`name` from the first of `search` (then the shared templates) that has it."""
+    return environment(tuple(search)).get_template(name).render(**values)

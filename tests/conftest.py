@@ -1,4 +1,4 @@
-"""Shared fixtures: a scrubbed environment, the example project, the NumPy history fixture."""
+"""Shared fixtures: a scrubbed environment, the example project, NumPy's and SciPy's histories."""
 
 from __future__ import annotations
 
@@ -52,6 +52,19 @@ def numpy_bundle_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert bundle.is_file(), f"the NumPy fixture is missing at {bundle}"
     dest = tmp_path_factory.mktemp("numpy") / "numpy"
     subprocess.run(["git", "clone", "--quiet", str(bundle), str(dest)], check=True)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def scipy_bundle_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone of SciPy's real history, one per session; read-only for tests (copy it to change
+    it), with a `release.toml` naming the SciPy profile beside it."""
+    bundle = SCIPY_FIXTURE / "history.bundle"
+    assert bundle.is_file(), f"the SciPy fixture is missing at {bundle}"
+    root = tmp_path_factory.mktemp("scipy")
+    dest = root / "scipy"
+    subprocess.run(["git", "clone", "--quiet", str(bundle), str(dest)], check=True)
+    (root / "scipy-release.toml").write_text('[tool.release]\nprofile = "scipy"\n', encoding="utf-8")
     return dest
 
 

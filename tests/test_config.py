@@ -73,3 +73,39 @@ def test_explicit_config_file(tmp_path: Path) -> None:
 def test_defaults_are_frozen() -> None:
     with pytest.raises(AttributeError):
         Config().project = "x"  # type: ignore[misc]
+
+
+def test_scipy_profile_and_a_single_override(tmp_path: Path) -> None:
+    (tmp_path / "release.toml").write_text('profile = "scipy"\nrel_commit = "pull-request"\n'
+                                           '[wheels]\nworkflow = "build.yml"\n')
+    cfg = load_config(tmp_path).config
+    assert (cfg.profile, cfg.project, cfg.github_repo, cfg.tag_message) == \
+        ("scipy", "SciPy", "scipy/scipy", "v{version}")
+    assert (cfg.credits, cfg.series_start, cfg.branch_version, cfg.index_entry) == \
+        ("authors", "previous-feature", "next-dev0", "bare")
+    assert cfg.rel_commit == "pull-request"  # the project's choice over the profile's "direct"
+    assert (cfg.wheels.workflow_repo, cfg.wheels.workflow) == ("scipy/scipy-release", "build.yml")
+
+
+def test_numpy_profile_file_spells_out_the_defaults(tmp_path: Path) -> None:
+    (tmp_path / "release.toml").write_text('profile = "numpy"\n')
+    assert load_config(tmp_path).config == Config(profile="numpy")
+
+
+@pytest.mark.parametrize(
+    ("toml", "message", "hint"),
+    [
+        ('profile = "skimage"', "unknown profile 'skimage' (built in: numpy, scipy)",
+         "override the choices that differ (branch_version, credits, index_entry"),
+        ('profile = "scipy"\nseries_start = "dev-tags"', "series_start = 'dev-tags' is not a choice",
+         "'dev-tag': an X.Y.0 range starts at the vX.Y.0.dev0 tag"),
+        ("profile = 3", "profile must be a string", 'profile = "numpy" or "scipy"'),
+    ],
+)
+def test_unknown_profile_or_choice_names_what_to_choose(tmp_path: Path, toml: str, message: str,
+                                                        hint: str) -> None:
+    (tmp_path / "release.toml").write_text(toml + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert message in info.value.message
+    assert hint in (info.value.hint or "")

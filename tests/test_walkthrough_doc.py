@@ -20,7 +20,7 @@ import nox.registry
 import pytest
 
 from release.cli import load_step, step_parser
-from release.config import Config, build
+from release.config import Config, from_table
 from release.errors import ReleaseError
 from release.steps import declared
 from release.version import ReleaseVersion
@@ -376,7 +376,7 @@ def test_toml_examples_load_as_configuration() -> None:
         data = tomllib.loads(body)
         table = data.get("tool", {}).get("release")
         assert table, f"line {line}: no [tool.release] table"
-        config = build(Config, table, f"RELEASE_WALKTHROUGH.md line {line}")
+        config = from_table(table, f"RELEASE_WALKTHROUGH.md line {line}")
         files = matrix_for(config, ReleaseVersion.parse("1.2.0")).filenames("1.2.0")
         assert len(files) > 1, f"line {line}: the example's wheel matrix is empty"
 

@@ -86,7 +86,7 @@ def _earlier_state(found: str, version: ReleaseVersion) -> bool:
 
 
 def _start_tag(ctx: Context, version: ReleaseVersion) -> CheckResult:
-    tag, what = start_tag(ctx.config, version)
+    tag, what = start_tag(ctx.config, version, ctx.git.tags())
     if ctx.git.tag_object(tag) is None:
         return CheckResult.fail("versions", f"{what} {tag}", "missing",
                                 f"git fetch {ctx.config.upstream_remote} --tags")

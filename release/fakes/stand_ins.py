@@ -24,7 +24,7 @@ from typing import Any
 
 import tomlkit
 
-from release.config import Config, build
+from release.config import Config, from_table
 from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
@@ -172,7 +172,7 @@ class StandIns:
 
     def config(self) -> Config:
         """The configuration the rehearsed steps run with (before the stand-ins' additions)."""
-        return build(Config, self._table(), "the rehearsal's config")
+        return from_table(self._table(), "the rehearsal's config")
 
     def _committer(self) -> str:
         git = GitService(self.project.repo)

@@ -130,5 +130,6 @@ def _index(repo: Path, config: Config, version: ReleaseVersion, notes: str) -> t
         raise PreconditionError(f"the release-notes index {index} does not exist",
                                 hint="check release_index in [tool.release]")
     text = path.read_text(encoding="utf-8")
-    updated = add_entry(text, version.base, entry_target(index, notes), where=index)
+    updated = add_entry(text, version.base, entry_target(index, notes), where=index,
+                        style=config.index_entry)
     return (index, updated) if updated != text else None

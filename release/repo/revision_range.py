@@ -4,12 +4,15 @@
   When the dev0 tag is on a merge commit (the "Begin X.Y.0 development" pull request), the range
   starts at its first parent so that pull request is listed, as in NumPy 2.2.0-2.4.0.
 - X.Y.Z: from the previous patch tag `vX.Y.(Z-1)` to the maintenance branch.
+- With `series_start = "previous-feature"` (SciPy, which has no dev0 tags), X.Y.0 and its
+  candidates start at the previous series' first release, `vX.(Y-1).0`.
 
 The maintenance branch is the local branch, else the upstream remote's, else the fork's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from release.config import Config
@@ -35,23 +38,39 @@ class RevisionRange:
         return cls(start.strip(), end.strip())
 
 
-def start_tag(config: Config, version: ReleaseVersion) -> tuple[str, str]:
-    """The tag a release's range starts at, and what that tag is (for messages)."""
+def start_tag(config: Config, version: ReleaseVersion, tags: Iterable[str] = ()) -> tuple[str, str]:
+    """The tag a release's range starts at, and what that tag is (for messages). `tags` are the
+    repository's, needed only to find the series before an X.0.0 without dev tags."""
     if version.is_patch:
         previous = ReleaseVersion.parse(f"{version.major}.{version.minor}.{version.micro - 1}")
         return previous.tag(config.tag_format), "previous release"
+    if config.series_start == "previous-feature":
+        return previous_feature(config, version, tags).tag(config.tag_format), "previous series' release"
     return ReleaseVersion.parse(f"{version.base}.dev0").tag(config.tag_format), "development tag"
 
 
+def previous_feature(config: Config, version: ReleaseVersion, tags: Iterable[str]) -> ReleaseVersion:
+    """vX.(Y-1).0 for X.Y.0; for X.0.0 the newest earlier X'.Y'.0 among `tags`."""
+    if version.minor > 0:
+        return ReleaseVersion.parse(f"{version.major}.{version.minor - 1}.0")
+    older = [v for v in versions_from_tags(tags, config.tag_format)
+             if v.is_final and v.micro == 0 and v.major < version.major]
+    if not older:
+        raise PreconditionError(f"no earlier X.Y.0 release tag to start {version}'s range at",
+                                hint="fetch tags, or give the start with --since REF")
+    return max(older)
+
+
 def infer_start(git: GitService, config: Config, version: ReleaseVersion) -> str:
-    tag, what = start_tag(config, version)
+    tags = git.tags() if config.series_start == "previous-feature" and version.minor == 0 else ()
+    tag, what = start_tag(config, version, tags)
     if git.tag_object(tag) is None:
         raise PreconditionError(
             f"the {what} {tag} for {version} does not exist",
             hint=f"fetch tags (git fetch {config.upstream_remote} --tags) or give the start with "
                  "--since REF",
         )
-    if version.is_patch:
+    if version.is_patch or config.series_start == "previous-feature":
         return tag
     return f"{tag}^" if len(git.parents(tag)) > 1 else tag
 

@@ -211,7 +211,7 @@ def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str, pyproject:
             template, project=cfg.project, version=following, where=cfg.notes_template), "Create"))
     changes.append(FileChange(cfg.release_index, with_entry(
         git.show_file("HEAD", cfg.release_index), cfg.release_index, following, notes_path,
-        at="at HEAD"), "Update"))
+        at="at HEAD", style=cfg.index_entry), "Update"))
     changes.append(FileChange(cfg.pyproject, set_version(pyproject, str(series.dev), cfg.pyproject),
                               "Update"))
     cversions = git.show_file("HEAD", cfg.cversions) if cfg.cversions else None

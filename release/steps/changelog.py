@@ -1,7 +1,9 @@
 """Write the changelog: contributors and merged pull requests, byte-compatible with NumPy's tool.
 
 Git alone finds who contributed and which pull requests were merged; GitHub (one batched, cached
-query per 100 pull requests) supplies the current titles unless `--offline`.
+query per 100 pull requests) supplies the current titles unless `--offline`. Under
+`credits = "authors"` (SciPy) it prints the Authors section SciPy's `tools/authors.py` prints
+instead; those go into the notes, so there is no file of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from release.changelog.authors import authors
 from release.changelog.compute import Selection, changelog_range, compute
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
@@ -62,6 +65,8 @@ class ChangelogRequest:
 
 def run(ctx: Context) -> int:
     request = read_request(ctx)
+    if ctx.config.credits == "authors":
+        return run_authors(ctx, request)
     ctx.say(f"changelog for {request.range}")
     result = compute(ctx.git, ctx.config, request.range, request.version, github=titles_from(ctx),
                      say=ctx.say, selection=selection(ctx), refresh=bool(ctx.option("refresh")),
@@ -83,6 +88,30 @@ def titles_from(ctx: Context) -> Callable[[], GitHubService] | None:
 
 def selection(ctx: Context) -> Selection:
     return Selection(frozenset(ctx.option("exclude", [])), bool(ctx.option("backports")))
+
+
+def run_authors(ctx: Context, request: ChangelogRequest) -> int:
+    """SciPy's Authors section on stdout (or into `--output`), its reminder on stderr."""
+    ctx.say(f"authors for {request.range}")
+    people = authors(ctx.git, request.range.start, request.range.end, _mailmap_text(ctx))
+    text = ctx.render("authors.rst.j2", authors=people)
+    if request.output in (None, "-"):
+        ctx.out.write(text)
+    else:
+        ctx.execute(build_plan(ctx, request, text))
+    ctx.say(ctx.render("authors-reminder.txt.j2").rstrip("\n"))
+    return 0
+
+
+def _mailmap_text(ctx: Context) -> str:
+    """The `.mailmap` SciPy's tool reads: the work tree's, or `--mailmap-from REF`'s."""
+    ref = ctx.option("mailmap_from")
+    if ref:
+        blob = _mailmap_blob(ctx)
+        assert blob is not None
+        return ctx.git.run(["show", blob])
+    path = ctx.repo / ctx.config.mailmap
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def read_request(ctx: Context) -> ChangelogRequest:

@@ -130,7 +130,7 @@ def _changes(ctx: Context, version: ReleaseVersion, source: str,
             wanted.append(FileChange(cfg.mailmap, mailmap, "Update"))
     wanted.append(FileChange(cfg.release_index, with_entry(
         git.show_file(base, cfg.release_index), cfg.release_index, str(version), notes_path,
-        at=f"on {cfg.main_branch}", ordered=True), "Update"))
+        at=f"on {cfg.main_branch}", ordered=True, style=cfg.index_entry), "Update"))
     return [c for c in wanted if git.show_file(base, c.path) != c.content], remarks
 
 

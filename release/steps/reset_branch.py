@@ -109,7 +109,7 @@ def _commit_spec(ctx: Context, version: ReleaseVersion, following: ReleaseVersio
     label = str(following)
     notes_path = ctx.path(cfg.notes, following)
     index = with_entry(git.show_file("HEAD", cfg.release_index), cfg.release_index, label,
-                       notes_path, at="at HEAD")
+                       notes_path, at="at HEAD", style=cfg.index_entry)
     changes = []
     if git.show_file("HEAD", notes_path) is None:
         changes.append(FileChange(notes_path, _notes(ctx, version, following, pyproject), "Create"))

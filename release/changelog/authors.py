@@ -1,0 +1,120 @@
+"""SciPy's Authors section, by the rules of SciPy's `tools/authors.py`.
+
+- Every commit of the range credits its author and its committer, one count each (a maintainer
+  who commits their own work counts twice), and every name a body line gives after `Thanks to`,
+  `Courtesy of` or `Co-authored-by:` (several per line, joined by "and" or commas).
+- `.mailmap` is read by name only: a line `New <a> Old <b>` maps the name Old to New, whatever
+  the e-mails; every line must have two `<...>` parts (SciPy's tool refuses the file otherwise).
+- A name is new (`+`) when nothing before the range credited it in any of those ways.
+- `GitHub` (the committer of web merges) is left out; `@handle` names print without the `@`.
+- Order: surname then forename, lowercased, with a leading `van der `, `de ` or `von ` skipped;
+  equal keys keep the order the log first showed them in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from release.errors import PreconditionError
+from release.services.git import GitService
+
+LOG_FORMAT = "@@@%an@@@%n@@@%cn@@@%n%b"
+"""Author and committer on lines of their own, then the body: the lines the rules read."""
+
+_PERSON_LINE = re.compile(r"^@@@([^@]*)@@@")
+_THANKS = re.compile(
+    r"([Tt]hanks to|[Cc]ourtesy of|Co-authored-by:) "
+    r"([A-Z][A-Za-z]*? [A-Z][A-Za-z]*? [A-Z][A-Za-z]*|[A-Z][A-Za-z]*? [A-Z]\."
+    r" [A-Z][A-Za-z]*|[A-Z][A-Za-z ]*? [A-Z][A-Za-z]*|[a-z0-9]+)($|\.| )"
+)
+_MORE_NAMES = re.compile(r"^(and|, and|, ) ")
+_MAILMAP_LINE = re.compile(r"^(.*?)\s*<(.*?)>(.*?)\s*<(.*?)>\s*$")
+_SURNAME = re.compile(r" [a-z ]*[A-Za-z-]+$")
+_ASCII_SPACE = " \t\n\r\x0b\x0c"
+_LEFT_OUT = "GitHub"
+_NOT_NAMES = ("this",)
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str  # as credited after the name map, `@handle` included
+    commits: int
+    first_time: bool
+
+    @property
+    def display(self) -> str:
+        return self.name.strip("@")
+
+
+def name_map(text: str, where: str = ".mailmap") -> dict[str, str]:
+    """Old name -> new name from `.mailmap` text, later lines winning."""
+    names: dict[str, str] = {}
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _MAILMAP_LINE.match(line)
+        if match is None:
+            raise PreconditionError(
+                f"{where} line {number} does not have the `New <e-mail> Old <e-mail>` form: {line!r}",
+                hint="SciPy's name mapping needs two <...> parts on every line (`<>` for none)",
+            )
+        new, old = match.group(1).strip(), match.group(3).strip()
+        if new and old:
+            names[old] = new
+    return names
+
+
+def credited(lines: Iterable[str], names: dict[str, str]) -> dict[str, int]:
+    """Name -> times credited, in order of first credit, over `git log --format=LOG_FORMAT` lines."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        for name in _names_in(line.strip(_ASCII_SPACE)):
+            mapped = names.get(name, name)
+            counts[mapped] = counts.get(mapped, 0) + 1
+    return counts
+
+
+def _names_in(line: str) -> Iterator[str]:
+    person = _PERSON_LINE.match(line)
+    if person is not None:
+        yield person.group(1)
+        line = line[person.end():]
+    thanks = _THANKS.search(line)
+    if thanks is None:
+        return
+    if thanks.group(2) not in _NOT_NAMES:
+        yield thanks.group(2)
+    rest = _MORE_NAMES.sub("Thanks to ", line[thanks.end():].strip())
+    yield from _names_in(rest.strip(_ASCII_SPACE))
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    match = _SURNAME.search(name)
+    forename, surname = (name[:match.start()].strip(), name[match.start():].strip()) if match \
+        else ("", name.strip())
+    for particle in ("van der ", "de ", "von "):
+        if surname.startswith(particle):
+            surname = surname[len(particle):]
+    return surname.lower(), forename.lower()
+
+
+def authors_of(current: dict[str, int], before: Iterable[str]) -> tuple[Author, ...]:
+    """The range's authors in SciPy's order, `+` for those `before` never credited."""
+    seen = set(before)
+    people = [Author(name, count, name not in seen) for name, count in current.items()
+              if name != _LEFT_OUT]
+    return tuple(sorted(people, key=lambda person: sort_key(person.name)))
+
+
+def log_lines(git: GitService, revisions: str) -> list[str]:
+    return git.run(["log", f"--pretty={LOG_FORMAT}", revisions]).split("\n")
+
+
+def authors(git: GitService, start: str, end: str, mailmap_text: str) -> tuple[Author, ...]:
+    """The Authors of `start..end`, with `.mailmap` text read by name."""
+    names = name_map(mailmap_text)
+    before = credited(log_lines(git, start), names)
+    return authors_of(credited(log_lines(git, f"{start}..{end}"), names), before)

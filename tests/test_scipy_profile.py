@@ -1,0 +1,34 @@
+"""The SciPy profile's strategies on SciPy's own history: ranges without dev0 tags, bare index
+entries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from release.config import from_table
+from release.notes.index import add_entry, entries, has_entry
+from release.repo.revision_range import infer_start
+from release.services.git import GitService
+from release.version import ReleaseVersion
+from tests.helpers import git
+
+SCIPY = from_table({"profile": "scipy"}, "test")
+
+
+def test_ranges_start_without_dev0_tags(scipy_bundle_clone: Path) -> None:
+    service = GitService(scipy_bundle_clone)
+    starts = {v: infer_start(service, SCIPY, ReleaseVersion.parse(v))
+              for v in ("1.18.0", "1.18.0rc2", "1.18.1", "1.15.3")}
+    assert starts == {"1.18.0": "v1.17.0", "1.18.0rc2": "v1.17.0", "1.18.1": "v1.18.0",
+                      "1.15.3": "v1.15.2"}
+    assert not [tag for tag in service.tags() if tag.endswith(".dev0")]
+
+
+def test_release_index_bare_entries(scipy_bundle_clone: Path) -> None:
+    text = git(scipy_bundle_clone, "show", "v1.18.1:doc/source/release.rst")
+    assert has_entry(text, "release/1.18.1-notes")
+    assert entries(text)[0][1:] == ("1.18.1", "release/1.18.1-notes")
+    updated = add_entry(text, "1.18.2", "release/1.18.2-notes", style=SCIPY.index_entry)
+    assert updated.replace("   release/1.18.2-notes\n", "", 1) == text
+    assert updated.index("release/1.18.2-notes") < updated.index("release/1.18.1-notes")
+    assert add_entry(updated, "1.18.2", "release/1.18.2-notes", style="bare") == updated
