@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import shlex
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,8 +17,12 @@ from release import __version__, invocation
 from release.config import load_config
 from release.context import Context
 from release.errors import ReleaseError, UsageError
-from release.journal import record, utc_now
+from release.journal import check_readable, record, scrub, utc_now
 from release.steps import declared, load
+
+# Steps that write files without being journaled; they too run under the repository's lock,
+# all or nothing (see release.repo.guard), as every journaled step does.
+WRITERS = frozenset({"changelog", "notes"})
 
 
 def main(
@@ -30,6 +37,7 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     invocation.use(invocation.detect(environ))
+    previous = _on_sigterm()
     try:
         code = _run(args, environ, out, err)
         out.flush()  # a reader that went away shows here, inside the handlers below
@@ -40,12 +48,34 @@ def main(
             print(f"hint: {invocation.respell(exc.hint)}", file=err)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("error: interrupted", file=err)
+        print("error: interrupted before the step changed anything", file=err)
+        print(f"hint: rerun `{rerun_command(args)}`", file=err)
         return 130
     except BrokenPipeError:
         # the reader went away (`... --help | head`): nothing more can be said to it
         _silence_stdout()
         return 141
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm() -> signal.Handlers | None:
+    """SIGTERM takes Ctrl-C's path (put back what can be, say what was done)."""
+    from release.repo.guard import raise_terminated
+
+    try:
+        return signal.signal(signal.SIGTERM, raise_terminated)  # type: ignore[return-value]
+    except ValueError:  # not the main thread (a test, an embedding): leave signals alone
+        return None
+
+
+def rerun_command(args: Sequence[str]) -> str:
+    """The command that runs this step again, spelled the way the user runs the toolkit, with
+    secret-looking values hidden."""
+    if not args:
+        return invocation.prog()
+    return invocation.command(args[0], *(shlex.quote(arg) for arg in scrub(args[1:])))
 
 
 def _silence_stdout() -> None:
@@ -79,11 +109,23 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
     module = load_step(name)
     parser = step_parser(name, module)
     options = anchor_paths(vars(parser.parse_args(args[1:])), environ)
-    ctx = make_context(options, environ, out, err)
-    if not module.STEP.journaled or ctx.dry_run:
+    ctx = dataclasses.replace(make_context(options, environ, out, err), rerun=rerun_command(args))
+    journaled = module.STEP.journaled
+    if ctx.dry_run or not (journaled or name in WRITERS):
         result: int = module.run(ctx)
         return result
+    if not journaled:
+        return _guarded(ctx, module)
+    if ctx.options.get("version"):
+        check_readable(ctx.repo, str(ctx.options["version"]))
     return _journaled(ctx, name, module, args[1:])
+
+
+def _guarded(ctx: Context, module: ModuleType) -> int:
+    from release.repo.guard import guarded
+
+    with guarded(ctx) as run_ctx:
+        return int(module.run(run_ctx))
 
 
 def _journaled(ctx: Context, name: str, module: ModuleType, args: list[str]) -> int:
@@ -91,7 +133,7 @@ def _journaled(ctx: Context, name: str, module: ModuleType, args: list[str]) -> 
     (also when it failed part way: the journal then says how)."""
     started, code = utc_now(), 1
     try:
-        code = int(module.run(ctx))
+        code = _guarded(ctx, module)
         return code
     except ReleaseError as exc:
         code = exc.exit_code
@@ -105,6 +147,8 @@ def _journaled(ctx: Context, name: str, module: ModuleType, args: list[str]) -> 
                 record(ctx.repo, name, str(ctx.options["version"]), args, started, code)
             except OSError as exc:
                 ctx.say(f"note: the release journal was not written: {exc.strerror}")
+            except ReleaseError as exc:
+                ctx.say(f"note: the release journal was not written: {exc.message}")
 
 
 def load_step(name: str) -> ModuleType:

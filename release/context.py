@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from release.config import Config
 from release.errors import UsageError
-from release.plan import Action, ApplyExecutor, DryRunExecutor, Executor, Plan
+from release.plan import ApplyExecutor, DryRunExecutor, Executor, Fault, Plan
 from release.services.git import GitService
 from release.version import ReleaseVersion
 
 if TYPE_CHECKING:
+    from release.repo.undo import UndoRecord
     from release.services.github import GitHubService
 
 
@@ -41,6 +42,11 @@ class Context:
     # only when something was done.
     applied: list[str] = field(default_factory=list, compare=False)
     command: Command | None = field(default=None, compare=False)
+    # What the run changed on this machine, to put back on failure (set by the CLI around a
+    # state-changing step; see release.repo.guard).
+    record: UndoRecord | None = field(default=None, compare=False)
+    # The command line that runs this step again, for messages saying how to finish or resume.
+    rerun: str = ""
 
     @property
     def dry_run(self) -> bool:
@@ -88,25 +94,9 @@ class Context:
         print(message, file=self.err)
 
     def executor(self) -> Executor:
-        return DryRunExecutor(self.out) if self.dry_run else ApplyExecutor(self.err)
+        if self.dry_run:
+            return DryRunExecutor(self.out)
+        return ApplyExecutor(self.err, self.record, self.applied, Fault.from_env(self.env))
 
     def execute(self, plan: Plan) -> None:
-        if not self.dry_run:
-            plan = replace(plan, actions=[_Noted(action, self.applied) for action in plan.actions])
         self.executor().execute(plan)
-
-
-@dataclass(frozen=True)
-class _Noted:
-    """An action that, once applied, adds its first line to `done`."""
-
-    action: Action
-    done: list[str]
-
-    def describe(self) -> str:
-        return self.action.describe()
-
-    def apply(self) -> None:
-        line = self.action.describe().partition("\n")[0]
-        self.action.apply()
-        self.done.append(line)

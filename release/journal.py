@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from release.atomic_file import replace_file
+from release.errors import ReleaseError
 from release.services.git import GitService
 from release.version import ReleaseVersion
 
@@ -73,13 +74,40 @@ def journal_path(git: GitService, version: ReleaseVersion, name: str = "journal"
 
 
 def read_entries(path: Path) -> list[Entry]:
-    """The journal's entries, oldest first; a missing or unreadable journal is an empty one."""
+    """The journal's entries, oldest first; a missing journal is an empty one. One that does
+    not parse is an error, never silently replaced: it is the record of a release."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _unreadable(path, str(getattr(exc, "strerror", None) or exc)) from None
+    try:
+        data = json.loads(text)
         return [Entry(item["step"], tuple(item["args"]), item["started"], item["ended"],
                       int(item["exit"])) for item in data.get("entries", [])]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return []
+    except ValueError as exc:
+        raise _unreadable(path, str(exc)) from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise _unreadable(path, f"an entry lacks {exc}" if isinstance(exc, KeyError)
+                          else "it is not a list of entries") from None
+
+
+def _unreadable(path: Path, why: str) -> ReleaseError:
+    return ReleaseError(f"the release journal {path} does not parse ({why})",
+                        hint=f"repair it, or move it aside (mv {path} {path}.bad) to start a new "
+                             "one; nothing was changed")
+
+
+def check_readable(repo: Path, version: str) -> None:
+    """Refuse, before a journaled step changes anything, when its journal would not take the
+    run's entry."""
+    try:
+        git = GitService(repo)
+        parsed = ReleaseVersion.parse(version)
+    except ReleaseError:
+        return
+    read_entries(journal_path(git, parsed))
 
 
 def write_json(path: Path, data: object) -> None:
@@ -95,8 +123,6 @@ def append(path: Path, entry: Entry) -> None:
 def record(repo: Path, step: str, version: str, args: Sequence[str], started: str,
            code: int) -> None:
     """Append one run to `version`'s journal; nothing when there is no repository or version."""
-    from release.errors import ReleaseError
-
     try:
         git = GitService(repo)
         parsed = ReleaseVersion.parse(version)

@@ -7,11 +7,23 @@ differ only in which executor receives it.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import shlex
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import signal
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+from release.errors import ReleaseError, UsageError, VerificationError
+
+if TYPE_CHECKING:
+    from release.repo.undo import UndoRecord
+
+LOCAL, REMOTE, READ = "local", "remote", "read"
+"""An action's effect: `local` changes this machine and can be put back; `remote` leaves the
+machine (a push, a GitHub request, an upload, a mail) and cannot; `read` changes nothing."""
 
 
 class Action(Protocol):
@@ -20,6 +32,32 @@ class Action(Protocol):
     def describe(self) -> str: ...
 
     def apply(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Touches:
+    """What a local action may change, so that it can be saved first: files by path, the git
+    state of repositories (refs, HEAD, index), and repositories whose work tree it changes in
+    files it does not name."""
+
+    files: tuple[Path, ...] = ()
+    repos: tuple[Path, ...] = ()
+    unlisted: tuple[Path, ...] = ()
+
+
+def effect_of(action: object) -> str:
+    """`local`, `remote` or `read`; an action that does not say is taken as leaving the machine
+    (it cannot be put back)."""
+    return str(getattr(action, "effect", REMOTE))
+
+
+def touches_of(action: object) -> Touches:
+    found = getattr(action, "touches", None)
+    return found() if callable(found) else Touches()
+
+
+def undo_of(action: object) -> str:
+    return str(getattr(action, "undo", "") or "")
 
 
 @dataclass(frozen=True)
@@ -53,19 +91,32 @@ class WriteFile:
         )
         return f"{verb} {self.relpath}\n" + "".join(_terminated(diff))
 
+    effect = LOCAL
+
+    def touches(self) -> Touches:
+        return Touches(files=(self.path,))
+
     def apply(self) -> None:
         if self.is_noop():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".release-tmp")
-        tmp.write_text(self.content, encoding="utf-8", newline="")
-        tmp.replace(self.path)
+        try:
+            tmp.write_text(self.content, encoding="utf-8", newline="")
+            tmp.replace(self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
 class DeleteFile:
     root: Path
     relpath: str
+
+    effect = LOCAL
+
+    def touches(self) -> Touches:
+        return Touches(files=(self.root / self.relpath,))
 
     def describe(self) -> str:
         return f"delete {self.relpath}"
@@ -88,16 +139,46 @@ class RunCommand:
         note = f"  # {self.note}" if self.note else ""
         return "run " + shlex.join(self.argv) + where + note
 
+    @property
+    def _is_push(self) -> bool:
+        return self.argv[:2] == ("git", "push")
+
+    @property
+    def effect(self) -> str:
+        return REMOTE if self._is_push else LOCAL
+
+    @property
+    def undo(self) -> str:
+        """For a push of `ref:ref` to a remote: deleting it there again."""
+        if not self._is_push or len(self.argv) < 4:
+            return ""
+        where = f" -C {self.cwd}" if self.cwd else ""
+        return f"git{where} push {self.argv[2]} --delete {self.argv[3].partition(':')[0]}"
+
+    def touches(self) -> Touches:
+        """git changes the repository's state (and `git rm` its files); any other program run
+        in a repository may change files there that nobody listed."""
+        cwd = self.cwd or Path.cwd()
+        if self.argv[:1] != ("git",):
+            return Touches(repos=(cwd,), unlisted=(cwd,))
+        files: tuple[Path, ...] = ()
+        if self.argv[1:2] == ("rm",) and "--" in self.argv:
+            files = tuple(cwd / p for p in self.argv[self.argv.index("--") + 1:])
+        return Touches(files=files, repos=() if self._is_push else (cwd,))
+
     def apply(self) -> None:
         self.runner(self.argv)
 
 
 @dataclass(frozen=True)
 class Call:
-    """Any other effect (a GitHub request, an upload, a mail), described in words."""
+    """Any other effect (a GitHub request, an upload, a mail), described in words. It leaves
+    the machine unless `effect` says otherwise; `undo` says how to take it back by hand."""
 
     summary: str
     func: Callable[[], object]
+    effect: str = REMOTE
+    undo: str = ""
 
     def describe(self) -> str:
         return self.summary
@@ -138,23 +219,100 @@ class Executor(Protocol):
     def execute(self, plan: Plan) -> None: ...
 
 
+class ActionFailed(ReleaseError):
+    """An action could not be applied (a write error, a program that failed)."""
+
+
 @dataclass
 class ApplyExecutor:
-    """Apply every action in order, then run the plan's checks."""
+    """Apply every action in order, then run the plan's checks. With an undo record, what each
+    action may change is saved before it runs, and each finished action is noted in `applied`
+    and the record; a failure leaves both saying exactly how far the run got."""
 
     progress: TextIO
+    record: UndoRecord | None = None
+    applied: list[str] = field(default_factory=list)
+    fault: Fault | None = None
 
     def execute(self, plan: Plan) -> None:
         total = len(plan.actions)
         for number, action in enumerate(plan.actions, 1):
             first_line = action.describe().splitlines()[0]
             print(f"[{number}/{total}] {first_line}", file=self.progress)
-            action.apply()
+            count = len(self.applied) + 1
+            self._save(action)
+            try:
+                if self.fault is not None:
+                    self.fault.strike(count)
+                action.apply()
+            except OSError as exc:
+                where = f" ({exc.filename})" if exc.filename else ""
+                raise ActionFailed(f"action {number}/{total} ({first_line}) failed: "
+                                   f"{exc.strerror or exc}{where}",
+                                   hint="fix the cause and rerun") from None
+            self._finished(count, first_line, action)
+        if self.fault is not None and plan.checks:
+            self.fault.strike("verify")
         for summary, check in plan.checks:
             check()
             print(f"verified: {summary}", file=self.progress)
         for note in plan.notes:
             print(f"note: {note}", file=self.progress)
+
+    def _save(self, action: Action) -> None:
+        if self.record is None or effect_of(action) != LOCAL:
+            return
+        touched = touches_of(action)
+        for repo in touched.repos:
+            self.record.save_repo(repo, unlisted=repo in touched.unlisted)
+        for path in touched.files:
+            self.record.save_file(path)
+
+    def _finished(self, count: int, line: str, action: Action) -> None:
+        from release.repo.undo import Done
+
+        self.applied.append(line)
+        if self.record is not None and effect_of(action) != READ:
+            self.record.finished(Done(count, line, effect_of(action), undo_of(action)))
+
+
+FAULT_ENV = "RELEASE_FAULT"
+_FAULT_KINDS = {"fail": None, "interrupt": signal.SIGINT, "term": signal.SIGTERM,
+                "kill": signal.SIGKILL}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """`RELEASE_FAULT=KIND:N`: as the run is about to apply its N-th action (counted over every
+    plan the run executes, from 1), or `KIND:verify` before a plan's checks, it fails with a
+    write error (`fail`), or the process gets SIGINT (`interrupt`), SIGTERM (`term`) or SIGKILL
+    (`kill`). The fault-injection tests kill every step at every action this way."""
+
+    kind: str
+    at: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Fault | None:
+        text = env.get(FAULT_ENV, "").strip()
+        if not text:
+            return None
+        kind, _, at = text.partition(":")
+        if kind not in _FAULT_KINDS or not (at == "verify" or (at.isdigit() and int(at) >= 1)):
+            raise UsageError(f"{FAULT_ENV}={text!r} is not a fault",
+                             hint="use fail:N, interrupt:N, term:N or kill:N (N from 1), or "
+                                  "KIND:verify")
+        return cls(kind, at)
+
+    def strike(self, where: int | str) -> None:
+        if str(where) != self.at:
+            return
+        number = _FAULT_KINDS[self.kind]
+        if number is None and where == "verify":
+            raise VerificationError(f"injected fault ({FAULT_ENV}={self.kind}:{self.at})",
+                                    hint="unset " + FAULT_ENV)
+        if number is None:
+            raise OSError(errno.EIO, f"injected fault ({FAULT_ENV}={self.kind}:{self.at})")
+        os.kill(os.getpid(), number)
 
 
 @dataclass

@@ -135,18 +135,18 @@ def test_signed_dev_tag(cycle: ExampleProject, cli, gnupg: None) -> None:  # typ
                    capture_output=True)
 
 
-def test_a_run_stopped_before_the_tag_is_finished(cycle: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_signature_puts_everything_back(cycle: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
     repo = cycle.repo
-    start = git(repo, "rev-parse", "HEAD").strip()
+    before = _states(cycle)
     broken = cli("branch", "1.3.0", "--repo", str(repo), "-u", "no-such-key@example.org")
     assert broken.code == 1 and "gpg failed to sign" in broken.err
-    assert git(repo, "tag", "-l", "v1.4.0.dev0") == ""
+    assert "nothing was changed (the 7 actions done were put back)" in broken.err
+    assert _states(cycle) == before  # no Begin commit left on main for an unsigned rerun
+    assert git(repo, "status", "--porcelain") == ""
     result = cli("branch", "1.3.0", "--repo", str(repo))
     assert result.code == 0, result.err
-    assert "interrupted run; finishing it" in result.err
-    assert "git commit" not in result.err
+    assert "git commit" in result.err  # a fresh run, which asked for no signature
     assert git(repo, "rev-parse", "v1.4.0.dev0^{commit}") == git(repo, "rev-parse", "HEAD")
-    assert git(repo, "rev-parse", "maintenance/1.3.x").strip() == start
 
 
 @pytest.mark.parametrize(("version", "words"), [

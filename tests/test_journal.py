@@ -4,9 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import git, one_line_error, snapshot
 from test_status import rows
 
+from release.errors import ReleaseError
 from release.fakes.example import ExampleProject, commit_release_files
 from release.journal import HIDDEN, Entry, append, read_entries, scrub
 
@@ -91,4 +92,19 @@ def test_the_journal_is_replaced_whole(tmp_path: Path) -> None:
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left
     assert json.loads(path.read_text())["entries"][1]["exit"] == 1
     path.write_text("{not json")
-    assert read_entries(path) == []  # unreadable is empty, never an exception
+    with pytest.raises(ReleaseError, match="does not parse"):
+        read_entries(path)  # never taken for an empty journal (and then replaced)
+
+
+def test_a_journal_that_does_not_parse_stops_a_step_before_it_changes_anything(
+        ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    journal_file(ready).parent.mkdir(parents=True)
+    journal_file(ready).write_text('{"entries": [{"step": "tag"')
+    before = snapshot(ready.repo)
+    result = cli("tag", "1.2.0", "--repo", str(ready.repo))
+    assert result.code == 1
+    one_line_error(result.err, "does not parse")
+    assert f"mv {journal_file(ready)} {journal_file(ready)}.bad" in result.err
+    assert snapshot(ready.repo) == before  # no tag, and the journal as it was
+    status = cli("status", "1.2.0", "--repo", str(ready.repo))
+    assert status.code == 1 and "does not parse" in status.err

@@ -38,7 +38,6 @@ from release.services.git import GitService
 from release.steps import Rechecks, Step
 from release.steps.common import add_push_option, add_version
 from release.steps.tag import TagSpec, add_tag, check_existing_tag
-from release.templating import render
 from release.version import ReleaseVersion
 
 
@@ -79,11 +78,6 @@ def run(ctx: Context) -> int:
     local_tag = git.tag_object(series.tag.name)
     if local_tag is not None:
         start = _check_done(ctx, series)
-    elif _interrupted(ctx, series):
-        start = git.rev_parse("HEAD^1")
-        plan.notes.append(f"HEAD is the {series.following} Begin commit of an interrupted run; "
-                          f"finishing it")
-        _plan_tag(ctx, plan, series)
     else:
         start, pyproject = _check_preconditions(ctx, series)
         _plan_begin(ctx, plan, series, start, pyproject)
@@ -230,19 +224,6 @@ def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str, pyproject:
 def _plan_tag(ctx: Context, plan: Plan, series: Series) -> None:
     """The dev tag on HEAD, which is the Begin commit by the time the tag is made."""
     add_tag(plan, ctx, series.tag, on="the new commit")
-
-
-def _interrupted(ctx: Context, series: Series) -> bool:
-    """A run that made the Begin commit on main but stopped before the tag (a signing failure)."""
-    cfg, git = ctx.config, ctx.git
-    if git.current_branch() != cfg.main_branch or not git.is_clean():
-        return False
-    subject = render("commit-begin.txt.j2", project=cfg.project, version=str(series.following),
-                     items=[], skip_ci="").splitlines()[0]
-    pyproject = git.show_file("HEAD", cfg.pyproject)
-    return (git.run(["log", "-1", "--format=%s", "HEAD"]).strip() == subject
-            and pyproject is not None and read_version(pyproject, cfg.pyproject) == str(series.dev)
-            and local_branch(git, series.maintenance) is None)
 
 
 def _fragments(ctx: Context) -> list[str]:
