@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,21 +54,43 @@ def _release_dirs(repo: Path) -> tuple[Path, Path] | None:
 
 @contextlib.contextmanager
 def guarded(ctx: Context) -> Iterator[Context]:
-    """The step's Context with an undo record, inside the repository's lock."""
-    dirs = _release_dirs(ctx.repo)
-    if dirs is None:
-        yield ctx
-        return
-    git_dir, undo_dir = dirs
-    with repository_lock(git_dir, ctx.rerun):
+    """The step's Context with an undo record, inside the repository's lock; every other
+    repository the run changes (the doc repository, the website) is locked as the run first
+    touches it. Outside a git repository the record is kept in a temporary directory."""
+    with contextlib.ExitStack() as stack:
+        dirs = _release_dirs(ctx.repo)
+        if dirs is None:
+            git_dir, undo_dir = None, _outside_undo_dir(ctx)
+            undo_dir.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(repository_lock(undo_dir.parent, ctx.rerun))
+        else:
+            git_dir, undo_dir = dirs
+            stack.enter_context(repository_lock(git_dir, ctx.rerun))
         recover(ctx, undo_dir)
-        record = UndoRecord(undo_dir, ctx.rerun)
+        locked = {git_dir}
+
+        def lock(root: Path) -> None:
+            other = _release_dirs(root)
+            if other is not None and other[0] not in locked:
+                stack.enter_context(repository_lock(other[0], ctx.rerun))
+                locked.add(other[0])
+
+        record = UndoRecord(undo_dir, ctx.rerun, on_repo=lock)
         guarded_ctx = dataclasses.replace(ctx, record=record)
         try:
             yield guarded_ctx
         except BaseException as exc:
             raise settle(guarded_ctx, record, exc) from None
         record.discard()
+
+
+def _outside_undo_dir(ctx: Context) -> Path:
+    """For a project directory that is no git repository (the docs step needs none): the
+    record under the user cache dir, named for the directory, so the next run finds it."""
+    from release.services.github_cache import default_cache_dir
+
+    key = hashlib.sha256(str(ctx.repo).encode()).hexdigest()[:20]
+    return default_cache_dir(ctx.env) / "undo" / key / "undo"
 
 
 def recover(ctx: Context, undo_dir: Path) -> None:

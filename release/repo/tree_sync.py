@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from release.plan import LOCAL, Touches
+
 Source = Path | bytes
 """A file's new content: a file to copy or bytes made in memory."""
 
@@ -39,9 +41,16 @@ class SyncTree:
     origin: str
     unchanged: Unchanged = field(default=lambda _rel, _wanted, _present: False)
 
+    effect = LOCAL
+
     @property
     def dest(self) -> Path:
         return self.root / self.relpath
+
+    def touches(self) -> Touches:
+        """Thousands of files, not saved one by one: the repository is put back by resetting
+        its (clean) work tree."""
+        return Touches(repos=(self.root,), unlisted=(self.root,))
 
     @cached_property
     def changes(self) -> tuple[list[str], list[str], list[str]]:
@@ -96,9 +105,14 @@ class PointSymlink:
     name: str
     target: str
 
+    effect = LOCAL
+
     @property
     def path(self) -> Path:
         return self.root / self.name
+
+    def touches(self) -> Touches:
+        return Touches(files=(self.path,))
 
     def current(self) -> str | None:
         return os.readlink(self.path) if self.path.is_symlink() else None

@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,8 @@ class UndoRecord:
     files: dict[str, SavedFile] = field(default_factory=dict)
     repos: dict[str, SavedRepo] = field(default_factory=dict)
     done: list[Done] = field(default_factory=list)
+    # Called with a repository's root before its state is first saved (the guard locks it).
+    on_repo: Callable[[Path], None] | None = field(default=None, repr=False)
 
     # -- keeping ---------------------------------------------------------------------------
 
@@ -137,6 +140,8 @@ class UndoRecord:
             self.save()
             return
         git = GitService(root)
+        if self.on_repo is not None:
+            self.on_repo(root)
         self.directory.mkdir(parents=True, exist_ok=True)
         index = _index_path(git)
         backup = ""
@@ -239,12 +244,12 @@ def _restore_repo(saved: SavedRepo, directory: Path) -> list[str]:
         for ref, sha in saved.refs.items():
             if now.get(ref) != sha:
                 git.run(["update-ref", ref, sha])
+        problems = _reset_tree(git, saved) if saved.unlisted else []
         index = _index_path(git)
         if saved.index_backup:
             replace_file(index, (directory / saved.index_backup).read_bytes())
         else:
             index.unlink(missing_ok=True)
-        problems = _reset_tree(git, saved) if saved.unlisted else []
         _restore_git_dir(git, saved, directory)
         return problems
     except (ReleaseError, OSError) as exc:
