@@ -82,12 +82,17 @@ class Context:
             return pattern
         return pattern.format(**{**version.fields(), "version": version.base})
 
+    def template_search(self) -> tuple[str, ...]:
+        """Where this project's texts are looked up first: its own folder, then its profile's."""
+        from release.templating import profile_search
+
+        return profile_search(self.config.profile, self.repo, self.config.templates)
+
     def render(self, name: str, **values: Any) -> str:
         """A text of this project's profile (its own `templates` folder first)."""
-        from release.templating import profile_search, render_in
+        from release.templating import render_in
 
-        own = self.repo / self.config.templates if self.config.templates else None
-        return render_in(profile_search(self.config.profile, own), name, **values)
+        return render_in(self.template_search(), name, **values)
 
     def say(self, message: str) -> None:
         """Progress for the person at the terminal (stderr, so stdout stays clean)."""

@@ -37,10 +37,11 @@ def render(name: str, **values: Any) -> str:
     return environment().get_template(name).render(**values)
 
 
-def profile_search(profile: str, project_dir: Path | None = None) -> tuple[str, ...]:
-    """Where a profile's texts are looked up first: the project's own folder, then the profile's."""
-    own = (str(project_dir),) if project_dir is not None else ()
-    return (*own, str(templates_dir() / profile))
+def profile_search(profile: str, repo: Path, own: str = "") -> tuple[str, ...]:
+    """Where a profile's texts are looked up first: the project's own folder (`own`, relative to
+    the repository), then the profile's."""
+    first = (str(repo / own),) if own else ()
+    return (*first, str(templates_dir() / profile))
 
 
 def render_in(search: Sequence[str], name: str, **values: Any) -> str:

@@ -9,6 +9,8 @@ import posixpath
 from collections import Counter
 from collections.abc import Sequence
 
+from packaging.version import InvalidVersion, Version
+
 from release import invocation
 from release.checks.result import CheckResult
 from release.context import Context
@@ -16,6 +18,7 @@ from release.errors import PreconditionError, ReleaseError
 from release.identities.findings import Finding
 from release.notes.fragments import load_towncrier
 from release.notes.index import entry_target, has_entry
+from release.profiles.versions import before_release
 from release.repo.pyproject_file import read_version
 from release.repo.revision_range import start_tag
 from release.version import ReleaseVersion
@@ -25,10 +28,14 @@ def require_series(version: ReleaseVersion, pyproject_text: str | None, where: s
     """A version the checked-out project cannot be releasing is an error, before anything runs."""
     if pyproject_text is None:
         raise PreconditionError(f"{where} is missing", hint="check --repo")
-    found = ReleaseVersion.parse(read_version(pyproject_text, where))
-    if found.series != version.series:
+    try:
+        found = Version(read_version(pyproject_text, where))
+    except InvalidVersion:
+        raise PreconditionError(f"{where} has no valid version",
+                                hint="set version = \"X.Y.Z\" in its [project] table") from None
+    if found.release[:2] != (version.major, version.minor):
         raise PreconditionError(
-            f"{where} says {found}; {version} is not a {found.series} release",
+            f"{where} says {found}; {version} is not a {found.major}.{found.minor} release",
             hint=f"check the version, or check out {version.maintenance_branch()}")
 
 
@@ -40,7 +47,7 @@ def version_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
     name = f"{cfg.pyproject} version"
     if found == str(version):
         results.append(CheckResult.ok("versions", name, found))
-    elif found is not None and _earlier_state(found, version):
+    elif found is not None and before_release(found, version):
         results.append(CheckResult.warn("versions", name, f"{found}; the release PR sets {version}",
                                         invocation.command("prepare", version)))
     else:
@@ -74,15 +81,6 @@ def _tag_absent(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
         asked = f"locally and on {remote}" if has_remote else f"locally; no {remote} remote"
         results.append(CheckResult.ok("versions", f"tag {tag}", f"absent ({asked})"))
     return results
-
-
-def _earlier_state(found: str, version: ReleaseVersion) -> bool:
-    """dev0 or an earlier pre-release of the same version: what the branch reads before its REL PR."""
-    try:
-        parsed = ReleaseVersion.parse(found)
-    except ReleaseError:
-        return False
-    return parsed.base == version.base and parsed < version
 
 
 def _start_tag(ctx: Context, version: ReleaseVersion) -> CheckResult:

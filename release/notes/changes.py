@@ -29,6 +29,7 @@ from release.notes.index import add_entry, entry_target
 from release.notes.skeleton import feature_skeleton, patch_skeleton, python_range
 from release.repo.revision_range import resolve
 from release.services.git import GitService
+from release.templating import profile_search
 from release.version import ReleaseVersion
 
 
@@ -120,7 +121,8 @@ def _patch_skeleton(repo: Path, git: GitService, config: Config, version: Releas
                                 "3.N` classifiers to take the Python range from",
                                 hint="add the classifiers")
     return patch_skeleton(project=config.project, package=config.package, version=str(version),
-                          previous=str(previous), python=python)
+                          previous=str(previous), python=python,
+                          search=profile_search(config.profile, repo, config.templates))
 
 
 def _index(repo: Path, config: Config, version: ReleaseVersion, notes: str) -> tuple[str, str] | None:

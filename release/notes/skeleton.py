@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 
 from release.errors import PreconditionError
 from release.notes.summary import python_versions
-from release.templating import render
+from release.templating import render, render_in
 
 _CLASSIFIER = re.compile(r"^Programming Language :: Python :: 3\.(\d+)$")
 _TITLE_BLOCK = re.compile(r"^(=+)\n([^\n]*Release Notes[^\n]*)\n(=+)$", re.MULTILINE)
@@ -29,10 +30,12 @@ def python_range(pyproject_text: str, notes_text: str | None = None) -> str | No
     return "-".join(found) if found else None
 
 
-def patch_skeleton(*, project: str, package: str, version: str, previous: str, python: str) -> str:
-    """The notes a maintenance branch starts the next patch with (NumPy's 2.5.2-notes.rst form)."""
-    return render("patch-notes.rst.j2", project=project, package=package, version=version,
-                  previous=previous, python_range=python)
+def patch_skeleton(*, project: str, package: str, version: str, previous: str, python: str,
+                   search: Sequence[str] = ()) -> str:
+    """The notes a maintenance branch starts the next patch with (NumPy's 2.5.2-notes.rst form;
+    SciPy's empty Authors / Issues / Pull requests headings under its profile's `search`)."""
+    return render_in(search, "patch-notes.rst.j2", project=project, package=package,
+                     version=version, previous=previous, python_range=python)
 
 
 def feature_skeleton(template_text: str, *, project: str, version: str, where: str) -> str:

@@ -18,7 +18,7 @@ from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
 from release.repo.pyproject_file import read_version
 from release.services.git import GitService, push_argv
-from release.templating import render
+from release.templating import render_in
 from release.version import ReleaseVersion
 
 
@@ -50,14 +50,15 @@ class CommitSpec:
     skip_ci: str
     new_branch: bool = True
     text: str = ""
+    search: tuple[str, ...] = ()  # the project's template folders (ctx.template_search())
 
     @property
     def message(self) -> str:
         if self.text:
             return self.text
         items = [(c.verb, c.name) for c in self.changes if c.verb]
-        return render(self.message_template, items=_unique(items), skip_ci=self.skip_ci,
-                      **self.values)
+        return render_in(self.search, self.message_template, items=_unique(items),
+                         skip_ci=self.skip_ci, **self.values)
 
     @property
     def subject(self) -> str:

@@ -1,4 +1,5 @@
-"""Reset the maintenance branch after a final release: next patch notes, index entry, version.
+"""Reset the maintenance branch after a final release: next patch notes, index entry, version
+(the next patch, or its dev0 under `branch_version = "next-dev0"`).
 
 As in NumPy's walkthrough the commit goes on a `begin-X.Y.Z+1` branch made from
 `maintenance/X.Y.x`, to be merged through a pull request; `--direct` commits on the maintenance
@@ -14,6 +15,7 @@ from release.errors import PreconditionError
 from release.notes.index import entry_target, has_entry, with_entry
 from release.notes.skeleton import patch_skeleton, python_range
 from release.plan import Plan
+from release.profiles.versions import after_release
 from release.repo.branch_commit import (
     CommitSpec,
     FileChange,
@@ -59,9 +61,9 @@ def run(ctx: Context) -> int:
     direct = bool(ctx.option("direct"))
     work = maintenance if direct else f"begin-{following}"
     target = local_branch(git, work)
-    done = target is not None and _is_reset(ctx, target, following)
+    done = target is not None and _is_reset(ctx, target, version, following)
     merged = local_branch(git, maintenance)
-    if target is None and merged is not None and _is_reset(ctx, merged, following):
+    if target is None and merged is not None and _is_reset(ctx, merged, version, following):
         print(f"{maintenance} is already prepared for {following} development; nothing to do",
               file=ctx.out)
         return 0
@@ -84,13 +86,14 @@ def run(ctx: Context) -> int:
                          f"{work} is already prepared for {following} development; nothing to do")
 
 
-def _is_reset(ctx: Context, ref: str, following: ReleaseVersion) -> bool:
-    """Whether `ref` already reads `following`, with its notes and index entry."""
+def _is_reset(ctx: Context, ref: str, version: ReleaseVersion, following: ReleaseVersion) -> bool:
+    """Whether `ref` already reads what follows `version`, with `following`'s notes and index
+    entry."""
     cfg, git = ctx.config, ctx.git
     pyproject = git.show_file(ref, cfg.pyproject)
     index = git.show_file(ref, cfg.release_index) or ""
     notes = ctx.path(cfg.notes, following)
-    return (pyproject is not None and read_version(pyproject, cfg.pyproject) == str(following)
+    return (pyproject is not None and read_version(pyproject, cfg.pyproject) == after_release(cfg, version)
             and git.show_file(ref, notes) is not None
             and has_entry(index, entry_target(cfg.release_index, notes)))
 
@@ -114,11 +117,14 @@ def _commit_spec(ctx: Context, version: ReleaseVersion, following: ReleaseVersio
     if git.show_file("HEAD", notes_path) is None:
         changes.append(FileChange(notes_path, _notes(ctx, version, following, pyproject), "Create"))
     changes.append(FileChange(cfg.release_index, index, "Update"))
-    changes.append(FileChange(cfg.pyproject, set_version(pyproject, label, cfg.pyproject), "Update"))
+    changes.append(FileChange(cfg.pyproject, set_version(pyproject, after_release(cfg, version),
+                                                         cfg.pyproject), "Update"))
     return CommitSpec(branch=work, start=start, message_template="commit-reset.txt.j2",
-                      values={"series": version.series}, changes=tuple(
+                      values={"series": version.series, "project": cfg.project,
+                              "following": str(following)}, changes=tuple(
                           c for c in changes if git.show_file("HEAD", c.path) != c.content),
-                      skip_ci=cfg.skip_ci_line, new_branch=not direct)
+                      skip_ci=cfg.skip_ci_line, new_branch=not direct,
+                      search=ctx.template_search())
 
 
 def _notes(ctx: Context, version: ReleaseVersion, following: ReleaseVersion, pyproject: str) -> str:
@@ -131,4 +137,5 @@ def _notes(ctx: Context, version: ReleaseVersion, following: ReleaseVersion, pyp
             hint="add `Programming Language :: Python :: 3.N` classifiers to pyproject.toml",
         )
     return patch_skeleton(project=cfg.project, package=cfg.package, version=str(following),
+                          search=ctx.template_search(),
                           previous=str(version), python=supported)

@@ -18,6 +18,7 @@ from release.context import Context
 from release.errors import ReleaseError, UsageError
 from release.journal import journal_path, last_success, read_entries
 from release.notes.index import entry_target, has_entry
+from release.profiles.versions import after_release
 from release.repo.pyproject_file import read_version
 from release.services.git import GitService
 from release.sites.doc_site import INDEX, has_series_link
@@ -304,14 +305,14 @@ def reset_branch(ctx: Context, version: ReleaseVersion) -> Found:
     if not version.is_final:
         return Found(State.SKIPPED, "the maintenance branch is not reset after a pre-release")
     git, cfg = ctx.git, ctx.config
-    following = version.next_patch()
+    following, says = version.next_patch(), after_release(cfg, version)
     maintenance = version.maintenance_branch(cfg.maintenance_branch)
     begin = f"begin-{following}"
     for ref in [*_branch_refs(ctx, maintenance), f"refs/heads/{begin}"]:
-        if git.has_ref(ref) and _says(ctx, ref, str(following)):
+        if git.has_ref(ref) and _says(ctx, ref, says):
             tail = f"; merge its pull request into {maintenance}" if begin in ref else ""
-            return Found(State.DONE, f"{_ref_name(ctx, ref)} says {following}{tail}")
-    return Found(State.NOT_YET, f"neither {maintenance} nor {begin} says {following}",
+            return Found(State.DONE, f"{_ref_name(ctx, ref)} says {says}{tail}")
+    return Found(State.NOT_YET, f"neither {maintenance} nor {begin} says {says}",
                _cmd("reset-branch", version, "--push"))
 
 

@@ -1,0 +1,44 @@
+"""Steps under the SciPy profile on SciPy's own history, compared with the commits SciPy made."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.helpers import git
+
+
+def branch_at(clone: Path, tmp_path: Path, branch: str, ref: str) -> Path:
+    """A work clone whose upstream (a shared bare copy of `clone`) has `branch` at `ref`."""
+    upstream, work = tmp_path / "upstream.git", tmp_path / "scipy"
+    subprocess.run(["git", "clone", "--quiet", "--bare", "--shared", str(clone), str(upstream)],
+                   check=True)
+    git(upstream, "update-ref", f"refs/heads/{branch}", f"{ref}^{{commit}}")
+    subprocess.run(["git", "clone", "--quiet", "--shared", "--origin", "upstream", "--branch", branch,
+                    str(upstream), str(work)], check=True)
+    git(work, "config", "user.name", "Rel Manager")
+    git(work, "config", "user.email", "rm@example.org")
+    return work
+
+
+def real_commit(clone: Path, branch: str, subject: str) -> str:
+    return git(clone, "log", "--no-merges", "--format=%H", "-F", f"--grep={subject}", branch).split()[0]
+
+
+def test_reset_branch_makes_scipys_reset_commit(cli, scipy_bundle_clone: Path, tmp_path: Path) -> None:
+    """After 1.18.1: the 1.18.2 notes skeleton, the bare index entry and 1.18.2.dev0, each file
+    byte-identical to SciPy's own commit, and its message."""
+    work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.1")
+    result = cli("reset-branch", "1.18.1", "--repo", str(work),
+                 "--config", str(scipy_bundle_clone.parent / "scipy-release.toml"))
+    assert result.code == 0, result.err
+    real = real_commit(scipy_bundle_clone, "origin/maintenance/1.18.x",
+                       "REL, MAINT: prepare for SciPy 1.18.2")
+    files = ["doc/source/release/1.18.2-notes.rst", "doc/source/release.rst", "pyproject.toml"]
+    assert git(work, "diff", "--name-only", "maintenance/1.18.x", "begin-1.18.2").split() == \
+        sorted(files)
+    for path in files:
+        assert git(work, "show", f"begin-1.18.2:{path}") == git(scipy_bundle_clone, "show",
+                                                                f"{real}:{path}"), path
+    assert git(work, "log", "-1", "--format=%B", "begin-1.18.2") == \
+        git(scipy_bundle_clone, "log", "-1", "--format=%B", real)
