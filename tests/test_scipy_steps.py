@@ -42,3 +42,24 @@ def test_reset_branch_makes_scipys_reset_commit(cli, scipy_bundle_clone: Path, t
                                                                 f"{real}:{path}"), path
     assert git(work, "log", "-1", "--format=%B", "begin-1.18.2") == \
         git(scipy_bundle_clone, "log", "-1", "--format=%B", real)
+
+
+def test_prepare_makes_the_rel_commit_on_the_branch(cli, scipy_bundle_clone: Path,
+                                                    tmp_path: Path) -> None:
+    """1.18.0 from 1.18.0rc3.dev0, as SciPy's REL commit: the same tree; then the tag SciPy made."""
+    work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.0^")
+    config = ("--repo", str(work), "--config", str(scipy_bundle_clone.parent / "scipy-release.toml"))
+    assert 'version = "1.18.0rc3.dev0"' in (work / "pyproject.toml").read_text()
+    result = cli("prepare", "1.18.0", *config)
+    assert result.code == 0, result.err
+    assert git(work, "rev-parse", "HEAD^{tree}") == git(work, "rev-parse", "v1.18.0^{tree}")
+    assert git(work, "log", "-1", "--format=%B") == \
+        "REL: SciPy 1.18.0 rel commit\n\n* SciPy `1.18.0` release commit.\n\n"
+    assert git(work, "rev-parse", "HEAD^") == git(work, "rev-parse", "v1.18.0^^{commit}")
+    again = cli("prepare", "1.18.0", *config)
+    assert (again.code, again.out) == (0, "maintenance/1.18.x already says 1.18.0; nothing to do\n")
+    git(work, "tag", "-d", "v1.18.0")
+    git(tmp_path / "upstream.git", "tag", "-d", "v1.18.0")
+    tag = cli("tag", "1.18.0", "--dry-run", *config)
+    assert tag.code == 0, tag.err
+    assert f"git tag -s v1.18.0 -m v1.18.0 {git(work, 'rev-parse', 'HEAD').strip()}" in tag.out

@@ -4,6 +4,9 @@ It starts on the maintenance branch and commits on a new `prepare-X.Y.Z` branch;
 that branch to the fork remote and opens the pull request against the maintenance branch. The
 changelog, notes and `.mailmap` come from the same code as their own steps. A rerun on the
 branch commits only what changed (nothing, when nothing did) and reuses the open pull request.
+
+With `rel_commit = "direct"` (SciPy) the REL commit sets the version only and goes straight onto
+the maintenance branch (`--push`: to upstream); the notes were merged before, in their own PRs.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from release.notes.changes import NotesChanges
 from release.notes.changes import changes as changes_for_notes
 from release.notes.merge import append_changelog, incorporate_towncrier
 from release.plan import Plan, WriteFile
+from release.profiles.versions import before_release
 from release.repo.branch_commit import (
     CommitSpec,
     FileChange,
@@ -35,7 +39,7 @@ from release.repo.branch_commit import (
     unpushed_note,
 )
 from release.repo.pull_request import add_publish
-from release.repo.pyproject_file import set_version
+from release.repo.pyproject_file import read_version, set_version
 from release.repo.revision_range import resolve
 from release.steps import Look, Rechecks, Step, status
 from release.steps.common import add_pull_request_options, add_push_option, add_version
@@ -78,6 +82,8 @@ def run(ctx: Context) -> int:
     if version.is_dev:
         raise UsageError(f"{version} is a development version; it has no release PR",
                          hint="give the release version, e.g. 2.4.0 or 2.4.0rc1")
+    if ctx.config.rel_commit == "direct":
+        return run_direct(ctx, version)
     where = Where.find(ctx, version)
     if ctx.option("mailmap") and not ctx.dry_run:
         mailmap = mailmap_change(ctx, version)
@@ -100,6 +106,38 @@ def run(ctx: Context) -> int:
                               "recomputed after the new lines are written")
     return run_work_plan(ctx, plan, where.branch,
                          f"{where.branch} already holds the release PR for {version}; nothing to do")
+
+
+def run_direct(ctx: Context, version: ReleaseVersion) -> int:
+    """The version-only REL commit on the maintenance branch itself."""
+    cfg, git = ctx.config, ctx.git
+    base = version.format(cfg.release_branch or cfg.maintenance_branch)
+    if ctx.option("mailmap"):
+        raise UsageError("--mailmap has no place in a version-only REL commit",
+                         hint="write the .mailmap lines with `mailmap --write` and merge them first")
+    require_clean(git)
+    start = require_branch(git, base)
+    require_remote(git, cfg.upstream_remote, "upstream_remote")
+    require_up_to_date(git, cfg.upstream_remote, base, start)
+    pyproject = git.show_file("HEAD", cfg.pyproject) or ""
+    found = read_version(pyproject, cfg.pyproject)
+    plan = Plan(f"REL commit for {cfg.project} {version} on {base}")
+    committed = found != str(version)
+    if committed:
+        if not before_release(found, version):
+            raise PreconditionError(f"{cfg.pyproject} says {found}, which does not come before "
+                                    f"{version}", hint="check the version, or reset the branch first")
+        spec = CommitSpec(branch=base, start=start, message_template="commit-rel.txt.j2",
+                          values={"project": cfg.project, "version": str(version)},
+                          changes=(FileChange(cfg.pyproject, set_version(pyproject, str(version),
+                                                                         cfg.pyproject), "Update"),),
+                          skip_ci="", new_branch=False, search=ctx.template_search())
+        add_commit(plan, ctx, spec)
+    if ctx.option("push"):
+        add_publish(plan, ctx, work=base, base=base, direct=True, committed=committed, message=None)
+    elif committed:
+        plan.notes.append(unpushed_note(ctx, base, direct=True))
+    return run_work_plan(ctx, plan, base, f"{base} already says {version}; nothing to do")
 
 
 @dataclasses.dataclass(frozen=True)
