@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "release"
 JOBS = ("changelog", "identities", "notes", "checks", "wheels", "support", "downstream", "sites",
-        "repo")
+        "repo", "assistants", "profiles")
+# The toolkit's roads to the outside; only services/ takes them (the stand-ins are the outside).
+OUTSIDE = ("git", "github", "smtplib", "twine", "pypandoc", "requests", "urllib", "http",
+           "socket")
 
 
 def modules() -> Iterator[tuple[str, Path]]:
@@ -51,8 +55,39 @@ def test_the_release_logic_never_reaches_up(job: str) -> None:
     assert {module: names for module, names in wrong.items() if names} == {}
 
 
+def test_services_and_stand_ins_never_reach_into_steps() -> None:
+    wrong = {module: sorted(name for name in imports(path)
+                            if within(name, "steps", "rehearsal", "cli", "journal"))
+             for module, path in modules() if within(module, "services", "fakes")}
+    assert {module: names for module, names in wrong.items() if names} == {}
+
+
+def test_only_services_talk_to_the_outside() -> None:
+    """The stand-ins are the outside and the benchmarks measure it; everything else goes through
+    release/services/."""
+    wrong = {module: sorted(name for name in imports(path) if name.split(".")[0] in OUTSIDE)
+             for module, path in modules()
+             if not within(module, "services", "fakes", "bench")}
+    assert {module: names for module, names in wrong.items() if names} == {}
+
+
 def test_steps_compose_without_reparsing_each_other() -> None:
     for module, path in modules():
         text = path.read_text(encoding="utf-8")
         reparses = "_sub_context" in text or "step_parser" in text
         assert not reparses or module == "release.cli", module
+
+
+def test_the_architecture_page_lists_every_module_once() -> None:
+    """docs/architecture.md draws the tree: a folder line, then its files indented under it."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    listed: list[str] = []
+    folder = ""
+    for block in re.findall(r"^```\n(.*?)^```", text, re.M | re.S):
+        for line in block.splitlines():
+            if found := re.match(r"(release/(?:\w+/)*)\s", line + " "):
+                folder = found.group(1)
+            elif found := re.match(r"  (\w+\.py)\s", line + " ") if folder else None:
+                listed.append(folder + found.group(1))
+    on_disk = sorted(str(path.relative_to(PACKAGE.parent)) for _, path in modules())
+    assert sorted(listed) == on_disk

@@ -33,7 +33,7 @@ from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc
 from release.fakes.numpy_org import WebsiteRepo, build_numpy_org, project_site
 from release.fakes.pypi import LocalIndex, local_index
 from release.fakes.smtp import FakeSMTP
-from release.rehearsal.faults import UploadTripwire
+from release.fakes.upload_tripwire import UploadTripwire
 from release.services.git import GitService
 from release.version import ReleaseVersion
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from git import Git
-
 from release.config import Config
 from release.errors import PreconditionError, UsageError
 from release.fakes.example import ExampleProject
-from release.services.git import GitService, clone, clone_bare, fetch_into_bare, init_repo
+from release.services.git import GitService, clone, clone_bare, fetch_into_bare, init_repo, run_in_bare
 from release.version import ReleaseVersion, versions_from_tags
 
 
@@ -56,10 +54,10 @@ class Rewind:
 
     def apply(self, bare: Path) -> None:
         for tag in (self.tag, *self.later_tags):
-            _git_dir(bare, "update-ref", "-d", f"refs/tags/{tag}")
+            run_in_bare(bare, "update-ref", "-d", f"refs/tags/{tag}")
         for name in self.work_branches:
-            _git_dir(bare, "update-ref", "-d", f"refs/heads/{name}")
-        _git_dir(bare, "update-ref", f"refs/heads/{self.branch}", self.parent)
+            run_in_bare(bare, "update-ref", "-d", f"refs/heads/{name}")
+        run_in_bare(bare, "update-ref", f"refs/heads/{self.branch}", self.parent)
 
 
 def _work_branches(git: GitService, cfg: Config, version: ReleaseVersion) -> tuple[str, ...]:
@@ -76,10 +74,6 @@ def _later(tags: list[str], version: ReleaseVersion, tag_format: str) -> list[Re
     """The same series' releases after `version`: they were made from the commits dropped here."""
     return [v for v in versions_from_tags(tags, tag_format)
             if v.series == version.series and v > version and not v.is_dev]
-
-
-def _git_dir(bare: Path, *args: str) -> None:
-    Git(str(bare)).execute(["git", "--git-dir", str(bare), *args])
 
 
 def scratch_copy(source: Path, dest: Path, upstream_remote: str, *,

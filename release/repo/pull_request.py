@@ -14,7 +14,8 @@ from collections.abc import Callable
 from release.context import Context
 from release.errors import PreconditionError, VerificationError
 from release.plan import Call, Plan
-from release.repo.branch_commit import add_push_if_needed, require_remote
+from release.repo.branch_commit import add_push_if_needed
+from release.repo.preconditions import require_remote
 from release.services.github import GitHubService
 
 _GITHUB_URL = re.compile(r"github\.com[:/]([^/]+)/")

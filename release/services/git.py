@@ -224,6 +224,11 @@ def fetch_into_bare(bare: Path, source: Path, refspecs: list[str]) -> None:
                                 str(source.resolve()), *refspecs])
 
 
+def run_in_bare(bare: Path, *args: str) -> None:
+    """Run a git command in the bare repository `bare` (its refs are changed by argv, no shell)."""
+    git.Git(str(bare)).execute(["git", "--git-dir", str(bare), *args])
+
+
 def clone(source: Path, dest: Path, *, origin: str = "origin") -> None:
     git.Git(str(source)).execute(["git", "clone", "--quiet", "--origin", origin, str(source),
                                   str(dest)])

@@ -27,6 +27,8 @@ from release.repo.branch_commit import (
     is_ancestor,
     local_branch,
     remote_sha,
+)
+from release.repo.preconditions import (
     require_branch,
     require_clean,
     require_remote,

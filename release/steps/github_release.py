@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError, VerificationError
 from release.plan import Call, DryRunExecutor, Plan, WriteFile
-from release.repo.branch_commit import require_remote
+from release.repo.preconditions import require_remote
 from release.services.github_releases import GitHubReleases, RemoteRelease
 from release.steps import Look, Step, by_status, status
 from release.steps.common import add_version

@@ -18,15 +18,17 @@ from release.repo.branch_commit import (
     FileChange,
     add_commit,
     local_branch,
+    run_work_plan,
+    unpushed_note,
+)
+from release.repo.preconditions import (
     require_branch,
     require_clean,
     require_final,
     require_release_tag,
     require_remote,
     require_up_to_date,
-    run_work_plan,
     stale_branch,
-    unpushed_note,
 )
 from release.repo.pull_request import add_publish
 from release.steps import Look, Step, by_status, status

@@ -31,13 +31,10 @@ from release.repo.branch_commit import (
     add_commit,
     git_command,
     local_branch,
-    require_branch,
-    require_clean,
-    require_remote,
-    require_up_to_date,
     run_work_plan,
     unpushed_note,
 )
+from release.repo.preconditions import require_branch, require_clean, require_remote, require_up_to_date
 from release.repo.pull_request import add_publish
 from release.repo.pyproject_file import read_version, set_version
 from release.repo.revision_range import resolve

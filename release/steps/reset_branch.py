@@ -21,6 +21,10 @@ from release.repo.branch_commit import (
     FileChange,
     add_commit,
     local_branch,
+    run_work_plan,
+    unpushed_note,
+)
+from release.repo.preconditions import (
     require_branch,
     require_clean,
     require_final,
@@ -28,9 +32,7 @@ from release.repo.branch_commit import (
     require_remote,
     require_up_to_date,
     require_version,
-    run_work_plan,
     stale_branch,
-    unpushed_note,
 )
 from release.repo.pull_request import add_publish
 from release.repo.pyproject_file import read_version, set_version

@@ -8,13 +8,8 @@ from dataclasses import dataclass
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Plan
-from release.repo.branch_commit import (
-    git_command,
-    require_branch,
-    require_clean,
-    require_remote,
-    require_version,
-)
+from release.repo.branch_commit import git_command
+from release.repo.preconditions import require_branch, require_clean, require_remote, require_version
 from release.services.git import GitService, push_argv, tag_argv
 from release.steps import Look, Step, by_status, status
 from release.steps.common import add_push_option, add_version
