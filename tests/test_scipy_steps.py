@@ -63,3 +63,21 @@ def test_prepare_makes_the_rel_commit_on_the_branch(cli, scipy_bundle_clone: Pat
     tag = cli("tag", "1.18.0", "--dry-run", *config)
     assert tag.code == 0, tag.err
     assert f"git tag -s v1.18.0 -m v1.18.0 {git(work, 'rev-parse', 'HEAD').strip()}" in tag.out
+
+
+def test_check_passes_on_scipys_state_before_its_rel_commit(cli, scipy_bundle_clone: Path,
+                                                            tmp_path: Path) -> None:
+    """1.18.1.dev0 on the branch, the notes finished, SciPy's `<>` .mailmap lines: no failed row;
+    the one line git misreads (`Guo Fei <<...>`) is a warning."""
+    work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.1^")
+    for where in (work, tmp_path / "upstream.git"):
+        git(where, "tag", "-d", "v1.18.1")
+    result = cli("check", "1.18.1", "--offline", "--repo", str(work),
+                 "--config", str(scipy_bundle_clone.parent / "scipy-release.toml"))
+    assert result.code == 0, result.out
+    rows = {line.split("│")[2].strip(): line.split("│")[3].strip()
+            for line in result.out.splitlines() if line.count("│") > 4 and line.split("│")[2].strip()}
+    assert rows["pyproject.toml version"] == "warn"  # 1.18.1.dev0; the REL commit sets 1.18.1
+    assert (rows["previous release v1.18.0"], rows["authors"], rows["release index"]) == \
+        ("pass", "pass", "pass")
+    assert rows["identities"] == "warn" and "git-skips 1" in result.out

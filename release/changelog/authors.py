@@ -67,6 +67,13 @@ def name_map(text: str, where: str = ".mailmap") -> dict[str, str]:
     return names
 
 
+def rejected_lines(text: str) -> list[tuple[int, str]]:
+    """(number, line) of every line SciPy's name mapping refuses."""
+    return [(number, raw.strip()) for number, raw in enumerate(text.split("\n"), start=1)
+            if raw.strip() and not raw.strip().startswith("#")
+            and _MAILMAP_LINE.match(raw.strip()) is None]
+
+
 def credited(lines: Iterable[str], names: dict[str, str]) -> dict[str, int]:
     """Name -> times credited, in order of first credit, over `git log --format=LOG_FORMAT` lines."""
     counts: dict[str, int] = {}
@@ -118,3 +125,17 @@ def authors(git: GitService, start: str, end: str, mailmap_text: str) -> tuple[A
     names = name_map(mailmap_text)
     before = credited(log_lines(git, start), names)
     return authors_of(credited(log_lines(git, f"{start}..{end}"), names), before)
+
+
+_LISTED = re.compile(r"^\* (?!Name \(commits\)$).+ \(\d+\)(?: \+)?$", re.MULTILINE)
+
+
+def authors_listed(notes_text: str) -> int:
+    """How many `* Name (N)` lines the notes' Authors section holds (the skeleton's
+    `* Name (commits)` not counted)."""
+    heading = re.search(r"^Authors\n[=*-]+\n", notes_text, re.MULTILINE)
+    if heading is None:
+        return 0
+    section = notes_text[heading.end():]
+    end = re.search(r"^\S.*\n[=*-]{3,}$", section, re.MULTILINE)
+    return len(_LISTED.findall(section[:end.start()] if end else section))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from packaging.version import InvalidVersion, Version
 
 from release import invocation
+from release.changelog.authors import authors_listed
 from release.checks.result import CheckResult
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
@@ -116,7 +117,9 @@ def file_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
     cfg = ctx.config
     changelog, notes = ctx.path(cfg.changelog, version), ctx.path(cfg.notes, version)
     results = []
-    if (ctx.repo / changelog).is_file():
+    if cfg.credits == "authors":
+        results.append(authors_result(ctx, version, notes))
+    elif (ctx.repo / changelog).is_file():
         results.append(CheckResult.ok("files", "changelog", changelog))
     else:
         results.append(CheckResult.warn("files", "changelog", f"{changelog} does not exist yet",
@@ -142,6 +145,18 @@ def file_results(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
                                         invocation.command("notes", version)
                                         + f" (adds `{version.base} <{target}>`)"))
     return results
+
+
+def authors_result(ctx: Context, version: ReleaseVersion, notes: str) -> CheckResult:
+    """Under `credits = "authors"` the notes hold the Authors list: a skeleton's lone
+    `* Name (commits)` line means it is still to be filled."""
+    path = ctx.repo / notes
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    listed = authors_listed(text)
+    if listed:
+        return CheckResult.ok("files", "authors", f"{notes} lists {listed} authors")
+    return CheckResult.warn("files", "authors", f"{notes} has no Authors list yet",
+                            invocation.command("notes", version))
 
 
 def _towncrier_include(ctx: Context) -> str | None:

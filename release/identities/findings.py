@@ -1,7 +1,8 @@
 """Contributor identity problems in a range, after `.mailmap`, and the lines that would fix them.
 
 Kinds, most serious first: a mapping line git skips (`malformed`), text git ignores after an
-address (`trailing-text`), a `Co-authored-by` value that is not `Name <email>` (`bad-trailer`),
+address (`trailing-text`), under `mailmap_style = "names"` a line git skips that SciPy's tools
+read (`git-skips`), a `Co-authored-by` value that is not `Name <email>` (`bad-trailer`),
 a machine or default identity (`placeholder`), one e-mail under several names (`several-names`),
 one person under several identities whose names fold together (`same-name`), a name that looks
 like a GitHub handle (`handle`), and an unmapped `users.noreply.github.com` address (`noreply`).
@@ -20,8 +21,8 @@ from functools import cached_property
 from release.identities.history import Identity, Sightings
 from release.identities.mailmap import Mailmap, format_line, trailing_text
 
-KINDS = ("malformed", "trailing-text", "bad-trailer", "placeholder", "several-names", "same-name",
-         "handle", "noreply")
+KINDS = ("malformed", "trailing-text", "git-skips", "bad-trailer", "placeholder", "several-names",
+         "same-name", "handle", "noreply")
 ERROR_KINDS = frozenset({"malformed"})
 
 

@@ -60,7 +60,7 @@ class Mailmap:
     def parse(cls, text: str, where: str = ".mailmap") -> Mailmap:
         """Every readable line; a line git would skip is kept in `malformed` (as its error)."""
         entries, malformed = [], []
-        for number, line in _mapping_lines(text):
+        for number, line in mapping_lines(text):
             try:
                 entries.append(parse_line(line, number, where))
             except PreconditionError as exc:
@@ -94,21 +94,21 @@ class Mailmap:
 def trailing_text(text: str) -> list[tuple[int, str]]:
     """Lines git reads but whose text after the last address it ignores (a typo, usually)."""
     found = []
-    for number, line in _mapping_lines(text):
+    for number, line in mapping_lines(text):
         match = _LINE.match(line)
         if match and match["rest"] and not match["rest"].startswith("#"):
             found.append((number, line))
     return found
 
 
-def _mapping_lines(text: str) -> list[tuple[int, str]]:
+def mapping_lines(text: str) -> list[tuple[int, str]]:
     lines = ((number, raw.strip()) for number, raw in enumerate(text.splitlines(), 1))
     return [(number, line) for number, line in lines if line and not line.startswith("#")]
 
 
 def parse_lines(text: str, where: str = ".mailmap") -> list[Entry]:
     """Every mapping line; the first malformed one raises, naming its line number."""
-    return [parse_line(line, number, where) for number, line in _mapping_lines(text)]
+    return [parse_line(line, number, where) for number, line in mapping_lines(text)]
 
 
 def parse_line(line: str, number: int, where: str) -> Entry:

@@ -13,6 +13,7 @@ from release.errors import PreconditionError
 from release.identities.findings import OFFLINE, Finding, People, find_problems, proposals
 from release.identities.history import Sightings, collect
 from release.identities.mailmap import Mailmap, takes_effect
+from release.identities.names_only import names_findings
 from release.repo.files import RepoFiles
 from release.repo.revision_range import RevisionRange
 from release.services.git import GitService
@@ -66,6 +67,8 @@ def propose(git: GitService, repo: Path, config: Config, span: RevisionRange, *,
                           placeholders=config.mailmap_placeholders,
                           bots=(*config.changelog_drop_names, *config.mailmap_ignore),
                           people=people(git, span, sightings, github, say))
+    if config.mailmap_style == "names":
+        found = names_findings(found, state.text, config.mailmap)
     return Proposal(state, sightings, found, state.usable(found))
 
 

@@ -47,8 +47,12 @@ def run(ctx: Context) -> int:
     results += tree_results(ctx, version)
     results += _guarded("C-API", lambda: capi_results(ctx, version, None))
     span = cache(partial(resolve, ctx.git, ctx.config, version))  # one lookup for both areas
-    results += _guarded("fragments", lambda: fragment_results(
-        ctx.git, load_towncrier(ctx.repo, ctx.config.pyproject), span))
+    if ctx.config.fragments_dir:
+        results += _guarded("fragments", lambda: fragment_results(
+            ctx.git, load_towncrier(ctx.repo, ctx.config.pyproject), span))
+    else:
+        results.append(CheckResult.ok("fragments", "fragments", "none to check: fragments_dir = \"\" "
+                                      "(notes written by hand)"))
     results += _guarded("mailmap", lambda: [_mailmap(ctx, version, span)])
     results += file_results(ctx, version)
     results += _guarded("release repo", lambda: _release_repo(ctx, version))
