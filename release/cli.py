@@ -219,6 +219,10 @@ def step_parser(name: str, module: ModuleType) -> argparse.ArgumentParser:
                      epilog=_epilog(name), formatter_class=argparse.RawDescriptionHelpFormatter)
     _common_options(parser)
     module.add_arguments(parser)
+    codes = getattr(module, "EXIT_STATUS", ())
+    if codes:
+        parser.epilog = "\n\n".join(filter(None, [
+            "exit status:\n" + "\n".join(f"  {line}" for line in codes), parser.epilog]))
     return parser
 
 

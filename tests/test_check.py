@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,8 @@ def test_each_failure_is_a_row_with_a_fix(branch: ExampleProject, cli, kind: str
     _break(kind, branch)
     before = snapshot(branch.repo)
     result = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline")
-    assert result.code == 1, result.out + result.err
+    # a check that could not run, and nothing else failing, is told apart (exit 4)
+    assert result.code == (4 if check == "could not run" else 1), result.out + result.err
     assert _row(result.out, check) == "fail", result.out
     assert words in _detail(result.out, check), result.out
     assert "Preflight for tinynum 1.2.0: fail" in result.out
@@ -175,3 +177,15 @@ def test_bad_version(branch: ExampleProject, cli) -> None:  # type: ignore[no-un
     lines = bad.err.strip().splitlines()
     assert lines[0] == "error: 'x' is not a version" and lines[1].startswith("hint: ")
     assert len(lines) == 2
+
+
+def test_check_json(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    table = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline")
+    result = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline", "--json")
+    assert result.code == table.code
+    document = json.loads(result.out)
+    assert (document["kind"], document["schema_version"]) == ("check", 1)
+    assert document["exit_code"] == result.code
+    assert document["worst"] in table.out.splitlines()[0] + table.out
+    assert all(set(row) == {"area", "name", "status", "detail", "fix"} for row in document["checks"])
+    assert len(document["checks"]) >= 8

@@ -56,7 +56,7 @@ def test_dry_runs_refusals_and_reruns_leave_no_trace(ready: ExampleProject, cli)
     before = snapshot(ready.repo)
     assert cli("tag", "1.2.0", "--repo", str(ready.repo), "--push", "--dry-run").code == 0
     assert cli("tag", "1.3.0", "--repo", str(ready.repo), "--push").code != 0  # refused
-    assert cli("status", "1.2.0", "--repo", str(ready.repo)).code == 0
+    assert cli("status", "1.2.0", "--repo", str(ready.repo)).code == 3  # not done: nothing was made
     assert snapshot(ready.repo) == before
     assert not journal_file(ready).exists()
 

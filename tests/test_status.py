@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from helpers import git, one_line_error, snapshot
 from release.fakes.example import ExampleProject, commit_release_files
 from release.fakes.numpy_doc import build_html, build_numpy_doc
 from release.fakes.numpy_org import build_numpy_org, release_line
+from release.steps.common import NOT_DONE
 
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
 STEPS = ("release PR merged", "tag", "wheels on the index", "GitHub release", "docs",
@@ -46,7 +48,7 @@ def ready(example: ExampleProject) -> ExampleProject:
 def test_fresh_project_is_mostly_not_yet_and_nothing_changes(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
     before, upstream, fork = snapshot(example.repo), snapshot(example.upstream), snapshot(example.fork)
     result = cli("status", "1.2.0", "--repo", str(example.repo))
-    assert result.code == 0, result.err
+    assert result.code == NOT_DONE, result.err
     found = rows(result.out)
     assert list(found) == list(STEPS)
     assert status_of(found) == {
@@ -65,7 +67,7 @@ def test_fresh_project_is_mostly_not_yet_and_nothing_changes(example: ExamplePro
 
 def test_a_pre_release_skips_the_final_only_steps(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("status", "1.2.0rc1", "--repo", str(example.repo), "--offline")
-    assert result.code == 0, result.err
+    assert result.code == NOT_DONE, result.err
     states = status_of(rows(result.out))
     assert [states[s] for s in ("docs", "maintenance reset", "announcement", "main updated")] == [
         "skipped"] * 4
@@ -76,7 +78,7 @@ def test_a_published_release_reads_done(example: ExampleProject, cli) -> None:  
     """1.1.0 of the example is tagged, pushed and its maintenance branch reset; main lacks
     only its changelog."""
     result = cli("status", "1.1.0", "--repo", str(example.repo))
-    assert result.code == 0, result.err
+    assert result.code == NOT_DONE, result.err
     found = rows(result.out)
     assert found["release PR merged"][0] == "done"
     assert found["tag"][0] == "done" and "the same on upstream" in found["tag"][1]
@@ -121,7 +123,7 @@ def test_reset_and_main_done_after_those_steps(ready: ExampleProject, cli) -> No
 def test_the_index_is_checked_against_the_matrix(ready: ExampleProject, cli, pypi) -> None:  # type: ignore[no-untyped-def]
     result = cli("status", "1.2.0", "--repo", str(ready.repo), "--offline", "--index-url",
                  pypi.simple_url)
-    assert result.code == 0, result.err
+    assert result.code == NOT_DONE, result.err
     state, text = rows(result.out)["wheels on the index"]
     assert state == "not yet"
     assert re.search(r"0 of \d+ expected files \(missing: \d+\)", text), text
@@ -130,7 +132,7 @@ def test_the_index_is_checked_against_the_matrix(ready: ExampleProject, cli, pyp
 
 def test_github_release_with_a_token(ready: ExampleProject, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
     result = cli("status", "1.2.0", "--repo", str(ready.repo))
-    assert result.code == 0, result.err
+    assert result.code == NOT_DONE, result.err
     state, text = rows(result.out)["GitHub release"]
     assert state == "not yet" and "no release for v1.2.0" in text
     assert "python -m release github-release 1.2.0" in text and "--publish" in text
@@ -183,3 +185,14 @@ def test_upstream_tip_counts_when_the_local_branch_is_behind(ready: ExampleProje
     assert state == "done" and text.startswith("upstream's tip"), text
     offline = rows(cli("status", "1.2.0", "--repo", str(ready.repo), "--offline").out)
     assert offline["release PR merged"][0] == "not yet"
+
+
+def test_json_says_the_same_as_the_table(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    table = cli("status", "1.2.0", "--repo", str(example.repo))
+    result = cli("status", "1.2.0", "--repo", str(example.repo), "--json")
+    assert result.code == table.code == NOT_DONE
+    document = json.loads(result.out)
+    assert (document["kind"], document["schema_version"], document["release"]) == ("status", 1, "1.2.0")
+    assert document["done"] is False and document["exit_code"] == NOT_DONE
+    assert {step["step"]: step["state"] for step in document["steps"]} == status_of(rows(table.out))
+    assert all(set(step) == {"step", "state", "detail", "next"} for step in document["steps"])

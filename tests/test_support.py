@@ -4,6 +4,7 @@ against requires-python, the classifiers and the wheel matrix."""
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from pathlib import Path
 
@@ -366,3 +367,15 @@ def test_unparsable_requires_python(example: ExampleProject, cli) -> None:  # ty
     result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2026-05-01")
     assert result.code == 1
     one_line_error(result.err, "requires-python '=>3.12' is not a version specifier")
+
+
+def test_json_has_the_window_and_every_check(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    table = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2025-06-01")
+    result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2025-06-01", "--json")
+    assert result.code == table.code == 1
+    document = json.loads(result.out)
+    assert (document["kind"], document["schema_version"], document["policy"]) == ("support", 1, "NEP 29")
+    assert document["python"] == {"must": ["3.11", "3.12", "3.13"], "may": ["3.9", "3.10", "3.14"],
+                                  "past_end_of_life": []}
+    assert sum(check["status"] == "fail" for check in document["checks"]) == 4
+    assert document["declared"]["where"] == "pyproject.toml"

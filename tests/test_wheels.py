@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -344,3 +345,20 @@ def test_workflow_repo_workflow_and_ref_are_options(example, fake_github, cli) -
         ("build.yml", "release-builds", {"environment": "testpypi"})]
     assert sorted(p.name for p in (example.repo.parent / "built").iterdir()) == \
         sorted(expected(example))
+
+
+def test_json_file_check(example, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    names = expected(example)
+    gone, stray = names[7], "tinynum-1.2.1-cp312-cp312-win_amd64.whl"
+    write_dists(tmp_path / "dist", [n for n in names if n != gone] + [stray], "tinynum")
+    result = cli("wheels", VERSION, "--repo", str(example.repo), "--from-dir",
+                 str(tmp_path / "dist"), "--json")
+    assert result.code == 1
+    document = json.loads(result.out)
+    assert (document["kind"], document["schema_version"], document["complete"]) == ("wheels", 1, False)
+    assert [m["file"] for m in document["missing"]] == [gone] and document["missing"][0]["what"]
+    assert document["wrong_version"] == [stray] and len(document["expected"]) == 60
+    matrix = json.loads(cli("wheels", VERSION, "--repo", str(example.repo), "--json").out)
+    assert matrix["expected"] == names and matrix["distribution"] == "tinynum"
+    refused = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--json")
+    assert refused.code == 2 and "--json is for the file check" in refused.err

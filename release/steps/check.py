@@ -13,14 +13,14 @@ from rich.table import Table
 
 from release.checks.notes import fragment_results
 from release.checks.preflight import file_results, mailmap_summary, tree_results, version_results
-from release.checks.result import CheckResult, Status, failed, for_table, range_unknown, worst
+from release.checks.result import CheckResult, Status, for_table, range_unknown, worst
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
 from release.identities.propose import propose
 from release.notes.fragments import load_towncrier
 from release.repo.revision_range import RevisionRange, resolve
 from release.steps import Step
-from release.steps.common import add_version
+from release.steps.common import COULD_NOT_LOOK, add_json_option, add_version, write_json
 from release.steps.cversions import capi_results
 from release.version import ReleaseVersion
 
@@ -35,6 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     parser.add_argument("--offline", action="store_true",
                         help="do not ask GitHub about contributor identities")
+    add_json_option(parser, "every check")
+
+
+EXIT_STATUS = ("0  no check failed (warnings allowed)",
+               "1  a check failed",
+               "4  a check could not run (a file or a place it needed was missing), none failed",
+               "2  bad input (a usage error)")
 
 
 def run(ctx: Context) -> int:
@@ -56,8 +63,19 @@ def run(ctx: Context) -> int:
     results += _guarded("mailmap", lambda: [_mailmap(ctx, version, span)])
     results += file_results(ctx, version)
     results += _guarded("release repo", lambda: _release_repo(ctx, version))
-    ctx.out.write(table(results, f"Preflight for {ctx.config.project} {version}: {worst(results).value}"))
-    return 1 if failed(results) else 0
+    fails = [r for r in results if r.status is Status.FAIL]
+    could_not = [r for r in fails if r.name == "could not run"]
+    code = 1 if len(fails) > len(could_not) else COULD_NOT_LOOK if could_not else 0
+    if ctx.option("json"):
+        write_json(ctx, "check", {
+            "project": ctx.config.project, "release": str(version), "worst": worst(results).value,
+            "exit_code": code,
+            "checks": [{"area": r.area, "name": r.name, "status": r.status.value,
+                        "detail": r.detail, "fix": r.fix} for r in results]})
+    else:
+        ctx.out.write(table(results, f"Preflight for {ctx.config.project} {version}: "
+                                     f"{worst(results).value}"))
+    return code
 
 
 def _guarded(area: str, compute: Callable[[], list[CheckResult]]) -> list[CheckResult]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from release.context import Context
@@ -41,3 +42,24 @@ def option_path(ctx: Context, option: str, configured: str) -> Path:
     if given:
         return Path(given).resolve()
     return (ctx.repo / configured).expanduser().resolve()
+
+
+# Exit codes of the read-only steps that answer "is it done?" (status, check), documented in the
+# README: 0 yes; 1 a check failed; 3 a step is not done yet; 4 a place could not be looked at.
+NOT_DONE = 3
+COULD_NOT_LOOK = 4
+
+JSON_SCHEMA_VERSION = 1
+
+
+def add_json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--json", action="store_true",
+                        help=f"print {what} as one JSON document on stdout (shape: README, "
+                             f"`schema_version` {JSON_SCHEMA_VERSION}) instead of the table")
+
+
+def write_json(ctx: Context, kind: str, data: dict[str, Any]) -> None:
+    """One JSON document on stdout: `kind` and `schema_version` first, so a script can tell the
+    shape before it reads the rest."""
+    document = {"kind": kind, "schema_version": JSON_SCHEMA_VERSION, **data}
+    ctx.out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -57,6 +57,7 @@ from release.repo.next_release import infer
 from release.repo.revision_range import resolve
 from release.services.git import GitService
 from release.steps import Step
+from release.steps.common import NOT_DONE
 from release.version import ReleaseVersion
 
 STEP = Step(name="rehearse", order=170, journaled=False,
@@ -385,7 +386,9 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         Stage("GitHub release again: checked, not touched", release),
         *assistant_stages(version, index_url),
         Stage("what landed where", action=lambda: "\n".join(_final_checks(project, s, v))),
-        Stage("where the release stands", ("status", version, "--index-url", index_url, *off)),
+        # a final's later steps (branch reset, announcement, main) are still to come: exit 3
+        Stage("where the release stands" + (": the after-release steps not yet" if v.is_final else ""),
+              ("status", version, "--index-url", index_url, *off), expect=NOT_DONE if v.is_final else 0),
     ]
     return walk if real is None else _with_real(walk, project, s, real)
 

@@ -23,7 +23,14 @@ from release.repo.pyproject_file import read_version
 from release.services.git import GitService
 from release.sites.doc_site import INDEX, has_series_link
 from release.steps import Step, steps
-from release.steps.common import add_version, option_path
+from release.steps.common import (
+    COULD_NOT_LOOK,
+    NOT_DONE,
+    add_json_option,
+    add_version,
+    option_path,
+    write_json,
+)
 from release.steps.wheels import index_report
 from release.templating import render
 from release.version import ReleaseVersion
@@ -74,6 +81,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a clone of the numpy/doc-shaped repository (default: docs.doc_repo)")
     parser.add_argument("--website-repo", metavar="PATH",
                         help="a clone of the numpy.org-shaped website (default: docs.website_repo)")
+    add_json_option(parser, "every step's state")
+
+
+EXIT_STATUS = ("0  every applicable step is done (skipped ones count)",
+               "3  a step is not done yet",
+               "4  a place could not be looked at, and no step is known to be not done",
+               "2  bad input (a usage error); 1 another error")
 
 
 def run(ctx: Context) -> int:
@@ -83,8 +97,17 @@ def run(ctx: Context) -> int:
                          hint=f"nox -s status -- {version.base}")
     ctx.git  # noqa: B018 - a path that is not a repository is bad input, reported before looking
     rows = with_journal(ctx, version, [look(ctx, version, step) for step in looked_at()])
-    ctx.out.write(table(rows, f"Status of {ctx.config.project} {version}"))
-    return 0
+    states = {row.state for row in rows}
+    code = NOT_DONE if State.NOT_YET in states else COULD_NOT_LOOK if State.UNKNOWN in states else 0
+    if ctx.option("json"):
+        write_json(ctx, "status", {
+            "project": ctx.config.project, "release": str(version), "done": code == 0,
+            "exit_code": code,
+            "steps": [{"step": row.step, "state": str(row.state), "detail": row.detail,
+                       "next": row.next} for row in rows]})
+    else:
+        ctx.out.write(table(rows, f"Status of {ctx.config.project} {version}"))
+    return code
 
 
 def looked_at() -> list[Step]:

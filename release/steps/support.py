@@ -15,7 +15,7 @@ from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError
 from release.steps import Step
 from release.steps.check import table
-from release.steps.common import add_version
+from release.steps.common import add_json_option, add_version, write_json
 from release.support.checks import (
     Declared,
     classifier_results,
@@ -46,6 +46,7 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
+    add_json_option(parser, "the window, what is declared and every check")
     parser.add_argument("--date", metavar="YYYY-MM-DD",
                         help="the release date (default: today, UTC)")
     parser.add_argument("--policy", metavar="POLICY",
@@ -71,6 +72,18 @@ def run(ctx: Context) -> int:
     results += wheel_results(declared, window)
     if version.is_patch:
         results += _patch(ctx, version, declared)
+    if ctx.option("json"):
+        write_json(ctx, "support", {
+            "project": ctx.config.project, "release": str(version), "policy": policy.name,
+            "day": day.isoformat(),
+            "python": {"must": [r.version for r in window.required],
+                       "may": [r.version for r in (*window.kept_longer, *window.upcoming)],
+                       "past_end_of_life": [r.version for r in window.past_end_of_life]},
+            "declared": {"where": declared.where, "summary": declared.describe()},
+            "worst": worst(results).value, "exit_code": 1 if failed(results) else 0,
+            "checks": [{"area": r.area, "name": r.name, "status": r.status.value, "detail": r.detail,
+                        "fix": r.fix} for r in results]})
+        return 1 if failed(results) else 0
     _report(ctx, version, declared, window, series_window(policy, day, _series(ctx)), results)
     mismatches = sum(r.status is Status.FAIL for r in results)
     ctx.say(f"{mismatches} mismatch{'es' if mismatches != 1 else ''} with {policy.name}"

@@ -19,7 +19,7 @@ from release.errors import PreconditionError, UsageError
 from release.plan import Call, Plan
 from release.services.pypi import PackageIndex
 from release.steps import Rechecks, Step
-from release.steps.common import add_version
+from release.steps.common import add_json_option, add_version, write_json
 from release.version import ReleaseVersion
 from release.wheels.dist_dir import list_dir
 from release.wheels.file_set import FileSetReport, compare, is_dist_file, name_and_version
@@ -50,6 +50,7 @@ ENVIRONMENTS = ("none", "testpypi", "pypi")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
+    add_json_option(parser, "the file check (the matrix, --from-dir or --index-url)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--dispatch", action="store_true",
                       help="start the release workflow (a remote action), follow the run, "
@@ -79,6 +80,9 @@ def run(ctx: Context) -> int:
         raise UsageError(f"{version} is a development version; releases have wheels",
                          hint="give the release version, e.g. 2.4.0 or 2.4.0rc1")
     matrix = matrix_for(ctx.config, version)
+    if ctx.option("json") and (ctx.option("dispatch") or ctx.option("run_id")):
+        raise UsageError("--json is for the file check, not for following a run",
+                         hint="drop --json, or check the files with --from-dir DIR or --index-url URL")
     if ctx.option("from_dir"):
         directory = Path(ctx.options["from_dir"]).resolve()
         return report(ctx, compare(str(directory), matrix.filenames(str(version)),
@@ -92,6 +96,13 @@ def run(ctx: Context) -> int:
 
 
 def report(ctx: Context, result: FileSetReport) -> int:
+    if ctx.option("json"):
+        write_json(ctx, "wheels", {
+            "where": result.where, "complete": result.ok, "expected": list(result.expected),
+            "missing": [{"file": name, "what": result.labels.get(name, "")} for name in result.missing],
+            "unexpected": list(result.unexpected), "wrong_version": list(result.wrong_version),
+            "wrong_project": list(result.wrong_project), "ignored": list(result.ignored)})
+        return 0 if result.ok else 1
     for line in result.lines():
         print(line, file=ctx.out)
     result.raise_for_problems("the report above names every file; rebuild or remove them")
@@ -119,6 +130,11 @@ def _version_of(name: str) -> Version | None:
 
 def show(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
     spec = WorkflowSpec.from_context(ctx, version)
+    if ctx.option("json"):
+        write_json(ctx, "wheels", {
+            "where": "matrix", "distribution": matrix.distribution, "release": str(version),
+            "expected": [item.filename for item in matrix.files(str(version))]})
+        return 0
     print(f"{matrix.distribution} {version}: {matrix.describe(str(version))}", file=ctx.out)
     for item in matrix.files(str(version)):
         print(f"  {item.filename}", file=ctx.out)
