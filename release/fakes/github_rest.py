@@ -7,7 +7,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from release.fakes.github_http import Request, Response, invalid, json_response, not_found
+from release.fakes.github_http import Request, Response, error, invalid, json_response, not_found
 from release.fakes.github_state import Issue, Pull, Repo, Shapes, World
 
 Handler = Callable[[World, Shapes, Request, dict[str, str]], Response]
@@ -80,7 +80,14 @@ def page(shapes: Shapes, req: Request, items: list[Any], key: str | None = None)
 
 @repo_route("GET", _REPO)
 def get_repo(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
-    return json_response(200, shapes.repo(repo))
+    """With a token, GitHub adds the user's `permissions` on the repository (their role)."""
+    body = shapes.repo(repo)
+    if req.user != "ghost":
+        writer = repo.writers is None or req.user in repo.writers
+        admin = req.user == repo.owner
+        body["permissions"] = {"admin": admin, "maintain": admin, "push": writer, "triage": writer,
+                               "pull": True}
+    return json_response(200, body)
 
 
 @route("GET", r"/api/v3/users/(?P<login>[^/]+)")
@@ -196,12 +203,26 @@ def matching_refs(world: World, shapes: Shapes, req: Request, repo: Repo, params
                       if name.startswith(params["prefix"])])
 
 
+def _valid_ref_name(ref: str) -> bool:
+    """git check-ref-format's rules that matter here: two components at least, none empty or
+    starting with a dot, no `..`, `@{`, control characters, space, ~^:?*[\\, no `.lock` end."""
+    parts = ref.split("/")
+    if len(parts) < 3 or any(not p or p.startswith(".") or p.endswith(".lock") for p in parts):
+        return False
+    return not (ref.endswith(".") or ".." in ref or "@{" in ref
+                or re.search(r"[\x00-\x20\x7f~^:?*\[\\]", ref))
+
+
 @repo_route("POST", _REPO + r"/git/refs")
 def create_ref(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
     data = req.json()
     ref, sha = str(data.get("ref", "")), str(data.get("sha", ""))
     if not ref.startswith("refs/") or not re.fullmatch(r"[0-9a-f]{40}", sha):
         return invalid("Reference", "ref", "invalid")
+    if not _valid_ref_name(ref):
+        return error(422, "Reference name is invalid")
+    if sha == "0" * 40:  # git's null id names no object
+        return error(422, "Object does not exist")
     name = ref.removeprefix("refs/")
     if name in repo.refs:
         return invalid("Reference", "ref", "already_exists", "Reference already exists")

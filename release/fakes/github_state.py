@@ -139,6 +139,8 @@ class Repo:
     workflows: dict[int, Workflow] = field(default_factory=dict)
     runs: dict[int, Run] = field(default_factory=dict)
     burned_tags: set[str] = field(default_factory=set)
+    # Logins with write access (push, triage); None: every user (the stand-ins' default).
+    writers: tuple[str, ...] | None = None
     # Files on each branch or tag (name without refs/heads/ or refs/tags/) -> path -> bytes.
     files: dict[str, dict[str, bytes]] = field(default_factory=dict)
 

@@ -168,6 +168,9 @@ class StandIns:
             github.add_ref(config.github_repo, f"heads/{branch}", "0" * 40)
         github.add_repo(config.docs.website_github_repo, "main")
         github.add_user(FORK_OWNER, "Alice Maintainer")
+        for upstream in (config.github_repo, config.docs.website_github_repo):
+            # The release manager's forks, which the work branches are pushed to.
+            github.add_repo(f"{FORK_OWNER}/{upstream.partition('/')[2]}", "main")
         seed_wheel_workflow(github, config, self.version, given=self.given_dist)
 
     def config(self) -> Config:

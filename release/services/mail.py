@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from typing import Any
 
 from release.errors import ServiceError
 
@@ -40,6 +42,18 @@ class MailService:
 
     def send(self, msg: EmailMessage, recipients: list[str]) -> None:
         """Deliver `msg` to every recipient (Bcc included; the Bcc header is not transmitted)."""
+        refused = self._session(lambda smtp: smtp.send_message(msg, to_addrs=recipients))
+        if refused:
+            raise PartialDelivery(f"the SMTP server refused {', '.join(sorted(refused))}",
+                               hint="the others received the message; send to these by hand")
+
+    def check_login(self) -> None:
+        """Connect, STARTTLS and log in as `send` would, then quit: nothing is sent."""
+        self._session(lambda smtp: {})
+
+    def _session(self, use: Callable[[smtplib.SMTP], dict[str, Any]]) -> dict[str, Any]:
+        """One connection (STARTTLS and login as configured) handed to `use`; every failure is a
+        one-line ServiceError without the password."""
         s = self.settings
         try:
             with smtplib.SMTP(s.host, s.port, timeout=s.timeout) as smtp:
@@ -56,7 +70,7 @@ class MailService:
                                            + ("" if s.starttls else " without TLS"),
                                            hint="check mail.starttls and mail.smtp_port")
                     smtp.login(s.user, s.password)
-                refused = smtp.send_message(msg, to_addrs=recipients)
+                return use(smtp)
         except smtplib.SMTPAuthenticationError as exc:
             raise ServiceError(f"the SMTP server {s.host}:{s.port} refused the login for {s.user} "
                                f"({exc.smtp_code})",
@@ -77,6 +91,3 @@ class MailService:
         except OSError as exc:
             raise ServiceError(f"cannot reach the SMTP server {s.host}:{s.port}: {exc.strerror or exc}",
                                hint="check mail.smtp_host and mail.smtp_port") from None
-        if refused:
-            raise PartialDelivery(f"the SMTP server refused {', '.join(sorted(refused))}",
-                               hint="the others received the message; send to these by hand")

@@ -25,6 +25,16 @@ def pandoc_path() -> str:
                                 hint="pip install pypandoc-binary, or put pandoc on PATH") from None
 
 
+def pandoc_version() -> str:
+    """`pandoc 3.1.3`, the first line pandoc prints for --version."""
+    done = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True,  # noqa: S603
+                          check=False, timeout=60)
+    if done.returncode != 0:
+        raise PreconditionError(f"pandoc --version failed (exit {done.returncode})",
+                                hint="pip install --force-reinstall pypandoc-binary")
+    return done.stdout.splitlines()[0].strip() if done.stdout else "pandoc"
+
+
 def rst_to_markdown(rst: str) -> str:
     """What `pandoc -s -o README.md README.rst --wrap=preserve` writes (tools/write_release.py),
     except that tables come out as pipe tables, the only kind GitHub renders."""

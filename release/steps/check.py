@@ -63,6 +63,7 @@ def run(ctx: Context) -> int:
     results += _guarded("mailmap", lambda: [_mailmap(ctx, version, span)])
     results += file_results(ctx, version)
     results += _guarded("release repo", lambda: _release_repo(ctx, version))
+    results += _guarded("doctor", lambda: _facilities(ctx))
     fails = [r for r in results if r.status is Status.FAIL]
     could_not = [r for r in fails if r.name == "could not run"]
     code = 1 if len(fails) > len(could_not) else COULD_NOT_LOOK if could_not else 0
@@ -73,7 +74,7 @@ def run(ctx: Context) -> int:
             "checks": [{"area": r.area, "name": r.name, "status": r.status.value,
                         "detail": r.detail, "fix": r.fix} for r in results]})
     else:
-        ctx.out.write(table(results, f"Preflight for {ctx.config.project} {version}: "
+        ctx.out.write(table(for_table(results), f"Preflight for {ctx.config.project} {version}: "
                                      f"{worst(results).value}"))
     return code
 
@@ -106,7 +107,15 @@ def _release_repo(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
     if ctx.option("offline"):
         return [CheckResult.warn(AREA, "release repository", "not looked at (--offline)",
                                  f"nox -s wheels-repo -- {version}")]
-    return for_table(collect(ctx, version, index=False))
+    return collect(ctx, version, index=False)
+
+
+def _facilities(ctx: Context) -> list[CheckResult]:
+    """doctor's rows: the token and access each step needs (not with --offline), gpg, pandoc,
+    the SMTP login, the index credentials."""
+    from release.assistants.doctor_read import collect as doctor_rows
+
+    return doctor_rows(ctx, probe_writes=False, offline=bool(ctx.option("offline")))
 
 
 def table(results: list[CheckResult], title: str) -> str:

@@ -398,6 +398,8 @@ def assistant_stages(version: str, index_url: str) -> list[Stage]:
     stand-ins (the local index, never PyPI); what they find reaches the report like any stage's
     output."""
     return [
+        Stage("what each step needs: token, access, forks, gpg, pandoc, SMTP, index",
+              ("doctor", version, "--probe"), advisory=True),
         Stage("the release repository the wheels are built from",
               ("wheels-repo", version, "--index-url", index_url)),
     ]
