@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from tests.conftest import SCIPY_FIXTURE
 from tests.helpers import git
 
 
@@ -81,3 +82,27 @@ def test_check_passes_on_scipys_state_before_its_rel_commit(cli, scipy_bundle_cl
     assert (rows["previous release v1.18.0"], rows["authors"], rows["release index"]) == \
         ("pass", "pass", "pass")
     assert rows["identities"] == "warn" and "git-skips 1" in result.out
+
+
+def test_notes_fill_the_authors_list_where_scipy_keeps_it(cli, scipy_bundle_clone: Path,
+                                                          tmp_path: Path) -> None:
+    """1.18.1's notes with the Authors list emptied back to the skeleton's: filled in, the file
+    is SciPy's published one with the list SciPy's tools/authors.py prints (its golden file)."""
+    work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.1")
+    notes = work / "doc/source/release/1.18.1-notes.rst"
+    published = notes.read_text(encoding="utf-8")
+    head, _, tail = published.partition("Authors\n=======\n")
+    notes.write_text(head + "Authors\n=======\n* Name (commits)\n\n\nIssues closed for"
+                     + tail.partition("Issues closed for")[2], encoding="utf-8")
+    config = ("--repo", str(work), "--config", str(scipy_bundle_clone.parent / "scipy-release.toml"))
+    result = cli("notes", "1.18.1", *config)
+    assert result.code == 0, result.err
+    golden = (SCIPY_FIXTURE / "authors" / "1.18.1.txt").read_text(encoding="utf-8")
+    tool = [ln for ln in golden.splitlines(keepends=True) if ln.startswith("* ")]
+    listed = [ln for ln in published.splitlines(keepends=True)
+              if ln.startswith("* ") and "(commits)" not in ln and ln.rstrip().endswith((")", "+"))
+              and published.index(ln) < published.index("Issues closed for")]
+    assert len(tool) == len(listed) == 18
+    expected = published.replace("".join(listed), "".join(tool))
+    assert notes.read_text(encoding="utf-8") == expected
+    assert cli("notes", "1.18.1", *config).out.endswith("nothing to do\n")

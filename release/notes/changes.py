@@ -83,6 +83,35 @@ def changes(repo: Path, git: GitService, config: Config, version: ReleaseVersion
                         _index(repo, config, version, notes), tuple(remarks))
 
 
+@dataclass(frozen=True)
+class HandWritten:
+    text: str                      # the notes to fill: the file, or the patch skeleton
+    current: str | None            # the file as it is (None: missing)
+    index: tuple[str, str] | None  # the release-notes index with the new entry
+
+
+def hand_written(repo: Path, git: GitService, config: Config, version: ReleaseVersion,
+                 notes: str) -> HandWritten:
+    """Notes without towncrier: the file, or a patch release's skeleton; X.Y.0 notes are
+    written by hand on the main branch before the series branches, so they must exist."""
+    if version.is_dev:
+        raise UsageError(f"{version} is a development version; notes are made for releases",
+                         hint=f"use {version.base}rc1 or {version.base}")
+    pyproject_file = repo / config.pyproject
+    pyproject = pyproject_file.read_text(encoding="utf-8") if pyproject_file.is_file() else None
+    require_series(version, pyproject, config.pyproject)
+    assert pyproject is not None
+    path = repo / notes
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    text = current
+    if text is None and version.is_patch:
+        text = _patch_skeleton(repo, git, config, version, notes, pyproject)
+    if text is None:
+        raise PreconditionError(f"{notes} does not exist",
+                                hint=f"write the {version.base} notes (they start on the main branch)")
+    return HandWritten(text, current, _index(repo, config, version, notes))
+
+
 def _warn_outside_range(git: GitService, config: Config, version: ReleaseVersion,
                         good: Sequence[Fragment], say: Callable[[str], None]) -> None:
     if not good:

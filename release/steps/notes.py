@@ -1,16 +1,20 @@
 """Release notes: towncrier's output from the fragments (X.Y.0 and its rcs) or the hand-written
-patch notes' skeleton (X.Y.Z), plus the entry in the release-notes index."""
+patch notes' skeleton (X.Y.Z), plus the entry in the release-notes index. Under
+`credits = "authors"` (SciPy) the notes are hand-written and this fills in their Authors list."""
 
 from __future__ import annotations
 
 import argparse
 
+from release.changelog.authors import authors
 from release.context import Context
 from release.errors import VerificationError
-from release.notes.changes import NotesChanges
+from release.notes.authors_section import fill_authors
+from release.notes.changes import NotesChanges, hand_written
 from release.notes.changes import changes as notes_changes
 from release.notes.fragments import Rendered, Towncrier
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
+from release.repo.revision_range import resolve
 from release.steps import Step
 from release.steps.common import add_version
 from release.version import ReleaseVersion
@@ -38,6 +42,8 @@ def run(ctx: Context) -> int:
 
 def build_plan(ctx: Context, version: ReleaseVersion) -> Plan:
     """The notes' changes as the plan's actions."""
+    if ctx.config.credits == "authors":
+        return authors_plan(ctx, version)
     found = notes_changes(ctx.repo, ctx.git, ctx.config, version,
                           ctx.path(ctx.config.notes, version), ctx.say)
     plan = Plan(f"release notes for {ctx.config.project} {version}")
@@ -46,6 +52,26 @@ def build_plan(ctx: Context, version: ReleaseVersion) -> Plan:
         plan.add(WriteFile(ctx.repo, found.notes, found.skeleton))
     if found.rendered is not None:
         _towncrier_actions(ctx, found, found.rendered, plan)
+    if found.index is not None:
+        plan.add(WriteFile(ctx.repo, *found.index))
+    return plan
+
+
+def authors_plan(ctx: Context, version: ReleaseVersion) -> Plan:
+    """Notes written by hand (SciPy): the patch skeleton when missing, the Authors list of the
+    release's range filled in, the index entry."""
+    cfg = ctx.config
+    notes = ctx.path(cfg.notes, version)
+    found = hand_written(ctx.repo, ctx.git, cfg, version, notes)
+    plan = Plan(f"release notes for {cfg.project} {version}")
+    span = resolve(ctx.git, cfg, version)
+    mailmap = ctx.repo / cfg.mailmap
+    people = authors(ctx.git, span.start, span.end,
+                     mailmap.read_text(encoding="utf-8") if mailmap.is_file() else "")
+    ctx.say(f"authors for {span}: {len(people)}")
+    text = fill_authors(found.text, ctx.render("notes-authors.rst.j2", authors=people), notes)
+    if text != found.current:
+        plan.add(WriteFile(ctx.repo, notes, text))
     if found.index is not None:
         plan.add(WriteFile(ctx.repo, *found.index))
     return plan
