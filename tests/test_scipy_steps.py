@@ -67,12 +67,13 @@ def test_prepare_makes_the_rel_commit_on_the_branch(cli, scipy_bundle_clone: Pat
 
 
 def test_check_passes_on_scipys_state_before_its_rel_commit(cli, scipy_bundle_clone: Path,
-                                                            tmp_path: Path) -> None:
+                                                            tmp_path: Path, gnupg: str) -> None:
     """1.18.1.dev0 on the branch, the notes finished, SciPy's `<>` .mailmap lines: no failed row;
     the one line git misreads (`Guo Fei <<...>`) is a warning."""
     work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.1^")
     for where in (work, tmp_path / "upstream.git"):
         git(where, "tag", "-d", "v1.18.1")
+    git(work, "config", "user.signingkey", gnupg)  # SciPy signs its tags
     result = cli("check", "1.18.1", "--offline", "--repo", str(work),
                  "--config", str(scipy_bundle_clone.parent / "scipy-release.toml"))
     assert result.code == 0, result.out
