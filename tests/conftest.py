@@ -6,13 +6,18 @@ import io
 import os
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from helpers import Cli, Result
 
 from release.cli import main
 from release.fakes.example import ExampleProject, build_example_project, copy_example
+
+if TYPE_CHECKING:
+    from release.fakes.github import FakeGitHub
+    from release.fakes.pypi import LocalIndex
 
 DATA = Path(__file__).resolve().parent / "data"
 NUMPY_FIXTURE = DATA / "numpy"
@@ -68,15 +73,8 @@ def scipy_bundle_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture
-def cli() -> Iterator[object]:
+def cli() -> Iterator[Cli]:
     def run(*argv: str, env: dict[str, str] | None = None) -> Result:
         out, err = io.StringIO(), io.StringIO()
         code = main(list(argv), env=env if env is not None else dict(os.environ), out=out, err=err)
@@ -89,7 +87,7 @@ PYPI_CANARY = "canary-pypi-password-7f3a9c"
 
 
 @pytest.fixture(scope="module")
-def pypi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def pypi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
     """A real pypiserver on 127.0.0.1, one per test module; its password is a canary."""
     from release.fakes.pypi import local_index
 
@@ -99,11 +97,8 @@ def pypi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 @pytest.fixture
-def pypi(pypi_server: object) -> object:
+def pypi(pypi_server: LocalIndex) -> LocalIndex:
     """The module's pypiserver with an empty package directory."""
-    from release.fakes.pypi import LocalIndex
-
-    assert isinstance(pypi_server, LocalIndex)
     pypi_server.clear()
     return pypi_server
 
@@ -112,7 +107,7 @@ GITHUB_CANARY = "ghp_canaryT0kenNeverPrinted0000000000001"
 
 
 @pytest.fixture
-def fake_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def fake_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     """A running fake GitHub with example/tinynum and numpy/numpy; the env points at it and holds a
     canary token (the only one it accepts)."""
     from release.fakes.github import FakeGitHub

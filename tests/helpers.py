@@ -6,7 +6,9 @@ import hashlib
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 
 def snapshot(path: Path) -> str:
@@ -18,16 +20,34 @@ def snapshot(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+class Cli(Protocol):
+    """`python -m release ARGV...` in this process (the `cli` fixture): exit code and output."""
+
+    def __call__(self, *argv: str, env: dict[str, str] | None = None) -> Result: ...
+
+
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
                           text=True).stdout
 
 
-def one_line_error(err: str, words: str) -> None:
-    """stderr is exactly `error: ...` (containing `words`) and one `hint: ...` line."""
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
+def one_line_error(err: str, *words: str, progress: tuple[str, ...] = (), tail: bool = False) -> None:
+    """stderr is exactly `error: ...` (containing every one of `words`) and one `hint: ...` line;
+    lines starting with a `progress` prefix are left out first, and with `tail` only the last two
+    lines are looked at (the step reported progress before it failed)."""
+    lines = [line for line in err.strip().splitlines() if not (progress and line.startswith(progress))]
+    if tail:
+        lines = lines[-2:]
+    assert len(lines) == 2, err
+    assert lines[0].startswith("error: ") and all(word in lines[0] for word in words), err
+    assert lines[1].startswith("hint: "), err
 
 
 def copy_tree(src: Path, dest: Path) -> Path:

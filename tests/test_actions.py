@@ -145,6 +145,7 @@ def _run_action(workspace: Path, temp: Path, inputs: dict[str, str]) -> dict[str
     return result
 
 
+@pytest.mark.slow
 def test_the_action_on_numpys_maintenance_branch(numpy_bundle_clone: Path, tmp_path: Path) -> None:
     workspace, temp = tmp_path / "workspace", tmp_path / "runner-temp"
     temp.mkdir()

@@ -5,9 +5,10 @@ import email.policy
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject
+from release.fakes.github import FakeGitHub
 from release.fakes.numpy_org import (
     NEWS,
     SITE_CONFIG,
@@ -132,10 +133,6 @@ def write_config(path: Path, extra: str = "") -> Path:
     return path
 
 
-def _one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
 def _from_error(err: str) -> str:
@@ -143,7 +140,7 @@ def _from_error(err: str) -> str:
     return err[err.index("error: "):]
 
 
-def test_feature_release_website_like_numpy(cli, numpy_240: Path, site_before_240: WebsiteRepo) -> None:  # type: ignore[no-untyped-def]
+def test_feature_release_website_like_numpy(cli: Cli, numpy_240: Path, site_before_240: WebsiteRepo) -> None:
     site = site_before_240
     result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--website-repo", str(site.repo),
                  "--date", "2025-12-20")
@@ -162,7 +159,7 @@ def test_feature_release_website_like_numpy(cli, numpy_240: Path, site_before_24
     assert "website branch not pushed" in result.err and "mail not sent" in result.err
 
 
-def test_patch_release_adds_one_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_patch_release_adds_one_line(cli: Cli, tmp_path: Path) -> None:
     snapshot_news = news_md()
     assert LINE_2_4_6 in snapshot_news
     site = build_numpy_org(tmp_path / "web", news=snapshot_news.replace(LINE_2_4_6, ""))
@@ -180,7 +177,7 @@ def test_patch_release_adds_one_line(cli, tmp_path: Path) -> None:  # type: igno
     assert git(site.repo, "log", "-1", "--format=%s").strip() == "announce the NumPy 2.4.6 release"
 
 
-def test_rerun_changes_nothing(cli, numpy_240: Path, site_before_240: WebsiteRepo) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_changes_nothing(cli: Cli, numpy_240: Path, site_before_240: WebsiteRepo) -> None:
     args = ("announce", "2.4.0", "--repo", str(numpy_240), "--website-repo", str(site_before_240.repo),
             "--date", "2025-12-20")
     assert cli(*args).code == 0
@@ -191,7 +188,7 @@ def test_rerun_changes_nothing(cli, numpy_240: Path, site_before_240: WebsiteRep
     assert (snapshot(site_before_240.repo), snapshot(numpy_240)) == before
 
 
-def test_dry_run_shows_and_changes_nothing(cli, numpy_240: Path, site_before_240: WebsiteRepo) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_shows_and_changes_nothing(cli: Cli, numpy_240: Path, site_before_240: WebsiteRepo) -> None:
     before = snapshot(site_before_240.repo), snapshot(numpy_240), snapshot(site_before_240.fork)
     result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--website-repo",
                  str(site_before_240.repo), "--date", "2025-12-20", "--dry-run")
@@ -206,7 +203,8 @@ def test_dry_run_shows_and_changes_nothing(cli, numpy_240: Path, site_before_240
     assert "run git commit --quiet -m 'announce the NumPy 2.4.0 release'" in out
 
 
-def test_push_opens_the_pull_request(cli, fake_github, numpy_240: Path, site_before_240: WebsiteRepo,  # type: ignore[no-untyped-def]
+def test_push_opens_the_pull_request(cli: Cli, fake_github: FakeGitHub, numpy_240: Path,
+                                     site_before_240: WebsiteRepo,
                                      tmp_path: Path) -> None:
     fake_github.add_repo("numpy/numpy.org", "main")
     config = write_config(tmp_path / "release.toml",
@@ -229,7 +227,7 @@ def test_push_opens_the_pull_request(cli, fake_github, numpy_240: Path, site_bef
     assert len(fake_github.repo("numpy/numpy.org").pulls) == 1 and snapshot(site_before_240.fork) == before
 
 
-def test_push_after_the_merge_has_nothing_to_do(cli, fake_github, numpy_240: Path,  # type: ignore[no-untyped-def]
+def test_push_after_the_merge_has_nothing_to_do(cli: Cli, fake_github: FakeGitHub, numpy_240: Path,
                                                   site_before_240: WebsiteRepo, tmp_path: Path) -> None:
     """Once the website PR is merged and its branch deleted, a rerun with --push pushes nothing."""
     fake_github.add_repo("numpy/numpy.org", "main")
@@ -250,7 +248,7 @@ def test_push_after_the_merge_has_nothing_to_do(cli, fake_github, numpy_240: Pat
     assert len(fake_github.repo("numpy/numpy.org").pulls) == 1
 
 
-def test_dry_run_push_without_a_token(cli, fake_github, numpy_240: Path,  # type: ignore[no-untyped-def]
+def test_dry_run_push_without_a_token(cli: Cli, fake_github: FakeGitHub, numpy_240: Path,
                                      site_before_240: WebsiteRepo, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     fake_github.add_repo("numpy/numpy.org", "main")
@@ -280,7 +278,7 @@ def _eml(out: str) -> email.message.EmailMessage:
     return msg
 
 
-def test_patch_mail_has_the_changelog(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_patch_mail_has_the_changelog(cli: Cli, tmp_path: Path) -> None:
     changelog = (CHANGELOGS / "2.4.1-changelog.rst").read_text()
     project = make_project(tmp_path / "numpy", "2.4.1", patch_notes("2.4.1", "2.4.0"), changelog)
     result = cli("announce", "2.4.1", "--repo", str(project))
@@ -306,7 +304,7 @@ def test_patch_mail_has_the_changelog(cli, tmp_path: Path) -> None:  # type: ign
     assert "highlights" not in text
 
 
-def test_feature_mail_counts_without_the_pr_list(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_feature_mail_counts_without_the_pr_list(cli: Cli, tmp_path: Path) -> None:
     changelog = (CHANGELOGS / "2.2.0-changelog.rst").read_text()
     notes = NOTES_2_4_0.replace("2.4.0", "2.2.0")
     project = make_project(tmp_path / "numpy", "2.2.0", notes, changelog)
@@ -326,7 +324,7 @@ def _smtp_config(tmp_path: Path, smtp: FakeSMTP) -> Path:
 
 
 @pytest.mark.parametrize("tls", [True, False])
-def test_send_delivers_to_the_server(cli, numpy_240: Path, tmp_path: Path, tls: bool,  # type: ignore[no-untyped-def]
+def test_send_delivers_to_the_server(cli: Cli, numpy_240: Path, tmp_path: Path, tls: bool,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeSMTP(user="alice", password=CANARY, tls=tls) as smtp:
         assert smtp.tls is tls
@@ -355,20 +353,20 @@ def test_send_delivers_to_the_server(cli, numpy_240: Path, tmp_path: Path, tls: 
         assert snapshot(numpy_240) == before
 
 
-def test_send_with_a_wrong_password(cli, numpy_240: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_send_with_a_wrong_password(cli: Cli, numpy_240: Path, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeSMTP(user="alice", password="right", tls=False) as smtp:
         monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
         result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--config",
                      str(_smtp_config(tmp_path, smtp)), "--send")
         assert result.code == 1
-        _one_line_error(_from_error(result.err), "refused the login for alice")
+        one_line_error(_from_error(result.err), "refused the login for alice")
         assert CANARY not in result.out + result.err
         assert smtp.messages == [] and not list((numpy_240 / "release").glob("*.sent"))
 
 
-def test_a_refused_recipient_is_not_sent_to_the_others_again(  # type: ignore[no-untyped-def]
-        cli, numpy_240: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_recipient_is_not_sent_to_the_others_again(
+        cli: Cli, numpy_240: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeSMTP(user="alice", password=CANARY, tls=False,
                   refuse=("python-announce-list@python.org",)) as smtp:
         monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
@@ -376,7 +374,7 @@ def test_a_refused_recipient_is_not_sent_to_the_others_again(  # type: ignore[no
                 str(_smtp_config(tmp_path, smtp)), "--send")
         result = cli(*args)
         assert result.code == 1
-        _one_line_error(_from_error(result.err),
+        one_line_error(_from_error(result.err),
                         "the SMTP server refused python-announce-list@python.org")
         assert [m.rcpt_tos for m in smtp.messages] == [("numpy-discussion@python.org",)]
         assert list((numpy_240 / "release").glob("*.sent"))
@@ -386,7 +384,7 @@ def test_a_refused_recipient_is_not_sent_to_the_others_again(  # type: ignore[no
         assert CANARY not in result.out + result.err + again.out + again.err
 
 
-def test_release_candidate_mail_only(cli, tmp_path: Path, site_before_240: WebsiteRepo) -> None:  # type: ignore[no-untyped-def]
+def test_release_candidate_mail_only(cli: Cli, tmp_path: Path, site_before_240: WebsiteRepo) -> None:
     project = make_project(tmp_path / "numpy", "2.4.0", NOTES_2_4_0,
                            (CHANGELOGS / "2.4.1-changelog.rst").read_text())
     before = snapshot(site_before_240.repo)
@@ -403,7 +401,7 @@ def test_release_candidate_mail_only(cli, tmp_path: Path, site_before_240: Websi
     assert "2.4.0rc1-notes" not in msg.get_content()
 
 
-def test_other_project(cli, example: ExampleProject, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_other_project(cli: Cli, example: ExampleProject, tmp_path: Path) -> None:
     (example.repo / "doc/changelog").mkdir(exist_ok=True)
     (example.repo / "doc/changelog/1.2.0-changelog.rst").write_text(
         "\nContributors\n============\n\nA total of 2 people contributed to this release.  People with a"
@@ -464,7 +462,7 @@ def _break(kind: str, project: Path, site: WebsiteRepo, monkeypatch: pytest.Monk
     ("no-password", 1, "RELEASE_SMTP_PASSWORD is not set"),
     ("date", 2, "--date '20 Dec 2025' is not a date"),
 ])
-def test_bad_input(cli, numpy_240: Path, site_before_240: WebsiteRepo, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_bad_input(cli: Cli, numpy_240: Path, site_before_240: WebsiteRepo, tmp_path: Path,
                    monkeypatch: pytest.MonkeyPatch, kind: str, code: int, words: str) -> None:
     extra = _break(kind, numpy_240, site_before_240, monkeypatch)
     config = write_config(tmp_path / "release.toml", 'smtp_user = "alice"\n')
@@ -472,20 +470,21 @@ def test_bad_input(cli, numpy_240: Path, site_before_240: WebsiteRepo, tmp_path:
     result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--website-repo", str(site_before_240.repo),
                  "--config", str(config), *extra)
     assert result.code == code
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert (snapshot(numpy_240), snapshot(site_before_240.repo)) == before
 
 
-def test_send_needs_a_sender(cli, numpy_240: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_send_needs_a_sender(cli: Cli, numpy_240: Path, tmp_path: Path,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
     before = snapshot(numpy_240)
     result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--send")
     assert result.code == 1
-    _one_line_error(result.err, "no sender for the announcement mail")
+    one_line_error(result.err, "no sender for the announcement mail")
     assert snapshot(numpy_240) == before
 
 
-def test_dry_run_send_shows_the_delivery(cli, numpy_240: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_dry_run_send_shows_the_delivery(cli: Cli, numpy_240: Path, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeSMTP(user="alice", password=CANARY) as smtp:
         monkeypatch.setenv("SSL_CERT_FILE", str(smtp.cafile))
@@ -501,7 +500,7 @@ def test_dry_run_send_shows_the_delivery(cli, numpy_240: Path, tmp_path: Path,  
         assert CANARY not in result.out + result.err
 
 
-def test_plain_client_against_a_starttls_server(cli, numpy_240: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_plain_client_against_a_starttls_server(cli: Cli, numpy_240: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeSMTP(user="alice", password=CANARY) as smtp:
         monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
@@ -513,7 +512,7 @@ def test_plain_client_against_a_starttls_server(cli, numpy_240: Path, tmp_path: 
         assert smtp.messages == [] and not list((numpy_240 / "release").glob("*.sent"))
 
 
-def test_starttls_client_against_a_plain_server(cli, numpy_240: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_starttls_client_against_a_plain_server(cli: Cli, numpy_240: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeSMTP(user="alice", password=CANARY, tls=False) as smtp:
         monkeypatch.setenv("RELEASE_SMTP_PASSWORD", CANARY)
@@ -521,11 +520,11 @@ def test_starttls_client_against_a_plain_server(cli, numpy_240: Path, tmp_path: 
                               smtp.config_toml().replace("starttls = false", "starttls = true"))
         result = cli("announce", "2.4.0", "--repo", str(numpy_240), "--config", str(config), "--send")
         assert result.code == 1
-        _one_line_error(_from_error(result.err), "does not offer STARTTLS")
+        one_line_error(_from_error(result.err), "does not offer STARTTLS")
         assert smtp.messages == []
 
 
-def test_push_finds_the_fork_owner_from_the_token(cli, fake_github, example: ExampleProject,  # type: ignore[no-untyped-def]
+def test_push_finds_the_fork_owner_from_the_token(cli: Cli, fake_github: FakeGitHub, example: ExampleProject,
                                                  tmp_path: Path) -> None:
     fake_github.add_repo("numpy/numpy.org", "main")
     (example.repo / "doc/changelog").mkdir(exist_ok=True)
@@ -541,7 +540,7 @@ def test_push_finds_the_fork_owner_from_the_token(cli, fake_github, example: Exa
         ("release-manager:announce-tinynum-1.2.0", "announce the tinynum 1.2.0 release")]
 
 
-def test_send_for_another_project(cli, example: ExampleProject, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_send_for_another_project(cli: Cli, example: ExampleProject, tmp_path: Path,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     (example.repo / "doc/changelog").mkdir(exist_ok=True)
     (example.repo / "doc/changelog/1.2.0-changelog.rst").write_text(
@@ -559,7 +558,7 @@ def test_send_for_another_project(cli, example: ExampleProject, tmp_path: Path, 
         assert "https://github.com/example/tinynum/releases/tag/v1.2.0" in got.message.get_content()
 
 
-def test_fork_owner_option_and_token_login(cli, fake_github, numpy_240: Path,  # type: ignore[no-untyped-def]
+def test_fork_owner_option_and_token_login(cli: Cli, fake_github: FakeGitHub, numpy_240: Path,
                                            site_before_240: WebsiteRepo) -> None:
     """--fork-owner names the fork like the other steps; without any, the token's user's fork."""
     fake_github.add_repo("numpy/numpy.org", "main")

@@ -9,6 +9,9 @@ import pytest
 
 from release.bench.__main__ import main
 
+# A whole rehearsal (or several): the quick loop leaves these out (-m "not slow").
+pytestmark = pytest.mark.slow
+
 
 def test_times_the_example_against_its_baseline_and_target(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["rehearse", "--only", "example"])

@@ -4,7 +4,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject
 
@@ -37,13 +37,9 @@ def _refs(bare: Path) -> set[str]:
     return set(git(bare, "for-each-ref", "--format=%(refname) %(objectname)").splitlines())
 
 
-def _one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
-def test_begins_the_next_cycle(cycle: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_begins_the_next_cycle(cycle: ExampleProject, cli: Cli) -> None:
     repo = cycle.repo
     start = git(repo, "rev-parse", "HEAD").strip()
     remotes = snapshot(cycle.upstream), snapshot(cycle.fork)
@@ -73,7 +69,7 @@ def test_begins_the_next_cycle(cycle: ExampleProject, cli) -> None:  # type: ign
     assert (snapshot(cycle.upstream), snapshot(cycle.fork)) == remotes
 
 
-def test_dry_run_shows_everything_and_changes_nothing(cycle: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_shows_everything_and_changes_nothing(cycle: ExampleProject, cli: Cli) -> None:
     before = _states(cycle)
     result = cli("branch", "1.3.0", "--repo", str(cycle.repo), "--dry-run", "--push", "--sign")
     assert result.code == 0, result.err
@@ -89,7 +85,7 @@ def test_dry_run_shows_everything_and_changes_nothing(cycle: ExampleProject, cli
         assert f"run git push upstream {ref}:{ref}" in out
 
 
-def test_push_sends_exactly_three_refs_and_rerun_is_a_noop(cycle: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_sends_exactly_three_refs_and_rerun_is_a_noop(cycle: ExampleProject, cli: Cli) -> None:
     before = _refs(cycle.upstream)
     fork = snapshot(cycle.fork)
     result = cli("branch", "1.3.0", "--repo", str(cycle.repo), "--push")
@@ -108,7 +104,7 @@ def test_push_sends_exactly_three_refs_and_rerun_is_a_noop(cycle: ExampleProject
     assert _states(cycle) == states
 
 
-def test_push_after_a_local_run(cycle: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_after_a_local_run(cycle: ExampleProject, cli: Cli) -> None:
     assert cli("branch", "1.3.0", "--repo", str(cycle.repo)).code == 0
     again = cli("branch", "1.3.0", "--repo", str(cycle.repo))
     assert again.code == 0 and "nothing to do" in again.out
@@ -119,7 +115,7 @@ def test_push_after_a_local_run(cycle: ExampleProject, cli) -> None:  # type: ig
         cycle.repo, "rev-parse", "refs/tags/v1.4.0.dev0")
 
 
-def test_an_old_series_is_already_branched(cycle: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_old_series_is_already_branched(cycle: ExampleProject, cli: Cli) -> None:
     before = _states(cycle)
     result = cli("branch", "1.2.0", "--repo", str(cycle.repo), "--push")
     assert result.code == 0, result.err
@@ -127,7 +123,7 @@ def test_an_old_series_is_already_branched(cycle: ExampleProject, cli) -> None: 
     assert _states(cycle) == before
 
 
-def test_signed_dev_tag(cycle: ExampleProject, cli, gnupg: None) -> None:  # type: ignore[no-untyped-def]
+def test_signed_dev_tag(cycle: ExampleProject, cli: Cli, gnupg: None) -> None:
     result = cli("branch", "1.3.0", "--repo", str(cycle.repo), "--sign")
     assert result.code == 0, result.err
     assert "-----BEGIN PGP SIGNATURE-----" in git(cycle.repo, "cat-file", "-p", "v1.4.0.dev0")
@@ -135,7 +131,7 @@ def test_signed_dev_tag(cycle: ExampleProject, cli, gnupg: None) -> None:  # typ
                    capture_output=True)
 
 
-def test_a_failed_signature_puts_everything_back(cycle: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_signature_puts_everything_back(cycle: ExampleProject, cli: Cli) -> None:
     repo = cycle.repo
     before = _states(cycle)
     broken = cli("branch", "1.3.0", "--repo", str(repo), "-u", "no-such-key@example.org")
@@ -154,11 +150,11 @@ def test_a_failed_signature_puts_everything_back(cycle: ExampleProject, cli) -> 
     ("1.3.0rc1", "not 1.3.0rc1"),
     ("1.4.0.dev0", "not 1.4.0.dev0"),
 ])
-def test_bad_versions(cycle: ExampleProject, cli, version: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_versions(cycle: ExampleProject, cli: Cli, version: str, words: str) -> None:
     before = _states(cycle)
     result = cli("branch", version, "--repo", str(cycle.repo))
     assert result.code == 2
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert _states(cycle) == before
 
 
@@ -198,18 +194,18 @@ def _break(kind: str, project: ExampleProject) -> str:
     ("no-upstream", "no remote named 'upstream'"),
     ("local-tag-elsewhere", "does not say 1.4.0.dev0"),
 ])
-def test_precondition_failures(cycle: ExampleProject, cli, kind: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_precondition_failures(cycle: ExampleProject, cli: Cli, kind: str, words: str) -> None:
     version = _break(kind, cycle)
     before = _states(cycle)
     result = cli("branch", version, "--repo", str(cycle.repo), "--push")
     assert result.code == 1, result.out + result.err
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert _states(cycle) == before
 
 
 # NumPy's own "Begin" commits (squash-merged, tagged vX.Y.0.dev0) in the fixture history.
 @pytest.mark.parametrize("dev_tag", ["v2.6.0.dev0", "v2.5.0.dev0"])
-def test_numpy_begin_matches_numpys_own_commit(numpy_bundle_clone: Path, tmp_path: Path, cli,  # type: ignore[no-untyped-def]
+def test_numpy_begin_matches_numpys_own_commit(numpy_bundle_clone: Path, tmp_path: Path, cli: Cli,
                                                dev_tag: str) -> None:
     major, minor = (int(part) for part in dev_tag[1:].split(".")[:2])
     series = f"{major}.{minor - 1}"

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
+import helpers
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, git, snapshot
 
 from release.changelog.contributors import classify, parse_shortlog
 from release.changelog.format import sanitize_title
 from release.fakes.example import ExampleProject
+
+# The step reports the range before it fails.
+one_line_error = partial(helpers.one_line_error, tail=True)
 
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
 
@@ -43,13 +48,9 @@ A total of 7 pull requests were merged for this release.
 """
 
 
-def one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[-2].startswith("error: ") and words in lines[-2], err
-    assert lines[-1].startswith("hint: "), err
 
 
-def test_writes_the_configured_file(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_writes_the_configured_file(example: ExampleProject, cli: Cli) -> None:
     """Co-author trailer (Frank), .mailmap (Bob's old address), first-timers, merge and squash
     pull requests, the backport merged on the maintenance branch (#13)."""
     result = cli("changelog", "1.2.0", "--offline", "--repo", str(example.repo))
@@ -60,13 +61,13 @@ def test_writes_the_configured_file(example: ExampleProject, cli) -> None:  # ty
     assert result.out == ""
 
 
-def test_rc_uses_the_final_file(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rc_uses_the_final_file(example: ExampleProject, cli: Cli) -> None:
     result = cli("changelog", "1.2.0rc1", "--offline", "--repo", str(example.repo))
     assert result.code == 0, result.err
     assert (example.repo / CHANGELOG).read_text(encoding="utf-8") == TINYNUM_1_2_0
 
 
-def test_dry_run_shows_the_file_and_changes_nothing(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_shows_the_file_and_changes_nothing(example: ExampleProject, cli: Cli) -> None:
     before = snapshot(example.repo)
     result = cli("changelog", "1.2.0", "--offline", "--dry-run", "--repo", str(example.repo))
     assert result.code == 0, result.err
@@ -78,7 +79,7 @@ def test_dry_run_shows_the_file_and_changes_nothing(example: ExampleProject, cli
         f"then verify: {CHANGELOG} holds the changelog (26 lines)\n")
 
 
-def test_stdout_and_explicit_file(example: ExampleProject, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stdout_and_explicit_file(example: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     before = snapshot(example.repo)
     result = cli("changelog", "1.2.0", "--offline", "--output", "-", "--repo", str(example.repo))
     assert result.code == 0 and result.out == TINYNUM_1_2_0
@@ -89,7 +90,7 @@ def test_stdout_and_explicit_file(example: ExampleProject, cli, tmp_path: Path) 
     assert snapshot(example.repo) == before
 
 
-def test_relative_output_is_where_the_user_is(example: ExampleProject, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_relative_output_is_where_the_user_is(example: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     """Under nox the process runs elsewhere; RELEASE_INVOKED_FROM says where the user typed it."""
     env = {**os.environ, "RELEASE_INVOKED_FROM": str(tmp_path)}
     result = cli("changelog", "1.2.0", "--offline", "--output", "notes/cl.rst", "--repo",
@@ -98,13 +99,13 @@ def test_relative_output_is_where_the_user_is(example: ExampleProject, cli, tmp_
     assert (tmp_path / "notes" / "cl.rst").read_text(encoding="utf-8") == TINYNUM_1_2_0
 
 
-def test_rerun_keeps_the_file(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_keeps_the_file(example: ExampleProject, cli: Cli) -> None:
     assert cli("changelog", "1.2.0", "--offline", "--repo", str(example.repo)).code == 0
     again = cli("changelog", "1.2.0", "--offline", "--repo", str(example.repo))
     assert again.code == 0 and f"keep {CHANGELOG} (already up to date)" in again.err
 
 
-def test_since_overrides_the_start(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_since_overrides_the_start(example: ExampleProject, cli: Cli) -> None:
     result = cli("changelog", "1.2.0", "--since", "v1.3.0.dev0~1", "--offline", "--output", "-",
                  "--repo", str(example.repo))
     assert result.code == 0, result.err
@@ -112,7 +113,7 @@ def test_since_overrides_the_start(example: ExampleProject, cli) -> None:  # typ
     assert "`#13 <" in result.out and "`#5 <" not in result.out
 
 
-def test_release_pr_is_left_out_when_the_range_ends_at_the_tag(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_release_pr_is_left_out_when_the_range_ends_at_the_tag(example: ExampleProject, cli: Cli) -> None:
     git(example.repo, "checkout", "--quiet", "maintenance/1.2.x")
     git(example.repo, "commit", "--quiet", "--allow-empty", "-m",
         "REL: Prepare for the tinynum 1.2.0 release (#15)")
@@ -123,7 +124,7 @@ def test_release_pr_is_left_out_when_the_range_ends_at_the_tag(example: ExampleP
     assert text == TINYNUM_1_2_0
 
 
-def test_backports_map_to_originals(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_backports_map_to_originals(example: ExampleProject, cli: Cli) -> None:
     """1.1.1: #14 backports #10, which no earlier 1.1 release credited."""
     plain = cli("changelog", "1.1.1", "--offline", "--output", "-", "--repo", str(example.repo))
     assert "`#14 <https://github.com/example/tinynum/pull/14>`__: BUG: guard total() against None (#10)" \
@@ -136,7 +137,7 @@ def test_backports_map_to_originals(example: ExampleProject, cli) -> None:  # ty
     assert "#14" not in mapped.out
 
 
-def test_backports_already_credited_are_dropped(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_backports_already_credited_are_dropped(example: ExampleProject, cli: Cli) -> None:
     """A 1.2.1 that backports #12 again after 1.2.0 (which had #13 = backport of #12) drops it."""
     repo = example.repo
     git(repo, "checkout", "--quiet", "maintenance/1.2.x")
@@ -165,7 +166,7 @@ def test_backports_already_credited_are_dropped(example: ExampleProject, cli) ->
     (["1.2.0", "v1.2.0..maintenance/1.2.x..x"], "unknown revision"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(
-    example: ExampleProject, cli, args: list[str], words: str  # type: ignore[no-untyped-def]
+    example: ExampleProject, cli: Cli, args: list[str], words: str
 ) -> None:
     before = snapshot(example.repo)
     result = cli("changelog", *args, "--offline", "--repo", str(example.repo))
@@ -175,7 +176,7 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert snapshot(example.repo) == before
 
 
-def test_missing_maintenance_branch(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_missing_maintenance_branch(example: ExampleProject, cli: Cli) -> None:
     before = snapshot(example.repo)
     result = cli("changelog", "1.3.0", "--offline", "--repo", str(example.repo))
     assert result.code == 1

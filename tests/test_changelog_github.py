@@ -7,12 +7,13 @@ import logging
 import re
 import subprocess
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import tomlkit
 from conftest import GITHUB_CANARY, NUMPY_FIXTURE
-from helpers import git, snapshot
+from helpers import Cli, Result, git, snapshot
 
 from release.changelog.format import sanitize_title
 from release.changelog.pulls import pulls_in_range
@@ -67,7 +68,7 @@ def seed_published(gh: FakeGitHub, repo: Path, version: str) -> int:
     return len(titles)
 
 
-def run_numpy(cli, repo: Path, version: str, tmp_path: Path, *extra: str):  # type: ignore[no-untyped-def]
+def run_numpy(cli: Cli, repo: Path, version: str, tmp_path: Path, *extra: str) -> Result:
     git(repo, "checkout", "--quiet", "--detach", f"v{version}")
     config = tmp_path / "numpy.toml"
     config.write_text(f'[tool.release]\nchangelog_code_separator = "{CASES[version][1]}"\n'
@@ -78,7 +79,7 @@ def run_numpy(cli, repo: Path, version: str, tmp_path: Path, *extra: str):  # ty
 
 @pytest.mark.parametrize("version", sorted(CASES))
 def test_whole_file_matches_published(
-    version: str, numpy_repo: Path, fake_github: FakeGitHub, cli, tmp_path: Path  # type: ignore[no-untyped-def]
+    version: str, numpy_repo: Path, fake_github: FakeGitHub, cli: Cli, tmp_path: Path
 ) -> None:
     count = seed_published(fake_github, numpy_repo, version)
     result = run_numpy(cli, numpy_repo, version, tmp_path)
@@ -95,7 +96,7 @@ def test_whole_file_matches_published(
 
 
 def test_second_run_asks_nothing_and_refresh_asks_again(
-    numpy_repo: Path, fake_github: FakeGitHub, cli, tmp_path: Path  # type: ignore[no-untyped-def]
+    numpy_repo: Path, fake_github: FakeGitHub, cli: Cli, tmp_path: Path
 ) -> None:
     seed_published(fake_github, numpy_repo, "2.5.2")
     first = run_numpy(cli, numpy_repo, "2.5.2", tmp_path)
@@ -113,7 +114,7 @@ def test_second_run_asks_nothing_and_refresh_asks_again(
 
 
 def test_token_never_shows(
-    numpy_repo: Path, fake_github: FakeGitHub, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+    numpy_repo: Path, fake_github: FakeGitHub, cli: Cli, tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The canary token is in no output, no log record (PyGithub's, urllib3's and requests'
@@ -125,7 +126,9 @@ def test_token_never_shows(
     fake_github.secondary_limit_next(retry_after=1)
     results.append(run_numpy(cli, numpy_repo, "2.4.1", tmp_path, "--refresh"))
     assert results[-1].code == 0 and "waiting 1 s" in results[-1].err, results[-1].err
-    for failure in (lambda: fake_github.fail_next(1, 401), fake_github.exhaust_rate_limit):
+    failures: tuple[Callable[[], object], ...] = (lambda: fake_github.fail_next(1, 401),
+                                                  fake_github.exhaust_rate_limit)
+    for failure in failures:
         failure()
         results.append(run_numpy(cli, numpy_repo, "2.4.1", tmp_path, "--refresh"))
         assert results[-1].code == 1 and results[-1].err.count("\n") >= 2, results[-1].err
@@ -144,7 +147,7 @@ def seed_tinynum(gh: FakeGitHub) -> None:
 
 
 def test_example_project_titles_from_github(
-    example: ExampleProject, fake_github: FakeGitHub, cli  # type: ignore[no-untyped-def]
+    example: ExampleProject, fake_github: FakeGitHub, cli: Cli
 ) -> None:
     seed_tinynum(fake_github)
     # retitled on GitHub after the merge, as real titles often are
@@ -160,7 +163,7 @@ def test_example_project_titles_from_github(
 
 
 def test_numbers_github_does_not_know_are_left_out(
-    example: ExampleProject, fake_github: FakeGitHub, cli  # type: ignore[no-untyped-def]
+    example: ExampleProject, fake_github: FakeGitHub, cli: Cli
 ) -> None:
     """A `(#N)` that is not a pull request of the project (say, a fork's own PR) is not listed."""
     seed_tinynum(fake_github)
@@ -172,7 +175,7 @@ def test_numbers_github_does_not_know_are_left_out(
         "example/tinynum" in result.err
 
 
-def expect_failure(cli, example: ExampleProject, words: str, *extra: str) -> str:  # type: ignore[no-untyped-def]
+def expect_failure(cli: Cli, example: ExampleProject, words: str, *extra: str) -> str:
     before = snapshot(example.repo)
     result = cli("changelog", "1.2.0", "--repo", str(example.repo), *extra)
     assert result.code == 1, result.err
@@ -186,21 +189,21 @@ def expect_failure(cli, example: ExampleProject, words: str, *extra: str) -> str
 
 
 def test_no_token_says_how_to_give_one(
-    example: ExampleProject, cli, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    example: ExampleProject, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     hint = expect_failure(cli, example, "token")
     assert "GITHUB_TOKEN" in hint and "--offline" in hint
 
 
-def test_rate_limit_exhausted(example: ExampleProject, fake_github: FakeGitHub, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rate_limit_exhausted(example: ExampleProject, fake_github: FakeGitHub, cli: Cli) -> None:
     seed_tinynum(fake_github)
     fake_github.set_graphql_budget(0)
     expect_failure(cli, example, "rate limit is used up")
 
 
 def test_budget_too_small_is_refused_before_fetching(
-    numpy_repo: Path, fake_github: FakeGitHub, cli, tmp_path: Path  # type: ignore[no-untyped-def]
+    numpy_repo: Path, fake_github: FakeGitHub, cli: Cli, tmp_path: Path
 ) -> None:
     """2.2.0 needs 4 queries; with 3 points left nothing is fetched and nothing printed."""
     seed_published(fake_github, numpy_repo, "2.2.0")
@@ -212,14 +215,14 @@ def test_budget_too_small_is_refused_before_fetching(
     assert fake_github.graphql_calls == 1
 
 
-def test_primary_limit_refusal(example: ExampleProject, fake_github: FakeGitHub, cli) -> None:  # type: ignore[no-untyped-def]
+def test_primary_limit_refusal(example: ExampleProject, fake_github: FakeGitHub, cli: Cli) -> None:
     seed_tinynum(fake_github)
     fake_github.exhaust_rate_limit()
     expect_failure(cli, example, "rate limit")
 
 
 def test_server_error_storm(
-    example: ExampleProject, fake_github: FakeGitHub, cli, tmp_path: Path  # type: ignore[no-untyped-def]
+    example: ExampleProject, fake_github: FakeGitHub, cli: Cli, tmp_path: Path
 ) -> None:
     seed_tinynum(fake_github)
     fake_github.fail_next(50, 502)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NUMPY_FIXTURE
-from helpers import git
+from helpers import Cli, git
 
 from release.changelog.pulls import pulls_in_range
 from release.services.git import GitService
@@ -65,7 +65,7 @@ def checkout(repo: Path, version: str) -> None:
 
 @pytest.mark.parametrize("version", sorted(CASES))
 def test_offline_matches_published_people_and_pull_requests(
-    version: str, numpy_repo: Path, cli, tmp_path: Path  # type: ignore[no-untyped-def]
+    version: str, numpy_repo: Path, cli: Cli, tmp_path: Path
 ) -> None:
     checkout(numpy_repo, version)
     result = cli("changelog", CASES[version][0], "--offline", "--output", "-",
@@ -79,7 +79,7 @@ def test_offline_matches_published_people_and_pull_requests(
 
 @pytest.mark.parametrize("version", sorted(CASES))
 def test_range_inferred_from_the_version(
-    version: str, numpy_repo: Path, cli, tmp_path: Path  # type: ignore[no-untyped-def]
+    version: str, numpy_repo: Path, cli: Cli, tmp_path: Path
 ) -> None:
     """`changelog 2.4.1 --until v2.4.1` finds NumPy's start (the previous tag, or the dev0 tag's
     first parent when the dev0 tag is on the merge of the "Begin" pull request)."""
@@ -92,7 +92,7 @@ def test_range_inferred_from_the_version(
     assert pr_numbers(result.out) == pr_numbers(published(version))
 
 
-def test_offline_titles_come_from_git(numpy_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_offline_titles_come_from_git(numpy_repo: Path, cli: Cli) -> None:
     """All titles but the one retitled on GitHub after the merge (#31889) are NumPy's."""
     checkout(numpy_repo, "2.5.2")
     result = cli("changelog", "v2.5.1..v2.5.2", "--offline", "--output", "-", "--repo", str(numpy_repo))
@@ -130,7 +130,7 @@ def maintenance_branch(repo: Path, clone: Path, branch: str) -> None:
 
 
 def test_backports_on_the_maintenance_branch(
-    numpy_repo: Path, numpy_bundle_clone: Path, cli  # type: ignore[no-untyped-def]
+    numpy_repo: Path, numpy_bundle_clone: Path, cli: Cli
 ) -> None:
     """2.5.3 from `v2.5.2` to `maintenance/2.5.x`: off by default the backport pull requests are
     listed as NumPy lists them; with `--backports` each becomes the pull request it backports."""
@@ -156,7 +156,7 @@ def test_backports_on_the_maintenance_branch(
     assert 32384 in before and 32384 in after
 
 
-def test_backports_on_a_published_patch_release(numpy_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_backports_on_a_published_patch_release(numpy_repo: Path, cli: Cli) -> None:
     """2.5.2's backports map to pull requests merged on main after 2.5.0, none of them credited
     by 2.5.0 or 2.5.1, so the count stays 28 while the numbers change."""
     checkout(numpy_repo, "2.5.2")

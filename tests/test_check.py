@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, git, snapshot
 
 from release.fakes import example_files as f
 from release.fakes.example import ExampleProject, commit_release_files
@@ -41,7 +41,7 @@ def branch(example: ExampleProject) -> ExampleProject:
     return example
 
 
-def test_before_the_release_pr_only_warns(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_before_the_release_pr_only_warns(branch: ExampleProject, cli: Cli) -> None:
     before = snapshot(branch.repo)
     result = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline")
     assert result.code == 0, result.out + result.err
@@ -57,7 +57,7 @@ def test_before_the_release_pr_only_warns(branch: ExampleProject, cli) -> None: 
     assert _row(result.out, "release index") == "pass"
 
 
-def test_after_the_release_pr(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_after_the_release_pr(branch: ExampleProject, cli: Cli) -> None:
     """Notes built, changelog written, version set: everything but the identities passes."""
     assert cli("notes", "1.2.0", "--repo", str(branch.repo)).code == 0
     commit_release_files(branch, "1.2.0", {"doc/changelog/1.2.0-changelog.rst": "\nContributors\n"})
@@ -67,7 +67,7 @@ def test_after_the_release_pr(branch: ExampleProject, cli) -> None:  # type: ign
         assert _row(result.out, check) == "pass", check
 
 
-def test_notes_still_including_the_configured_towncrier_file(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_notes_still_including_the_configured_towncrier_file(branch: ExampleProject, cli: Cli) -> None:
     """The include looked for is the one [tool.towncrier] filename names, not NumPy's file name."""
     pyproject = branch.repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace("release/notes-towncrier.rst",
@@ -127,7 +127,7 @@ def _break(kind: str, project: ExampleProject) -> None:
         ("version", "pyproject.toml version", "1.3.0, not 1.2.0"),
     ],
 )
-def test_each_failure_is_a_row_with_a_fix(branch: ExampleProject, cli, kind: str, check: str,  # type: ignore[no-untyped-def]
+def test_each_failure_is_a_row_with_a_fix(branch: ExampleProject, cli: Cli, kind: str, check: str,
                                           words: str) -> None:
     _break(kind, branch)
     before = snapshot(branch.repo)
@@ -140,7 +140,7 @@ def test_each_failure_is_a_row_with_a_fix(branch: ExampleProject, cli, kind: str
     assert snapshot(branch.repo) == before
 
 
-def test_missing_start_tag_fails_once(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_missing_start_tag_fails_once(branch: ExampleProject, cli: Cli) -> None:
     """The range's start is missing: the versions row fails; the range-based rows only warn."""
     git(branch.repo, "tag", "-d", "v1.2.0.dev0")
     result = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline")
@@ -152,7 +152,7 @@ def test_missing_start_tag_fails_once(branch: ExampleProject, cli) -> None:  # t
     assert [row[2] for row in _rows(result.out)].count("fail") == 1
 
 
-def test_numpy_maintenance_branch(numpy_bundle_clone: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_maintenance_branch(numpy_bundle_clone: Path, tmp_path: Path, cli: Cli) -> None:
     """NumPy's maintenance/2.5.x as the 2.5.3 release would find it (the fixture has no notes)."""
     repo = tmp_path / "numpy"
     git(tmp_path, "clone", "--quiet", "--shared", "--no-checkout", str(numpy_bundle_clone), str(repo))
@@ -167,7 +167,7 @@ def test_numpy_maintenance_branch(numpy_bundle_clone: Path, tmp_path: Path, cli)
     assert _row(result.out, "notes") == "fail"
 
 
-def test_bad_version(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_bad_version(branch: ExampleProject, cli: Cli) -> None:
     result = cli("check", "1.3.0.dev0", "--repo", str(branch.repo))
     assert result.code == 1
     assert result.err.startswith("error: 1.3.0.dev0 is a development version")
@@ -179,7 +179,7 @@ def test_bad_version(branch: ExampleProject, cli) -> None:  # type: ignore[no-un
     assert len(lines) == 2
 
 
-def test_check_json(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_check_json(branch: ExampleProject, cli: Cli) -> None:
     table = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline")
     result = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline", "--json")
     assert result.code == table.code

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import git, one_line_error, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.checks.capi import api_hash
 from release.fakes import example_files as f
@@ -13,14 +13,14 @@ CFG = "numpy/_core/include/numpy/numpyconfig.h"
 
 
 @pytest.mark.parametrize("ref", ["v2.0.0", "v2.4.0", "v2.5.0", "v2.5.2", "v2.6.0.dev0"])
-def test_numpy_releases_are_consistent(numpy_bundle_clone: Path, cli, ref: str) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_releases_are_consistent(numpy_bundle_clone: Path, cli: Cli, ref: str) -> None:
     result = cli("cversions", "--repo", str(numpy_bundle_clone), "--ref", ref)
     assert result.code == 0, result.out + result.err
     assert "fail" not in result.out
     assert "pass  cversions.txt hash: 0x000000" in result.out
 
 
-def test_numpy_2_2_0_warns_about_the_missing_macro(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_2_2_0_warns_about_the_missing_macro(numpy_bundle_clone: Path, cli: Cli) -> None:
     result = cli("cversions", "--repo", str(numpy_bundle_clone), "--ref", "v2.2.0")
     assert result.code == 0
     assert "fail" not in result.out
@@ -28,7 +28,7 @@ def test_numpy_2_2_0_warns_about_the_missing_macro(numpy_bundle_clone: Path, cli
     assert f"fix: add to {CFG}: #define NPY_2_2_API_VERSION 0x00000013" in result.out
 
 
-def test_numpy_2_5_0_dev0_names_the_wrong_macro(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_2_5_0_dev0_names_the_wrong_macro(numpy_bundle_clone: Path, cli: Cli) -> None:
     """The slip fixed by numpy#30740: the 2.5 macro said 0x16 while C_API_VERSION was 0x15."""
     result = cli("cversions", "--repo", str(numpy_bundle_clone), "--ref", "v2.5.0.dev0")
     assert result.code == 1
@@ -40,14 +40,14 @@ def test_numpy_2_5_0_dev0_names_the_wrong_macro(numpy_bundle_clone: Path, cli) -
     assert "pass  cversions.txt hash: 0x00000015 = fbd24fc5b2ba4f7cd3606ec6128de7a5" in result.out
 
 
-def test_numpy_2_3_0_comment_typo_is_a_warning(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_2_3_0_comment_typo_is_a_warning(numpy_bundle_clone: Path, cli: Cli) -> None:
     result = cli("cversions", "2.3.0", "--repo", str(numpy_bundle_clone), "--ref", "v2.3.0")
     assert result.code == 0
     assert "warn  cversions.txt comment: line 81 `# Version 19 (NumPy 2.3.0)` says version 19" in (
         result.out)
 
 
-def test_old_core_paths(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_old_core_paths(numpy_bundle_clone: Path, cli: Cli) -> None:
     result = cli("cversions", "--repo", str(numpy_bundle_clone), "--ref", "v1.26.0")
     assert result.code == 0, result.err
     assert "matches numpy/core/code_generators/numpy_api.py" in result.out
@@ -59,7 +59,7 @@ def branch(example: ExampleProject) -> Path:
     return example.repo
 
 
-def test_example_passes_with_version_from_pyproject(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_example_passes_with_version_from_pyproject(branch: Path, cli: Cli) -> None:
     result = cli("cversions", "--repo", str(branch))
     assert result.code == 0, result.err
     assert "tinynum 1.2.0.dev0" in result.err
@@ -67,7 +67,7 @@ def test_example_passes_with_version_from_pyproject(branch: Path, cli) -> None: 
     assert "pass  NPY_1_2_API_VERSION: 0x00000002" in result.out
 
 
-def test_api_change_without_version_bump_fails(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_api_change_without_version_bump_fails(branch: Path, cli: Cli) -> None:
     api = branch / f.NUMPY_API
     api.write_text(api.read_text().replace("(5,)", "(5, MinVersion(\"1.2\"))"))
     new = api_hash(api.read_text())
@@ -80,7 +80,7 @@ def test_api_change_without_version_bump_fails(branch: Path, cli) -> None:  # ty
     assert f"set C_API_VERSION = '0x00000003' in {f.MESON} and add `0x00000003 = {new}`" in result.out
 
 
-def test_fix_adds_the_missing_line(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_fix_adds_the_missing_line(branch: Path, cli: Cli) -> None:
     api = branch / f.NUMPY_API
     api.write_text(api.read_text().replace("(5,)", "(5, MinVersion(\"1.2\"))"))
     meson = branch / f.MESON
@@ -110,7 +110,7 @@ def test_fix_adds_the_missing_line(branch: Path, cli) -> None:  # type: ignore[n
     assert (branch / f.CVERSIONS).read_text() == text
 
 
-def test_wrong_macro_and_decreasing_macros(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_macro_and_decreasing_macros(branch: Path, cli: Cli) -> None:
     cfg = branch / f.NUMPYCONFIG
     cfg.write_text(cfg.read_text().replace("NPY_1_2_API_VERSION 0x00000002",
                                            "NPY_1_2_API_VERSION 0x00000000"))
@@ -121,7 +121,7 @@ def test_wrong_macro_and_decreasing_macros(branch: Path, cli) -> None:  # type: 
     assert "but C_API_VERSION is 0x00000002" in result.out
 
 
-def test_meson_newer_than_cversions_is_named(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_meson_newer_than_cversions_is_named(branch: Path, cli: Cli) -> None:
     meson = branch / f.MESON
     meson.write_text(meson.read_text().replace("'0x00000002'", "'0x00000001'"))
     result = cli("cversions", "1.2.0", "--repo", str(branch))
@@ -143,7 +143,7 @@ def test_meson_newer_than_cversions_is_named(branch: Path, cli) -> None:  # type
         ("none", ["1.2.0", "--ref", "v1.1.0", "--fix"], 2, "cannot be combined with --ref"),
     ],
 )
-def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input(branch: Path, cli: Cli, kind: str, argv: list[str], code: int, words: str) -> None:
     if kind == "missing-meson":
         (branch / f.MESON).unlink()
     elif kind == "bad-meson":
@@ -164,7 +164,7 @@ def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, wor
     assert snapshot(branch) == before
 
 
-def test_missing_abi_line_only_warns(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_missing_abi_line_only_warns(branch: Path, cli: Cli) -> None:
     meson = branch / f.MESON
     meson.write_text("".join(line for line in meson.read_text().splitlines(keepends=True)
                              if not line.startswith("C_ABI_VERSION")))
@@ -174,7 +174,7 @@ def test_missing_abi_line_only_warns(branch: Path, cli) -> None:  # type: ignore
            f"      fix: add to {f.MESON}: C_ABI_VERSION = '0x01000000'\n" in result.out
 
 
-def test_version_comes_from_the_work_tree(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_version_comes_from_the_work_tree(branch: Path, cli: Cli) -> None:
     """An uncommitted version bump is what the C-API files are checked against."""
     pyproject = branch / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"1.2.0.dev0"', '"1.3.0.dev0"'))
@@ -189,7 +189,7 @@ def test_version_comes_from_the_work_tree(branch: Path, cli) -> None:  # type: i
     assert snapshot(branch) == before
 
 
-def test_a_project_without_a_c_api_says_so_and_skips(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_project_without_a_c_api_says_so_and_skips(example: ExampleProject, cli: Cli) -> None:
     """`cversions = ""` in [tool.release]: no C-API files are looked for, by cversions or check."""
     git(example.repo, "checkout", "-q", "maintenance/1.2.x")
     pyproject = example.repo / "pyproject.toml"

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, Result, git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject
 from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc, series_section
@@ -89,18 +89,14 @@ def numpy_repo(tmp_path: Path) -> Path:
     return path
 
 
-def docs(cli, project: Path, doc: DocRepo, version: str, built: Path, *extra: str):  # type: ignore[no-untyped-def]
+def docs(cli: Cli, project: Path, doc: DocRepo, version: str, built: Path, *extra: str) -> Result:
     return cli("docs", version, "--repo", str(project), "--doc-repo", str(doc.repo), "--built",
                str(built), *extra)
 
 
-def _one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
-def test_feature_release_edits_like_numpy(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_feature_release_edits_like_numpy(cli: Cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:
     built = build_html(tmp_path / "html", version="2.5.0")
     index_before = (doc.repo / "index.html").read_text()
     versions_before = (doc.repo / "_static/versions.json").read_text()
@@ -139,7 +135,7 @@ def test_feature_release_edits_like_numpy(cli, numpy_repo: Path, doc: DocRepo, t
     assert "not pushed" in result.err
 
 
-def test_rerun_changes_nothing(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_changes_nothing(cli: Cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:
     built = build_html(tmp_path / "html", version="2.5.0")
     assert docs(cli, numpy_repo, doc, "2.5.0", built).code == 0
     before = snapshot(doc.repo)
@@ -148,7 +144,7 @@ def test_rerun_changes_nothing(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Pa
     assert snapshot(doc.repo) == before
 
 
-def test_relative_paths_are_where_the_user_is(cli, numpy_repo: Path, doc: DocRepo,  # type: ignore[no-untyped-def]
+def test_relative_paths_are_where_the_user_is(cli: Cli, numpy_repo: Path, doc: DocRepo,
                                                tmp_path: Path) -> None:
     """Under nox the process runs elsewhere; RELEASE_INVOKED_FROM says where the user typed it."""
     build_html(tmp_path / "html", version="2.5.0")
@@ -159,7 +155,7 @@ def test_relative_paths_are_where_the_user_is(cli, numpy_repo: Path, doc: DocRep
     assert git(doc.repo, "log", "-1", "--format=%s").strip() == "Add documentation for v2.5.0"
 
 
-def test_dry_run_shows_and_changes_nothing(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_shows_and_changes_nothing(cli: Cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:
     built = build_html(tmp_path / "html", version="2.5.0")
     before, remote = snapshot(doc.repo), snapshot(doc.remote)
     result = docs(cli, numpy_repo, doc, "2.5.0", built, "--dry-run", "--push")
@@ -174,7 +170,7 @@ def test_dry_run_shows_and_changes_nothing(cli, numpy_repo: Path, doc: DocRepo, 
     assert "run git push origin refs/heads/main:refs/heads/main" in out
 
 
-def test_push_publishes_the_commit(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_push_publishes_the_commit(cli: Cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:
     built = build_html(tmp_path / "html", version="2.5.0")
     result = docs(cli, numpy_repo, doc, "2.5.0", built, "--push")
     assert result.code == 0, result.err
@@ -186,7 +182,7 @@ def test_push_publishes_the_commit(cli, numpy_repo: Path, doc: DocRepo, tmp_path
     assert snapshot(doc.remote) == before
 
 
-def test_patch_release_replaces_the_series_only(cli, numpy_repo: Path, doc: DocRepo,  # type: ignore[no-untyped-def]
+def test_patch_release_replaces_the_series_only(cli: Cli, numpy_repo: Path, doc: DocRepo,
                                                 tmp_path: Path) -> None:
     assert docs(cli, numpy_repo, doc, "2.5.0", build_html(tmp_path / "a", version="2.5.0")).code == 0
     index, versions = (doc.repo / "index.html").read_text(), (doc.repo / "_static/versions.json").read_text()
@@ -200,7 +196,7 @@ def test_patch_release_replaces_the_series_only(cli, numpy_repo: Path, doc: DocR
     assert git(doc.repo, "log", "-1", "--format=%s").strip() == "Add documentation for v2.5.1"
 
 
-def test_older_series_keeps_stable(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_older_series_keeps_stable(cli: Cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:
     versions = (doc.repo / "_static/versions.json").read_text()
     result = docs(cli, numpy_repo, doc, "2.3.6", build_html(tmp_path / "h", version="2.3.6"))
     assert result.code == 0, result.err
@@ -210,7 +206,7 @@ def test_older_series_keeps_stable(cli, numpy_repo: Path, doc: DocRepo, tmp_path
     assert "verified: stable" not in result.err
 
 
-def test_an_older_series_goes_in_version_order(cli, numpy_repo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_older_series_goes_in_version_order(cli: Cli, numpy_repo: Path, tmp_path: Path) -> None:
     doc = build_numpy_doc(tmp_path / "site", series=("1.26", "2.4"), stable="2.4")
     index_before = (doc.repo / "index.html").read_text()
     result = docs(cli, numpy_repo, doc, "2.3.0", build_html(tmp_path / "h", version="2.3.0"))
@@ -227,7 +223,7 @@ def test_an_older_series_goes_in_version_order(cli, numpy_repo: Path, tmp_path: 
     assert '"": "2.4"' in (doc.repo / "_static/versionwarning.js").read_text()
 
 
-def test_other_project(cli, example: ExampleProject, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_other_project(cli: Cli, example: ExampleProject, tmp_path: Path) -> None:
     doc = build_numpy_doc(tmp_path / "site", series=("1.1",), stable="1.1")
     built = build_html(tmp_path / "html", project="tinynum", version="1.2.0", package="tinynum",
                        pdfs=False)
@@ -242,7 +238,7 @@ def test_other_project(cli, example: ExampleProject, tmp_path: Path) -> None:  #
     assert json.loads((doc.repo / "_static/versions.json").read_text())[1]["name"] == "1.2 (stable)"
 
 
-def test_release_candidate_is_skipped(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_release_candidate_is_skipped(cli: Cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path) -> None:
     before = snapshot(doc.repo)
     result = docs(cli, numpy_repo, doc, "2.5.0rc1", build_html(tmp_path / "h"))
     assert result.code == 0
@@ -279,22 +275,22 @@ def _break(kind: str, doc: DocRepo, built: Path) -> None:
     ("built", "holds no built HTML"),
     ("dirty", "is not clean (stray.txt)"),
 ])
-def test_bad_input(cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path, kind: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input(cli: Cli, numpy_repo: Path, doc: DocRepo, tmp_path: Path, kind: str, words: str) -> None:
     built = build_html(tmp_path / "html", version="2.5.0")
     _break(kind, doc, built)
     before = snapshot(doc.repo)
     result = docs(cli, numpy_repo, doc, "2.5.0", built, "--push")
     assert result.code == 1
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert snapshot(doc.repo) == before
 
 
-def test_missing_doc_repo(cli, numpy_repo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_doc_repo(cli: Cli, numpy_repo: Path, tmp_path: Path) -> None:
     result = cli("docs", "2.5.0", "--repo", str(numpy_repo))
     assert result.code == 2
-    _one_line_error(result.err, "no documentation repository given")
+    one_line_error(result.err, "no documentation repository given")
     result = cli("docs", "2.5.0", "--repo", str(numpy_repo), "--doc-repo", str(tmp_path / "nope"))
-    _one_line_error(result.err, "does not exist")
+    one_line_error(result.err, "does not exist")
 
 
 def test_link_check_names_what_does_not_open(doc: DocRepo) -> None:

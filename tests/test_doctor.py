@@ -3,11 +3,12 @@ pandoc, the fake SMTP server: every problem named for the step it would stop, no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import GITHUB_CANARY
-from helpers import git, table_rows
+from helpers import Cli, git, table_rows
 
 from release.fakes.github import FakeGitHub
 from release.fakes.smtp import FakeSMTP
@@ -25,7 +26,7 @@ def _row(out: str, check: str) -> list[str]:
 
 
 @pytest.fixture
-def github(monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
+def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     fake = FakeGitHub(tokens={GITHUB_CANARY: "write", FINE_READ: "read", FINE_WRITE: "write"})
     fake.start()
     for name in ("numpy/numpy", "numpy/numpy-release", "numpy/numpy.org", "release-manager/numpy",
@@ -44,7 +45,7 @@ def project(tmp_path: Path) -> Path:
     return repo
 
 
-def test_without_a_token_it_says_how_to_get_one(github, project, cli) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_token_it_says_how_to_get_one(github: FakeGitHub, project: Path, cli: Cli) -> None:
     result = cli("doctor", "--repo", str(project))
     assert result.code == 1
     row = _row(result.out, "GitHub token")
@@ -52,7 +53,7 @@ def test_without_a_token_it_says_how_to_get_one(github, project, cli) -> None:  
     assert row[4] == "export GITHUB_TOKEN=$(gh auth token)"
 
 
-def test_a_refused_token_is_named_by_its_kind_never_shown(github, project, cli,  # type: ignore[no-untyped-def]
+def test_a_refused_token_is_named_by_its_kind_never_shown(github: FakeGitHub, project: Path, cli: Cli,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GH_TOKEN", "ghp_canaryUnknownToken0000000000000000099")
     result = cli("doctor", "--repo", str(project))
@@ -62,8 +63,8 @@ def test_a_refused_token_is_named_by_its_kind_never_shown(github, project, cli, 
     assert "canaryUnknown" not in result.out + result.err
 
 
-def test_a_fine_grained_token_without_actions_write_is_named_for_wheels(  # type: ignore[no-untyped-def]
-        github, project, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fine_grained_token_without_actions_write_is_named_for_wheels(
+        github: FakeGitHub, project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """--probe learns what GitHub does not list, from writes it must refuse: nothing is made."""
     monkeypatch.setenv("GITHUB_TOKEN", FINE_READ)
     before = {name: (dict(github.repo(name).refs), dict(github.repo(name).pulls))
@@ -93,7 +94,8 @@ def test_a_fine_grained_token_without_actions_write_is_named_for_wheels(  # type
     assert after == before and not github.repo("numpy/numpy-release").runs
 
 
-def test_no_write_access_and_no_fork(github, project, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_write_access_and_no_fork(github: FakeGitHub, project: Path, cli: Cli,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", GITHUB_CANARY)
     github.repo("numpy/numpy-release").writers = ("charris",)
     del github.world.repos["release-manager/numpy.org"]
@@ -108,7 +110,7 @@ def test_no_write_access_and_no_fork(github, project, cli, monkeypatch: pytest.M
     assert GITHUB_CANARY not in result.out + result.err
 
 
-def test_gpg_key_that_git_will_use(github, project, cli, gnupg: str) -> None:  # type: ignore[no-untyped-def]
+def test_gpg_key_that_git_will_use(github: FakeGitHub, project: Path, cli: Cli, gnupg: str) -> None:
     (project / "release.toml").write_text("[tool.release]\nsign_tags = true\n")
     git(project, "config", "user.email", "nobody@example.org")
     missing = cli("doctor", "--repo", str(project), "--offline")
@@ -121,7 +123,7 @@ def test_gpg_key_that_git_will_use(github, project, cli, gnupg: str) -> None:  #
     assert gnupg[-16:] in row[3] and "git's user.signingkey" in row[3]
 
 
-def test_pandoc_and_the_index_credentials(project, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_pandoc_and_the_index_credentials(project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     result = cli("doctor", "--repo", str(project), "--offline")
     assert _row(result.out, "pandoc")[2] == "pass" and "pandoc " in _row(result.out, "pandoc")[3]
     assert _row(result.out, "index credentials")[2] == "warn"
@@ -139,7 +141,7 @@ def test_pandoc_and_the_index_credentials(project, cli, monkeypatch: pytest.Monk
     ("wrong", "fail", "refused the login for alice (535)"),
     ("", "fail", "RELEASE_SMTP_PASSWORD is not set"),
 ])
-def test_smtp_login_sends_nothing(project, cli, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+def test_smtp_login_sends_nothing(project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch,
                                   password: str, status: str, words: str) -> None:
     with FakeSMTP(user="alice", password=SMTP_CANARY) as smtp:
         monkeypatch.setenv("SSL_CERT_FILE", str(smtp.cafile))

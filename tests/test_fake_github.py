@@ -8,11 +8,11 @@ import zipfile
 import github
 import pytest
 import requests
+from conftest import GITHUB_CANARY
 from github import Auth
 
 from release.fakes.github import FakeGitHub
 from release.fakes.github_graphql import query_cost
-from tests.conftest import GITHUB_CANARY
 
 REPO = "example/tinynum"
 
@@ -129,7 +129,7 @@ def test_workflow_dispatch_runs_progress_and_artifacts(fake_github: FakeGitHub) 
     workflow = repo.get_workflow("wheels.yml")
     assert workflow.create_dispatch("maintenance/1.2.x", {"environment": "none"}, throw=True)
     assert fake_github.dispatches(REPO) == [("wheels.yml", "maintenance/1.2.x", {"environment": "none"})]
-    run = repo.get_workflow_runs(event="workflow_dispatch", branch="maintenance/1.2.x")[0]
+    run = repo.get_workflow_runs(event="workflow_dispatch", branch="maintenance/1.2.x")[0]  # type: ignore[arg-type]  # PyGithub sends a name as it is
     assert (run.status, run.head_sha) == ("queued", "e" * 40)
     assert repo.get_workflow_run(run.id).status == "in_progress"
     finished = repo.get_workflow_run(run.id)

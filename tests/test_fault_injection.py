@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, git, snapshot
 
 from release.fakes import example_files as f
 from release.fakes.example import ExampleProject, commit_release_files, copy_example
@@ -255,7 +255,7 @@ def _actions(err: str) -> list[str]:
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_every_action_interrupted_then_rerun(name: str, example_template: ExampleProject,
-                                             tmp_path: Path, cli, pinned_dates: None,  # type: ignore[no-untyped-def]
+                                             tmp_path: Path, cli: Cli, pinned_dates: None,
                                              request: pytest.FixtureRequest) -> None:
     setup, needs_github = SCENARIOS[name]
     fake = request.getfixturevalue("github") if needs_github else None

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import git
+from helpers import Cli, git
 
 from release.fakes.example import ExampleProject
 from release.steps import declared
@@ -37,7 +37,7 @@ def test_a_real_process_exits_nonzero_with_one_line(example: ExampleProject) -> 
     assert proc.stderr.splitlines()[0] == "error: on branch main, not on maintenance/1.2.x"
 
 
-def test_config_repo_key_is_used(example: ExampleProject, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_config_repo_key_is_used(example: ExampleProject, tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "release.toml").write_text(f'repo = "{example.repo}"\n')
     git(example.repo, "checkout", "-q", "maintenance/1.2.x")
     result = cli("tag", "1.2.0", "--dry-run", env={"RELEASE_INVOKED_FROM": str(tmp_path)})
@@ -46,7 +46,7 @@ def test_config_repo_key_is_used(example: ExampleProject, tmp_path: Path, cli) -
     assert "says version 1.2.0.dev0, not 1.2.0" in result.err
 
 
-def test_relative_paths_are_relative_to_where_nox_was_invoked(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_relative_paths_are_relative_to_where_nox_was_invoked(example: ExampleProject, cli: Cli) -> None:
     """nox runs steps from the noxfile's directory; `--repo tinynum` typed in the example's
     parent directory must still mean that directory's tinynum."""
     env = {"RELEASE_INVOKED_FROM": str(example.repo.parent)}

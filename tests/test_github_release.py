@@ -9,11 +9,13 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+import helpers
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, Result, git, snapshot
 
 from release.fakes.dists import write_dists
 from release.fakes.example import ExampleProject, commit_release_files
@@ -21,6 +23,9 @@ from release.fakes.github import FakeGitHub
 from release.fakes.github_http import Response
 from release.fakes.github_state import Asset, Release
 from release.wheels.assets import LocalAsset, RemoteAsset, compare
+
+# Progress lines (`[...]`) come before the error.
+one_line_error = partial(helpers.one_line_error, progress=("[",))
 
 REPO = "example/tinynum"
 TOKEN = "ghp_CANARY_github_release_0123456789"
@@ -104,7 +109,7 @@ class Scene:
         return sum(n for name, n in self.github.rest_calls.items() if "/api/uploads/" in name)
 
 
-def _tagged(project: ExampleProject, cli, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+def _tagged(project: ExampleProject, cli: Cli, monkeypatch: pytest.MonkeyPatch,
             version: str = "1.2.0") -> None:
     commit_release_files(project, version, {CHANGELOG_PATH: CHANGELOG, NOTES_PATH: NOTES})
     monkeypatch.setenv("GIT_COMMITTER_DATE", TAG_DATE)
@@ -120,7 +125,7 @@ def _start(fake: AnyFake) -> AnyFake:
 
 
 @pytest.fixture
-def scene(example: ExampleProject, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+def scene(example: ExampleProject, cli: Cli, tmp_path: Path,
           monkeypatch: pytest.MonkeyPatch) -> Iterator[Scene]:
     _tagged(example, cli, monkeypatch)
     fake = _start(FakeGitHub(tokens={TOKEN: "write", READ_TOKEN: "read"}))
@@ -133,7 +138,7 @@ def scene(example: ExampleProject, cli, tmp_path: Path,  # type: ignore[no-untyp
         fake.stop()
 
 
-def _run(scene: Scene, cli, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _run(scene: Scene, cli: Cli, *args: str, env: dict[str, str] | None = None) -> Result:
     return cli("github-release", "1.2.0", "--repo", str(scene.repo), "--dist", str(scene.dist),
                *args, env=env or scene.env)
 
@@ -143,13 +148,9 @@ def _expected_assets(scene: Scene) -> dict[str, bytes]:
             "README.rst": NOTES.encode(), "1.2.0-changelog.rst": CHANGELOG.encode()}
 
 
-def _one_line_error(err: str, words: str) -> None:
-    lines = [line for line in err.strip().splitlines() if not line.startswith("[")]
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
-def test_publish_makes_the_release_with_three_verified_assets(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+def test_publish_makes_the_release_with_three_verified_assets(scene: Scene, cli: Cli) -> None:
     result = _run(scene, cli, "--publish")
     assert result.code == 0, result.err
     [release] = scene.releases()
@@ -171,7 +172,7 @@ def test_publish_makes_the_release_with_three_verified_assets(scene: Scene, cli)
     assert TOKEN not in result.out + result.err and TOKEN.encode() not in written
 
 
-def test_dry_run_changes_nothing_and_sends_no_write(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_changes_nothing_and_sends_no_write(scene: Scene, cli: Cli) -> None:
     before = snapshot(scene.repo)
     result = _run(scene, cli, "--publish", "--dry-run")
     assert result.code == 0, result.err
@@ -188,7 +189,7 @@ def test_dry_run_changes_nothing_and_sends_no_write(scene: Scene, cli) -> None: 
     assert "+# tinynum 1.2.0 Release Notes" in out  # the README.md diff
 
 
-def test_without_a_flag_only_local_files_are_written(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_flag_only_local_files_are_written(scene: Scene, cli: Cli) -> None:
     result = _run(scene, cli)
     assert result.code == 0, result.err
     assert scene.writes() == 0 and scene.releases() == []
@@ -198,7 +199,7 @@ def test_without_a_flag_only_local_files_are_written(scene: Scene, cli) -> None:
     assert git(scene.repo, "status", "--porcelain") == ""  # release/ is ignored
 
 
-def test_draft_then_rerun_then_publish(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+def test_draft_then_rerun_then_publish(scene: Scene, cli: Cli) -> None:
     assert _run(scene, cli, "--draft").code == 0
     [release] = scene.releases()
     assert release.draft and len(release.assets) == 3
@@ -213,7 +214,7 @@ def test_draft_then_rerun_then_publish(scene: Scene, cli) -> None:  # type: igno
     assert not scene.releases()[0].draft
 
 
-def test_interrupted_upload_then_rerun_has_each_asset_once(example: ExampleProject, cli,  # type: ignore[no-untyped-def]
+def test_interrupted_upload_then_rerun_has_each_asset_once(example: ExampleProject, cli: Cli,
                                                            tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     _tagged(example, cli, monkeypatch)
@@ -225,7 +226,7 @@ def test_interrupted_upload_then_rerun_has_each_asset_once(example: ExampleProje
                       {**os.environ, "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.api_url})
         first = _run(scene, cli, "--publish")
         assert first.code == 1
-        _one_line_error(first.err, "GitHub failed (502) while trying to upload")
+        one_line_error(first.err, "GitHub failed (502) while trying to upload")
         [release] = scene.releases()
         assert release.draft and len(release.assets) == 2
         fake.allowed = fake.uploads + 1
@@ -239,7 +240,7 @@ def test_interrupted_upload_then_rerun_has_each_asset_once(example: ExampleProje
         fake.stop()
 
 
-def test_a_different_draft_asset_is_replaced(scene: Scene, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_different_draft_asset_is_replaced(scene: Scene, cli: Cli, tmp_path: Path) -> None:
     assert _run(scene, cli, "--draft").code == 0
     other = tmp_path / "other"
     write_dists(other, ["tinynum-1.2.0.tar.gz"], "tinynum", note=" (rebuilt)")
@@ -254,16 +255,16 @@ def test_a_different_draft_asset_is_replaced(scene: Scene, cli, tmp_path: Path) 
     assert [a.data for a in sdists] == [(other / "tinynum-1.2.0.tar.gz").read_bytes()]
 
 
-def test_read_only_token_is_one_line_error_and_nothing_done(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_token_is_one_line_error_and_nothing_done(scene: Scene, cli: Cli) -> None:
     before = snapshot(scene.repo)
     result = _run(scene, cli, "--publish", env={**scene.env, "GITHUB_TOKEN": READ_TOKEN})
     assert result.code == 1
-    _one_line_error(result.err, "the token has no rights to create the draft release for v1.2.0")
+    one_line_error(result.err, "the token has no rights to create the draft release for v1.2.0")
     assert scene.releases() == [] and snapshot(scene.repo) == before
     assert READ_TOKEN not in result.out + result.err
 
 
-def test_published_release_with_another_sdist_is_an_error(scene: Scene, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_published_release_with_another_sdist_is_an_error(scene: Scene, cli: Cli, tmp_path: Path) -> None:
     assert _run(scene, cli, "--publish").code == 0
     other = tmp_path / "other"
     write_dists(other, ["tinynum-1.2.0.tar.gz"], "tinynum", note=" (rebuilt)")
@@ -271,14 +272,14 @@ def test_published_release_with_another_sdist_is_an_error(scene: Scene, cli, tmp
     result = cli("github-release", "1.2.0", "--repo", str(scene.repo), "--sdist",
                  str(other / "tinynum-1.2.0.tar.gz"), "--publish", env=scene.env)
     assert result.code == 1
-    _one_line_error(result.err, "v1.2.0 is already published on GitHub and its assets do not "
+    one_line_error(result.err, "v1.2.0 is already published on GitHub and its assets do not "
                                 "match: tinynum-1.2.0.tar.gz differs (")
     assert scene.writes() == 0
     same = _run(scene, cli, "--publish")
     assert same.code == 0 and "already published with the same 3 assets; nothing to do" in same.out
 
 
-def test_release_candidate_is_a_prerelease(example: ExampleProject, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_release_candidate_is_a_prerelease(example: ExampleProject, cli: Cli, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     _tagged(example, cli, monkeypatch, "1.2.0rc1")
     fake = _start(FakeGitHub(tokens={TOKEN: "write"}))
@@ -297,7 +298,7 @@ def test_release_candidate_is_a_prerelease(example: ExampleProject, cli, tmp_pat
         fake.stop()
 
 
-def test_tag_not_pushed_is_refused_before_asking_github(example: ExampleProject, cli,  # type: ignore[no-untyped-def]
+def test_tag_not_pushed_is_refused_before_asking_github(example: ExampleProject, cli: Cli,
                                                         tmp_path: Path) -> None:
     commit_release_files(example, "1.2.0", {CHANGELOG_PATH: CHANGELOG, NOTES_PATH: NOTES})
     assert cli("tag", "1.2.0", "--repo", str(example.repo)).code == 0
@@ -306,23 +307,23 @@ def test_tag_not_pushed_is_refused_before_asking_github(example: ExampleProject,
         result = cli("github-release", "1.2.0", "--repo", str(example.repo), "--sdist",
                      str(tmp_path / "none.tar.gz"), "--publish", env=env)
         assert result.code == 1
-        _one_line_error(result.err, "v1.2.0 is not on upstream")
+        one_line_error(result.err, "v1.2.0 is not on upstream")
         assert fake.total_requests == 0
 
 
-def test_missing_or_wrong_sdist_is_refused(scene: Scene, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_or_wrong_sdist_is_refused(scene: Scene, cli: Cli, tmp_path: Path) -> None:
     missing = cli("github-release", "1.2.0", "--repo", str(scene.repo), "--publish", env=scene.env)
-    _one_line_error(missing.err, "the sdist tinynum-1.2.0.tar.gz is needed")
+    one_line_error(missing.err, "the sdist tinynum-1.2.0.tar.gz is needed")
     wrong_dir = tmp_path / "wrong"
     write_dists(wrong_dir, ["tinynum-1.1.0.tar.gz"], "tinynum")
     (wrong_dir / "tinynum-1.2.0.tar.gz").write_bytes((wrong_dir / "tinynum-1.1.0.tar.gz").read_bytes())
     wrong = cli("github-release", "1.2.0", "--repo", str(scene.repo), "--dist", str(wrong_dir),
                 "--publish", env=scene.env)
-    _one_line_error(wrong.err, "tinynum-1.2.0.tar.gz holds tinynum 1.1.0, not tinynum 1.2.0")
+    one_line_error(wrong.err, "tinynum-1.2.0.tar.gz holds tinynum 1.1.0, not tinynum 1.2.0")
     assert scene.github.total_requests == 0
 
 
-def test_without_a_token_the_body_is_still_written(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_token_the_body_is_still_written(scene: Scene, cli: Cli) -> None:
     env = {k: v for k, v in scene.env.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN")}
     result = _run(scene, cli, env=env)
     assert result.code == 0, result.err
@@ -332,10 +333,10 @@ def test_without_a_token_the_body_is_still_written(scene: Scene, cli) -> None:  
     assert scene.github.total_requests == 0
     refused = _run(scene, cli, "--publish", env=env)
     assert refused.code == 1
-    _one_line_error(refused.err, "a GitHub token is needed to look for the release v1.2.0")
+    one_line_error(refused.err, "a GitHub token is needed to look for the release v1.2.0")
 
 
-def test_a_stray_draft_asset_is_deleted(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_stray_draft_asset_is_deleted(scene: Scene, cli: Cli) -> None:
     assert _run(scene, cli, "--draft").code == 0
     [release] = scene.releases()
     stray = Asset(scene.github.world.new_id(), "notes.txt", "", "text/plain", b"x", "release-manager")
@@ -376,7 +377,7 @@ class HangingUploads(FakeGitHub):
         return super().handle(method, target, headers, body)
 
 
-def test_killed_during_the_third_upload_then_rerun(example: ExampleProject, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_killed_during_the_third_upload_then_rerun(example: ExampleProject, cli: Cli, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     _tagged(example, cli, monkeypatch)
     fake = _start(HangingUploads(2, tokens={TOKEN: "write"}))
@@ -420,7 +421,7 @@ class CorruptingUploads(FakeGitHub):
         return super().handle(method, target, headers, body)
 
 
-def test_a_mismatched_asset_is_never_published(example: ExampleProject, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_a_mismatched_asset_is_never_published(example: ExampleProject, cli: Cli, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     _tagged(example, cli, monkeypatch)
     fake = _start(CorruptingUploads("README.rst", tokens={TOKEN: "write"}))
@@ -431,7 +432,7 @@ def test_a_mismatched_asset_is_never_published(example: ExampleProject, cli, tmp
                       {**os.environ, "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.api_url})
         first = _run(scene, cli, "--publish")
         assert first.code == 1
-        _one_line_error(first.err, "the assets of v1.2.0 on GitHub are not right: README.rst "
+        one_line_error(first.err, "the assets of v1.2.0 on GitHub are not right: README.rst "
                                    f"differs ({len(NOTES) - 1} bytes on GitHub, {len(NOTES)} here)")
         [release] = scene.releases()
         assert release.draft and len(release.assets) == 3
@@ -447,7 +448,7 @@ def test_a_mismatched_asset_is_never_published(example: ExampleProject, cli, tmp
         fake.stop()
 
 
-def test_title_and_assets_come_from_the_config(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+def test_title_and_assets_come_from_the_config(scene: Scene, cli: Cli) -> None:
     pyproject = scene.repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8") + (
         '\n[tool.release.github]\nrelease_title = "{project} {version}, {date:%B %d, %Y}"\n'
@@ -461,12 +462,12 @@ def test_title_and_assets_come_from_the_config(scene: Scene, cli) -> None:  # ty
         "1.2.0-notes.rst": NOTES.encode(), "1.2.0-changelog.rst": CHANGELOG.encode()}
 
 
-def test_a_title_pattern_that_cannot_be_filled_is_refused(scene: Scene, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_title_pattern_that_cannot_be_filled_is_refused(scene: Scene, cli: Cli) -> None:
     pyproject = scene.repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8") + (
         '\n[tool.release.github]\nrelease_title = "v{version} ({when})"\n'), encoding="utf-8")
     git(scene.repo, "commit", "--quiet", "-am", "MAINT: release settings")
     result = _run(scene, cli, "--publish")
     assert result.code != 0
-    _one_line_error(result.err, "release_title 'v{version} ({when})' cannot be filled")
+    one_line_error(result.err, "release_title 'v{version} ({when})' cannot be filled")
     assert scene.github.total_requests == 0 and scene.releases() == []

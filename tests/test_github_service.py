@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GITHUB_CANARY
 
 from release.errors import ServiceError
 from release.fakes.github import FakeGitHub
 from release.services.github import GitHubService, PullRequestInfo, PullRequestRef
-from tests.conftest import GITHUB_CANARY
 
 REPO = "example/tinynum"
 
@@ -217,7 +218,9 @@ def test_canary_token_never_leaks(fake_github: FakeGitHub, tmp_path: Path,
     github.pull_requests(range(1, 6))
     github.create_issue("t", "b")
     texts = [progress.getvalue(), caplog.text, repr(github)]
-    for failure in (lambda: fake_github.fail_next(10, 502), lambda: fake_github.exhaust_rate_limit()):
+    failures: tuple[Callable[[], object], ...] = (lambda: fake_github.fail_next(10, 502),
+                                                  lambda: fake_github.exhaust_rate_limit())
+    for failure in failures:
         failure()
         for attempt in (lambda: github.pull_requests([99]), lambda: github.create_issue("x", "y")):
             with pytest.raises(ServiceError) as problem:

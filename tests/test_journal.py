@@ -4,11 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import git, one_line_error, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 from test_status import rows
 
 from release.errors import ReleaseError
 from release.fakes.example import ExampleProject, commit_release_files
+from release.fakes.github import FakeGitHub
 from release.journal import HIDDEN, Entry, append, read_entries, scrub
 
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
@@ -25,7 +26,8 @@ def journal_file(project: ExampleProject, version: str = "1.2.0") -> Path:
     return project.repo / ".git" / "release" / f"journal-{version}.json"
 
 
-def test_a_real_run_is_journaled_and_status_says_when(ready: ExampleProject, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_run_is_journaled_and_status_says_when(ready: ExampleProject, cli: Cli,
+                                                      fake_github: FakeGitHub) -> None:
     result = cli("tag", "v1.2.0", "--repo", str(ready.repo), "--push")
     assert result.code == 0, result.err
     text = journal_file(ready).read_text(encoding="utf-8")
@@ -52,7 +54,7 @@ def test_a_real_run_is_journaled_and_status_says_when(ready: ExampleProject, cli
     assert "python -m release tag 1.2.0 --push" in tag[1]
 
 
-def test_dry_runs_refusals_and_reruns_leave_no_trace(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_runs_refusals_and_reruns_leave_no_trace(ready: ExampleProject, cli: Cli) -> None:
     before = snapshot(ready.repo)
     assert cli("tag", "1.2.0", "--repo", str(ready.repo), "--push", "--dry-run").code == 0
     assert cli("tag", "1.3.0", "--repo", str(ready.repo), "--push").code != 0  # refused
@@ -67,7 +69,7 @@ def test_dry_runs_refusals_and_reruns_leave_no_trace(ready: ExampleProject, cli)
     assert [e.step for e in read_entries(journal_file(ready))] == ["tag"]
 
 
-def test_each_version_has_its_own_journal(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_each_version_has_its_own_journal(ready: ExampleProject, cli: Cli) -> None:
     assert cli("tag", "1.2.0", "--repo", str(ready.repo)).code == 0
     assert journal_file(ready).is_file() and not journal_file(ready, "1.2.0rc1").exists()
     assert read_entries(journal_file(ready, "1.2.0rc1")) == []
@@ -97,7 +99,7 @@ def test_the_journal_is_replaced_whole(tmp_path: Path) -> None:
 
 
 def test_a_journal_that_does_not_parse_stops_a_step_before_it_changes_anything(
-        ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+        ready: ExampleProject, cli: Cli) -> None:
     journal_file(ready).parent.mkdir(parents=True)
     journal_file(ready).write_text('{"entries": [{"step": "tag"')
     before = snapshot(ready.repo)

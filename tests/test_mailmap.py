@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 from conftest import GITHUB_CANARY
-from helpers import git, one_line_error, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.config import Config
 from release.errors import PreconditionError
 from release.fakes.example import ExampleProject
+from release.fakes.github import FakeGitHub
 from release.fakes.history_seed import history_pulls, seed_pulls
 from release.identities.findings import find_problems, is_handle_like
 from release.identities.history import collect
@@ -70,7 +71,7 @@ def test_insert_keeps_numpy_order() -> None:
 
 # --- NumPy's own hand fix in the 2.5.2 release PR -------------------------------------------------
 
-def test_flags_every_identity_numpy_fixed_by_hand_for_2_5_2(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_flags_every_identity_numpy_fixed_by_hand_for_2_5_2(numpy_bundle_clone: Path, cli: Cli) -> None:
     """The 2.5.2 REL commit mapped `NumPy Bugfix <bugfix@localhost>`, `snoopuppy582`,
     `Yeshwanth` and a second e-mail; at its parent, each of them is flagged."""
     repo = GitService(numpy_bundle_clone)
@@ -123,8 +124,8 @@ def proposed_lines(out: str) -> list[str]:
             if line.startswith("  ") and not line.strip().startswith("not proposed")]
 
 
-def test_numpy_2_5_2_online_credits_the_original_authors(numpy_bundle_clone: Path, cli,  # type: ignore[no-untyped-def]
-                                                         fake_github) -> None:
+def test_numpy_2_5_2_online_credits_the_original_authors(numpy_bundle_clone: Path, cli: Cli,
+                                                         fake_github: FakeGitHub) -> None:
     """Online, against a fake GitHub seeded as a rehearsal seeds it (the range's pull requests and
     main's), the 2.5.2 proposals are the lines NumPy's REL commit added. `NumPy Bugfix` and
     `snoopuppy582` reached 2.5.x through backports by charris whose titles carry no `(#N)`; their
@@ -209,7 +210,7 @@ def _commit_as(repo: Path, name: str, email: str, message: str, trailer: str = "
     return git(repo, "rev-parse", "--short=10", "HEAD").strip()
 
 
-def test_example_offline_findings(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_example_offline_findings(branch: Path, cli: Cli) -> None:
     result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline")
     assert result.code == 0, result.err
     erin = git(branch, "log", "--no-mailmap", "--format=%H", "--author=erin@localhost").strip()[:10]
@@ -222,7 +223,7 @@ def test_example_offline_findings(branch: Path, cli) -> None:  # type: ignore[no
     assert "v1.2.0.dev0..maintenance/1.2.x" in result.err
 
 
-def test_folded_names_bad_trailers_and_write(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_folded_names_bad_trailers_and_write(branch: Path, cli: Cli) -> None:
     sha = _commit_as(branch, "BOB  BUILDER", "bob.b@example.net", "MAINT: tidy (#20)",
                      "Co-authored-by: just a name")
     with (branch / MAILMAP).open("a") as handle:
@@ -256,7 +257,7 @@ def test_folded_names_bad_trailers_and_write(branch: Path, cli) -> None:  # type
     assert "same-name" not in again.out and (branch / MAILMAP).read_text() == text
 
 
-def test_one_email_several_names(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_one_email_several_names(branch: Path, cli: Cli) -> None:
     sha = _commit_as(branch, "chandra", "chandra@example.org", "BUG: one more (#21)")
     first = git(branch, "log", "--no-mailmap", "--format=%h", "--abbrev=10", "--author=Chandra Dev",
                 "v1.2.0.dev0..HEAD").split()
@@ -266,7 +267,7 @@ def test_one_email_several_names(branch: Path, cli) -> None:  # type: ignore[no-
     assert "propose: Chandra Dev <chandra@example.org>" in result.out
 
 
-def test_placeholders_are_configurable_and_guessed(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_placeholders_are_configurable_and_guessed(branch: Path, cli: Cli) -> None:
     """`mailmap_placeholders` replaces the default list; an address no person reads (a host with
     no dot) is still caught by the heuristic."""
     default = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline")
@@ -280,7 +281,7 @@ def test_placeholders_are_configurable_and_guessed(branch: Path, cli) -> None:  
     assert "placeholder: erin <erin@localhost> is a machine or default identity" in result.out
 
 
-def test_name_equal_to_the_login_is_a_handle(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_name_equal_to_the_login_is_a_handle(branch: Path, cli: Cli) -> None:
     """`Gus-Dev` is neither lowercase nor digits: only the login behind the address gives it away."""
     assert not is_handle_like("Gus-Dev") and is_handle_like("Gus-Dev", ["gus-dev"])
     assert is_handle_like("snoopuppy") and is_handle_like("Tontonio3")
@@ -291,7 +292,7 @@ def test_name_equal_to_the_login_is_a_handle(branch: Path, cli) -> None:  # type
     assert "- [ ] @gus-dev: Gus-Dev <99+gus-dev@users.noreply.github.com> (handle; commits" in result.out
 
 
-def test_online_names_come_from_github(branch: Path, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
+def test_online_names_come_from_github(branch: Path, cli: Cli, fake_github: FakeGitHub) -> None:
     fake_github.add_user("erin-codes", "Erin Example")
     fake_github.add_user("dana-n", "Dana N. Newcomer")
     fake_github.add_pull("example/tinynum", 7, "BUG: handle empty input in ``mean``", "erin-codes")
@@ -302,8 +303,8 @@ def test_online_names_come_from_github(branch: Path, cli, fake_github) -> None: 
     assert GITHUB_CANARY not in result.out + result.err
 
 
-def test_a_merge_names_its_merger_not_the_pull_requests_author(branch: Path, cli,  # type: ignore[no-untyped-def]
-                                                              fake_github) -> None:
+def test_a_merge_names_its_merger_not_the_pull_requests_author(branch: Path, cli: Cli,
+                                                              fake_github: FakeGitHub) -> None:
     """A maintainer with a handle for a name who only merged pull requests is not taken for the
     authors of what they merged; the commits the merge brought in still name their author."""
     fake_github.add_user("fay-c", "Fay Contributor")
@@ -321,7 +322,7 @@ def test_a_merge_names_its_merger_not_the_pull_requests_author(branch: Path, cli
     assert "maint9@example.org>" not in "".join(proposed_lines(result.out))
 
 
-def test_issue_text_and_publish(branch: Path, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
+def test_issue_text_and_publish(branch: Path, cli: Cli, fake_github: FakeGitHub) -> None:
     fake_github.add_user("dana-n", "Dana Newcomer")
     shown = cli("mailmap", "1.2.0", "--repo", str(branch), "--issue")
     assert "# mailmap update for 1.2" in shown.out
@@ -343,7 +344,8 @@ def test_issue_text_and_publish(branch: Path, cli, fake_github) -> None:  # type
     assert "is already open" in again.out + again.err
 
 
-def test_publish_dry_run_without_a_token(branch: Path, cli, fake_github, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_publish_dry_run_without_a_token(branch: Path, cli: Cli, fake_github: FakeGitHub,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     fake_github.reset_counts()
     dry = cli("mailmap", "1.2.0", "--repo", str(branch), "--publish", "--dry-run", "--offline")
@@ -353,7 +355,7 @@ def test_publish_dry_run_without_a_token(branch: Path, cli, fake_github, monkeyp
     assert fake_github.total_requests == 0
 
 
-def test_publish_without_token_is_an_error(branch: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_publish_without_token_is_an_error(branch: Path, cli: Cli) -> None:
     before = snapshot(branch)
     result = cli("mailmap", "1.2.0", "--repo", str(branch), "--publish")
     assert result.code == 1
@@ -371,7 +373,7 @@ def test_publish_without_token_is_an_error(branch: Path, cli) -> None:  # type: 
         ("none", ["1.2.0", "--ref", "v1.1.0", "--write"], 2, "cannot be combined with --ref"),
     ],
 )
-def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input(branch: Path, cli: Cli, kind: str, argv: list[str], code: int, words: str) -> None:
     if kind == "malformed":
         with (branch / MAILMAP).open("a") as handle:
             handle.write("Broken Line <broken@example.org\n")
@@ -382,7 +384,7 @@ def test_bad_input(branch: Path, cli, kind: str, argv: list[str], code: int, wor
     assert snapshot(branch) == before
 
 
-def test_numpy_2_5_0_range(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_2_5_0_range(numpy_bundle_clone: Path, cli: Cli) -> None:
     """Bots and AI co-authors are listed as they are; a `.local` host address is a placeholder;
     a proposal that an existing later line would override is not offered."""
     result = cli("mailmap", "v2.5.0.dev0..v2.5.0", "--repo", str(numpy_bundle_clone), "--ref", "v2.5.0^",

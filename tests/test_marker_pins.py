@@ -10,10 +10,10 @@ import datetime
 from pathlib import Path
 
 import pytest
+from helpers import Cli, one_line_error, snapshot, table_rows
 
 from release.downstream.marker_pins import check_pin_set, lines_from_text
 from release.downstream.platform_configs import Configuration, build_matrix, supported_pythons
-from tests.helpers import one_line_error, snapshot, table_rows
 
 MATRIX = ("--python", "3.9,3.10,3.11,3.12,3.13",
           "--platform", "Linux-x86_64,Linux-aarch64,Darwin-x86_64,Darwin-arm64,Windows-AMD64",
@@ -43,14 +43,14 @@ def write(tmp_path: Path, text: str, name: str = "pins.txt") -> Path:
     return path
 
 
-def test_a_clean_pin_set_exits_0(cli, tmp_path: Path) -> None:
+def test_a_clean_pin_set_exits_0(cli: Cli, tmp_path: Path) -> None:
     result = cli("pins", "--pin-set", str(write(tmp_path, CLEAN)), *MATRIX)
     assert result.code == 0, result.out + result.err
     assert "no findings" in result.out
     assert "7 requirement lines against 50 configurations" in result.err
 
 
-def test_an_overlap_names_both_lines_and_the_configuration(cli, tmp_path: Path) -> None:
+def test_an_overlap_names_both_lines_and_the_configuration(cli: Cli, tmp_path: Path) -> None:
     # the arm64 line forgot to exclude the general 3.9 line's platforms
     text = CLEAN.replace(f" and {NOT_MAC_ARM}", "")
     result = cli("pins", "--pin-set", str(write(tmp_path, text)), *MATRIX)
@@ -74,7 +74,7 @@ def test_a_pin_and_an_unpinned_line_both_applying_is_an_overlap_not_a_conflict(t
     assert overlap.configurations == (Configuration("CPython", "3.12", "Linux", "x86_64"),)
 
 
-def test_a_gap_names_the_configurations(cli, tmp_path: Path) -> None:
+def test_a_gap_names_the_configurations(cli: Cli, tmp_path: Path) -> None:
     text = CLEAN.replace(f"numpy==1.21.6; python_version=='3.10' and {CPYTHON}\n", "")
     result = cli("pins", "--pin-set", str(write(tmp_path, text)), *MATRIX)
     assert result.code == 1
@@ -85,7 +85,7 @@ def test_a_gap_names_the_configurations(cli, tmp_path: Path) -> None:
     assert "overlap" not in flat
 
 
-def test_oldest_supported_numpys_setup_cfg_layout(cli, tmp_path: Path) -> None:
+def test_oldest_supported_numpys_setup_cfg_layout(cli: Cli, tmp_path: Path) -> None:
     """install_requires in [options], comments between the lines, as the package keeps them.
     The aarch64 pin and the default 3.8 pin conflict there; the unpinned catch-all lines both
     apply on PyPy 3.10+ (no conflict, still two lines)."""
@@ -128,7 +128,7 @@ install_requires =
     assert "5 requirement lines against 60 configurations" in again.err
 
 
-def test_the_guides_pyproject_example_with_oldest_supported_numpy(cli, tmp_path: Path) -> None:
+def test_the_guides_pyproject_example_with_oldest_supported_numpy(cli: Cli, tmp_path: Path) -> None:
     """oldest-supported-numpy's advice for a fix it cannot ship: one numpy pin on old Windows
     CPython, the meta-package everywhere else; together they are one pin per configuration."""
     pyproject = f"""\
@@ -164,7 +164,7 @@ def test_markers_see_the_configuration_not_the_machine_running_the_check(tmp_pat
     assert len(matrix.configurations()) == 8
 
 
-def test_the_default_matrix_comes_from_the_shipped_data(cli, tmp_path: Path) -> None:
+def test_the_default_matrix_comes_from_the_shipped_data(cli: Cli, tmp_path: Path) -> None:
     result = cli("pins", "--pin-set", str(write(tmp_path, "numpy>=2\n")), "--date", "2026-11-25")
     assert result.code == 0, result.out + result.err
     # 3.10 reached its end of life on 2026-10-01; 3.15 is scheduled and included
@@ -176,7 +176,7 @@ def test_the_default_matrix_comes_from_the_shipped_data(cli, tmp_path: Path) -> 
     assert "CPython 3.10 3.11" in earlier.err
 
 
-def test_the_matrix_from_tool_release_pins(cli, tmp_path: Path) -> None:
+def test_the_matrix_from_tool_release_pins(cli: Cli, tmp_path: Path) -> None:
     config = write(tmp_path, '[tool.release.pins]\npython = ["3.12"]\nplatforms = ["Linux-ppc64le"]\n'
                    'implementations = ["PyPy"]\n', "release.toml")
     pins = write(tmp_path, "numpy==2.0.0; platform_machine=='ppc64le' and "
@@ -198,7 +198,7 @@ def test_the_matrix_from_tool_release_pins(cli, tmp_path: Path) -> None:
      "pins.txt:1: the marker of numpy==2.0.0; python_full_version ~= 'x' cannot be evaluated on "
      "CPython 3.9 on Linux x86_64"),
 ])
-def test_an_unparsable_requirement_or_marker_is_one_line(cli, tmp_path: Path, text: str,
+def test_an_unparsable_requirement_or_marker_is_one_line(cli: Cli, tmp_path: Path, text: str,
                                                          words: str) -> None:
     path = write(tmp_path, text)
     before = snapshot(tmp_path)
@@ -219,7 +219,7 @@ def test_an_unparsable_requirement_or_marker_is_one_line(cli, tmp_path: Path, te
     (("--pin-set", "setup.cfg"), "has no [options] install_requires"),
     ((), "nothing to check"),
 ])
-def test_bad_input_is_one_line_and_writes_nothing(cli, tmp_path: Path, args: tuple[str, ...],
+def test_bad_input_is_one_line_and_writes_nothing(cli: Cli, tmp_path: Path, args: tuple[str, ...],
                                                   words: str) -> None:
     write(tmp_path, CLEAN)
     write(tmp_path, "[metadata]\nname = x\n", "setup.cfg")
@@ -230,7 +230,7 @@ def test_bad_input_is_one_line_and_writes_nothing(cli, tmp_path: Path, args: tup
     assert snapshot(tmp_path) == before
 
 
-def test_a_project_and_a_pin_set_together(cli, tmp_path: Path) -> None:
+def test_a_project_and_a_pin_set_together(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "proj").mkdir()
     pyproject = tmp_path / "proj" / "pyproject.toml"
     pyproject.write_text('[project]\nname = "x"\ndynamic = ["dependencies"]\n')

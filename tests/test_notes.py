@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import git, one_line_error, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject, commit_release_files, copy_example
 from release.notes.fragments import classify, load_towncrier, render, validate
@@ -27,7 +27,7 @@ def branch(example: ExampleProject) -> ExampleProject:
 
 
 def test_feature_notes_equal_towncrier_build(branch: ExampleProject, example_template: ExampleProject,
-                                             tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+                                             tmp_path: Path, cli: Cli) -> None:
     """The real run writes what `towncrier build --yes` writes and consumes the same fragments."""
     other = copy_example(example_template, tmp_path / "by-towncrier").repo
     git(other, "checkout", "-q", "maintenance/1.2.x")
@@ -45,7 +45,7 @@ def test_feature_notes_equal_towncrier_build(branch: ExampleProject, example_tem
     assert again.code == 0 and "no fragments" in again.err and "nothing to do" in again.out
 
 
-def test_dry_run_shows_the_notes_and_deletes_nothing(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_shows_the_notes_and_deletes_nothing(branch: ExampleProject, cli: Cli) -> None:
     before = snapshot(branch.repo)
     result = cli("notes", "1.2.0rc1", "--repo", str(branch.repo), "--dry-run")
     assert result.code == 0, result.err
@@ -84,7 +84,7 @@ def test_real_misnamed_fragments_in_numpy_history(numpy_bundle_clone: Path) -> N
     assert len(good) > 600
 
 
-def test_misnamed_fragments_are_an_error(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_misnamed_fragments_are_an_error(branch: ExampleProject, cli: Cli) -> None:
     folder = branch.repo / FRAGMENTS
     for name in ("23661.perfomance.rst", "25570.change", "31771.c_api.rust", "notes.rst",
                  ".gitkeep", "README.md"):  # the last two towncrier passes over, as it should
@@ -99,7 +99,7 @@ def test_misnamed_fragments_are_an_error(branch: ExampleProject, cli) -> None:  
     assert snapshot(branch.repo) == before
 
 
-def test_fragment_outside_the_range_warns(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_fragment_outside_the_range_warns(branch: ExampleProject, cli: Cli) -> None:
     (branch.repo / FRAGMENTS / "99.change.rst").write_text("Something\n---------\nMore.\n")
     result = cli("notes", "1.2.0", "--repo", str(branch.repo), "--dry-run")
     assert result.code == 0, result.err
@@ -107,7 +107,7 @@ def test_fragment_outside_the_range_warns(branch: ExampleProject, cli) -> None: 
     assert "5.highlight.rst" not in result.err
 
 
-def test_patch_release_gets_the_skeleton_and_index_entry(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_patch_release_gets_the_skeleton_and_index_entry(branch: ExampleProject, cli: Cli) -> None:
     commit_release_files(branch, "1.2.0", {})
     git(branch.repo, "tag", "-a", "v1.2.0", "-m", "tinynum 1.2.0 release")
     result = cli("notes", "1.2.1", "--repo", str(branch.repo))
@@ -125,7 +125,7 @@ def test_patch_release_gets_the_skeleton_and_index_entry(branch: ExampleProject,
     assert again.code == 0 and "nothing to do" in again.out
 
 
-def test_missing_index_entry_is_added(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_missing_index_entry_is_added(branch: ExampleProject, cli: Cli) -> None:
     index = branch.repo / "doc/source/release.rst"
     index.write_text(index.read_text().replace("    1.2.0 <release/1.2.0-notes>\n", ""))
     result = cli("notes", "1.2.0", "--repo", str(branch.repo), "--dry-run")
@@ -143,7 +143,7 @@ def test_missing_index_entry_is_added(branch: ExampleProject, cli) -> None:  # t
         ("no-pyproject", ["1.2.0"], 1, "pyproject.toml is missing"),
     ],
 )
-def test_bad_input(branch: ExampleProject, cli, kind: str, argv: list[str], code: int,  # type: ignore[no-untyped-def]
+def test_bad_input(branch: ExampleProject, cli: Cli, kind: str, argv: list[str], code: int,
                    words: str) -> None:
     repo = branch.repo
     if kind == "no-index":
@@ -159,7 +159,7 @@ def test_bad_input(branch: ExampleProject, cli, kind: str, argv: list[str], code
     assert snapshot(repo) == before
 
 
-def test_missing_feature_notes_come_from_the_template(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_missing_feature_notes_come_from_the_template(branch: ExampleProject, cli: Cli) -> None:
     git(branch.repo, "rm", "-q", "doc/source/release/1.2.0-notes.rst")
     result = cli("notes", "1.2.0", "--repo", str(branch.repo), "--dry-run")
     assert result.code == 0, result.err
@@ -168,7 +168,7 @@ def test_missing_feature_notes_come_from_the_template(branch: ExampleProject, cl
     assert "+.. include:: notes-towncrier.rst" in result.out
 
 
-def test_untracked_fragment_is_rendered_and_removed(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_untracked_fragment_is_rendered_and_removed(branch: ExampleProject, cli: Cli) -> None:
     (branch.repo / FRAGMENTS / "13.improvement.rst").write_text("Better\n------\nMean of ints.\n")
     result = cli("notes", "1.2.0", "--repo", str(branch.repo))
     assert result.code == 0, result.err
@@ -177,7 +177,7 @@ def test_untracked_fragment_is_rendered_and_removed(branch: ExampleProject, cli)
     assert "delete doc/release/upcoming_changes/13.improvement.rst" in result.err
 
 
-def test_towncrier_ignore_is_honoured(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_towncrier_ignore_is_honoured(branch: ExampleProject, cli: Cli) -> None:
     pyproject = branch.repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace(
         "    all_bullets = false\n", '    all_bullets = false\n    ignore = ["*.txt"]\n', 1))

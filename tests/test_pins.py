@@ -6,11 +6,11 @@ The projects are written from the guide's rules and its example (build against
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from tests.helpers import one_line_error, snapshot, table_rows
+from helpers import Cli, one_line_error, snapshot, table_rows
 
 # The guide's example for a C-API package supporting NumPy 1.23.5 and up.
 GUIDE = """\
@@ -43,7 +43,7 @@ def project(tmp_path: Path, pyproject: str, **files: str) -> Path:
     return root
 
 
-def findings(cli, path: Path, day: str, *args: str) -> list[list[str]]:
+def findings(cli: Cli, path: Path, day: str, *args: str) -> list[list[str]]:
     result = cli("pins", str(path), "--date", day, *args)
     rows = table_rows(result.out)
     assert result.code == (1 if rows else 0), result.out + result.err
@@ -54,7 +54,7 @@ def rules(rows: list[list[str]]) -> list[str]:
     return [row[0] for row in rows]
 
 
-def test_the_guides_example_is_clean_while_numpy_2_4_is_current(cli, tmp_path: Path) -> None:
+def test_the_guides_example_is_clean_while_numpy_2_4_is_current(cli: Cli, tmp_path: Path) -> None:
     root = project(tmp_path, GUIDE)
     before = snapshot(tmp_path)
     result = cli("pins", str(root), "--date", BEFORE_2_5)
@@ -63,7 +63,7 @@ def test_the_guides_example_is_clean_while_numpy_2_4_is_current(cli, tmp_path: P
     assert snapshot(tmp_path) == before
 
 
-def test_the_guides_example_stays_clean_after_numpy_2_5_raised_its_default(cli,
+def test_the_guides_example_stays_clean_after_numpy_2_5_raised_its_default(cli: Cli,
                                                                            tmp_path: Path) -> None:
     """NumPy 2.5 builds target 1.25's C API by default, above the floor 1.23.5; but 2.5 installs
     only on Python 3.12+, where no NumPy older than 1.26 does. On 3.11 the build picks 2.4,
@@ -71,7 +71,7 @@ def test_the_guides_example_stays_clean_after_numpy_2_5_raised_its_default(cli,
     assert findings(cli, project(tmp_path, GUIDE), AFTER_2_5) == []
 
 
-def test_targeting_the_building_numpy_needs_the_floor_raised(cli, tmp_path: Path) -> None:
+def test_targeting_the_building_numpy_needs_the_floor_raised(cli: Cli, tmp_path: Path) -> None:
     meson = "add_project_arguments('-DNPY_TARGET_VERSION=NPY_API_VERSION', language : 'c')\n"
     rows = findings(cli, project(tmp_path, GUIDE, meson_build=meson), BEFORE_2_5)
     assert rules(rows) == ["below-build-target"]
@@ -84,7 +84,7 @@ def test_targeting_the_building_numpy_needs_the_floor_raised(cli, tmp_path: Path
         "building NumPy's default)")
 
 
-def test_npy_target_version_in_meson_build_keeps_the_floor_right(cli, tmp_path: Path) -> None:
+def test_npy_target_version_in_meson_build_keeps_the_floor_right(cli: Cli, tmp_path: Path) -> None:
     meson = ("project('downstream', 'c', 'cython')\n"
              "add_project_arguments('-DNPY_TARGET_VERSION=NPY_1_23_API_VERSION', language : 'c')\n")
     assert findings(cli, project(tmp_path, GUIDE, meson_build=meson), AFTER_2_5) == []
@@ -94,7 +94,7 @@ def test_npy_target_version_in_meson_build_keeps_the_floor_right(cli, tmp_path: 
     assert "(NPY_TARGET_VERSION at meson.build:2)" in rows[0][2]
 
 
-def test_a_hex_target_in_setup_py_is_read_through_numpyconfig_h(cli, tmp_path: Path) -> None:
+def test_a_hex_target_in_setup_py_is_read_through_numpyconfig_h(cli: Cli, tmp_path: Path) -> None:
     setup = ('Extension("fast", ["fast.c"],\n'
              '          define_macros=[("NPY_TARGET_VERSION", "0x00000011")])\n')
     rows = findings(cli, project(tmp_path, GUIDE, setup_py=setup), BEFORE_2_5)
@@ -102,7 +102,7 @@ def test_a_hex_target_in_setup_py_is_read_through_numpyconfig_h(cli, tmp_path: P
     assert "targets NumPy 1.25's C API (NPY_TARGET_VERSION at setup.py:2)" in rows[0][2]
 
 
-def test_building_against_numpy_1(cli, tmp_path: Path) -> None:
+def test_building_against_numpy_1(cli: Cli, tmp_path: Path) -> None:
     text = GUIDE.replace('"numpy>=2.0.0rc1"', '"numpy>=1.25,<2"')
     rows = findings(cli, project(tmp_path, text), BEFORE_2_5)
     assert rules(rows) == ["build-against-numpy-2"]
@@ -115,7 +115,7 @@ def test_building_against_numpy_1(cli, tmp_path: Path) -> None:
     assert rules(bare) == ["build-against-numpy-2"]
 
 
-def test_oldest_supported_numpy_is_obsolete(cli, tmp_path: Path) -> None:
+def test_oldest_supported_numpy_is_obsolete(cli: Cli, tmp_path: Path) -> None:
     text = GUIDE.replace('"numpy>=2.0.0rc1"', '"oldest-supported-numpy"')
     rows = findings(cli, project(tmp_path, text), BEFORE_2_5)
     assert rules(rows) == ["oldest-supported-numpy"]
@@ -123,7 +123,7 @@ def test_oldest_supported_numpy_is_obsolete(cli, tmp_path: Path) -> None:
                                  "builds use NumPy 1.x, whose wheels break on NumPy 2")
 
 
-def test_a_runtime_requirement_without_a_floor(cli, tmp_path: Path) -> None:
+def test_a_runtime_requirement_without_a_floor(cli: Cli, tmp_path: Path) -> None:
     rows = findings(cli, project(tmp_path, GUIDE.replace('"numpy>=1.23.5"', '"numpy"')), BEFORE_2_5)
     assert rules(rows) == ["runtime-lower-bound"]
     assert rows[0][2].startswith("numpy has no lower bound; add numpy>=1.23: a wheel built against "
@@ -136,12 +136,12 @@ def test_a_runtime_requirement_without_a_floor(cli, tmp_path: Path) -> None:
                                  "numpy>=1.23")
 
 
-def test_a_pure_python_project_needs_no_floor(cli, tmp_path: Path) -> None:
+def test_a_pure_python_project_needs_no_floor(cli: Cli, tmp_path: Path) -> None:
     text = GUIDE.replace('    "numpy>=2.0.0rc1",\n', "").replace('"numpy>=1.23.5"', '"numpy"')
     assert findings(cli, project(tmp_path, text), BEFORE_2_5) == []
 
 
-def test_a_target_newer_than_the_oldest_build_numpy(cli, tmp_path: Path) -> None:
+def test_a_target_newer_than_the_oldest_build_numpy(cli: Cli, tmp_path: Path) -> None:
     meson = "add_project_arguments('-DNPY_TARGET_VERSION=NPY_2_2_API_VERSION', language : 'c')\n"
     text = GUIDE.replace('"numpy>=1.23.5"', '"numpy>=2.2"')
     rows = findings(cli, project(tmp_path, text, meson_build=meson), AFTER_2_5)
@@ -153,7 +153,7 @@ def test_a_target_newer_than_the_oldest_build_numpy(cli, tmp_path: Path) -> None
     assert findings(cli, project(tmp_path, fixed, meson_build=meson), AFTER_2_5) == []
 
 
-def test_different_targets_in_different_files(cli, tmp_path: Path) -> None:
+def test_different_targets_in_different_files(cli: Cli, tmp_path: Path) -> None:
     meson = "add_project_arguments('-DNPY_TARGET_VERSION=NPY_1_25_API_VERSION', language : 'c')\n"
     text = GUIDE.replace('"numpy>=1.23.5"', '"numpy>=1.25"') + (
         '\n[tool.cibuildwheel]\nenvironment = { CFLAGS = "-DNPY_TARGET_VERSION=NPY_1_23_API_VERSION" }\n')
@@ -164,7 +164,7 @@ def test_different_targets_in_different_files(cli, tmp_path: Path) -> None:
                                  "NPY_1_25_API_VERSION: the target must be the same")
 
 
-def test_the_support_window_changes_on_the_day_nep_29_drops_numpy_2_0(cli, tmp_path: Path) -> None:
+def test_the_support_window_changes_on_the_day_nep_29_drops_numpy_2_0(cli: Cli, tmp_path: Path) -> None:
     """NumPy 2.0 was tagged 2024-06-15; NEP 29 keeps it for 731 days, until 2026-06-16 (its own
     table: `Jun 16, 2026 ... 2.1+`). A floor of 2.1 is early the day before, fine that day."""
     text = (GUIDE.replace('"numpy>=1.23.5"', '"numpy>=2.1"')
@@ -177,7 +177,7 @@ def test_the_support_window_changes_on_the_day_nep_29_drops_numpy_2_0(cli, tmp_p
     assert findings(cli, root, "2026-06-16") == []
 
 
-def test_an_optional_dependency_floor_outside_the_window(cli, tmp_path: Path) -> None:
+def test_an_optional_dependency_floor_outside_the_window(cli: Cli, tmp_path: Path) -> None:
     text = GUIDE + '\n[project.optional-dependencies]\nfast = ["numpy>=2.4"]\n'
     rows = findings(cli, project(tmp_path, text), BEFORE_2_5)
     assert rules(rows) == ["support-window"]
@@ -185,7 +185,7 @@ def test_an_optional_dependency_floor_outside_the_window(cli, tmp_path: Path) ->
     assert "leaves out NumPy 2.0, 2.1, 2.2, 2.3, still supported on 2026-01-15" in rows[0][2]
 
 
-def test_the_floor_against_requires_python(cli, tmp_path: Path) -> None:
+def test_the_floor_against_requires_python(cli: Cli, tmp_path: Path) -> None:
     """NumPy 1.23 has no wheels for Python 3.12 (1.26 is the first); NumPy 2.3 needs 3.11."""
     newer_python = GUIDE.replace('">=3.11"', '">=3.12"')
     rows = findings(cli, project(tmp_path, newer_python), BEFORE_2_5)
@@ -201,7 +201,7 @@ def test_the_floor_against_requires_python(cli, tmp_path: Path) -> None:
                                  "requires-python) but applies on Python 3.10")
 
 
-def test_floors_per_python_are_judged_on_the_pythons_they_apply_on(cli, tmp_path: Path) -> None:
+def test_floors_per_python_are_judged_on_the_pythons_they_apply_on(cli: Cli, tmp_path: Path) -> None:
     """NumPy 2.0 has no Python 3.13 wheels, so a 3.13-only floor of 2.1 leaves nothing out that
     NEP 29 covers; the same floor for every Python does."""
     per_python = GUIDE.replace('    "numpy>=1.23.5",\n',
@@ -219,7 +219,7 @@ def test_floors_per_python_are_judged_on_the_pythons_they_apply_on(cli, tmp_path
     assert "names NumPy 1.26, which has no wheels for Python 3.13" in rows[0][2]
 
 
-def test_build_pins_are_checked_only_on_the_pythons_the_project_allows(cli, tmp_path: Path) -> None:
+def test_build_pins_are_checked_only_on_the_pythons_the_project_allows(cli: Cli, tmp_path: Path) -> None:
     text = (GUIDE.replace('">=3.11"', '">=3.12"').replace('"numpy>=1.23.5"', '"numpy>=1.26"')
             .replace('    "numpy>=2.0.0rc1",\n', '    "numpy>=2.0.0; python_version>=\'3.12\'",\n'))
     assert findings(cli, project(tmp_path, text), BEFORE_2_5) == []
@@ -227,7 +227,7 @@ def test_build_pins_are_checked_only_on_the_pythons_the_project_allows(cli, tmp_
     assert "one-pin-per-configuration" in rules(rows)
 
 
-def test_dynamic_dependencies_leave_the_runtime_floor_unchecked(cli, tmp_path: Path) -> None:
+def test_dynamic_dependencies_leave_the_runtime_floor_unchecked(cli: Cli, tmp_path: Path) -> None:
     text = (GUIDE.replace('dependencies = [\n    "numpy>=1.23.5",\n]\n', 'dynamic = ["dependencies"]\n'))
     result = cli("pins", str(project(tmp_path, text)), "--date", AFTER_2_5)
     assert result.code == 0, result.out
@@ -238,7 +238,7 @@ def test_dynamic_dependencies_leave_the_runtime_floor_unchecked(cli, tmp_path: P
     ("<2.6", True), ("<2.7", False), ("<3", False), ("<2", True), ("~=2.4", False),
     ("==2.4.*", True), ("<=2.6", False), ("==2.4.1", True),
 ])
-def test_the_upper_bound_rule(cli, tmp_path: Path, ceiling: str, flagged: bool) -> None:
+def test_the_upper_bound_rule(cli: Cli, tmp_path: Path, ceiling: str, flagged: bool) -> None:
     """On 2026-01-15 NumPy 2.4 is current: `<2.7` is three feature releases on."""
     floor = "" if ceiling.startswith(("~=", "==")) else ">=1.23.5,"
     text = GUIDE.replace('"numpy>=1.23.5"', f'"numpy{floor}{ceiling}"')
@@ -251,7 +251,7 @@ def test_the_upper_bound_rule(cli, tmp_path: Path, ceiling: str, flagged: bool) 
                                      "compatibility")
 
 
-def test_marker_pins_in_the_build_requirements(cli, tmp_path: Path) -> None:
+def test_marker_pins_in_the_build_requirements(cli: Cli, tmp_path: Path) -> None:
     text = GUIDE.replace('    "numpy>=2.0.0rc1",\n',
                          '    "numpy>=2.0.0; python_version<\'3.13\'",\n'
                          '    "numpy>=2.1.0; python_version>\'3.13\'",\n')
@@ -263,7 +263,7 @@ def test_marker_pins_in_the_build_requirements(cli, tmp_path: Path) -> None:
     assert findings(cli, project(tmp_path, fixed), BEFORE_2_5) == []
 
 
-def test_the_matrix_from_the_projects_own_tool_release_pins(cli, tmp_path: Path) -> None:
+def test_the_matrix_from_the_projects_own_tool_release_pins(cli: Cli, tmp_path: Path) -> None:
     text = GUIDE.replace('    "numpy>=2.0.0rc1",\n',
                          '    "numpy>=2.0.0; platform_system==\'Linux\'",\n') + (
         '\n[tool.release.pins]\nplatforms = ["Linux-x86_64", "Linux-aarch64"]\n')
@@ -272,7 +272,7 @@ def test_the_matrix_from_the_projects_own_tool_release_pins(cli, tmp_path: Path)
     assert rules(rows) == ["one-pin-per-configuration"]
 
 
-def test_a_relative_path_is_taken_from_where_nox_was_invoked(cli, tmp_path: Path) -> None:
+def test_a_relative_path_is_taken_from_where_nox_was_invoked(cli: Cli, tmp_path: Path) -> None:
     project(tmp_path, GUIDE)
     result = cli("pins", "downstream/pyproject.toml", "--date", BEFORE_2_5,
                  env={"RELEASE_INVOKED_FROM": str(tmp_path)})
@@ -297,7 +297,8 @@ def test_a_relative_path_is_taken_from_where_nox_was_invoked(cli, tmp_path: Path
     (lambda root: (root.mkdir(), (root / "pyproject.toml").write_text(
         GUIDE.replace('">=3.11"', '"3.11+"'))), "requires-python '3.11+' is not a version specifier"),
 ])
-def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, tmp_path: Path, setup,
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli: Cli, tmp_path: Path,
+                                                         setup: Callable[[Path], object],
                                                          words: str) -> None:
     root = tmp_path / "downstream"
     setup(root)
@@ -309,7 +310,7 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, tmp_path: Path, se
     assert snapshot(tmp_path) == before
 
 
-def test_a_requirement_written_in_two_lists_is_found_in_each(cli, tmp_path: Path) -> None:
+def test_a_requirement_written_in_two_lists_is_found_in_each(cli: Cli, tmp_path: Path) -> None:
     text = (GUIDE.replace('"numpy>=1.23.5"', '"numpy<2"').replace('"numpy>=2.0.0rc1"', '"numpy<2"')
             + '\n[project.optional-dependencies]\nall = ["numpy<2"]\n')
     rows = findings(cli, project(tmp_path, text), BEFORE_2_5)

@@ -4,9 +4,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject, commit_release_files
+from release.fakes.github import FakeGitHub
+from release.fakes.github_state import Pull
 
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
 NOTES = "doc/source/release/1.2.0-notes.rst"
@@ -30,17 +32,13 @@ def _states(project: ExampleProject) -> tuple[str, str, str]:
     return snapshot(project.repo), snapshot(project.upstream), snapshot(project.fork)
 
 
-def _one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
 def _blob(repo: Path, ref: str, path: str) -> str:
     return git(repo, "rev-parse", f"{ref}:{path}").strip()
 
 
-def test_forward_ports_the_release_files(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_forward_ports_the_release_files(released: ExampleProject, cli: Cli) -> None:
     repo = released.repo
     main = git(repo, "rev-parse", "main").strip()
     remotes = snapshot(released.upstream), snapshot(released.fork)
@@ -61,7 +59,7 @@ def test_forward_ports_the_release_files(released: ExampleProject, cli) -> None:
     assert (snapshot(released.upstream), snapshot(released.fork)) == remotes
 
 
-def test_rerun_changes_nothing(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_changes_nothing(released: ExampleProject, cli: Cli) -> None:
     assert cli("post-release", "1.2.0", "--repo", str(released.repo)).code == 0
     before = _states(released)
     again = cli("post-release", "1.2.0", "--repo", str(released.repo))
@@ -71,7 +69,7 @@ def test_rerun_changes_nothing(released: ExampleProject, cli) -> None:  # type: 
     assert _states(released) == before
 
 
-def test_patch_release_entry_goes_below_the_dev_notes(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_patch_release_entry_goes_below_the_dev_notes(released: ExampleProject, cli: Cli) -> None:
     repo = released.repo
     git(repo, "checkout", "-q", "maintenance/1.2.x")
     assert cli("reset-branch", "1.2.0", "--repo", str(repo), "--direct").code == 0
@@ -86,11 +84,12 @@ def test_patch_release_entry_goes_below_the_dev_notes(released: ExampleProject, 
     assert "- Update release.rst" in git(repo, "log", "-1", "--format=%B")
 
 
-def _open_pulls(github) -> list:  # type: ignore[no-untyped-def]
+def _open_pulls(github: FakeGitHub) -> list[Pull]:
     return [p for p in github.repo("example/tinynum").pulls.values() if p.state == "open"]
 
 
-def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, cli: Cli,
+                                                      fake_github: FakeGitHub) -> None:
     before = _states(released)
     result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--dry-run", "--push",
                  "--fork-owner", "alice")
@@ -105,7 +104,7 @@ def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, 
     assert f"run git push origin refs/heads/{WORK}:refs/heads/{WORK}" in result.out
 
 
-def test_dry_run_without_a_token_skips_the_lookup(released: ExampleProject, cli, fake_github,  # type: ignore[no-untyped-def]
+def test_dry_run_without_a_token_skips_the_lookup(released: ExampleProject, cli: Cli, fake_github: FakeGitHub,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     before = _states(released)
@@ -119,12 +118,12 @@ def test_dry_run_without_a_token_skips_the_lookup(released: ExampleProject, cli,
             "titled 'MAINT: Update main after 1.2.0 release.'") in result.out
     real = cli("post-release", "1.2.0", "--repo", str(released.repo), "--push", "--fork-owner", "alice")
     assert real.code == 1
-    _one_line_error(real.err, "a GitHub token is needed to open the pull request")
+    one_line_error(real.err, "a GitHub token is needed to open the pull request")
     assert _states(released) == before
 
 
-def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(  # type: ignore[no-untyped-def]
-        released: ExampleProject, cli, fake_github) -> None:
+def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(
+        released: ExampleProject, cli: Cli, fake_github: FakeGitHub) -> None:
     from conftest import GITHUB_CANARY
 
     upstream = snapshot(released.upstream)
@@ -147,7 +146,8 @@ def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(  # type: ignore
     assert GITHUB_CANARY not in result.out + result.err + again.out + again.err
 
 
-def test_fork_owner_from_config(released: ExampleProject, cli, fake_github, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_fork_owner_from_config(released: ExampleProject, cli: Cli, fake_github: FakeGitHub,
+                                tmp_path: Path) -> None:
     config = tmp_path / "release.toml"
     config.write_text('[tool.release]\nproject = "tinynum"\npackage = "tinynum"\n'
                       'github_repo = "example/tinynum"\n[tool.release.github]\nfork_owner = "bob"\n')
@@ -157,7 +157,7 @@ def test_fork_owner_from_config(released: ExampleProject, cli, fake_github, tmp_
     assert [p.head for p in _open_pulls(fake_github)] == [f"bob:{WORK}"]
 
 
-def test_direct_pushes_main_upstream(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_direct_pushes_main_upstream(released: ExampleProject, cli: Cli) -> None:
     result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--direct", "--push")
     assert result.code == 0, result.err
     assert git(released.upstream, "rev-parse", "refs/heads/main") == git(
@@ -166,7 +166,7 @@ def test_direct_pushes_main_upstream(released: ExampleProject, cli) -> None:  # 
     assert again.code == 0 and "nothing to do" in again.out
 
 
-def test_mailmap_with_main_only_entries_is_left_alone(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_mailmap_with_main_only_entries_is_left_alone(released: ExampleProject, cli: Cli) -> None:
     repo = released.repo
     with (repo / ".mailmap").open("a") as handle:
         handle.write("Erin Example <erin@example.org> <erin@localhost>\n")
@@ -181,11 +181,11 @@ def test_mailmap_with_main_only_entries_is_left_alone(released: ExampleProject, 
     ("1.3.0rc1", "1.3.0rc1 is a pre-release"),
     ("1.4.0.dev0", "1.4.0.dev0 is a development version"),
 ])
-def test_refuses_pre_releases(released: ExampleProject, cli, version: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_pre_releases(released: ExampleProject, cli: Cli, version: str, words: str) -> None:
     before = _states(released)
     result = cli("post-release", version, "--repo", str(released.repo))
     assert result.code == 2
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert _states(released) == before
 
 
@@ -228,18 +228,18 @@ def _break(kind: str, project: ExampleProject) -> None:
     ("stale-branch", f"branch {WORK} exists but does not hold the update"),
     ("no-fork", "no remote named 'origin'"),
 ])
-def test_precondition_failures(released: ExampleProject, cli, kind: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_precondition_failures(released: ExampleProject, cli: Cli, kind: str, words: str) -> None:
     _break(kind, released)
     before = _states(released)
     result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--push")
     assert result.code == 1, result.out + result.err
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert _states(released) == before
 
 
 # NumPy's own "Update main after X.Y.Z release." commits in the fixture history, found by subject.
 @pytest.mark.parametrize("version", ["2.4.6", "2.5.0", "2.5.1", "2.5.2"])
-def test_numpy_update_matches_numpys_own_commit(numpy_bundle_clone: Path, tmp_path: Path, cli,  # type: ignore[no-untyped-def]
+def test_numpy_update_matches_numpys_own_commit(numpy_bundle_clone: Path, tmp_path: Path, cli: Cli,
                                                 version: str) -> None:
     series = version.rsplit(".", 1)[0]
     repo = tmp_path / "numpy"

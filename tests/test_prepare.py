@@ -4,18 +4,24 @@ whole path prepare -> merge -> tag -> upload (real pypiserver) -> github-release
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
+import helpers
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, git, snapshot
 
 from release.config import load_config
 from release.fakes.dists import write_dists
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
+from release.fakes.pypi import LocalIndex
 from release.repo.pyproject_file import set_version
 from release.version import ReleaseVersion
 from release.wheels.matrix import matrix_for
+
+# The step reports what it computed before it fails.
+one_line_error = partial(helpers.one_line_error, tail=True)
 
 REPO = "example/tinynum"
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
@@ -36,10 +42,6 @@ def maint(example: ExampleProject) -> ExampleProject:
     return example
 
 
-def _one_line_error(err: str, words: str) -> None:
-    lines = [line for line in err.strip().splitlines() if line.startswith(("error", "hint"))]
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
 def _github(fake: FakeGitHub, project: ExampleProject) -> None:
@@ -47,7 +49,7 @@ def _github(fake: FakeGitHub, project: ExampleProject) -> None:
     fake.add_ref(REPO, "heads/maintenance/1.2.x", sha)
 
 
-def test_prepare_makes_the_rel_commit_on_a_new_branch(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_prepare_makes_the_rel_commit_on_a_new_branch(maint: ExampleProject, cli: Cli) -> None:
     start = git(maint.repo, "rev-parse", "HEAD").strip()
     expected_changelog = cli("changelog", "1.2.0", "--offline", "--output", "-",
                              "--repo", str(maint.repo))
@@ -82,7 +84,7 @@ def test_prepare_makes_the_rel_commit_on_a_new_branch(maint: ExampleProject, cli
     assert git(maint.fork, "branch", "--list", "prepare-1.2.0") == ""
 
 
-def test_dry_run_changes_nothing(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_changes_nothing(maint: ExampleProject, cli: Cli) -> None:
     before = [snapshot(p) for p in (maint.repo, maint.fork, maint.upstream)]
     with FakeGitHub() as fake:
         fake.add_repo(REPO, "main")
@@ -103,7 +105,7 @@ def test_dry_run_changes_nothing(maint: ExampleProject, cli) -> None:  # type: i
             "titled 'REL: Prepare for the tinynum 1.2.0 release'") in out
 
 
-def test_push_opens_one_pull_request_and_a_rerun_reuses_it(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_opens_one_pull_request_and_a_rerun_reuses_it(maint: ExampleProject, cli: Cli) -> None:
     with FakeGitHub() as fake:
         fake.add_repo(REPO, "main")
         _github(fake, maint)
@@ -132,7 +134,7 @@ def test_push_opens_one_pull_request_and_a_rerun_reuses_it(maint: ExampleProject
         assert fake.rest_calls["POST /repos/{owner}/{repo}/pulls"] == 1
 
 
-def test_rerun_on_the_branch_commits_only_what_changed(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_on_the_branch_commits_only_what_changed(maint: ExampleProject, cli: Cli) -> None:
     args = ("prepare", "1.2.0", "--offline", "--repo", str(maint.repo))
     assert cli(*args).code == 0
     head = git(maint.repo, "rev-parse", "HEAD").strip()
@@ -146,7 +148,7 @@ def test_rerun_on_the_branch_commits_only_what_changed(maint: ExampleProject, cl
     before = snapshot(maint.repo)
     elsewhere = cli(*args)
     assert elsewhere.code == 1
-    _one_line_error(elsewhere.err, "branch prepare-1.2.0 exists already")
+    one_line_error(elsewhere.err, "branch prepare-1.2.0 exists already")
     assert "git checkout prepare-1.2.0" in elsewhere.err and snapshot(maint.repo) == before
     git(maint.repo, "checkout", "--quiet", "prepare-1.2.0")
     fixed = cli(*args)
@@ -156,7 +158,7 @@ def test_rerun_on_the_branch_commits_only_what_changed(maint: ExampleProject, cl
     assert 'version = "1.2.0"' in git(maint.repo, "show", "HEAD:pyproject.toml")
 
 
-def test_patch_release_notes_get_the_changelog(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_patch_release_notes_get_the_changelog(example: ExampleProject, cli: Cli) -> None:
     repo = example.repo
     git(repo, "checkout", "--quiet", "maintenance/1.1.x")
     skeleton = (repo / "doc/source/release/1.1.1-notes.rst").read_text(encoding="utf-8")
@@ -173,30 +175,30 @@ def test_patch_release_notes_get_the_changelog(example: ExampleProject, cli) -> 
     assert cli("prepare", "1.1.1", "--offline", "--repo", str(repo)).out.endswith("nothing to do\n")
 
 
-def test_wrong_branch_or_dirty_tree_changes_nothing(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_branch_or_dirty_tree_changes_nothing(maint: ExampleProject, cli: Cli) -> None:
     git(maint.repo, "checkout", "--quiet", "main")
     before = snapshot(maint.repo)
     result = cli("prepare", "1.2.0", "--offline", "--repo", str(maint.repo))
     assert result.code == 1
-    _one_line_error(result.err, "on branch main, not on maintenance/1.2.x")
+    one_line_error(result.err, "on branch main, not on maintenance/1.2.x")
     assert snapshot(maint.repo) == before
     git(maint.repo, "checkout", "--quiet", "maintenance/1.2.x")
     (maint.repo / "stray.txt").write_text("x\n")
     before = snapshot(maint.repo)
     dirty = cli("prepare", "1.2.0", "--offline", "--repo", str(maint.repo))
-    _one_line_error(dirty.err, "the work tree is not clean")
+    one_line_error(dirty.err, "the work tree is not clean")
     assert snapshot(maint.repo) == before
 
 
-def test_mailmap_without_proposals_adds_no_line(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_mailmap_without_proposals_adds_no_line(maint: ExampleProject, cli: Cli) -> None:
     result = cli("prepare", "1.2.0", "--offline", "--mailmap", "--repo", str(maint.repo))
     assert result.code == 0, result.err
     assert "mailmap: no lines to add" in result.err
     assert git(maint.repo, "log", "-1", "--format=%B").strip() == MESSAGE
 
 
-def test_prepare_merge_tag_upload_and_github_release(maint: ExampleProject, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                     pypi) -> None:
+def test_prepare_merge_tag_upload_and_github_release(maint: ExampleProject, cli: Cli, tmp_path: Path,
+                                                     pypi: LocalIndex) -> None:
     repo = maint.repo
     with FakeGitHub() as fake:
         fake.add_repo(REPO, "main")
@@ -235,7 +237,7 @@ def test_prepare_merge_tag_upload_and_github_release(maint: ExampleProject, cli,
         assert "[gh-9](https://github.com/example/tinynum/pull/9)" in release.body
 
 
-def test_titles_come_from_github_unless_offline(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_titles_come_from_github_unless_offline(maint: ExampleProject, cli: Cli) -> None:
     with FakeGitHub() as fake:
         fake.add_repo(REPO, "main")
         for number in (5, 6, 7, 8, 9, 10, 13):
@@ -251,7 +253,7 @@ def test_titles_come_from_github_unless_offline(maint: ExampleProject, cli) -> N
         assert "`__: MAINT: speed up total()" in offline.out and "as GitHub has it" not in offline.out
 
 
-def test_mailmap_lines_go_into_the_rel_commit(maint: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_mailmap_lines_go_into_the_rel_commit(maint: ExampleProject, cli: Cli) -> None:
     repo = maint.repo
     (repo / "extra.txt").write_text("one more\n")
     git(repo, "add", "extra.txt")

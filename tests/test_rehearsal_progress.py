@@ -11,6 +11,11 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
+# A whole rehearsal (or several): the quick loop leaves these out (-m "not slow").
+pytestmark = pytest.mark.slow
+
 SECRETS = re.compile(rb"rehearsal-[0-9a-f]{16}|rehearsal-password")
 
 

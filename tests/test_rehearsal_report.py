@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import Cli
 
 from release.rehearsal.report import (
     About,
@@ -23,6 +24,9 @@ from release.rehearsal.report import (
     secrets_in,
 )
 from release.rehearsal.runner import Outcome, Stage, Tally
+
+# A whole rehearsal (or several): the quick loop leaves these out (-m "not slow").
+pytestmark = pytest.mark.slow
 
 SECRETS = re.compile(r"rehearsal-[0-9a-f]{16}|rehearsal-password")
 CANARY = "ghp_canaryUserToken0123456789"
@@ -121,7 +125,7 @@ def test_no_secret_in_the_report(green: tuple[int, str, Path, Path, str]) -> Non
     assert "report: " in out
 
 
-def test_a_failed_rehearsal_writes_its_report(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_rehearsal_writes_its_report(cli: Cli, tmp_path: Path) -> None:
     """A checkout whose C-API hash is wrong stops the rehearsal at its second stage; the report
     says so, shows the check's output, and lists the stages that did not run."""
     from helpers import wrong_capi_hash_checkout
@@ -180,7 +184,7 @@ def test_a_resumed_rehearsal_reports_what_the_earlier_run_did(tmp_path: Path) ->
     assert "**Green:**" in text
 
 
-def test_a_report_path_that_is_a_file_is_refused_first(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_path_that_is_a_file_is_refused_first(cli: Cli, tmp_path: Path) -> None:
     from helpers import one_line_error
 
     (tmp_path / "report.md").write_text("mine")

@@ -23,6 +23,9 @@ from release.rehearsal.resume import (
     open_workdir,
 )
 
+# A whole rehearsal (or several): the quick loop leaves these out (-m "not slow").
+pytestmark = pytest.mark.slow
+
 VERSIONS = ["1.2.0rc1", "1.2.0"]
 
 

@@ -3,12 +3,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers import git
+import pytest
+from helpers import Cli, git
+
+from release.fakes.example import ExampleProject
+
+# A whole rehearsal (or several): the quick loop leaves these out (-m "not slow").
+pytestmark = pytest.mark.slow
 
 SECRETS = re.compile(r"rehearsal-[0-9a-f]{16}|rehearsal-password")
 
 
-def test_release_candidate_then_final(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_release_candidate_then_final(cli: Cli, tmp_path: Path) -> None:
     workdir = tmp_path / "rehearsal"
     result = cli("rehearse", "--workdir", str(workdir))
     assert result.code == 0, result.err[-3000:]
@@ -42,7 +48,7 @@ def final_status(log: str) -> list[str]:
             if len(cells := line.split("│")) == 6 and cells[1].strip()]
 
 
-def test_patch_release(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_patch_release(cli: Cli, tmp_path: Path) -> None:
     result = cli("rehearse", "1.1.1", "--workdir", str(tmp_path / "rehearsal"))
     assert result.code == 0, result.err[-3000:]
     assert "FAIL" not in result.out
@@ -56,7 +62,7 @@ def test_patch_release(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     assert not SECRETS.search(result.out + result.err)
 
 
-def test_refuses_what_the_example_cannot_release(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_what_the_example_cannot_release(cli: Cli, tmp_path: Path) -> None:
     result = cli("rehearse", "2.4.0", "--workdir", str(tmp_path / "w"))
     assert result.code == 2
     assert "cannot rehearse 2.4.0" in result.err
@@ -66,7 +72,7 @@ def test_refuses_what_the_example_cannot_release(cli, tmp_path: Path) -> None:  
     assert "is not empty" in result.err
 
 
-def test_a_real_checkout_rehearses_on_a_scratch_copy(cli, numpy_bundle_clone: Path,  # type: ignore[no-untyped-def]
+def test_a_real_checkout_rehearses_on_a_scratch_copy(cli: Cli, numpy_bundle_clone: Path,
                                                      tmp_path: Path) -> None:
     """NumPy's real history, the next 2.4.x patch release: every step runs on a scratch copy;
     the one real finding (a malformed .mailmap line on maintenance/2.4.x) is a warning listed at
@@ -93,7 +99,8 @@ def test_a_real_checkout_rehearses_on_a_scratch_copy(cli, numpy_bundle_clone: Pa
     assert "docs merge" not in result.out
 
 
-def test_real_built_files_go_through_the_release(cli, example_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_real_built_files_go_through_the_release(cli: Cli, example_template: ExampleProject,
+                                                 tmp_path: Path) -> None:
     """--dist: the wheel workflow stand-in leaves the given files, so the index and the GitHub
     release get exactly those bytes; a directory missing one wheel stops the rehearsal at the
     file check, naming it."""
@@ -123,7 +130,7 @@ def test_real_built_files_go_through_the_release(cli, example_template, tmp_path
     assert "FAIL" in result.out.split("test the wheel build", 1)[0].rsplit("\n", 1)[-1]
 
 
-def test_a_dist_without_the_version_is_refused_before_anything(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_dist_without_the_version_is_refused_before_anything(cli: Cli, tmp_path: Path) -> None:
     from release.fakes.dists import write_dists
 
     built = tmp_path / "built"

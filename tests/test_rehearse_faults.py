@@ -22,6 +22,9 @@ from helpers import git
 from release.fakes.github_state import Release, World
 from release.fakes.smtp import load_mail
 
+# A whole rehearsal (or several): the quick loop leaves these out (-m "not slow").
+pytestmark = pytest.mark.slow
+
 TOOLKIT = Path(__file__).resolve().parents[1]
 RESUMING = re.compile(r"resuming the rehearsal in (\S+): (\d+) of (\d+) stages done")
 STAGE = re.compile(r"^== \[(\d+)/(\d+)\] (.*)$")

@@ -9,11 +9,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import Result
-from helpers import git, one_line_error, snapshot
+from helpers import Cli, Result, git, one_line_error, snapshot
 
 from release.cli import main
 from release.config import Config
+from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.history_seed import history_pulls, seed_pulls
 from release.rehearsal.past_release import RealRelease, contributors, replay_hand_edits
@@ -21,6 +21,9 @@ from release.rehearsal.scratch import Rewind
 from release.services.git import GitService
 from release.version import ReleaseVersion
 from release.wheels.matrix import matrix_for
+
+# A whole rehearsal (or several): the quick loop leaves these out (-m "not slow").
+pytestmark = pytest.mark.slow
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "numpy"
 PUBLISHED = (FIXTURE / "changelogs" / "2.5.2-changelog.rst").resolve()
@@ -38,7 +41,8 @@ def rehearsed(numpy_bundle_clone: Path,
     return Result(code, out.getvalue(), err.getvalue()), workdir, before
 
 
-def test_a_past_release_rehearses_green(rehearsed, numpy_bundle_clone: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_past_release_rehearses_green(rehearsed: tuple[Result, Path, str],
+                                        numpy_bundle_clone: Path) -> None:
     result, workdir, before = rehearsed
     assert result.code == 0, result.out[-3000:]
     assert snapshot(numpy_bundle_clone) == before
@@ -65,7 +69,7 @@ def test_a_past_release_rehearses_green(rehearsed, numpy_bundle_clone: Path) -> 
     assert 'version = "2.5.2"' in git(upstream, "show", "v2.5.2:pyproject.toml")
 
 
-def test_the_index_holds_the_series_file_set(rehearsed) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_holds_the_series_file_set(rehearsed: tuple[Result, Path, str]) -> None:
     result, workdir, _ = rehearsed
     version = ReleaseVersion.parse("2.5.2")
     expected = {name for name in matrix_for(Config(), version).filenames(version)
@@ -74,7 +78,7 @@ def test_the_index_holds_the_series_file_set(rehearsed) -> None:  # type: ignore
     assert f"the index holds {len(expected)} files of 2.5.2" in result.err
 
 
-def test_the_comparison_with_the_real_release(rehearsed) -> None:  # type: ignore[no-untyped-def]
+def test_the_comparison_with_the_real_release(rehearsed: tuple[Result, Path, str]) -> None:
     result, _, _ = rehearsed
     assert "ok   exit 0  [2.5.2] compare with the real v2.5.2" in result.out
     report = result.err.split("compare with the real v2.5.2", 1)[1].split("\n== ", 1)[0]
@@ -90,7 +94,7 @@ def test_the_comparison_with_the_real_release(rehearsed) -> None:  # type: ignor
     assert "[2/2] create doc/changelog/2.5.2-changelog.rst" not in result.err
 
 
-def test_findings_are_warnings_listed_at_the_end(rehearsed) -> None:  # type: ignore[no-untyped-def]
+def test_findings_are_warnings_listed_at_the_end(rehearsed: tuple[Result, Path, str]) -> None:
     result, _, _ = rehearsed
     warned = [line.split("[2.5.2] ", 1)[1] for line in result.out.splitlines()
               if line.strip().startswith("warn")]
@@ -111,7 +115,7 @@ def test_findings_are_warnings_listed_at_the_end(rehearsed) -> None:  # type: ig
     assert "the list received one announcement" in result.err  # a title with → goes out as UTF-8
 
 
-def test_strict_makes_findings_fail(cli, numpy_bundle_clone: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_strict_makes_findings_fail(cli: Cli, numpy_bundle_clone: Path, tmp_path: Path) -> None:
     result = cli("rehearse", "2.5.2", "--repo", str(numpy_bundle_clone), "--strict",
                  "--workdir", str(tmp_path / "rehearsal"))
     assert result.code == 1
@@ -121,7 +125,7 @@ def test_strict_makes_findings_fail(cli, numpy_bundle_clone: Path, tmp_path: Pat
     assert "no published changelog at v2.5.2:doc/changelog/2.5.2-changelog.rst" in result.err
 
 
-def test_replaying_again_finds_the_branch(rehearsed, numpy_bundle_clone: Path,  # type: ignore[no-untyped-def]
+def test_replaying_again_finds_the_branch(rehearsed: tuple[Result, Path, str], numpy_bundle_clone: Path,
                                           tmp_path: Path) -> None:
     _, workdir, _ = rehearsed
     source = GitService(numpy_bundle_clone)
@@ -136,7 +140,7 @@ def test_replaying_again_finds_the_branch(rehearsed, numpy_bundle_clone: Path,  
     assert not (tmp_path / "p").exists()
 
 
-def test_a_real_changelog_needs_a_tagged_version(cli, numpy_bundle_clone: Path,  # type: ignore[no-untyped-def]
+def test_a_real_changelog_needs_a_tagged_version(cli: Cli, numpy_bundle_clone: Path,
                                                  tmp_path: Path) -> None:
     before = snapshot(numpy_bundle_clone)
     result = cli("rehearse", "2.4.7", "--repo", str(numpy_bundle_clone), "--real-changelog",
@@ -177,7 +181,7 @@ def test_history_seeds_the_fake_with_merges_and_squashes(numpy_bundle_clone: Pat
         assert (stored.user, stored.merged, stored.base) == ("charris", True, "maintenance/2.5.x")
 
 
-def test_a_past_release_of_another_project(cli, example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_past_release_of_another_project(cli: Cli, example: ExampleProject, tmp_path: Path) -> None:
     """The example project's v1.1.0 ([tool.release], not NumPy): rewound and made anew; its
     changelog was written by hand without #3 and Chandra Dev, which the comparison reports as a
     finding (exit 0). The release manager's old release-PR branch is left out of the copy."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import NUMPY_FIXTURE
 
 from release.wheels.release_body import fix_markdown, release_markdown
-from tests.conftest import NUMPY_FIXTURE
 
 CHANGELOG = (NUMPY_FIXTURE / "changelogs" / "2.5.2-changelog.rst").read_text(encoding="utf-8")
 

@@ -4,9 +4,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject, commit_release_files
+from release.fakes.github import FakeGitHub
+from release.fakes.github_state import Pull
 
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
 NOTES_121 = "doc/source/release/1.2.1-notes.rst"
@@ -45,13 +47,9 @@ def _states(project: ExampleProject) -> tuple[str, str, str]:
     return snapshot(project.repo), snapshot(project.upstream), snapshot(project.fork)
 
 
-def _one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
-def test_commits_the_reset_on_a_begin_branch(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_commits_the_reset_on_a_begin_branch(released: ExampleProject, cli: Cli) -> None:
     repo = released.repo
     start = git(repo, "rev-parse", "HEAD").strip()
     remotes = snapshot(released.upstream), snapshot(released.fork)
@@ -77,7 +75,7 @@ def test_commits_the_reset_on_a_begin_branch(released: ExampleProject, cli) -> N
     assert (snapshot(released.upstream), snapshot(released.fork)) == remotes
 
 
-def test_rerun_changes_nothing(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_changes_nothing(released: ExampleProject, cli: Cli) -> None:
     assert cli("reset-branch", "1.2.0", "--repo", str(released.repo)).code == 0
     before = _states(released)
     again = cli("reset-branch", "1.2.0", "--repo", str(released.repo))
@@ -87,17 +85,18 @@ def test_rerun_changes_nothing(released: ExampleProject, cli) -> None:  # type: 
 
 
 @pytest.fixture
-def github(fake_github):  # type: ignore[no-untyped-def]
+def github(fake_github: FakeGitHub) -> FakeGitHub:
     """The fake GitHub, knowing example/tinynum's maintenance/1.2.x (pull requests target it)."""
     fake_github.add_ref("example/tinynum", "heads/maintenance/1.2.x", "0" * 40)
     return fake_github
 
 
-def _open_pulls(github) -> list:  # type: ignore[no-untyped-def]
+def _open_pulls(github: FakeGitHub) -> list[Pull]:
     return [p for p in github.repo("example/tinynum").pulls.values() if p.state == "open"]
 
 
-def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, cli, github) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, cli: Cli,
+                                                      github: FakeGitHub) -> None:
     before = _states(released)
     result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--dry-run", "--push",
                  "--fork-owner", "alice")
@@ -116,8 +115,8 @@ def test_dry_run_shows_everything_and_changes_nothing(released: ExampleProject, 
     assert "then verify: origin has refs/heads/begin-1.2.1 at the local object" in out
 
 
-def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(  # type: ignore[no-untyped-def]
-        released: ExampleProject, cli, github) -> None:
+def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(
+        released: ExampleProject, cli: Cli, github: FakeGitHub) -> None:
     from conftest import GITHUB_CANARY
 
     upstream = snapshot(released.upstream)
@@ -141,7 +140,7 @@ def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(  # type: ignore
     assert GITHUB_CANARY not in result.out + result.err + again.out + again.err
 
 
-def test_push_after_a_local_run(released: ExampleProject, cli, github) -> None:  # type: ignore[no-untyped-def]
+def test_push_after_a_local_run(released: ExampleProject, cli: Cli, github: FakeGitHub) -> None:
     assert cli("reset-branch", "1.2.0", "--repo", str(released.repo)).code == 0
     head = git(released.repo, "rev-parse", "HEAD")
     result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push",
@@ -152,18 +151,18 @@ def test_push_after_a_local_run(released: ExampleProject, cli, github) -> None: 
     assert len(_open_pulls(github)) == 1
 
 
-def test_push_without_a_token_changes_nothing(released: ExampleProject, cli, github,  # type: ignore[no-untyped-def]
+def test_push_without_a_token_changes_nothing(released: ExampleProject, cli: Cli, github: FakeGitHub,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     before = _states(released)
     result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push",
                  "--fork-owner", "alice")
     assert result.code == 1
-    _one_line_error(result.err, "a GitHub token is needed to open the pull request")
+    one_line_error(result.err, "a GitHub token is needed to open the pull request")
     assert _states(released) == before
 
 
-def test_dry_run_without_a_token_skips_the_lookup(released: ExampleProject, cli, github,  # type: ignore[no-untyped-def]
+def test_dry_run_without_a_token_skips_the_lookup(released: ExampleProject, cli: Cli, github: FakeGitHub,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     before = _states(released)
@@ -178,7 +177,7 @@ def test_dry_run_without_a_token_skips_the_lookup(released: ExampleProject, cli,
             "titled 'MAINT: Prepare 1.2.x for further development'") in result.out
 
 
-def test_push_without_a_pull_request(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_without_a_pull_request(released: ExampleProject, cli: Cli) -> None:
     result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push", "--no-pr")
     assert result.code == 0, result.err
     assert git(released.fork, "rev-parse", "refs/heads/begin-1.2.1") == git(
@@ -186,15 +185,15 @@ def test_push_without_a_pull_request(released: ExampleProject, cli) -> None:  # 
     assert "no pull request opened (--no-pr)" in result.err
 
 
-def test_fork_owner_is_needed_for_a_local_fork(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_fork_owner_is_needed_for_a_local_fork(released: ExampleProject, cli: Cli) -> None:
     before = _states(released)
     result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--push")
     assert result.code == 1
-    _one_line_error(result.err, "cannot tell whose fork the remote 'origin' is")
+    one_line_error(result.err, "cannot tell whose fork the remote 'origin' is")
     assert _states(released) == before
 
 
-def test_after_the_pull_request_is_merged(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_after_the_pull_request_is_merged(released: ExampleProject, cli: Cli) -> None:
     repo = released.repo
     assert cli("reset-branch", "1.2.0", "--repo", str(repo)).code == 0
     git(repo, "checkout", "-q", "maintenance/1.2.x")
@@ -207,7 +206,7 @@ def test_after_the_pull_request_is_merged(released: ExampleProject, cli) -> None
     assert _states(released) == before
 
 
-def test_direct_commits_on_the_maintenance_branch(released: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_direct_commits_on_the_maintenance_branch(released: ExampleProject, cli: Cli) -> None:
     repo = released.repo
     result = cli("reset-branch", "1.2.0", "--repo", str(repo), "--direct", "--push")
     assert result.code == 0, result.err
@@ -221,7 +220,7 @@ def test_direct_commits_on_the_maintenance_branch(released: ExampleProject, cli)
     assert again.code == 0 and "nothing to do" in again.out
 
 
-def test_skip_ci_line_from_config(released: ExampleProject, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_skip_ci_line_from_config(released: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     config = tmp_path / "release.toml"
     config.write_text('[tool.release]\nproject = "tinynum"\npackage = "tinynum"\nskip_ci_line = ""\n')
     result = cli("reset-branch", "1.2.0", "--repo", str(released.repo), "--config", str(config))
@@ -233,11 +232,11 @@ def test_skip_ci_line_from_config(released: ExampleProject, cli, tmp_path: Path)
     ("1.3.0rc1", "1.3.0rc1 is a pre-release"),
     ("1.3.0.dev0", "1.3.0.dev0 is a development version"),
 ])
-def test_refuses_pre_releases(released: ExampleProject, cli, version: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_pre_releases(released: ExampleProject, cli: Cli, version: str, words: str) -> None:
     before = _states(released)
     result = cli("reset-branch", version, "--repo", str(released.repo))
     assert result.code == 2
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert _states(released) == before
 
 
@@ -275,12 +274,12 @@ def _break(kind: str, project: ExampleProject) -> list[str]:
     ("stale-branch", "branch begin-1.2.1 exists but does not hold the reset"),
     ("no-fork", "no remote named 'origin'"),
 ])
-def test_precondition_failures(released: ExampleProject, cli, kind: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_precondition_failures(released: ExampleProject, cli: Cli, kind: str, words: str) -> None:
     extra = _break(kind, released)
     before = _states(released)
     result = cli("reset-branch", *(extra or ["1.2.0"]), "--repo", str(released.repo), "--push")
     assert result.code == 1, result.out + result.err
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert _states(released) == before
 
 
@@ -299,7 +298,7 @@ def _numpy_at(clone: Path, tmp_path: Path, tag: str) -> Path:
 
 
 @pytest.mark.parametrize(("tag", "next_patch"), [("v2.5.1", "2.5.2"), ("v2.5.2", "2.5.3")])
-def test_numpy_reset_matches_numpys_own_commit(numpy_bundle_clone: Path, tmp_path: Path, cli,  # type: ignore[no-untyped-def]
+def test_numpy_reset_matches_numpys_own_commit(numpy_bundle_clone: Path, tmp_path: Path, cli: Cli,
                                                tag: str, next_patch: str) -> None:
     repo = _numpy_at(numpy_bundle_clone, tmp_path, tag)
     version = tag[1:]

@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SCIPY_FIXTURE
+from helpers import Cli
 
 from release.changelog.authors import authors_of, credited, name_map, sort_key
 from release.errors import PreconditionError
-from tests.conftest import SCIPY_FIXTURE
 
 GOLDEN = SCIPY_FIXTURE / "authors"
 REMINDER = "NOTE: Check this list manually!"
@@ -27,7 +28,7 @@ def config_of(clone: Path) -> str:
 
 
 @pytest.mark.parametrize("version", sorted(RANGES))
-def test_authors_equal_scipys_tool(cli, scipy_bundle_clone: Path, version: str) -> None:
+def test_authors_equal_scipys_tool(cli: Cli, scipy_bundle_clone: Path, version: str) -> None:
     """stdout is the tool's stdout but for its closing reminder, which goes to stderr."""
     result = cli("changelog", version, "--until", f"v{version}", "--offline",
                  "--mailmap-from", f"v{version}", "--repo", str(scipy_bundle_clone),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import git
+
 from release.config import from_table
 from release.notes.index import add_entry, entries, has_entry
 from release.repo.revision_range import infer_start
 from release.services.git import GitService
 from release.version import ReleaseVersion
-from tests.helpers import git
 
 SCIPY = from_table({"profile": "scipy"}, "test")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.conftest import SCIPY_FIXTURE
-from tests.helpers import git
+from conftest import SCIPY_FIXTURE
+from helpers import Cli, git
 
 
 def branch_at(clone: Path, tmp_path: Path, branch: str, ref: str) -> Path:
@@ -26,7 +26,7 @@ def real_commit(clone: Path, branch: str, subject: str) -> str:
     return git(clone, "log", "--no-merges", "--format=%H", "-F", f"--grep={subject}", branch).split()[0]
 
 
-def test_reset_branch_makes_scipys_reset_commit(cli, scipy_bundle_clone: Path, tmp_path: Path) -> None:
+def test_reset_branch_makes_scipys_reset_commit(cli: Cli, scipy_bundle_clone: Path, tmp_path: Path) -> None:
     """After 1.18.1: the 1.18.2 notes skeleton, the bare index entry and 1.18.2.dev0, each file
     byte-identical to SciPy's own commit, and its message."""
     work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.1")
@@ -45,7 +45,7 @@ def test_reset_branch_makes_scipys_reset_commit(cli, scipy_bundle_clone: Path, t
         git(scipy_bundle_clone, "log", "-1", "--format=%B", real)
 
 
-def test_prepare_makes_the_rel_commit_on_the_branch(cli, scipy_bundle_clone: Path,
+def test_prepare_makes_the_rel_commit_on_the_branch(cli: Cli, scipy_bundle_clone: Path,
                                                     tmp_path: Path) -> None:
     """1.18.0 from 1.18.0rc3.dev0, as SciPy's REL commit: the same tree; then the tag SciPy made."""
     work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.0^")
@@ -66,7 +66,7 @@ def test_prepare_makes_the_rel_commit_on_the_branch(cli, scipy_bundle_clone: Pat
     assert f"git tag -s v1.18.0 -m v1.18.0 {git(work, 'rev-parse', 'HEAD').strip()}" in tag.out
 
 
-def test_check_passes_on_scipys_state_before_its_rel_commit(cli, scipy_bundle_clone: Path,
+def test_check_passes_on_scipys_state_before_its_rel_commit(cli: Cli, scipy_bundle_clone: Path,
                                                             tmp_path: Path, gnupg: str) -> None:
     """1.18.1.dev0 on the branch, the notes finished, SciPy's `<>` .mailmap lines: no failed row;
     the one line git misreads (`Guo Fei <<...>`) is a warning."""
@@ -85,7 +85,7 @@ def test_check_passes_on_scipys_state_before_its_rel_commit(cli, scipy_bundle_cl
     assert rows["identities"] == "warn" and "git-skips 1" in result.out
 
 
-def test_notes_fill_the_authors_list_where_scipy_keeps_it(cli, scipy_bundle_clone: Path,
+def test_notes_fill_the_authors_list_where_scipy_keeps_it(cli: Cli, scipy_bundle_clone: Path,
                                                           tmp_path: Path) -> None:
     """1.18.1's notes with the Authors list emptied back to the skeleton's: filled in, the file
     is SciPy's published one with the list SciPy's tools/authors.py prints (its golden file)."""

@@ -5,11 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import git, one_line_error, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject, commit_release_files
+from release.fakes.github import FakeGitHub
 from release.fakes.numpy_doc import build_html, build_numpy_doc
 from release.fakes.numpy_org import build_numpy_org, release_line
+from release.fakes.pypi import LocalIndex
 from release.steps.common import NOT_DONE
 
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
@@ -45,7 +47,7 @@ def ready(example: ExampleProject) -> ExampleProject:
     return example
 
 
-def test_fresh_project_is_mostly_not_yet_and_nothing_changes(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_fresh_project_is_mostly_not_yet_and_nothing_changes(example: ExampleProject, cli: Cli) -> None:
     before, upstream, fork = snapshot(example.repo), snapshot(example.upstream), snapshot(example.fork)
     result = cli("status", "1.2.0", "--repo", str(example.repo))
     assert result.code == NOT_DONE, result.err
@@ -65,7 +67,7 @@ def test_fresh_project_is_mostly_not_yet_and_nothing_changes(example: ExamplePro
         before, upstream, fork)
 
 
-def test_a_pre_release_skips_the_final_only_steps(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_pre_release_skips_the_final_only_steps(example: ExampleProject, cli: Cli) -> None:
     result = cli("status", "1.2.0rc1", "--repo", str(example.repo), "--offline")
     assert result.code == NOT_DONE, result.err
     states = status_of(rows(result.out))
@@ -74,7 +76,7 @@ def test_a_pre_release_skips_the_final_only_steps(example: ExampleProject, cli) 
     assert states["GitHub release"] == "unknown"
 
 
-def test_a_published_release_reads_done(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_published_release_reads_done(example: ExampleProject, cli: Cli) -> None:
     """1.1.0 of the example is tagged, pushed and its maintenance branch reset; main lacks
     only its changelog."""
     result = cli("status", "1.1.0", "--repo", str(example.repo))
@@ -87,7 +89,7 @@ def test_a_published_release_reads_done(example: ExampleProject, cli) -> None:  
     assert "main lacks doc/changelog/1.1.0-changelog.rst" in found["main updated"][1]
 
 
-def test_tag_local_only_then_pushed(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_tag_local_only_then_pushed(ready: ExampleProject, cli: Cli) -> None:
     assert rows(cli("status", "1.2.0", "--repo", str(ready.repo)).out)["release PR merged"][0] == "done"
     assert cli("tag", "1.2.0", "--repo", str(ready.repo)).code == 0
     tag = rows(cli("status", "1.2.0", "--repo", str(ready.repo)).out)["tag"]
@@ -101,7 +103,7 @@ def test_tag_local_only_then_pushed(ready: ExampleProject, cli) -> None:  # type
     assert moved[0] == "not yet" and "differs" in moved[1]
 
 
-def test_reset_and_main_done_after_those_steps(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_reset_and_main_done_after_those_steps(ready: ExampleProject, cli: Cli) -> None:
     git(ready.repo, "push", "--quiet", "upstream", "maintenance/1.2.x")
     assert cli("tag", "1.2.0", "--repo", str(ready.repo), "--push").code == 0
     reset = cli("reset-branch", "1.2.0", "--repo", str(ready.repo), "--direct", "--push")
@@ -120,7 +122,7 @@ def test_reset_and_main_done_after_those_steps(ready: ExampleProject, cli) -> No
     assert found["tag"][0] == "done"
 
 
-def test_the_index_is_checked_against_the_matrix(ready: ExampleProject, cli, pypi) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_is_checked_against_the_matrix(ready: ExampleProject, cli: Cli, pypi: LocalIndex) -> None:
     result = cli("status", "1.2.0", "--repo", str(ready.repo), "--offline", "--index-url",
                  pypi.simple_url)
     assert result.code == NOT_DONE, result.err
@@ -130,7 +132,7 @@ def test_the_index_is_checked_against_the_matrix(ready: ExampleProject, cli, pyp
     assert "python -m release wheels 1.2.0 --dispatch" in text
 
 
-def test_github_release_with_a_token(ready: ExampleProject, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
+def test_github_release_with_a_token(ready: ExampleProject, cli: Cli, fake_github: FakeGitHub) -> None:
     result = cli("status", "1.2.0", "--repo", str(ready.repo))
     assert result.code == NOT_DONE, result.err
     state, text = rows(result.out)["GitHub release"]
@@ -139,7 +141,7 @@ def test_github_release_with_a_token(ready: ExampleProject, cli, fake_github) ->
     assert "ghp_canary" not in result.out + result.err
 
 
-def test_docs_and_website(ready: ExampleProject, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_docs_and_website(ready: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     doc = build_numpy_doc(tmp_path / "docsite", series=("1.0", "1.1"), stable="1.1")
     site = build_numpy_org(tmp_path / "web")
     args = ("--repo", str(ready.repo), "--offline", "--doc-repo", str(doc.repo),
@@ -165,7 +167,7 @@ def test_docs_and_website(ready: ExampleProject, cli, tmp_path: Path) -> None:  
     assert found["announcement"][0] == "done", found["announcement"]
 
 
-def test_bad_input_is_one_line(example: ExampleProject, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_one_line(example: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     dev = cli("status", "1.3.0.dev0", "--repo", str(example.repo))
     assert dev.code == 2
     one_line_error(dev.err, "development version")
@@ -177,7 +179,7 @@ def test_bad_input_is_one_line(example: ExampleProject, cli, tmp_path: Path) -> 
     one_line_error(elsewhere.err, "not a git repository")
 
 
-def test_upstream_tip_counts_when_the_local_branch_is_behind(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_upstream_tip_counts_when_the_local_branch_is_behind(ready: ExampleProject, cli: Cli) -> None:
     git(ready.repo, "push", "--quiet", "upstream", "maintenance/1.2.x")
     git(ready.repo, "checkout", "--quiet", "main")
     git(ready.repo, "branch", "--quiet", "-f", "maintenance/1.2.x", "maintenance/1.2.x~1")
@@ -187,7 +189,7 @@ def test_upstream_tip_counts_when_the_local_branch_is_behind(ready: ExampleProje
     assert offline["release PR merged"][0] == "not yet"
 
 
-def test_json_says_the_same_as_the_table(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_json_says_the_same_as_the_table(example: ExampleProject, cli: Cli) -> None:
     table = cli("status", "1.2.0", "--repo", str(example.repo))
     result = cli("status", "1.2.0", "--repo", str(example.repo), "--json")
     assert result.code == table.code == NOT_DONE

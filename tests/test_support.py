@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import git, one_line_error, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject
 from release.support.policy import POLICIES, Series, python_window, series_window
@@ -51,7 +51,8 @@ def consistent(repo: Path) -> None:
 
 # -- the example project (tinynum, configured by [tool.release]) -------------------------------
 
-def test_example_as_built_reports_every_mismatch_and_changes_nothing(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_example_as_built_reports_every_mismatch_and_changes_nothing(example: ExampleProject,
+                                                                     cli: Cli) -> None:
     before = snapshot(example.repo)
     result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2025-06-01")
     assert snapshot(example.repo) == before
@@ -84,7 +85,7 @@ def test_example_as_built_reports_every_mismatch_and_changes_nothing(example: Ex
     ]
 
 
-def test_dry_run_says_the_same_and_changes_nothing(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_says_the_same_and_changes_nothing(example: ExampleProject, cli: Cli) -> None:
     before = snapshot(example.repo)
     args = ("support", "1.2.0", "--repo", str(example.repo), "--date", "2025-06-01")
     real, dry = cli(*args), cli(*args, "--dry-run")
@@ -92,7 +93,7 @@ def test_dry_run_says_the_same_and_changes_nothing(example: ExampleProject, cli)
     assert snapshot(example.repo) == before
 
 
-def test_example_made_consistent_passes(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_example_made_consistent_passes(example: ExampleProject, cli: Cli) -> None:
     consistent(example.repo)
     result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2026-05-01")
     assert result.code == 0, result.out
@@ -158,7 +159,9 @@ def test_example_made_consistent_passes(example: ExampleProject, cli) -> None:  
         "pyproject.toml has no requires-python (rule: declare requires-python)",
     ], id="no-requires-python"),
 ])
-def test_each_mismatch_kind(example: ExampleProject, cli, python, expected) -> None:  # type: ignore[no-untyped-def]
+def test_each_mismatch_kind(example: ExampleProject, cli: Cli,
+                            python: tuple[str | None, list[int], list[int], list[int]],
+                            expected: list[str]) -> None:
     set_python(example.repo, *python)
     result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2026-05-01")
     assert result.code == 1, result.out
@@ -166,7 +169,7 @@ def test_each_mismatch_kind(example: ExampleProject, cli, python, expected) -> N
     assert table_text(result.out).count(" fail ") == len(expected)
 
 
-def test_a_python_past_its_end_of_life_is_a_warning(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_python_past_its_end_of_life_is_a_warning(example: ExampleProject, cli: Cli) -> None:
     set_python(example.repo, ">=3.9", list(range(9, 15)), list(range(9, 15)), [14])
     result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2026-05-01")
     assert result.code == 0, result.out
@@ -175,7 +178,7 @@ def test_a_python_past_its_end_of_life_is_a_warning(example: ExampleProject, cli
     assert "may support Python:   3.10 (past NEP 29's date 2025-04-04" in result.out
 
 
-def test_a_patch_release_must_not_raise_the_minimum(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_patch_release_must_not_raise_the_minimum(example: ExampleProject, cli: Cli) -> None:
     """v1.1.0 required >=3.11; a 1.1.1 with >=3.12 changes the minimum inside the series."""
     assert ">=3.11" in git(example.repo, "show", "v1.1.0:pyproject.toml")
     consistent(example.repo)
@@ -189,7 +192,7 @@ def test_a_patch_release_must_not_raise_the_minimum(example: ExampleProject, cli
     assert "pass minimum Python 3.11, as in v1.1.0" in table_text(same.out)
 
 
-def test_policy_from_the_configuration(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_policy_from_the_configuration(example: ExampleProject, cli: Cli) -> None:
     consistent(example.repo)
     path = example.repo / "pyproject.toml"
     path.write_text(path.read_text() + '\n[tool.release.support]\npolicy = "spec0"\n')
@@ -202,7 +205,7 @@ def test_policy_from_the_configuration(example: ExampleProject, cli) -> None:  #
     assert "NEP 29: Python kept 42 months" in overridden.out
 
 
-def test_the_date_defaults_to_today_utc(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_date_defaults_to_today_utc(example: ExampleProject, cli: Cli) -> None:
     today = datetime.datetime.now(datetime.UTC).date()
     result = cli("support", "1.2.0", "--repo", str(example.repo))
     assert result.out.startswith(f"tinynum 1.2.0 released {today}, NEP 29")
@@ -249,7 +252,7 @@ def test_nep29_keeps_at_least_two_pythons_and_three_series() -> None:
 
 # -- NumPy's history at real tags --------------------------------------------------------------
 
-def test_numpy_2_5_2_at_its_release_date(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_2_5_2_at_its_release_date(numpy_bundle_clone: Path, cli: Cli) -> None:
     """v2.5.2: requires-python >=3.12, classifiers 3.12-3.15 (3.15.0rc1 wheels shipped); the
     toolkit's 2.5.x matrix is the 2.5.0-era one, without cp315."""
     result = cli("support", "2.5.2", "--repo", str(numpy_bundle_clone), "--ref", "v2.5.2",
@@ -274,7 +277,7 @@ def test_numpy_2_5_2_at_its_release_date(numpy_bundle_clone: Path, cli) -> None:
 
 
 @pytest.mark.parametrize("tag", ["v2.4.6", "v2.5.1"])
-def test_numpy_releases_consistent_at_their_dates(numpy_bundle_clone: Path, cli, tag: str) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_releases_consistent_at_their_dates(numpy_bundle_clone: Path, cli: Cli, tag: str) -> None:
     result = cli("support", tag, "--repo", str(numpy_bundle_clone), "--ref", tag, "--date",
                  NUMPY_TAG_DAYS[tag])
     assert result.code == 0, result.out
@@ -283,7 +286,7 @@ def test_numpy_releases_consistent_at_their_dates(numpy_bundle_clone: Path, cli,
     assert f", as in {previous}" in result.out
 
 
-def test_numpy_2_4_6_keeps_3_11_past_its_nep29_date(numpy_bundle_clone: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_2_4_6_keeps_3_11_past_its_nep29_date(numpy_bundle_clone: Path, cli: Cli) -> None:
     result = cli("support", "2.4.6", "--repo", str(numpy_bundle_clone), "--ref", "v2.4.6",
                  "--date", "2026-05-18")
     assert "may support Python:   3.10 (past NEP 29's date 2025-04-04, end of life 2026-10 " \
@@ -292,7 +295,7 @@ def test_numpy_2_4_6_keeps_3_11_past_its_nep29_date(numpy_bundle_clone: Path, cl
 
 
 @pytest.mark.parametrize(("day", "code"), [("2026-04-23", 1), ("2026-04-24", 0), ("2026-04-25", 0)])
-def test_nep29_42_month_mark_of_python_3_11(numpy_bundle_clone: Path, cli, day: str, code: int) -> None:  # type: ignore[no-untyped-def]
+def test_nep29_42_month_mark_of_python_3_11(numpy_bundle_clone: Path, cli: Cli, day: str, code: int) -> None:
     """3.11 was released 2022-10-24; NEP 29 keeps it int(365 * 3.5 + 1) = 1278 days: a release
     with requires-python >=3.12 (v2.5.0's) is early on 2026-04-23 and in time on 2026-04-24."""
     result = cli("support", "2.5.0", "--repo", str(numpy_bundle_clone), "--ref", "v2.5.0",
@@ -306,7 +309,7 @@ def test_nep29_42_month_mark_of_python_3_11(numpy_bundle_clone: Path, cli, day: 
 
 
 @pytest.mark.parametrize(("day", "code"), [("2025-10-22", 1), ("2025-10-23", 0), ("2025-10-24", 0)])
-def test_spec0_36_month_mark_of_python_3_11(numpy_bundle_clone: Path, cli, day: str, code: int) -> None:  # type: ignore[no-untyped-def]
+def test_spec0_36_month_mark_of_python_3_11(numpy_bundle_clone: Path, cli: Cli, day: str, code: int) -> None:
     """SPEC 0 keeps a Python int(365 * 3) = 1095 days: 3.11 until 2025-10-23."""
     result = cli("support", "2.5.0", "--repo", str(numpy_bundle_clone), "--ref", "v2.5.0",
                  "--date", day, "--policy", "spec0")
@@ -322,7 +325,8 @@ def test_spec0_36_month_mark_of_python_3_11(numpy_bundle_clone: Path, cli, day: 
     ("spec0", "2026-08-17", "NumPy 2.0 and older (released 2024-06-15, + 2 years); 2.1 from 2026-08-18"),
     ("spec0", "2026-08-18", "NumPy 2.1 and older (released 2024-08-18, + 2 years); 2.2 from 2026-12-08"),
 ])
-def test_numpy_series_downstream_may_drop(numpy_bundle_clone: Path, cli, policy, day, line) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_series_downstream_may_drop(numpy_bundle_clone: Path, cli: Cli,
+                                         policy: str, day: str, line: str) -> None:
     """X.Y.0 tag days (UTC): 2.0 2024-06-15, 2.1 2024-08-18, 2.2 2024-12-08; NEP 29 keeps a
     series 731 days (and the newest three), SPEC 0 730 days."""
     result = cli("support", "2.5.2", "--repo", str(numpy_bundle_clone), "--ref", "v2.5.2",
@@ -345,7 +349,8 @@ def test_numpy_series_downstream_may_drop(numpy_bundle_clone: Path, cli, policy,
     (("1.2.0", "--date", "2023-10-04", "--policy", "spec0"), "--date 2023-10-04 is before "
      "2023-10-05: SPEC 0 may still require a Python older than 3.9", 2),
 ])
-def test_bad_input_is_one_line_and_changes_nothing(example: ExampleProject, cli, args, words, code) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_one_line_and_changes_nothing(example: ExampleProject, cli: Cli,
+                                                   args: tuple[str, ...], words: str, code: int) -> None:
     before = snapshot(example.repo)
     result = cli("support", *args, "--repo", str(example.repo))
     assert result.code == code
@@ -354,7 +359,7 @@ def test_bad_input_is_one_line_and_changes_nothing(example: ExampleProject, cli,
     assert snapshot(example.repo) == before
 
 
-def test_unknown_policy_in_the_configuration(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_policy_in_the_configuration(example: ExampleProject, cli: Cli) -> None:
     path = example.repo / "pyproject.toml"
     path.write_text(path.read_text() + '\n[tool.release.support]\npolicy = "nep-29"\n')
     result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2026-05-01")
@@ -362,14 +367,14 @@ def test_unknown_policy_in_the_configuration(example: ExampleProject, cli) -> No
     one_line_error(result.err, "[tool.release.support] policy 'nep-29' is not a known support policy")
 
 
-def test_unparsable_requires_python(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_unparsable_requires_python(example: ExampleProject, cli: Cli) -> None:
     set_python(example.repo, "=>3.12", [12, 13, 14], [12, 13, 14], [14])
     result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2026-05-01")
     assert result.code == 1
     one_line_error(result.err, "requires-python '=>3.12' is not a version specifier")
 
 
-def test_json_has_the_window_and_every_check(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_json_has_the_window_and_every_check(example: ExampleProject, cli: Cli) -> None:
     table = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2025-06-01")
     result = cli("support", "1.2.0", "--repo", str(example.repo), "--date", "2025-06-01", "--json")
     assert result.code == table.code == 1

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
+
+from helpers import Cli
 
 from release.support.python_releases import python_release, python_releases
 from release.wheels.matrix import FREE_THREADED_TIER, NUMPY_SERIES, PLATFORMS, build_matrix
@@ -88,7 +91,8 @@ def test_tier_selection_of_the_default_matrix_drops_win32() -> None:
     assert len(default.platforms) == 10
 
 
-def test_missing_wheel_is_named_with_its_platform_tier(numpy_bundle_clone, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_wheel_is_named_with_its_platform_tier(numpy_bundle_clone: Path, cli: Cli,
+                                                       tmp_path: Path) -> None:
     from test_wheel_matrix import NUMPY_2_4_2
 
     from release.fakes.dists import write_dists

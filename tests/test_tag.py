@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot
+from helpers import Cli, git, one_line_error, snapshot
 
 from release.fakes.example import ExampleProject, commit_release_files
 
@@ -19,13 +19,9 @@ def ready(example: ExampleProject) -> ExampleProject:
     return example
 
 
-def _one_line_error(err: str, words: str) -> None:
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and words in lines[0], err
-    assert len(lines) == 2 and lines[1].startswith("hint: "), err
 
 
-def test_creates_the_annotated_tag(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_creates_the_annotated_tag(ready: ExampleProject, cli: Cli) -> None:
     result = cli("tag", "1.2.0", "--repo", str(ready.repo))
     assert result.code == 0, result.err
     assert git(ready.repo, "cat-file", "-t", "v1.2.0").strip() == "tag"
@@ -37,7 +33,7 @@ def test_creates_the_annotated_tag(ready: ExampleProject, cli) -> None:  # type:
     assert git(ready.repo, "ls-remote", "upstream", "refs/tags/v1.2.0") == ""
 
 
-def test_numpy_profile_message(ready: ExampleProject, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_profile_message(ready: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     config = tmp_path / "numpy.toml"
     config.write_text('[tool.release]\nproject = "NumPy"\n')
     result = cli("tag", "v1.2.0", "--repo", str(ready.repo), "--config", str(config))
@@ -46,7 +42,7 @@ def test_numpy_profile_message(ready: ExampleProject, cli, tmp_path: Path) -> No
         "NumPy 1.2.0 release")
 
 
-def test_rerun_is_a_noop(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_is_a_noop(ready: ExampleProject, cli: Cli) -> None:
     assert cli("tag", "1.2.0", "--repo", str(ready.repo)).code == 0
     before = snapshot(ready.repo)
     again = cli("tag", "1.2.0", "--repo", str(ready.repo))
@@ -55,7 +51,7 @@ def test_rerun_is_a_noop(ready: ExampleProject, cli) -> None:  # type: ignore[no
     assert snapshot(ready.repo) == before
 
 
-def test_dry_run_changes_nothing(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_changes_nothing(ready: ExampleProject, cli: Cli) -> None:
     before, upstream = snapshot(ready.repo), snapshot(ready.upstream)
     result = cli("tag", "1.2.0", "--repo", str(ready.repo), "--dry-run", "--push", "--sign")
     assert result.code == 0, result.err
@@ -65,7 +61,7 @@ def test_dry_run_changes_nothing(ready: ExampleProject, cli) -> None:  # type: i
     assert "then verify: git tag -v v1.2.0" in result.out
 
 
-def test_push_puts_exactly_that_tag_upstream(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_puts_exactly_that_tag_upstream(ready: ExampleProject, cli: Cli) -> None:
     git(ready.repo, "tag", "-a", "v0.0.1-local", "-m", "must stay local")
     before = set(git(ready.upstream, "for-each-ref", "--format=%(refname) %(objectname)")
                  .splitlines())
@@ -81,7 +77,7 @@ def test_push_puts_exactly_that_tag_upstream(ready: ExampleProject, cli) -> None
     assert again.code == 0 and "nothing to do" in again.out
 
 
-def test_push_after_a_local_tag(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_push_after_a_local_tag(ready: ExampleProject, cli: Cli) -> None:
     assert cli("tag", "1.2.0", "--repo", str(ready.repo)).code == 0
     result = cli("tag", "1.2.0", "--repo", str(ready.repo), "--push")
     assert result.code == 0, result.err
@@ -89,7 +85,7 @@ def test_push_after_a_local_tag(ready: ExampleProject, cli) -> None:  # type: ig
         ready.repo, "rev-parse", "refs/tags/v1.2.0")
 
 
-def test_signed_tag_is_verified(ready: ExampleProject, cli, gnupg: str) -> None:  # type: ignore[no-untyped-def]
+def test_signed_tag_is_verified(ready: ExampleProject, cli: Cli, gnupg: str) -> None:
     result = cli("tag", "1.2.0", "--repo", str(ready.repo), "--sign")
     assert result.code == 0, result.err
     assert "-----BEGIN PGP SIGNATURE-----" in git(ready.repo, "cat-file", "-p", "v1.2.0")
@@ -98,13 +94,13 @@ def test_signed_tag_is_verified(ready: ExampleProject, cli, gnupg: str) -> None:
                    capture_output=True)
 
 
-def test_signed_with_an_explicit_key(ready: ExampleProject, cli, gnupg: str) -> None:  # type: ignore[no-untyped-def]
+def test_signed_with_an_explicit_key(ready: ExampleProject, cli: Cli, gnupg: str) -> None:
     result = cli("tag", "1.2.0", "--repo", str(ready.repo), "-u", gnupg)
     assert result.code == 0, result.err
     assert "-----BEGIN PGP SIGNATURE-----" in git(ready.repo, "cat-file", "-p", "v1.2.0")
 
 
-def test_signing_from_config(ready: ExampleProject, cli, gnupg: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_signing_from_config(ready: ExampleProject, cli: Cli, gnupg: str, tmp_path: Path) -> None:
     config = tmp_path / "release.toml"
     config.write_text('[tool.release]\nproject = "tinynum"\nsign_tags = true\n')
     result = cli("tag", "1.2.0", "--repo", str(ready.repo), "--config", str(config))
@@ -158,12 +154,12 @@ def _break(kind: str, project: ExampleProject) -> list[str]:
         ("no-remote", "no remote named 'upstream'"),
     ],
 )
-def test_precondition_failures(ready: ExampleProject, cli, kind: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_precondition_failures(ready: ExampleProject, cli: Cli, kind: str, words: str) -> None:
     extra = _break(kind, ready)
     before, upstream = snapshot(ready.repo), snapshot(ready.upstream)
     result = cli("tag", *(extra or ["1.2.0"]), "--repo", str(ready.repo), "--push")
     assert result.code == 1
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert snapshot(ready.repo) == before and snapshot(ready.upstream) == upstream
 
 
@@ -178,23 +174,23 @@ def test_precondition_failures(ready: ExampleProject, cli, kind: str, words: str
         (["tga", "1.2.0"], 2, "unknown step 'tga'"),
     ],
 )
-def test_bad_input(ready: ExampleProject, cli, argv: list[str], code: int, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input(ready: ExampleProject, cli: Cli, argv: list[str], code: int, words: str) -> None:
     before = snapshot(ready.repo)
     result = cli(*argv, "--repo", str(ready.repo))
     assert result.code == code
-    _one_line_error(result.err, words)
+    one_line_error(result.err, words)
     assert snapshot(ready.repo) == before
 
 
-def test_missing_repo(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_repo(cli: Cli, tmp_path: Path) -> None:
     result = cli("tag", "1.2.0", "--repo", str(tmp_path / "nowhere"))
     assert result.code == 2
-    _one_line_error(result.err, "does not exist")
+    one_line_error(result.err, "does not exist")
     result = cli("tag", "1.2.0", "--repo", str(tmp_path))
-    _one_line_error(result.err, "is not a git repository")
+    one_line_error(result.err, "is not a git repository")
 
 
-def test_release_repo_environment_variable(ready: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_release_repo_environment_variable(ready: ExampleProject, cli: Cli) -> None:
     env = {**os.environ, "RELEASE_REPO": str(ready.repo)}
     result = cli("tag", "1.2.0", "--dry-run", env=env)
     assert result.code == 0, result.err

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PYPI_CANARY
-from helpers import snapshot
+from helpers import Cli, one_line_error, snapshot
 
 import release
 from release.config import load_config
@@ -62,14 +62,10 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def one_line_error(err: str, *words: str) -> None:
-    lines = err.strip().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("error: ") and lines[1].startswith("hint: "), err
-    for word in words:
-        assert word in lines[0], err
 
 
-def test_without_upload_it_only_shows(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+def test_without_upload_it_only_shows(example: ExampleProject, dist: Path, pypi: LocalIndex,
+                                      cli: Cli) -> None:
     result = cli(*upload_args(example, dist, pypi), env=env_with(pypi))
     assert result.code == 0, result.err
     names = expected_names(example)
@@ -80,7 +76,7 @@ def test_without_upload_it_only_shows(example, dist, pypi, cli) -> None:  # type
     assert pypi.filenames() == []
 
 
-def test_dry_run_changes_nothing(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_changes_nothing(example: ExampleProject, dist: Path, pypi: LocalIndex, cli: Cli) -> None:
     before = (snapshot(dist), snapshot(example.repo))
     result = cli(*upload_args(example, dist, pypi, "--upload", "--dry-run"), env=env_with(pypi))
     assert result.code == 0, result.err
@@ -90,7 +86,8 @@ def test_dry_run_changes_nothing(example, dist, pypi, cli) -> None:  # type: ign
     assert pypi.filenames() == []
 
 
-def test_upload_puts_every_file_once_sdist_last(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+def test_upload_puts_every_file_once_sdist_last(example: ExampleProject, dist: Path, pypi: LocalIndex,
+                                                cli: Cli) -> None:
     result = cli(*upload_args(example, dist, pypi, "--upload"), env=env_with(pypi))
     assert result.code == 0, result.err
     names = expected_names(example)
@@ -161,7 +158,8 @@ class HoldingProxy:
         self.server.server_close()
 
 
-def test_killed_upload_resumes_and_every_file_lands_once(example, dist, pypi) -> None:  # type: ignore[no-untyped-def]
+def test_killed_upload_resumes_and_every_file_lands_once(example: ExampleProject, dist: Path,
+                                                         pypi: LocalIndex) -> None:
     env = env_with(pypi, PYTHONPATH=str(TOOLKIT))
     with HoldingProxy(pypi.url, allowed=30) as proxy:
         argv = [sys.executable, "-m", "release", "upload", VERSION, "--repo", str(example.repo),
@@ -192,7 +190,8 @@ def test_killed_upload_resumes_and_every_file_lands_once(example, dist, pypi) ->
     assert proxy.sent == [*names[:31], *names[30:]]
 
 
-def test_missing_file_is_a_one_line_error_and_nothing_is_uploaded(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_is_a_one_line_error_and_nothing_is_uploaded(example: ExampleProject, dist: Path,
+                                                                  pypi: LocalIndex, cli: Cli) -> None:
     gone = "tinynum-1.2.0-cp313-cp313-win_arm64.whl"
     (dist / gone).unlink()
     result = cli(*upload_args(example, dist, pypi, "--upload"), env=env_with(pypi))
@@ -202,7 +201,8 @@ def test_missing_file_is_a_one_line_error_and_nothing_is_uploaded(example, dist,
     assert pypi.filenames() == []
 
 
-def test_wheel_for_the_wrong_version_is_refused(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+def test_wheel_for_the_wrong_version_is_refused(example: ExampleProject, dist: Path, pypi: LocalIndex,
+                                                cli: Cli) -> None:
     stray = "tinynum-1.1.0-cp312-cp312-win_amd64.whl"
     write_dists(dist, [stray], "tinynum")
     result = cli(*upload_args(example, dist, pypi, "--upload"), env=env_with(pypi))
@@ -211,7 +211,8 @@ def test_wheel_for_the_wrong_version_is_refused(example, dist, pypi, cli) -> Non
     assert pypi.filenames() == []
 
 
-def test_a_different_file_already_on_the_index_is_an_error(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_different_file_already_on_the_index_is_an_error(example: ExampleProject, dist: Path,
+                                                           pypi: LocalIndex, cli: Cli) -> None:
     clash = "tinynum-1.2.0-cp312-cp312-win_amd64.whl"
     write_dists(pypi.packages, [clash], "tinynum", note=" from another build")
     result = cli(*upload_args(example, dist, pypi, "--upload"), env=env_with(pypi))
@@ -220,7 +221,8 @@ def test_a_different_file_already_on_the_index_is_an_error(example, dist, pypi, 
     assert pypi.filenames() == [clash]
 
 
-def test_credentials_are_required_and_never_printed(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+def test_credentials_are_required_and_never_printed(example: ExampleProject, dist: Path, pypi: LocalIndex,
+                                                    cli: Cli) -> None:
     bare = {k: v for k, v in os.environ.items() if not k.startswith("TWINE_")}
     missing = cli(*upload_args(example, dist, pypi, "--upload"), env=bare)
     assert missing.code == 1
@@ -241,7 +243,8 @@ def test_credentials_are_required_and_never_printed(example, dist, pypi, cli) ->
     assert PYPI_CANARY not in (pypi.packages.parent / "server.log").read_text()
 
 
-def test_twine_check_failure_stops_everything(example, dist, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+def test_twine_check_failure_stops_everything(example: ExampleProject, dist: Path, pypi: LocalIndex,
+                                              cli: Cli) -> None:
     import zipfile
 
     name = "tinynum-1.2.0-cp312-cp312-win_amd64.whl"
@@ -259,7 +262,8 @@ def test_twine_check_failure_stops_everything(example, dist, pypi, cli) -> None:
     assert pypi.filenames() == []
 
 
-def test_verification_waits_for_a_lagging_index_then_names_the_files(example, dist, pypi) -> None:  # type: ignore[no-untyped-def]
+def test_verification_waits_for_a_lagging_index_then_names_the_files(example: ExampleProject, dist: Path,
+                                                                     pypi: LocalIndex) -> None:
     from release.errors import VerificationError
     from release.services.pypi import PackageIndex
     from release.steps.upload import Pending, verify_on_index

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from release.errors import VersionError
@@ -61,7 +63,7 @@ def test_tags_with_another_format() -> None:
     assert [str(v) for v in found] == ["1.0.0", "1.1.0rc1"]
 
 
-def test_previous_release_on_numpy_history(numpy_bundle_clone) -> None:  # type: ignore[no-untyped-def]
+def test_previous_release_on_numpy_history(numpy_bundle_clone: Path) -> None:
     from release.services.git import GitService
 
     tags = GitService(numpy_bundle_clone).tags()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -192,5 +193,6 @@ def test_numpy_can_opt_out_of_the_series_table() -> None:
 ])
 def test_bad_matrix_config_is_named(field: str, value: tuple[str, ...], words: str) -> None:
     with pytest.raises(ConfigError) as info:
-        build_matrix(WheelsConfig(**{field: value}), "x", "[tool.release.wheels]")
+        settings: dict[str, Any] = {field: value}  # as a TOML table would give it
+        build_matrix(WheelsConfig(**settings), "x", "[tool.release.wheels]")
     assert words in f"{info.value.message} {info.value.hint}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from pathlib import Path
 
+import helpers
 import pytest
 from conftest import GITHUB_CANARY
-from helpers import snapshot
+from helpers import Cli, snapshot
 
 from release.config import load_config
 from release.fakes.dists import dist_bytes, seed_wheel_workflow, workflow_artifacts, write_dists
@@ -17,6 +19,9 @@ from release.fakes.github import FakeGitHub
 from release.fakes.pypi import LocalIndex
 from release.version import ReleaseVersion
 from release.wheels.matrix import matrix_for
+
+# The step reports progress before it fails.
+one_line_error = partial(helpers.one_line_error, tail=True)
 
 VERSION = "1.2.0"
 WORKFLOW_REPO = "example/tinynum-release"
@@ -44,16 +49,11 @@ def release_repo(fake_github: FakeGitHub, example: ExampleProject) -> FakeGitHub
     return fake_github
 
 
-def one_line_error(err: str, *words: str) -> None:
-    lines = err.strip().splitlines()[-2:]
-    assert lines[0].startswith("error: ") and lines[1].startswith("hint: "), err
-    for word in words:
-        assert word in lines[0], err
 
 
 # --- without a mode: read-only ---------------------------------------------------------------
 
-def test_default_only_shows_the_matrix(example, cli) -> None:  # type: ignore[no-untyped-def]
+def test_default_only_shows_the_matrix(example: ExampleProject, cli: Cli) -> None:
     result = cli("wheels", VERSION, "--repo", str(example.repo))
     assert result.code == 0, result.err
     listed = [line.strip() for line in result.out.splitlines()[1:]]
@@ -64,7 +64,7 @@ def test_default_only_shows_the_matrix(example, cli) -> None:  # type: ignore[no
 
 # --- a local directory -----------------------------------------------------------------------
 
-def test_from_dir_complete(example, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_from_dir_complete(example: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     write_dists(tmp_path / "dist", expected(example), "tinynum")
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--from-dir",
                  str(tmp_path / "dist"))
@@ -72,7 +72,7 @@ def test_from_dir_complete(example, cli, tmp_path: Path) -> None:  # type: ignor
     assert "60 of 60 expected files - complete" in result.out
 
 
-def test_relative_from_dir_is_where_the_user_is(example, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_relative_from_dir_is_where_the_user_is(example: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     """Under nox the process runs elsewhere; RELEASE_INVOKED_FROM says where the user typed it."""
     write_dists(tmp_path / "dist", expected(example), "tinynum")
     env = {**os.environ, "RELEASE_INVOKED_FROM": str(tmp_path)}
@@ -81,7 +81,7 @@ def test_relative_from_dir_is_where_the_user_is(example, cli, tmp_path: Path) ->
     assert result.out.startswith(f"{tmp_path / 'dist'}: 60 of 60 expected files - complete")
 
 
-def test_from_dir_names_missing_and_stray_files(example, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_from_dir_names_missing_and_stray_files(example: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     names = expected(example)
     gone, stray = names[7], "tinynum-1.2.1-cp312-cp312-win_amd64.whl"
     write_dists(tmp_path / "dist", [n for n in names if n != gone] + [stray], "tinynum")
@@ -94,7 +94,7 @@ def test_from_dir_names_missing_and_stray_files(example, cli, tmp_path: Path) ->
 
 # --- a package index -------------------------------------------------------------------------
 
-def test_index_holding_the_release(example, cli, pypi: LocalIndex) -> None:  # type: ignore[no-untyped-def]
+def test_index_holding_the_release(example: ExampleProject, cli: Cli, pypi: LocalIndex) -> None:
     names = expected(example)
     write_dists(pypi.packages, [*names, "tinynum-1.1.0.tar.gz"], "tinynum")
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--index-url", pypi.url)
@@ -109,7 +109,8 @@ def test_index_holding_the_release(example, cli, pypi: LocalIndex) -> None:  # t
 
 # --- the workflow on the fake GitHub ---------------------------------------------------------
 
-def test_dispatch_follows_downloads_and_verifies(example, release_repo, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dispatch_follows_downloads_and_verifies(example: ExampleProject, release_repo: FakeGitHub,
+                                                 cli: Cli) -> None:
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
                  "--poll-interval", "0")
     assert result.code == 0, result.err
@@ -127,7 +128,8 @@ def test_dispatch_follows_downloads_and_verifies(example, release_repo, cli) -> 
     assert GITHUB_CANARY not in result.out + result.err
 
 
-def test_environment_is_passed_and_explained(example, release_repo, cli) -> None:  # type: ignore[no-untyped-def]
+def test_environment_is_passed_and_explained(example: ExampleProject, release_repo: FakeGitHub,
+                                             cli: Cli) -> None:
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
                  "--environment", "pypi", "--poll-interval", "0", "--ref", "maintenance/1.2.x")
     assert result.code == 0, result.err
@@ -142,7 +144,7 @@ def test_environment_is_passed_and_explained(example, release_repo, cli) -> None
     assert len(list((example.repo / "dist" / VERSION).iterdir())) == 60
 
 
-def test_dry_run_dispatches_nothing(example, release_repo, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_dispatches_nothing(example: ExampleProject, release_repo: FakeGitHub, cli: Cli) -> None:
     before = snapshot(example.repo)
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--dry-run")
     assert result.code == 0, result.err
@@ -153,7 +155,8 @@ def test_dry_run_dispatches_nothing(example, release_repo, cli) -> None:  # type
     assert "then verify: " in result.out
 
 
-def test_dispatch_needs_a_token(example, release_repo, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_dispatch_needs_a_token(example: ExampleProject, release_repo: FakeGitHub, cli: Cli,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch")
     assert result.code == 1
@@ -162,7 +165,8 @@ def test_dispatch_needs_a_token(example, release_repo, cli, monkeypatch) -> None
     assert not (example.repo / "dist").exists()
 
 
-def test_a_token_without_rights_is_a_one_line_error(example, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_without_rights_is_a_one_line_error(example: ExampleProject, cli: Cli,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     read_only = "ghp_CANARY_wheels_read_only_0123456789"
     with FakeGitHub(tokens={read_only: "read"}) as github:
         seed_wheel_workflow(github, load_config(example.repo).config, VERSION)
@@ -178,7 +182,7 @@ def test_a_token_without_rights_is_a_one_line_error(example, cli, monkeypatch) -
     assert read_only not in result.out + result.err
 
 
-def test_failed_run_is_an_error_naming_it(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
+def test_failed_run_is_an_error_naming_it(example: ExampleProject, fake_github: FakeGitHub, cli: Cli) -> None:
     fake_github.add_repo(WORKFLOW_REPO, "main", refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
     fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", conclusion="failure",
                              artifacts=artifacts(example))
@@ -189,7 +193,8 @@ def test_failed_run_is_an_error_naming_it(example, fake_github, cli) -> None:  #
     assert not (example.repo / "dist" / VERSION).exists()
 
 
-def test_run_missing_a_wheel_fails_verification(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
+def test_run_missing_a_wheel_fails_verification(example: ExampleProject, fake_github: FakeGitHub,
+                                                cli: Cli) -> None:
     names = expected(example)
     fake_github.add_repo(WORKFLOW_REPO, "main", refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
     fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", artifacts=artifacts(example, drop=0))
@@ -199,7 +204,8 @@ def test_run_missing_a_wheel_fails_verification(example, fake_github, cli) -> No
     one_line_error(result.err, f"1 missing ({names[0]})")
 
 
-def test_run_id_follows_an_existing_run_and_refuses_a_full_dest(example, release_repo, cli) -> None:  # type: ignore[no-untyped-def]
+def test_run_id_follows_an_existing_run_and_refuses_a_full_dest(example: ExampleProject,
+                                                                release_repo: FakeGitHub, cli: Cli) -> None:
     first = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
                 "--poll-interval", "0")
     assert first.code == 0, first.err
@@ -215,7 +221,8 @@ def test_run_id_follows_an_existing_run_and_refuses_a_full_dest(example, release
     assert sorted(p.name for p in other.iterdir()) == sorted(expected(example))
 
 
-def test_numpy_checkout_accepts_the_published_2_4_2_files(numpy_bundle_clone, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_checkout_accepts_the_published_2_4_2_files(numpy_bundle_clone: Path, cli: Cli,
+                                                          tmp_path: Path) -> None:
     from test_wheel_matrix import NUMPY_2_4_2
 
     write_dists(tmp_path / "dist", NUMPY_2_4_2, "numpy")
@@ -231,7 +238,7 @@ def test_numpy_checkout_accepts_the_published_2_4_2_files(numpy_bundle_clone, cl
     one_line_error(missing.err, "1 missing (numpy-2.4.2-pp311-pypy311_pp73-win_amd64.whl)")
 
 
-def test_index_speaking_the_json_simple_api(example, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_index_speaking_the_json_simple_api(example: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     """PyPI answers PEP 691 JSON when asked; the same check works on it."""
     import hashlib
     import json
@@ -270,7 +277,8 @@ def test_index_speaking_the_json_simple_api(example, cli, tmp_path) -> None:  # 
     assert "59 of 60 expected files" in result.out
 
 
-def test_release_candidate_from_workflow_to_index(example, fake_github, pypi, cli) -> None:  # type: ignore[no-untyped-def]
+def test_release_candidate_from_workflow_to_index(example: ExampleProject, fake_github: FakeGitHub,
+                                                  pypi: LocalIndex, cli: Cli) -> None:
     """The rehearsal's sequence: build with the workflow, upload the files, check the index."""
     import os
 
@@ -332,7 +340,8 @@ def test_following_backs_off_and_gives_up_at_the_timeout() -> None:
         assert f"--run-id {slow.id}" in (info.value.hint or "")
 
 
-def test_workflow_repo_workflow_and_ref_are_options(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
+def test_workflow_repo_workflow_and_ref_are_options(example: ExampleProject, fake_github: FakeGitHub,
+                                                    cli: Cli) -> None:
     other = "someone/tinynum-builds"
     fake_github.add_repo(other, "main", refs={"refs/heads/release-builds": "cd" * 20})
     fake_github.add_workflow(other, "build.yml", artifacts=artifacts(example))
@@ -347,7 +356,7 @@ def test_workflow_repo_workflow_and_ref_are_options(example, fake_github, cli) -
         sorted(expected(example))
 
 
-def test_json_file_check(example, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_json_file_check(example: ExampleProject, cli: Cli, tmp_path: Path) -> None:
     names = expected(example)
     gone, stray = names[7], "tinynum-1.2.1-cp312-cp312-win_amd64.whl"
     write_dists(tmp_path / "dist", [n for n in names if n != gone] + [stray], "tinynum")

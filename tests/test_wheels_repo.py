@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, GITHUB_CANARY
-from helpers import git, table_rows
+from helpers import Cli, git, table_rows
 
 from release.assistants.wheels_workflow import is_commit_pin, parse_pins, parse_workflow
 from release.config import load_config
 from release.fakes.dists import seed_wheel_workflow, write_dists
+from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
+from release.fakes.pypi import LocalIndex
 
 RELEASE = DATA / "numpy-release"
 REPO = "numpy/numpy-release"
@@ -65,7 +67,8 @@ def test_the_real_files_parse_as_numpy_release_builds_them() -> None:
         "scipy-openblas32": "0.3.31.188.0", "scipy-openblas64": "0.3.31.188.0"}
 
 
-def test_maintenance_branch_as_numpy_left_it_passes(release_repo, tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_maintenance_branch_as_numpy_left_it_passes(release_repo: FakeGitHub, tmp_path: Path,
+                                                    cli: Cli) -> None:
     result = cli("wheels-repo", "2.5.2", "--repo", str(tmp_path), "--offline")
     assert result.code == 0, result.out + result.err
     for check in ("SOURCE_REF_TO_BUILD", "workflow_dispatch input", "cibuildwheel",
@@ -77,7 +80,8 @@ def test_maintenance_branch_as_numpy_left_it_passes(release_repo, tmp_path, cli)
     assert GITHUB_CANARY not in result.out + result.err
 
 
-def test_main_left_on_the_maintenance_branch_fails(release_repo, tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_main_left_on_the_maintenance_branch_fails(release_repo: FakeGitHub, tmp_path: Path,
+                                                   cli: Cli) -> None:
     _edit(release_repo, "maintenance/2.5.x", WORKFLOW, "SOURCE_REF_TO_BUILD: maintenance/2.5.x",
           "SOURCE_REF_TO_BUILD: main")
     result = cli("wheels-repo", "2.5.2", "--repo", str(tmp_path), "--offline")
@@ -89,14 +93,16 @@ def test_main_left_on_the_maintenance_branch_fails(release_repo, tmp_path, cli) 
 
 
 @pytest.mark.parametrize(("ref", "status"), [("v2.5.2", "pass"), ("v2.5.1", "fail")])
-def test_a_tag_must_be_the_release_tag(release_repo, tmp_path, cli, ref: str, status: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_tag_must_be_the_release_tag(release_repo: FakeGitHub, tmp_path: Path, cli: Cli, ref: str,
+                                       status: str) -> None:
     _edit(release_repo, "maintenance/2.5.x", WORKFLOW, "SOURCE_REF_TO_BUILD: maintenance/2.5.x",
           f"SOURCE_REF_TO_BUILD: {ref}")
     result = cli("wheels-repo", "2.5.2", "--repo", str(tmp_path), "--offline")
     assert _row(result.out, "SOURCE_REF_TO_BUILD")[2] == status, result.out
 
 
-def test_a_workflow_without_the_dispatch_input_fails(release_repo, tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_workflow_without_the_dispatch_input_fails(release_repo: FakeGitHub, tmp_path: Path,
+                                                     cli: Cli) -> None:
     _edit(release_repo, "maintenance/2.5.x", WORKFLOW, "      environment:\n", "      target:\n")
     result = cli("wheels-repo", "2.5.2", "--repo", str(tmp_path), "--offline")
     row = _row(result.out, "workflow_dispatch input")
@@ -104,7 +110,7 @@ def test_a_workflow_without_the_dispatch_input_fails(release_repo, tmp_path, cli
     assert "sends `environment`, the workflow declares target" in row[3] and "422" in row[3]
 
 
-def test_a_missing_free_threaded_python_fails(release_repo, tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_free_threaded_python_fails(release_repo: FakeGitHub, tmp_path: Path, cli: Cli) -> None:
     _edit(release_repo, "maintenance/2.5.x", WORKFLOW, '"cp314", "cp314t"]', '"cp314"]')
     result = cli("wheels-repo", "2.5.2", "--repo", str(tmp_path), "--offline")
     assert result.code == 1
@@ -114,7 +120,7 @@ def test_a_missing_free_threaded_python_fails(release_repo, tmp_path, cli) -> No
     assert "not built: cp314t:" in jobs[3]
 
 
-def test_platform_rows_against_the_tiers(release_repo, tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_platform_rows_against_the_tiers(release_repo: FakeGitHub, tmp_path: Path, cli: Cli) -> None:
     """numpy-release main (2.6): a win32 row put back is built after its tier was dropped; a
     tier-1 platform without a row is named with its tier."""
     _edit(release_repo, "main", WORKFLOW, "          - [windows-11-arm, win_arm64, \"\"]",
@@ -129,7 +135,8 @@ def test_platform_rows_against_the_tiers(release_repo, tmp_path, cli) -> None:  
     assert "main on main builds main" in _row(result.out, "SOURCE_REF_TO_BUILD")[3]
 
 
-def test_pins_against_the_previous_branch_and_the_index(release_repo, tmp_path, cli, pypi) -> None:  # type: ignore[no-untyped-def]
+def test_pins_against_the_previous_branch_and_the_index(release_repo: FakeGitHub, tmp_path: Path, cli: Cli,
+                                                        pypi: LocalIndex) -> None:
     """cibuildwheel older than the previous branch's and than the index's newest: a warning whose
     fix is the command that gives the commit to pin; OpenBLAS the same with the sed line."""
     _edit(release_repo, "maintenance/2.5.x", WORKFLOW, "# v3.4.1", "# v3.1.0")
@@ -147,14 +154,14 @@ def test_pins_against_the_previous_branch_and_the_index(release_repo, tmp_path, 
     assert "sed -i" in blas[4] and "requirements/openblas_requirements.txt" in blas[4]
 
 
-def test_a_branch_without_the_workflow_fails(release_repo, tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_branch_without_the_workflow_fails(release_repo: FakeGitHub, tmp_path: Path, cli: Cli) -> None:
     result = cli("wheels-repo", "2.7.0", "--repo", str(tmp_path), "--offline")
     assert result.code == 1, result.err
     assert "no .github/workflows/wheels.yml on maintenance/2.7.x of numpy/numpy-release" in \
         _row(result.out, "wheels.yml")[3]
 
 
-def test_a_local_checkout_reads_the_same(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_local_checkout_reads_the_same(tmp_path: Path, cli: Cli) -> None:
     checkout = tmp_path / "numpy-release"
     git(tmp_path, "init", "-q", "-b", "main", str(checkout))
     for branch in ("maintenance/2.4.x", "maintenance/2.5.x"):
@@ -172,7 +179,8 @@ def test_a_local_checkout_reads_the_same(tmp_path: Path, cli) -> None:  # type: 
     assert f"in {checkout}" in result.err
 
 
-def test_check_has_the_rows_and_says_when_offline(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
+def test_check_has_the_rows_and_says_when_offline(example: ExampleProject, fake_github: FakeGitHub,
+                                                  cli: Cli) -> None:
     """The example project's release repository as the rehearsal seeds it, with `main` left in
     SOURCE_REF_TO_BUILD: check's own row fails; offline it says it did not look."""
     git(example.repo, "checkout", "-q", "maintenance/1.2.x")
