@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from release.changelog.contributors import ContributorSummary, contributors
-from release.changelog.pulls import PullRef, pulls_in_range
+from release.changelog.pulls import PullRef, Skipped, find_pulls
 from release.services.git import GitService
 
 
@@ -19,13 +19,16 @@ from release.services.git import GitService
 class ChangelogData:
     people: ContributorSummary
     pulls: tuple[PullRef, ...]
+    skipped: tuple[Skipped, ...] = ()
 
 
 def collect(
     git: GitService, start: str, end: str, *, drop: Iterable[str] = (), mailmap_blob: str | None = None
 ) -> ChangelogData:
-    """Contributors and pull requests of `start..end` (pull requests before any exclusion)."""
+    """Contributors and pull requests of `start..end` (pull requests before any exclusion; the
+    numbers set aside as no pull request of the range in `skipped`)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        found = pool.submit(pulls_in_range, git, start, end)
+        found = pool.submit(find_pulls, git, start, end)
         people = contributors(git, start, end, drop=drop, mailmap_blob=mailmap_blob)
-        return ChangelogData(people, tuple(found.result()))
+        discovery = found.result()
+        return ChangelogData(people, discovery.pulls, discovery.skipped)

@@ -196,10 +196,12 @@ class FakeGitHub:
             repo.refs.setdefault(f"heads/{ref}", fake_sha(f"{full_name}:{ref}"))
 
     def add_pull(self, full_name: str, number: int, title: str, user: str, *, state: str = "closed",
-                 merged: bool = True, head: str = "feature", base: str = "main", body: str = "") -> None:
+                 merged: bool = True, head: str = "feature", base: str = "main", body: str = "",
+                 merge_commit: str | None = None) -> None:
         with self._lock:
             self.world.user(user)
-            pull = Pull(number, title, user, state, merged, head, base, body, self.world.new_id())
+            pull = Pull(number, title, user, state, merged, head, base, body, self.world.new_id(),
+                        merge_commit if merged else None)
             self.repo(full_name).pulls[number] = pull
 
     def add_issue(self, full_name: str, number: int, title: str, user: str, *, body: str = "",

@@ -124,6 +124,7 @@ def _pull_fields(world: World, repo: Repo, pull: Pull, selection: str, root: str
         "baseRefName": pull.base,
         "headRefName": pull.head.rpartition(":")[2],
         "author": {"login": user.login, "name": user.name} if user.login != "ghost" else None,
+        "mergeCommit": {"oid": pull.merge_commit} if pull.merge_commit else None,
     }
     top = re.sub(r"\{[^{}]*\}", "{}", selection)
     shaped = {key: value for key, value in values.items() if re.search(rf"\b{key}\b", top)}

@@ -42,6 +42,7 @@ class Pull:
     base: str = "main"
     body: str = ""
     id: int = 0
+    merge_commit: str | None = None  # the commit GitHub says merged it (None: not merged)
 
 
 @dataclass
@@ -253,6 +254,7 @@ class Shapes:
             "draft": False,
             "merged": pull.merged,
             "merged_at": TIMESTAMP if pull.merged else None,
+            "merge_commit_sha": pull.merge_commit,
             "closed_at": TIMESTAMP if closed else None,
             "created_at": TIMESTAMP,
             "updated_at": TIMESTAMP,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from release.changelog.pulls import PullRef, discover_pulls
+from release.changelog.pulls import PullRef, discover, project_merges
 from release.fakes.github import FakeGitHub
 from release.identities.history import Identity
 from release.services.git import Commit, GitService
@@ -29,6 +29,7 @@ class HistoryPull:
     login: str
     head: str
     base: str
+    merge_commit: str = ""  # the commit that merged it, as GitHub records it
 
 
 def history_pulls(git: GitService, spans: Sequence[tuple[str, str]]) -> list[HistoryPull]:
@@ -36,9 +37,10 @@ def history_pulls(git: GitService, spans: Sequence[tuple[str, str]]) -> list[His
     found: dict[int, HistoryPull] = {}
     for base, span in spans:
         commits = git.log(span)
-        end = span.split("..", 1)[1]
+        start, _, end = span.partition("..")
         by_sha = {commit.sha: commit for commit in commits}
-        for pull in discover_pulls(commits, git.rev_parse(end)):
+        end_sha = git.rev_parse(end)
+        for pull in discover(commits, end_sha, project_merges(git, start, commits, end_sha)).pulls:
             found.setdefault(pull.number, _pull(pull, by_sha[pull.commit], base))
     return [found[number] for number in sorted(found)]
 
@@ -46,9 +48,9 @@ def history_pulls(git: GitService, spans: Sequence[tuple[str, str]]) -> list[His
 def _pull(pull: PullRef, commit: Commit, base: str) -> HistoryPull:
     owner, _, branch = pull.head.partition("/")
     if branch:
-        return HistoryPull(pull.number, pull.title, owner, f"{owner}:{branch}", base)
+        return HistoryPull(pull.number, pull.title, owner, f"{owner}:{branch}", base, commit.sha)
     login = Identity(commit.author_name, commit.author_email).noreply_login or UNKNOWN_LOGIN
-    return HistoryPull(pull.number, pull.title, login, f"{login}:pr-{pull.number}", base)
+    return HistoryPull(pull.number, pull.title, login, f"{login}:pr-{pull.number}", base, commit.sha)
 
 
 def seed_pulls(github: FakeGitHub, full_name: str, pulls: Iterable[HistoryPull]) -> int:
@@ -56,6 +58,6 @@ def seed_pulls(github: FakeGitHub, full_name: str, pulls: Iterable[HistoryPull])
     count = 0
     for pull in pulls:
         github.add_pull(full_name, pull.number, pull.title, pull.login, head=pull.head,
-                        base=pull.base)
+                        base=pull.base, merge_commit=pull.merge_commit or None)
         count += 1
     return count

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from release.changelog.pulls import PullRef, discover_pulls, pull_from_commit
+from release.changelog.pulls import PullRef, discover, project_merges, pull_from_commit
 from release.identities.findings import People
 from release.identities.history import Identity, Sightings
 from release.repo.revision_range import RevisionRange
@@ -27,8 +27,9 @@ def commit_pulls(git: GitService, span: RevisionRange) -> dict[str, tuple[int, .
     merged, not the pull request's author."""
     commits = git.log(str(span))
     by_sha = {commit.sha: commit for commit in commits}  # no git call per merge
+    end_sha = git.rev_parse(span.end)
     found: dict[str, tuple[int, ...]] = {}
-    for pull in discover_pulls(commits, git.rev_parse(span.end)):
+    for pull in discover(commits, end_sha, project_merges(git, span.start, commits, end_sha)).pulls:
         number = _number(pull)
         if pull.kind == "squash":
             found.setdefault(pull.commit, (number,))

@@ -11,13 +11,17 @@ with the real one (files, the changelog's Contributors and pull requests, the ve
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from release.changelog.compute import decisions
+from release.changelog.explain import Decision, against_published
 from release.config import Config
 from release.errors import VerificationError
 from release.notes.index import entry_target, has_entry
 from release.rehearsal.scratch import Rewind
+from release.repo.revision_range import RevisionRange, infer_start
 from release.services.git import GitService
 from release.templating import render
 from release.version import ReleaseVersion
@@ -123,7 +127,8 @@ def compare(real: RealRelease, repo: Path, cfg: Config) -> str:
     problems: list[str] = []
     changelog_path = _path(cfg.changelog, real.version)
     generated = git.show_file(tag, changelog_path) or ""
-    lines += _changelogs(generated, real, problems)
+    span = RevisionRange(infer_start(git, cfg, real.version), tag)
+    lines += _changelogs(generated, real, problems, decisions(git, cfg, span, real.version))
     our_line = _VERSION_LINE.search(git.show_file(tag, cfg.pyproject) or "")
     ours_text = our_line.group(0) if our_line else None
     if ours_text == real.version_line:
@@ -160,7 +165,8 @@ def _files(ours: list[str], real: tuple[str, ...], absent: tuple[str, ...], tag:
     return lines
 
 
-def _changelogs(generated: str, real: RealRelease, problems: list[str]) -> list[str]:
+def _changelogs(generated: str, real: RealRelease, problems: list[str],
+                decided: Mapping[int, Decision]) -> list[str]:
     if real.changelog is None:
         return [f"no published changelog at {real.changelog_from}: Contributors not compared "
                 "(rehearse --real-changelog FILE gives one)"]
@@ -183,8 +189,10 @@ def _changelogs(generated: str, real: RealRelease, problems: list[str]) -> list[
                  f"{len(same)} in both, {len(retitled)} with another title "
                  f"(titles here come from git; GitHub's may have been edited since)"
                  + (": " + ", ".join(f"#{n}" for n in retitled) if retitled else ""))
-    if only := sorted(set(ours_pulls) ^ set(theirs_pulls)):
-        lines.append("listed by only one of them: " + ", ".join(f"#{n}" for n in only))
+    ours_only, theirs_only = set(ours_pulls) - set(theirs_pulls), set(theirs_pulls) - set(ours_pulls)
+    if ours_only or theirs_only:
+        lines.append("listed by only one of them:")
+        lines += [f"  {line}" for line in against_published(ours_only, theirs_only, decided)]
     return lines
 
 

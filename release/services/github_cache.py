@@ -1,9 +1,9 @@
 """The on-disk cache of pull-request metadata, so a rerun asks GitHub nothing.
 
 One JSON file per (API root, repository) under the user cache dir; entries are keyed by PR number
-and hold only public metadata (title, author login). A number GitHub says is not a pull request is
-remembered as `null`. Writes go through a temporary file and `os.replace`, so a crash never leaves
-half a file.
+and hold only public metadata (title, author login, merge commit). A number GitHub says is not a
+pull request is remembered as `null`. Writes go through a temporary file and `os.replace`, so a
+crash never leaves half a file.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class PullRequestInfo:
     number: int
     title: str
     author_login: str | None
+    merge_commit: str | None = None  # None: not merged, or not known (an older cache entry)
 
 
 def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -53,10 +54,12 @@ class PullRequestCache:
             if value is None:
                 entries[int(number)] = None
             elif isinstance(value, dict) and isinstance(value.get("title"), str):
-                entries[int(number)] = PullRequestInfo(int(number), value["title"], value.get("author"))
+                entries[int(number)] = PullRequestInfo(int(number), value["title"], value.get("author"),
+                                                       value.get("merge_commit"))
         return entries
 
     def save(self, entries: Mapping[int, PullRequestInfo | None]) -> None:
-        pulls = {str(n): None if info is None else {"title": info.title, "author": info.author_login}
+        pulls = {str(n): None if info is None else {"title": info.title, "author": info.author_login,
+                                                    "merge_commit": info.merge_commit}
                  for n, info in sorted(entries.items())}
         replace_file(self.path, json.dumps({"repo": self.repo, "pulls": pulls}, indent=0).encode("utf-8"))

@@ -108,7 +108,7 @@ def kept_failing(status: str, attempts: int, action: str) -> ServiceError:
 
 
 def pull_query(owner: str, name: str, numbers: Sequence[int]) -> str:
-    fields = "number title author { login }"
+    fields = "number title author { login } mergeCommit { oid }"
     aliases = " ".join(f"pr{n}: pullRequest(number: {n}) {{ {fields} }}" for n in numbers)
     return (f'query {{ rateLimit {{ cost remaining limit resetAt }} '
             f'repository(owner: "{owner}", name: "{name}") {{ {aliases} }} }}')
@@ -150,5 +150,7 @@ def _pulls(data: dict[str, Any], numbers: Sequence[int], repo: str) -> dict[int,
             found[number] = None
             continue
         author = node.get("author") or {}
-        found[number] = PullRequestInfo(int(node["number"]), str(node["title"]), author.get("login"))
+        merge = node.get("mergeCommit") or {}
+        found[number] = PullRequestInfo(int(node["number"]), str(node["title"]), author.get("login"),
+                                        merge.get("oid"))
     return found

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from release.changelog import explain
 from release.changelog.authors import authors
 from release.changelog.compute import Selection, changelog_range, compute
 from release.context import Context
@@ -52,6 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also use REF's .mailmap (git's mailmap.blob), e.g. the release tag")
     parser.add_argument("--exclude", metavar="N", type=int, action="append", default=[],
                         help="leave pull request N out (repeatable)")
+    parser.add_argument("--include", metavar="N", type=int, action="append", default=[],
+                        help="list pull request N even if a rule leaves it out (the release's own "
+                             "PR, one merged outside the range); repeatable")
+    parser.add_argument("--explain", action="store_true",
+                        help="write nothing; say which commit and rule lists or leaves out each "
+                             "pull request where NumPy's tools/changelog.py would differ")
 
 
 @dataclass(frozen=True)
@@ -64,16 +71,20 @@ class ChangelogRequest:
 
 
 def run(ctx: Context) -> int:
+    chosen = selection(ctx)
     request = read_request(ctx)
     if ctx.config.credits == "authors":
         return run_authors(ctx, request)
     ctx.say(f"changelog for {request.range}")
     result = compute(ctx.git, ctx.config, request.range, request.version, github=titles_from(ctx),
-                     say=ctx.say, selection=selection(ctx), refresh=bool(ctx.option("refresh")),
+                     say=ctx.say, selection=chosen, refresh=bool(ctx.option("refresh")),
                      mailmap_blob=_mailmap_blob(ctx))
     people = result.people
     ctx.say(f"{people.total} contributors ({people.first_time} first-time), "
             f"{len(result.titles)} pull requests")
+    if ctx.option("explain"):
+        ctx.out.write(explain.report(result.decisions, str(request.range), len(result.titles)))
+        return 0
     if request.output == "-":
         ctx.out.write(result.text)
         return 0
@@ -87,7 +98,8 @@ def titles_from(ctx: Context) -> Callable[[], GitHubService] | None:
 
 
 def selection(ctx: Context) -> Selection:
-    return Selection(frozenset(ctx.option("exclude", [])), bool(ctx.option("backports")))
+    return Selection(frozenset(ctx.option("exclude", [])), bool(ctx.option("backports")),
+                     frozenset(ctx.option("include", [])))
 
 
 def run_authors(ctx: Context, request: ChangelogRequest) -> int:
