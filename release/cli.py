@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import TextIO
 
 from release import __version__, invocation
-from release.config import load_config
+from release.config import load_config, user_config_path
 from release.context import Context
 from release.errors import ReleaseError, UsageError
 from release.journal import check_readable, record, scrub, utc_now
@@ -264,7 +264,8 @@ def make_context(
     if not repo.is_dir():
         raise UsageError(f"repository {repo} does not exist", hint="check --repo or RELEASE_REPO")
     config_file = options.get("config")
-    loaded = load_config(repo, Path(str(config_file)) if config_file else None)
+    loaded = load_config(repo, Path(str(config_file)) if config_file else None,
+                         user_file=user_config_path(environ))
     return Context(
         repo=repo,
         config=loaded.config,

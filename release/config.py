@@ -174,36 +174,104 @@ class Config:
 class LoadedConfig:
     config: Config
     source: str
+    # where each value that is not the built-in default came from, by dotted key (`mail.sender`)
+    sources: dict[str, str] = field(default_factory=dict)
 
 
-def load_config(repo: Path | None, config_file: Path | None = None) -> LoadedConfig:
-    """Read overrides from `--config`, else `release.toml`, else the repo's `pyproject.toml`."""
-    if config_file is not None:
-        if not config_file.is_file():
-            raise ConfigError(f"config file {config_file} does not exist", hint="check --config")
-        return _from_file(config_file)
+# What belongs to the person, not the project: the only keys a user config may set.
+PERSONAL_KEYS = {
+    "signing_key": "the gpg key that signs your tags",
+    "sign_tags": "whether your tags are signed",
+    "github.fork_owner": "your GitHub login, owner of the fork",
+    "mail.sender": "your From: address for the announcement",
+    "mail.smtp_host": "your mail server", "mail.smtp_port": "its port",
+    "mail.smtp_user": "your login there", "mail.starttls": "whether it speaks STARTTLS",
+    "mail.signer": "the name that signs the announcement",
+    "docs.doc_repo": "your clone of the doc repository",
+    "docs.website_repo": "your clone of the website",
+    "docs.website_fork_owner": "your login owning the website's fork",
+}
+USER_CONFIG_NAME = "numpy-release"
+
+
+def user_config_path(env: typing.Mapping[str, str]) -> Path:
+    """`$XDG_CONFIG_HOME/numpy-release/config.toml`, else platformdirs' place for it."""
+    if env.get("XDG_CONFIG_HOME"):
+        return Path(env["XDG_CONFIG_HOME"]) / USER_CONFIG_NAME / "config.toml"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(USER_CONFIG_NAME, appauthor=False)) / "config.toml"
+
+
+def load_config(repo: Path | None, config_file: Path | None = None, *,
+                user_file: Path | None = None) -> LoadedConfig:
+    """The built-in profile, then the user config (personal keys only), then the repository's
+    `release.toml` or `pyproject.toml` `[tool.release]`, then `--config`: each layer's keys on top
+    of the ones below."""
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"config file {config_file} does not exist", hint="check --config")
+    layers: list[tuple[str, dict[str, Any]]] = []
+    if user_file is not None and user_file.is_file():
+        layers.append(_user_layer(user_file))
     if repo is not None:
         for name in ("release.toml", "pyproject.toml"):
             candidate = repo / name
-            if candidate.is_file():
-                loaded = _from_file(candidate)
-                if loaded.source != "built-in NumPy profile" or name == "pyproject.toml":
-                    return loaded
-    return LoadedConfig(Config(), "built-in NumPy profile")
+            if candidate.is_file() and candidate != config_file:
+                table = _table(candidate)
+                if table:
+                    layers.append((f"[tool.release] in {candidate}", table))
+                    break
+    if config_file is not None:
+        table = _table(config_file)
+        if table:
+            layers.append((f"[tool.release] in {config_file}", table))
+    if not layers:
+        return LoadedConfig(Config(), "built-in NumPy profile")
+    combined: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for where, layer in layers:
+        # each layer's own unknown keys and wrong types are named there (the profile: below)
+        build(Config, {k: v for k, v in layer.items() if k != "profile"}, where)
+        combined = merged(combined, layer)
+        sources.update(dict.fromkeys(_dotted(layer), where))
+    where = layers[-1][0]
+    return LoadedConfig(from_table(combined, where), where, sources)
 
 
-def _from_file(path: Path) -> LoadedConfig:
+def _dotted(table: dict[str, Any], prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in table.items():
+        name = f"{prefix}{key.replace('-', '_')}"
+        keys += _dotted(value, name + ".") if isinstance(value, dict) else [name]
+    return keys
+
+
+def _user_layer(path: Path) -> tuple[str, dict[str, Any]]:
+    where = f"the user config {path}"
+    table = _read_toml(path)
+    table = table.get("tool", {}).get("release", table) if "tool" in table else table
+    for key in _dotted(table):
+        if key not in PERSONAL_KEYS:
+            raise ConfigError(
+                f"{where}: {key!r} belongs to the project, not to you",
+                hint="set it in the project's [tool.release] (or --config); a user config takes "
+                     "only " + ", ".join(PERSONAL_KEYS))
+    return where, table
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}", hint="fix the file's syntax") from None
+
+
+def _table(path: Path) -> dict[str, Any]:
+    data = _read_toml(path)
     table = data.get("tool", {}).get("release")
     if table is None and path.name != "pyproject.toml":
         table = {k: v for k, v in data.items() if k != "tool"}
-    if not table:
-        return LoadedConfig(Config(), "built-in NumPy profile")
-    where = f"[tool.release] in {path}"
-    return LoadedConfig(from_table(table, where), where)
+    return dict(table or {})
 
 
 def from_table(table: dict[str, Any], where: str) -> Config:

@@ -20,7 +20,7 @@ import nox.registry
 import pytest
 
 from release.cli import load_step, step_parser
-from release.config import Config, from_table
+from release.config import Config, from_table, load_config
 from release.errors import ReleaseError
 from release.steps import declared
 from release.version import ReleaseVersion
@@ -368,13 +368,19 @@ def test_config_keys_named_are_real() -> None:
     assert not failures, failures
 
 
-def test_toml_examples_load_as_configuration() -> None:
+def test_toml_examples_load_as_configuration(tmp_path: Path) -> None:
+    """Every TOML block is a [tool.release] table, or a user config (personal keys only)."""
     blocks = [(line, body) for line, language, body in fenced_blocks(doc_text())
               if language == "toml"]
     assert blocks, "the document shows no [tool.release] example"
     for line, body in blocks:
         data = tomllib.loads(body)
         table = data.get("tool", {}).get("release")
+        if table is None:
+            user = tmp_path / f"user-{line}.toml"
+            user.write_text(body)
+            assert load_config(None, user_file=user).sources, f"line {line}: sets nothing"
+            continue
         assert table, f"line {line}: no [tool.release] table"
         config = from_table(table, f"RELEASE_WALKTHROUGH.md line {line}")
         files = matrix_for(config, ReleaseVersion.parse("1.2.0")).filenames("1.2.0")
