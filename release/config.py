@@ -162,6 +162,9 @@ class Config:
     changelog_exclude_titles: tuple[str, ...] = ("REL: Prepare for the {project} {version} release",)
     # between a code span and the next character in a title; NumPy's 2.2.x used " "
     changelog_code_separator: str = "\\ "
+    # pull requests marked for the maintenance branch: this label, or the release's milestone
+    backport_label: str = "09 - Backport-Candidate"
+    milestone_format: str = "{version} release"
     github: GitHubConfig = field(default_factory=GitHubConfig)
     wheels: WheelsConfig = field(default_factory=WheelsConfig)
     mail: MailConfig = field(default_factory=MailConfig)

@@ -197,11 +197,12 @@ class FakeGitHub:
 
     def add_pull(self, full_name: str, number: int, title: str, user: str, *, state: str = "closed",
                  merged: bool = True, head: str = "feature", base: str = "main", body: str = "",
-                 merge_commit: str | None = None) -> None:
+                 merge_commit: str | None = None, labels: tuple[str, ...] = (),
+                 milestone: str | None = None) -> None:
         with self._lock:
             self.world.user(user)
             pull = Pull(number, title, user, state, merged, head, base, body, self.world.new_id(),
-                        merge_commit if merged else None)
+                        merge_commit if merged else None, tuple(labels), milestone)
             self.repo(full_name).pulls[number] = pull
 
     def add_issue(self, full_name: str, number: int, title: str, user: str, *, body: str = "",

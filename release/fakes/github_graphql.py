@@ -125,6 +125,8 @@ def _pull_fields(world: World, repo: Repo, pull: Pull, selection: str, root: str
         "headRefName": pull.head.rpartition(":")[2],
         "author": {"login": user.login, "name": user.name} if user.login != "ghost" else None,
         "mergeCommit": {"oid": pull.merge_commit} if pull.merge_commit else None,
+        "labels": {"nodes": [{"name": label} for label in pull.labels]},
+        "milestone": {"title": pull.milestone} if pull.milestone else None,
     }
     top = re.sub(r"\{[^{}]*\}", "{}", selection)
     shaped = {key: value for key, value in values.items() if re.search(rf"\b{key}\b", top)}

@@ -52,10 +52,14 @@ EXAMPLE_PULLS = (
     (14, "BUG: guard total() against None (#10)", "alice-m", "alice:backport-10", "maintenance/1.1.x"),
 )
 
+# Labels as NumPy uses them: #12 was marked for backporting (and #13 backports it).
+EXAMPLE_LABELS = {12: ("00 - Bug", "09 - Backport-Candidate")}
+
 
 def example_seed() -> dict[str, Any]:
     """`FakeGitHub.seed` data for the example project (its wheel workflow is left to callers)."""
-    pulls = [{"number": n, "title": title, "user": login, "head": head, "base": base}
+    pulls = [{"number": n, "title": title, "user": login, "head": head, "base": base,
+              "labels": EXAMPLE_LABELS.get(n, ())}
              for n, title, login, head, base in EXAMPLE_PULLS]
     return {
         "users": [{"login": login, "name": name} for login, name in EXAMPLE_USERS],

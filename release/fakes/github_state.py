@@ -43,6 +43,8 @@ class Pull:
     body: str = ""
     id: int = 0
     merge_commit: str | None = None  # the commit GitHub says merged it (None: not merged)
+    labels: tuple[str, ...] = ()
+    milestone: str | None = None  # the milestone's title
 
 
 @dataclass

@@ -67,6 +67,14 @@ class GitService:
             ) from None
         return str(out)
 
+    def status_and_output(self, args: Sequence[str], *,
+                          env: Mapping[str, str] | None = None) -> tuple[int, str]:
+        """Run `git ARGS...` where a non-zero exit is an answer (merge-tree's 1 = conflicts)."""
+        status, out, _ = self.repo.git.execute(["git", *args], env={**_READ_ENV, **(env or {})},
+                                               with_extended_output=True, with_exceptions=False,
+                                               strip_newline_in_stdout=False)
+        return int(status), str(out)
+
     def ok(self, args: Sequence[str]) -> bool:
         try:
             self.run(args)

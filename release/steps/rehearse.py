@@ -400,6 +400,8 @@ def assistant_stages(version: str, index_url: str) -> list[Stage]:
     return [
         Stage("what each step needs: token, access, forks, gpg, pandoc, SMTP, index",
               ("doctor", version, "--probe"), advisory=True),
+        Stage("backport candidates: marked on main, not on the branch, tried as cherry-picks",
+              ("backports", version)),
         Stage("the release repository the wheels are built from",
               ("wheels-repo", version, "--index-url", index_url)),
     ]
