@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from conftest import NUMPY_FIXTURE
-from helpers import git
+from helpers import Cli, git
 
 from release.changelog.compute import compute, decisions
 from release.changelog.explain import against_published
 from release.config import Config
+from release.fakes.github import FakeGitHub
 from release.repo.revision_range import RevisionRange, infer_start
 from release.services.git import GitService
 from release.version import ReleaseVersion
@@ -46,7 +47,7 @@ def people(text: str) -> str:
                                                ("2.0.0", "v2.0.0.dev0..v2.0.0"),
                                                ("2.5.0", "v2.5.0.dev0..v2.5.0")])
 def test_no_pull_request_from_a_fork_internal_merge(
-    version: str, span: str, numpy_repo: Path, cli  # type: ignore[no-untyped-def]
+    version: str, span: str, numpy_repo: Path, cli: Cli
 ) -> None:
     """`Merge pull request #1 from rmhowe425/main` (2.0.0) and `… #1 from ChristinaDec/…` (2.5.0)
     merged into the contributors' own branches; #23840 (the 1.25.0rc1 release PR, merged into
@@ -69,7 +70,7 @@ def test_no_pull_request_from_a_fork_internal_merge(
 
 
 def test_explain_names_the_commit_and_rule_numpys_tool_differs_by(
-    numpy_repo: Path, cli  # type: ignore[no-untyped-def]
+    numpy_repo: Path, cli: Cli
 ) -> None:
     git(numpy_repo, "checkout", "--quiet", "--detach", "v2.4.6")
     result = cli("changelog", "2.4.6", "v2.4.5..v2.4.6", "--offline", "--explain",
@@ -90,7 +91,7 @@ def test_explain_names_the_commit_and_rule_numpys_tool_differs_by(
     assert lines[6] == "the other 3: the same in both (merge 3)"
 
 
-def test_include_lists_what_the_rules_leave_out(numpy_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_include_lists_what_the_rules_leave_out(numpy_repo: Path, cli: Cli) -> None:
     """2.0.2's published list has the previous release's REL PR #27000, merged before the range;
     `--include 27000` reproduces the published set, with git's title for it."""
     git(numpy_repo, "checkout", "--quiet", "--detach", "v2.0.2")
@@ -109,7 +110,7 @@ def test_include_lists_what_the_rules_leave_out(numpy_repo: Path, cli) -> None: 
             "misses it (it reads only the range)") in explained.out
 
 
-def test_include_keeps_a_beta_release_pr(numpy_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_include_keeps_a_beta_release_pr(numpy_repo: Path, cli: Cli) -> None:
     """2.0.0b1 was prepared in three PRs; the release-PR rule drops those in the range, and
     `--include` keeps the first two, as NumPy's 2.0.0 list did."""
     args = ("changelog", "2.0.0b1", "v2.0.0.dev0..v2.0.0b1", "--offline", "--output", "-",
@@ -124,7 +125,7 @@ def test_include_keeps_a_beta_release_pr(numpy_repo: Path, cli) -> None:  # type
     assert both.err.startswith("error: #25977 is both --include'd and --exclude'd\nhint: ")
 
 
-def test_include_offline_needs_a_commit_that_names_it(numpy_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_include_offline_needs_a_commit_that_names_it(numpy_repo: Path, cli: Cli) -> None:
     result = cli("changelog", "2.5.2", "v2.5.1..v2.5.2", "--offline", "--output", "-",
                  "--include", "99999", "--repo", str(numpy_repo))
     assert result.code == 1
@@ -167,7 +168,7 @@ def test_every_difference_from_the_30_published_changelogs_is_explained(numpy_re
 
 
 def test_online_a_number_github_merged_outside_the_range_is_left_out(
-    numpy_repo: Path, fake_github, cli  # type: ignore[no-untyped-def]
+    numpy_repo: Path, fake_github: FakeGitHub, cli: Cli
 ) -> None:
     """GitHub records each pull request's merge commit: one outside the range (here #31947's,
     set to a commit of 2.5.1's cycle) is no pull request of this release: left out with a note,
