@@ -37,6 +37,7 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     invocation.use(invocation.detect(environ))
+    invocation.use_terminal(out, environ)
     previous = _on_sigterm()
     try:
         code = _run(args, environ, out, err)

@@ -4,6 +4,7 @@ help ends with examples that parse, and nox hands a step's exit code through."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -102,3 +103,55 @@ def test_bash_completion_offers_steps_and_options(cli: Any) -> None:
 def test_completion_for_an_unknown_shell_is_a_usage_error(cli: Any) -> None:
     done = cli("--print-completion", "fish")
     assert done.code == 2 and done.err.startswith("error: --print-completion takes one shell: bash")
+
+
+def test_tables_fit_the_width_and_keep_their_rows(example: Any, cli: Any) -> None:
+    wide = cli("status", "1.2.0", "--repo", str(example.repo), "--offline")
+    narrow = cli("status", "1.2.0", "--repo", str(example.repo), "--offline",
+                 env={**os.environ, "COLUMNS": "72"})
+    assert max(map(len, narrow.out.splitlines())) <= 72 < max(map(len, wide.out.splitlines()))
+    steps = [line.split("│")[1].strip() for line in narrow.out.splitlines()
+             if line.startswith("│") and line.split("│")[1].strip()]
+    assert "tag" in steps and "main updated" in steps  # a row's first cell is never split away
+    assert "\x1b[" not in wide.out + narrow.out
+
+
+def test_colour_follows_force_color_and_no_color(example: Any, cli: Any) -> None:
+    args = ("status", "1.2.0", "--repo", str(example.repo), "--offline")
+    forced = cli(*args, env={**os.environ, "FORCE_COLOR": "1"})
+    assert "\x1b[" in forced.out
+    both = cli(*args, env={**os.environ, "FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in both.out
+
+
+def test_a_terminal_gets_a_table_as_wide_as_it(example: Any, tmp_path: Path) -> None:
+    """Under a pty of 90 columns, as a release manager's terminal would be."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 90, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_COLOR")}
+    proc = subprocess.Popen([sys.executable, "-m", "release", "status", "1.2.0", "--offline",
+                             "--repo", str(example.repo)], stdout=follower, stderr=subprocess.DEVNULL,
+                            env={**env, "TERM": "xterm-256color"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode())
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert proc.returncode == 3
+    assert max(len(line) for line in lines) <= 90
+    assert any(len(line) >= 80 for line in lines)  # it used the width it had
+    assert "\x1b[" in b"".join(chunks).decode()  # a terminal gets colour

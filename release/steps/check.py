@@ -4,13 +4,12 @@ fragments, contributor identities, changelog and notes."""
 from __future__ import annotations
 
 import argparse
-import io
 from collections.abc import Callable
 from functools import cache, partial
 
-from rich.console import Console
 from rich.table import Table
 
+from release import invocation
 from release.checks.notes import fragment_results
 from release.checks.preflight import file_results, mailmap_summary, tree_results, version_results
 from release.checks.result import CheckResult, Status, for_table, range_unknown, worst
@@ -126,7 +125,4 @@ def table(results: list[CheckResult], title: str) -> str:
         grid.add_row(result.area, result.name,
                      f"[{_STYLE[result.status]}]{result.status.value}[/]", result.detail,
                      result.fix if result.status is not Status.PASS else "")
-    console = Console(width=160, record=True, force_terminal=False, color_system=None,
-                      file=io.StringIO())
-    console.print(grid)
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+    return invocation.render(grid)

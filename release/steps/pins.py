@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import io
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from release import invocation
 from release.config import PinsConfig, load_config
 from release.context import Context
 from release.downstream.marker_pins import check_pin_set, read_pin_set
@@ -112,7 +111,4 @@ def table(findings: list[Finding], title: str) -> str:
         grid.add_column(column, overflow="fold")
     for finding in findings:
         grid.add_row(Text(finding.rule), Text(finding.where), Text(finding.line))
-    console = Console(width=160, record=True, force_terminal=False, color_system=None,
-                      file=io.StringIO())
-    console.print(grid)
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+    return invocation.render(grid)

@@ -5,12 +5,10 @@ nothing, and it exits 0 whenever it could look (it is a report, not a gate)."""
 from __future__ import annotations
 
 import argparse
-import io
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 from release import invocation
@@ -399,7 +397,4 @@ def table(rows: list[Row], title: str) -> str:
     for row in rows:
         grid.add_row(row.step, f"[{_STYLE[row.state]}]{row.state.value}[/]", row.detail,
                      row.next if row.state is not State.DONE else "")
-    console = Console(width=160, record=True, force_terminal=False, color_system=None,
-                      file=io.StringIO())
-    console.print(grid)
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+    return invocation.render(grid)
