@@ -110,6 +110,9 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
     module = load_step(name)
     parser = step_parser(name, module)
     options = anchor_paths(vars(parser.parse_args(args[1:])), environ)
+    if module.STEP.read_only and options.get("dry_run"):
+        raise UsageError(f"{name} only looks and changes nothing, so --dry-run has nothing to show",
+                         hint="run it without --dry-run")
     ctx = dataclasses.replace(make_context(options, environ, out, err), rerun=rerun_command(args))
     journaled = module.STEP.journaled
     if ctx.dry_run or not (journaled or name in WRITERS):

@@ -39,7 +39,7 @@ def test_every_step_module_declares_its_step(module_name: str) -> None:
 
 def test_a_declaration_without_a_field_fails() -> None:
     fields = {field.name for field in dataclasses.fields(Step)}
-    assert fields == {"name", "summary", "order", "journaled", "status", "resume"}
+    assert fields == {"name", "summary", "order", "journaled", "read_only", "status", "resume"}
     with pytest.raises(TypeError, match="resume"):
         Step(name="x", summary="x", order=1, journaled=False, status=None)  # type: ignore[call-arg]
 

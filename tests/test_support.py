@@ -85,11 +85,14 @@ def test_example_as_built_reports_every_mismatch_and_changes_nothing(example: Ex
     ]
 
 
-def test_dry_run_says_the_same_and_changes_nothing(example: ExampleProject, cli: Cli) -> None:
+def test_dry_run_is_refused_as_meaningless_and_changes_nothing(example: ExampleProject, cli: Cli) -> None:
     before = snapshot(example.repo)
     args = ("support", "1.2.0", "--repo", str(example.repo), "--date", "2025-06-01")
-    real, dry = cli(*args), cli(*args, "--dry-run")
-    assert (dry.code, dry.out, dry.err) == (real.code, real.out, real.err)
+    dry = cli(*args, "--dry-run")
+    assert dry.code == 2 and dry.out == ""
+    assert dry.err.splitlines() == [
+        "error: support only looks and changes nothing, so --dry-run has nothing to show",
+        "hint: run it without --dry-run"]
     assert snapshot(example.repo) == before
 
 

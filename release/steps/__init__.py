@@ -63,7 +63,8 @@ class Look:
 class Step:
     """What a walkthrough step is. Every field is required, so a declaration says each one.
 
-    `journaled`: a run that applied anything is appended to the release journal. `status`: the
+    `journaled`: a run that applied anything is appended to the release journal. `read_only`: the
+    step only looks, so `--dry-run` is refused as meaningless. `status`: the
     step's row in `status` (None: it leaves nothing status looks for). `resume`: how a resumed
     rehearsal re-checks a stage of this step the rehearsal journal says ended well (None: the
     stage is skipped on the journal's word)."""
@@ -72,6 +73,7 @@ class Step:
     summary: str
     order: int
     journaled: bool
+    read_only: bool  # changes nothing anywhere, so --dry-run has nothing to show and is refused
     status: Look | None
     resume: Recheck | None
 

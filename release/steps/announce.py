@@ -40,7 +40,7 @@ def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
     return missing
 
 
-STEP = Step(name="announce", order=140, journaled=True,
+STEP = Step(name="announce", order=140, journaled=True, read_only=False,
             summary="Announce on the website and write the mailing-list mail",
             status=Look(row="announcement", order=7, find=status.announcement), resume=recheck)
 

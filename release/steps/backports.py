@@ -19,7 +19,7 @@ from release.services.github_triage import PullTriage, pull_triage
 from release.steps import Step
 from release.steps.common import add_version
 
-STEP = Step(name="backports", order=22, journaled=False,
+STEP = Step(name="backports", order=22, journaled=False, read_only=True,
             summary="List the pull requests to backport, each tried as a cherry-pick",
             status=None, resume=None)
 

@@ -52,7 +52,7 @@ def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
     return None
 
 
-STEP = Step(name="branch", order=160, journaled=True,
+STEP = Step(name="branch", order=160, journaled=True, read_only=False,
             summary="Begin the next cycle on main; create the maintenance branch",
             status=None, resume=recheck)
 

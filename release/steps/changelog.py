@@ -28,7 +28,7 @@ from release.version import ReleaseVersion
 if TYPE_CHECKING:
     from release.services.github import GitHubService
 
-STEP = Step(name="changelog", order=40, journaled=False,
+STEP = Step(name="changelog", order=40, journaled=False, read_only=False,
             summary="Write the changelog (contributors, pull requests)",
             status=None, resume=None)
 

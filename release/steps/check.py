@@ -23,7 +23,7 @@ from release.steps.common import COULD_NOT_LOOK, add_json_option, add_version, w
 from release.steps.cversions import capi_results
 from release.version import ReleaseVersion
 
-STEP = Step(name="check", order=10, journaled=False,
+STEP = Step(name="check", order=10, journaled=False, read_only=True,
             summary="Run every preflight check for a release and show one table",
             status=None, resume=None)
 

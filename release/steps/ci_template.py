@@ -15,7 +15,7 @@ from release.plan import Plan, WriteFile
 from release.rehearsal.ci import caller_workflow
 from release.steps import Step
 
-STEP = Step(name="ci-template", order=175, journaled=False,
+STEP = Step(name="ci-template", order=175, journaled=False, read_only=False,
             summary="Write the workflow that rehearses each maintenance branch's next release",
             status=None, resume=None)
 

@@ -14,11 +14,10 @@ from typing import Any
 
 from release.config import PERSONAL_KEYS, load_config, user_config_path
 from release.context import Context
-from release.errors import UsageError
 from release.steps import Step
 from release.steps.common import add_json_option, write_json
 
-STEP = Step(name="config", order=185, journaled=False,
+STEP = Step(name="config", order=185, journaled=False, read_only=True,
             summary="Show the merged configuration and where each value comes from",
             status=None, resume=None)
 
@@ -34,8 +33,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> int:
-    if ctx.dry_run:
-        raise UsageError("config only shows; there is nothing to dry-run", hint="drop --dry-run")
     user = user_config_path(ctx.env)
     given = ctx.option("config")
     loaded = load_config(ctx.repo, Path(str(given)) if given else None, user_file=user)

@@ -17,7 +17,7 @@ from release.steps import Step
 from release.steps.common import add_version
 from release.version import ReleaseVersion
 
-STEP = Step(name="cversions", order=30, journaled=True,
+STEP = Step(name="cversions", order=30, journaled=True, read_only=False,
             summary="Check the C-API version and hash in the three places",
             status=None, resume=None)
 

@@ -33,7 +33,7 @@ from release.steps.common import add_push_option, add_version, option_path
 from release.templating import render
 from release.version import ReleaseVersion
 
-STEP = Step(name="docs", order=120, journaled=True,
+STEP = Step(name="docs", order=120, journaled=True, read_only=False,
             summary="Merge the built docs into the numpy/doc-shaped repository",
             status=Look(row="docs", order=5, find=status.docs), resume=by_status)
 

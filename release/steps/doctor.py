@@ -14,7 +14,7 @@ from release.steps import Step
 from release.steps.check import table
 from release.steps.common import add_version
 
-STEP = Step(name="doctor", order=5, journaled=False,
+STEP = Step(name="doctor", order=5, journaled=False, read_only=True,
             summary="Check the token, access, gpg, pandoc, SMTP and index credentials each step needs",
             status=None, resume=None)
 

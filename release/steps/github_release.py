@@ -35,7 +35,7 @@ from release.wheels.assets import (
 from release.wheels.matrix import sdist_name
 from release.wheels.release_body import release_markdown
 
-STEP = Step(name="github-release", order=100, journaled=True,
+STEP = Step(name="github-release", order=100, journaled=True, read_only=False,
             summary="Make the GitHub release; verify assets",
             status=Look(row="GitHub release", order=4, find=status.github_release), resume=by_status)
 

@@ -23,7 +23,7 @@ from release.version import ReleaseVersion
 if TYPE_CHECKING:
     from release.services.github import GitHubService
 
-STEP = Step(name="mailmap", order=60, journaled=True,
+STEP = Step(name="mailmap", order=60, journaled=True, read_only=False,
             summary="Find contributor identity problems; propose .mailmap",
             status=None, resume=None)
 

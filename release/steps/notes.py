@@ -19,7 +19,7 @@ from release.steps import Step
 from release.steps.common import add_version
 from release.version import ReleaseVersion
 
-STEP = Step(name="notes", order=50, journaled=False,
+STEP = Step(name="notes", order=50, journaled=False, read_only=False,
             summary="Build the release notes from the towncrier fragments",
             status=None, resume=None)
 

@@ -20,7 +20,7 @@ from release.downstream.rules import Finding, check_project, pin_set_findings
 from release.errors import UsageError
 from release.steps import Step
 
-STEP = Step(name="pins", order=190, journaled=False,
+STEP = Step(name="pins", order=190, journaled=False, read_only=True,
             summary="Check a downstream project's NumPy pins against the guide",
             status=None, resume=None)
 

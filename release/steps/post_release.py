@@ -35,7 +35,7 @@ from release.steps import Look, Step, by_status, status
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.version import ReleaseVersion
 
-STEP = Step(name="post-release", order=150, journaled=True,
+STEP = Step(name="post-release", order=150, journaled=True, read_only=False,
             summary="Bring notes, changelog, .mailmap to main",
             status=Look(row="main updated", order=8, find=status.main_updated), resume=by_status)
 

@@ -56,7 +56,7 @@ def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
     return None
 
 
-STEP = Step(name="prepare", order=70, journaled=True,
+STEP = Step(name="prepare", order=70, journaled=True, read_only=False,
             summary="Make the REL commit on a branch and open the release PR",
             status=Look(row="release PR merged", order=1, find=status.release_pr), resume=recheck)
 

@@ -60,7 +60,7 @@ from release.steps import Step
 from release.steps.common import NOT_DONE
 from release.version import ReleaseVersion
 
-STEP = Step(name="rehearse", order=170, journaled=False,
+STEP = Step(name="rehearse", order=170, journaled=False, read_only=False,
             summary="Rehearse the whole release on a scratch copy, locally",
             status=None, resume=None)
 

@@ -40,7 +40,7 @@ from release.steps import Look, Step, by_status, status
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.version import ReleaseVersion
 
-STEP = Step(name="reset-branch", order=130, journaled=True,
+STEP = Step(name="reset-branch", order=130, journaled=True, read_only=False,
             summary="Reset the maintenance branch for development",
             status=Look(row="maintenance reset", order=6, find=status.reset_branch), resume=by_status)
 

@@ -66,7 +66,7 @@ class Row:
 
 
 STEP = Step(name="status", summary="Show which steps of a release are done, from the real remotes",
-            order=180, journaled=False, status=None, resume=None)
+            order=180, journaled=False, read_only=True, status=None, resume=None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

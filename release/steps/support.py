@@ -37,7 +37,7 @@ from release.support.python_releases import PythonRelease, python_releases
 from release.version import ReleaseVersion, versions_from_tags
 from release.wheels.matrix import matrix_for
 
-STEP = Step(name="support", order=20, journaled=False,
+STEP = Step(name="support", order=20, journaled=False, read_only=True,
             summary="Check the Python versions a release supports (NEP 29 or SPEC 0)",
             status=None, resume=None)
 

@@ -15,7 +15,7 @@ from release.steps import Look, Step, by_status, status
 from release.steps.common import add_push_option, add_version
 from release.version import ReleaseVersion
 
-STEP = Step(name="tag", order=90, journaled=True,
+STEP = Step(name="tag", order=90, journaled=True, read_only=False,
             summary="Create, verify and (with --push) publish the release tag",
             status=Look(row="tag", order=2, find=status.tag), resume=by_status)
 

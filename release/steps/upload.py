@@ -32,7 +32,7 @@ from release.wheels.dist_dir import list_dir, sha256
 from release.wheels.file_set import compare
 from release.wheels.matrix import ExpectedFile, matrix_for
 
-STEP = Step(name="upload", order=110, journaled=True,
+STEP = Step(name="upload", order=110, journaled=True, read_only=False,
             summary="Upload wheels, then the sdist, to the package index",
             status=Look(row="wheels on the index", order=3, find=status.index_files), resume=by_status)
 

@@ -41,7 +41,7 @@ def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
     return f"{dest} lacks {len(missing)} of {len(wanted)} files" if missing else None
 
 
-STEP = Step(name="wheels", order=80, journaled=True,
+STEP = Step(name="wheels", order=80, journaled=True, read_only=False,
             summary="Build wheels with the release workflow; verify the files",
             status=None, resume=recheck)
 

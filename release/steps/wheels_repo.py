@@ -15,7 +15,7 @@ from release.steps import Step
 from release.steps.check import table
 from release.steps.common import add_version
 
-STEP = Step(name="wheels-repo", order=26, journaled=False,
+STEP = Step(name="wheels-repo", order=26, journaled=False, read_only=True,
             summary="Check the release repository the wheels are built from",
             status=None, resume=None)
 
