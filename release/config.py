@@ -165,6 +165,8 @@ class Config:
     # pull requests marked for the maintenance branch: this label, or the release's milestone
     backport_label: str = "09 - Backport-Candidate"
     milestone_format: str = "{version} release"
+    # the project's own full test run, for the sanity check (run in a scratch clone)
+    test_command: tuple[str, ...] = ("python", "-m", "spin", "test", "-m", "full")
     github: GitHubConfig = field(default_factory=GitHubConfig)
     wheels: WheelsConfig = field(default_factory=WheelsConfig)
     mail: MailConfig = field(default_factory=MailConfig)

@@ -240,3 +240,13 @@ def run_in_bare(bare: Path, *args: str) -> None:
 def clone(source: Path, dest: Path, *, origin: str = "origin") -> None:
     git.Git(str(source)).execute(["git", "clone", "--quiet", "--origin", origin, str(source),
                                   str(dest)])
+
+
+def scratch_clone(source: Path, dest: Path, commit: str) -> GitService:
+    """A clone of `source` at `commit` (detached) that shares its objects (`--shared`): the
+    source repository is only read. Submodules keep the URLs `.gitmodules` gives them."""
+    git.Git(str(source)).execute(["git", "clone", "--quiet", "--shared", "--no-checkout", str(source),
+                                  str(dest)])
+    service = GitService(dest)
+    service.run(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit])
+    return service

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
+import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -404,6 +406,8 @@ def assistant_stages(version: str, index_url: str) -> list[Stage]:
               ("backports", version)),
         Stage("the release repository the wheels are built from",
               ("wheels-repo", version, "--index-url", index_url)),
+        Stage("sanity check at the tag (the tests stood in by compileall)",
+              ("sanity", version, "--test-command", f"{shlex.quote(sys.executable)} -m compileall -q .")),
     ]
 
 
