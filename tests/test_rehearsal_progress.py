@@ -61,12 +61,14 @@ def test_a_terminal_gets_the_live_display_and_the_log_the_output(tmp_path: Path)
     log = workdir / "rehearsal.log"
     assert f"every stage's full output goes to {log}" in text
     plain = _plain(text)
-    finished = re.findall(r"✓ \[(\d+)/72\] ", plain)
-    assert [int(n) for n in finished] == list(range(1, 73))
-    assert "72/72 stages (72 ok)" in plain
+    total = int(re.findall(r"✓ \[\d+/(\d+)\] ", plain)[0])
+    assert total >= 72  # the whole walkthrough of an rc and a final, with its assistants
+    finished = re.findall(rf"✓ \[(\d+)/{total}\] ", plain)
+    assert [int(n) for n in finished] == list(range(1, total + 1))
+    assert f"{total}/{total} stages ({total} ok)" in plain
     assert "+++ b/doc/changelog/1.2.0-changelog.rst" not in text  # outputs stay off the screen
     logged = log.read_text()
-    assert logged.count("\n== [") == 72
+    assert logged.count("\n== [") == total
     assert "+++ b/doc/changelog/1.2.0-changelog.rst" in logged
     assert "   $ python -m release tag 1.2.0 --push" in logged
     assert done.stdout.decode().rstrip().endswith(f"report: {workdir / 'rehearsal-report.md'}")
