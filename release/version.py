@@ -24,6 +24,10 @@ class ReleaseVersion:
     def parse(cls, text: str) -> ReleaseVersion:
         raw = text.strip()
         body = raw[1:] if raw.startswith("v") else raw
+        if ".." in raw:
+            raise VersionError(f"{text!r} is a range of commits, not a version",
+                               hint="only changelog and mailmap take a range (A..B); this step "
+                                    "takes a version, e.g. 2.4.0")
         try:
             parsed = Version(body)
         except InvalidVersion:

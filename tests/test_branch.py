@@ -176,6 +176,16 @@ def _break(kind: str, project: ExampleProject) -> str:
         git(repo, "commit", "-q", "--allow-empty", "-m", "newer")
         git(repo, "push", "-q", "upstream", "HEAD:refs/heads/main")
         git(repo, "reset", "-q", "--hard", "HEAD^")
+    elif kind in ("diverged", "unfetched"):
+        git(repo, "commit", "-q", "--allow-empty", "-m", "theirs")
+        git(repo, "push", "-q", "upstream", "HEAD:refs/heads/main")
+        git(repo, "reset", "-q", "--hard", "HEAD^")
+        if kind == "unfetched":
+            git(repo, "update-ref", "-d", "refs/remotes/upstream/main")
+            git(repo, "reflog", "expire", "--expire=now", "--all")
+            git(repo, "gc", "-q", "--prune=now")
+        else:
+            git(repo, "commit", "-q", "--allow-empty", "-m", "ours")
     elif kind == "no-upstream":
         git(repo, "remote", "remove", "upstream")
     elif kind == "local-tag-elsewhere":
@@ -190,7 +200,10 @@ def _break(kind: str, project: ExampleProject) -> str:
     ("branched", "branch maintenance/1.3.x already exists"),
     ("remote-tag", "tag v1.4.0.dev0 already exists on upstream"),
     ("remote-branch", "branch maintenance/1.3.x already exists on upstream"),
-    ("behind", "main is behind upstream/main"),
+    ("behind", "main is behind upstream/main by 1 commit(s)"),
+    ("diverged", "main has diverged from upstream/main: 1 commit(s) here are not there, and 1 "
+                 "there are not here"),
+    ("unfetched", "upstream has commits on main that are not here"),
     ("no-upstream", "no remote named 'upstream'"),
     ("local-tag-elsewhere", "does not say 1.4.0.dev0"),
 ])

@@ -219,3 +219,14 @@ def test_first_time_and_order() -> None:
     assert [p.display for p in summary.contributors] == [
         "!handle +", "Ann +", "Zoe", "dependabot[bot]", "Émile +"]
     assert (summary.total, summary.first_time) == (5, 3)
+
+
+def test_three_dots_are_a_symmetric_difference_not_a_version(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(example.repo)
+    result = cli("changelog", "v1.1.0...v1.2.0.dev0", "--offline", "--repo", str(example.repo))
+    assert result.code == 2
+    one_line_error(result.err, "'v1.1.0...v1.2.0.dev0' is a symmetric difference (three dots)")
+    assert "two dots: v1.1.0..v1.2.0.dev0" in result.err
+    assert snapshot(example.repo) == before
+    tag = cli("tag", "v1.1.0..v1.2.0", "--repo", str(example.repo))
+    assert tag.code == 2 and "is a range of commits, not a version" in tag.err

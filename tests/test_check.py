@@ -189,3 +189,14 @@ def test_check_json(branch: ExampleProject, cli: Cli) -> None:
     assert document["worst"] in table.out.splitlines()[0] + table.out
     assert all(set(row) == {"area", "name", "status", "detail", "fix"} for row in document["checks"])
     assert len(document["checks"]) >= 8
+
+
+def test_offline_a_missing_upstream_remote_fails_as_tag_would(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+    git(branch.repo, "remote", "remove", "upstream")
+    result = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline")
+    assert result.code == 1, result.out
+    assert _row(result.out, "upstream remote") == "fail"
+    assert "git remote add upstream URL" in result.out
+    commit_release_files(branch, "1.2.0", {"doc/changelog/1.2.0-changelog.rst": "\nContributors\n"})
+    tag = cli("tag", "1.2.0", "--repo", str(branch.repo), "--push")
+    assert tag.code == 1 and "no remote named 'upstream'" in tag.err  # what check warned of

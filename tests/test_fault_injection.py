@@ -5,7 +5,8 @@ every action N of that run (and its checks), a fresh copy is run with RELEASE_FA
 write error, Ctrl-C, SIGTERM, or SIGKILL in a child process), and:
 
 - a run stopped before anything left the machine says "nothing was changed" and leaves every
-  repository byte for byte as it was (refs, index, work tree, the git dir's own files);
+  repository byte for byte as it was (refs, index, work tree, the git dir's own files), so the
+  next fault is tried on the same copy;
 - a run stopped after a push or a request says what it did ("kept"), the command that finishes
   it and the commands that undo it;
 - the same command run again ends exactly where the uninterrupted run ended: refs (commit ids
@@ -270,8 +271,8 @@ def test_every_action_interrupted_then_rerun(name: str, example_template: Exampl
 
     faults = [f"{KINDS[n % len(KINDS)]}:{n}" for n in range(1, len(actions) + 1)]
     faults += ["fail:verify", f"kill:{(len(actions) + 1) // 2}"]
+    world = runner.world()
     for fault in faults:
-        world = runner.world()
         before = _bytes(world)
         failed = runner.run(world, fault)
         err = failed.stderr if fault.startswith("kill:") else failed.err  # type: ignore[attr-defined]
@@ -282,9 +283,15 @@ def test_every_action_interrupted_then_rerun(name: str, example_template: Exampl
             assert code == -9
         elif "nothing was changed" in err or "before anything was changed" in err:
             assert _bytes(world) == before, f"{fault} left changes: {err}"
+            continue  # as it was: the next fault can start from here
         else:
             assert "done before that, and kept: " in err, f"{fault}: {err}"
             assert "to finish, rerun `" in err, f"{fault}: {err}"
         again = runner.run(world)
         assert again.code == 0, f"rerun after {fault}: {again.err}"  # type: ignore[attr-defined]
         assert state(world, fake) == wanted, f"after {fault} and a rerun: {again.err}"  # type: ignore[attr-defined]
+        world = runner.world()
+    if _bytes(world) == before:  # every fault since the last rerun was put back: finish once
+        again = runner.run(world)
+        assert again.code == 0, again.err  # type: ignore[attr-defined]
+        assert state(world, fake) == wanted

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -371,3 +373,55 @@ def test_json_file_check(example: ExampleProject, cli: Cli, tmp_path: Path) -> N
     assert matrix["expected"] == names and matrix["distribution"] == "tinynum"
     refused = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--json")
     assert refused.code == 2 and "--json is for the file check" in refused.err
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--poll-interval", "-1"), ("--poll-interval", "nan"), ("--timeout", "0"),
+    ("--timeout", "inf"), ("--timeout", "-5")])
+def test_waits_are_checked_before_the_dispatch(example, release_repo, cli, option: str,  # type: ignore[no-untyped-def]
+                                               value: str) -> None:
+    result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", option, value)
+    assert result.code == 2
+    one_line_error(result.err, option, "is not a")
+    assert "nothing was dispatched" in result.err
+    assert release_repo.dispatches(WORKFLOW_REPO) == []
+
+
+@pytest.mark.parametrize("fault", ["fail:1", "interrupt:2", "term:3", "fail:verify", "kill:2",
+                                   "kill:3"])
+def test_a_stopped_dispatch_is_followed_not_dispatched_again(example, release_repo, cli,  # type: ignore[no-untyped-def]
+                                                             fault: str) -> None:
+    argv = ["wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0"]
+    env = {**os.environ, "RELEASE_FAULT": fault}
+    if fault.startswith("kill:"):
+        killed = subprocess.run([sys.executable, "-m", "release", *argv], env=env,
+                                capture_output=True, text=True, check=False)
+        assert killed.returncode == -9, killed.stderr
+    else:
+        failed = cli(*argv, env=env)
+        assert failed.code != 0 and "Traceback" not in failed.err, failed.err
+        if fault == "fail:1":
+            assert "nothing was changed" in failed.err
+        else:  # the dispatch happened: said, with how to finish and how to undo
+            assert "done before that, and kept: 1. dispatch wheels.yml" in failed.err
+            assert f"to finish, rerun `python -m release {' '.join(argv)}`" in failed.err
+            assert "gh run cancel" in failed.err
+    dest = example.repo / "dist" / VERSION
+    assert not dest.exists() or fault == "fail:verify"  # a stopped download is put back
+    again = cli(*argv)
+    assert again.code == 0, again.err
+    dispatched = 0 if fault == "fail:1" else 1
+    if dispatched:
+        assert "is the one an earlier `wheels --dispatch` started for 1.2.0" in again.err
+    assert len(release_repo.dispatches(WORKFLOW_REPO)) == 1  # never a second build
+    assert sorted(p.name for p in dest.iterdir()) == sorted(expected(example))
+
+
+def test_a_failed_run_is_not_followed_again(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
+    fake_github.add_repo(WORKFLOW_REPO, "main", refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
+    fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", conclusion="failure",
+                             artifacts=artifacts(example))
+    argv = ["wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0"]
+    assert cli(*argv).code == 1
+    assert cli(*argv).code == 1
+    assert len(fake_github.dispatches(WORKFLOW_REPO)) == 2  # the failed build is built again

@@ -81,6 +81,10 @@ def _tag_absent(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
     else:
         asked = f"locally and on {remote}" if has_remote else f"locally; no {remote} remote"
         results.append(CheckResult.ok("versions", f"tag {tag}", f"absent ({asked})"))
+    if not has_remote:  # offline or not: the remote is local configuration, and tag needs it
+        results.append(CheckResult.fail(
+            "repository", f"{remote} remote", "missing: tag, prepare and branch push to it",
+            f"git remote add {remote} URL, or set upstream_remote in [tool.release]"))
     return results
 
 

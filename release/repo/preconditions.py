@@ -55,11 +55,26 @@ def require_up_to_date(git: GitService, remote: str, branch: str, local: str) ->
     theirs = remote_sha(git, remote, f"refs/heads/{branch}")
     if theirs is None or theirs == local:
         return
-    if not git.ok(["cat-file", "-e", f"{theirs}^{{commit}}"]) or not is_ancestor(git, theirs, local):
+    if not git.ok(["cat-file", "-e", f"{theirs}^{{commit}}"]):
         raise PreconditionError(
-            f"{branch} is behind {remote}/{branch} ({theirs[:12]})",
-            hint=f"git pull {remote} {branch}, then rerun",
-        )
+            f"{remote} has commits on {branch} that are not here ({remote}/{branch} is at "
+            f"{theirs[:12]})",
+            hint=f"git fetch {remote}, then look: git log --oneline --left-right {branch}..."
+                 f"{remote}/{branch}")
+    if is_ancestor(git, theirs, local):
+        return
+    if is_ancestor(git, local, theirs):
+        count = git.run(["rev-list", "--count", f"{local}..{theirs}"]).strip()
+        raise PreconditionError(
+            f"{branch} is behind {remote}/{branch} by {count} commit(s)",
+            hint=f"git pull --ff-only {remote} {branch}, then rerun")
+    ours = git.run(["rev-list", "--count", f"{theirs}..{local}"]).strip()
+    missing = git.run(["rev-list", "--count", f"{local}..{theirs}"]).strip()
+    raise PreconditionError(
+        f"{branch} has diverged from {remote}/{branch}: {ours} commit(s) here are not there, and "
+        f"{missing} there are not here",
+        hint=f"look at both sides (git log --oneline --left-right {branch}...{remote}/{branch}); "
+             "rebase or merge them, then rerun")
 
 
 def require_final(version: ReleaseVersion, refusal: str, hint: str) -> None:

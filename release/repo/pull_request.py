@@ -81,7 +81,7 @@ def add_open_pull(plan: Plan, ctx: Context, github: GitHubService, *, head: str,
         print(f"pull request: {created.url}", file=ctx.out)
 
     plan.add(Call(f"open a pull request on {github.repo_name}: {where}, titled {title!r}",
-                  open_pull))
+                  open_pull, undo=f"close the pull request from {where} on {github.repo_name}"))
     plan.verify(f"an open pull request from {where}", lambda: _check_open(github, head, base))
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from release.config import Config
-from release.errors import PreconditionError
+from release.errors import PreconditionError, UsageError
 from release.services.git import GitService
 from release.version import ReleaseVersion, versions_from_tags
 
@@ -31,8 +31,16 @@ class RevisionRange:
 
     @classmethod
     def parse(cls, text: str) -> RevisionRange | None:
-        """`A..B` -> RevisionRange; anything else (a version) -> None."""
-        if ".." not in text or "..." in text:
+        """`A..B` -> RevisionRange; anything else (a version) -> None. `A...B` (git's
+        symmetric difference: the commits of either side the other lacks) is no release's range
+        and is refused, naming the two-dot range meant."""
+        if "..." in text:
+            start, _, end = text.partition("...")
+            raise UsageError(f"{text!r} is a symmetric difference (three dots), not a range",
+                             hint=f"a release's range has two dots: {start.strip()}.."
+                                  f"{end.strip().lstrip('.')} (the commits in the second, not "
+                                  "the first)")
+        if ".." not in text:
             return None
         start, _, end = text.partition("..")
         return cls(start.strip(), end.strip())

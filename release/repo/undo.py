@@ -123,6 +123,8 @@ class UndoRecord:
         self.directory.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():
             saved = SavedFile(key, "link", link=os.readlink(path))
+        elif path.is_dir():  # a directory files are added to: what it held, by name
+            saved = SavedFile(key, "dir", link="\0".join(sorted(p.name for p in path.iterdir())))
         elif path.is_file():
             backup = f"file-{len(self.files)}"
             shutil.copyfile(path, self.directory / backup)
@@ -300,12 +302,25 @@ def _restore_file(saved: SavedFile, directory: Path) -> None:
         replace_file(path, (directory / saved.backup).read_bytes())
         path.chmod(saved.mode)
         return
-    if path.is_symlink() or path.is_file():
-        path.unlink()
+    if saved.kind == "dir":
+        held = set(saved.link.split("\0")) if saved.link else set()
+        for entry in path.iterdir() if path.is_dir() else ():
+            if entry.name not in held:
+                _remove(entry)
+        return
+    if path.is_symlink() or path.exists():
+        _remove(path)
     if saved.kind == "link":
         path.symlink_to(saved.link)
     else:
         _remove_empty_parents(path.parent, None)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def _remove_empty_parents(directory: Path, stop: Path | None) -> None:

@@ -90,10 +90,12 @@ class GitHubActions:
         inputs: Mapping[str, str],
         *,
         attempts: int = 30,
+        before: set[int] | None = None,
     ) -> RunInfo:
         """Start the workflow on `ref` and return the run it started (looking for it waits
-        through the service's `sleep`)."""
-        before = self.dispatch_runs(workflow, ref)
+        through the service's `sleep`); `before`: the runs on `ref` known already."""
+        if before is None:
+            before = self.dispatch_runs(workflow, ref)
         response = self._request(
             f"dispatch {workflow} on {ref}", "POST", f"{self.base}/workflows/{workflow}/dispatches",
             json={"ref": ref, "inputs": dict(inputs), "return_run_details": True})

@@ -292,7 +292,8 @@ class MailStep:
                 raise
 
         plan.add(Call(f"send {self.path.name} to {', '.join(self.spec.recipients)} via "
-                      f"{service.settings.describe()}", send))
+                      f"{service.settings.describe()}", send,
+                      undo="none: a sent mail cannot be recalled"))
         plan.add(marker)
 
     def _settings(self) -> SmtpSettings:

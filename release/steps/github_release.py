@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError, VerificationError
-from release.plan import Call, DryRunExecutor, Plan, WriteFile
+from release.plan import READ, Call, DryRunExecutor, Plan, WriteFile
 from release.repo.preconditions import require_remote
 from release.services.github_releases import GitHubReleases, RemoteRelease
 from release.steps import Look, Step, by_status, status
@@ -254,7 +254,9 @@ def _remote_actions(plan: Plan, spec: ReleaseSpec, github: GitHubReleases,
         plan.add(Call(f"create draft {kind} {spec.tag} titled {spec.title!r} with the body of "
                       f"{OUT_DIR}/README.md ({len(spec.body.splitlines())} lines)",
                       lambda: setattr(draft, "release", github.create_draft(
-                          spec.tag, spec.title, spec.body, spec.prerelease))))
+                          spec.tag, spec.title, spec.body, spec.prerelease)),
+                      undo=f"delete the draft release {spec.tag} on GitHub (gh release delete "
+                           f"{spec.tag} -R {github.service.repo_name})"))
         comparison = compare(spec.assets, ())
     else:
         changed = _changed_fields(spec, existing)
@@ -274,10 +276,12 @@ def _remote_actions(plan: Plan, spec: ReleaseSpec, github: GitHubReleases,
     check_summary = ("the draft has exactly these assets, each with the same size and sha256: "
                      + ", ".join(a.name for a in spec.assets))
     if publish:
-        plan.add(Call("check: " + check_summary, lambda: verify_assets(github, draft.id, spec)))
+        plan.add(Call("check: " + check_summary, lambda: verify_assets(github, draft.id, spec),
+                      effect=READ))
         plan.add(Call(f"publish {spec.tag} (draft -> published; immutable from then on)",
                       lambda: github.update(draft.id, spec.title, spec.body, spec.prerelease,
-                                            draft=False)))
+                                            draft=False),
+                      undo="a published release is immutable; it can only be deleted on GitHub"))
         plan.verify(f"{spec.tag} is published with exactly its {len(spec.assets)} assets",
                     lambda: verify_published(github, spec))
     else:
@@ -287,12 +291,14 @@ def _remote_actions(plan: Plan, spec: ReleaseSpec, github: GitHubReleases,
 
 def _delete(github: GitHubReleases, draft: _Draft, remote: RemoteAsset, why: str) -> Call:
     return Call(f"delete asset {remote.name} (id {remote.id}) from the draft: {why}",
-                lambda: github.delete_asset(draft.id, remote))
+                lambda: github.delete_asset(draft.id, remote),
+                undo="rerun the step: it uploads what the draft lacks")
 
 
 def _upload(github: GitHubReleases, draft: _Draft, asset: LocalAsset) -> Call:
     return Call(f"upload {asset.name} from {asset.source} ({asset.size} bytes, sha256 "
-                f"{asset.sha256})", lambda: github.upload(draft.id, asset))
+                f"{asset.sha256})", lambda: github.upload(draft.id, asset),
+                undo=f"delete the asset {asset.name} from the draft on GitHub")
 
 
 def _changed_fields(spec: ReleaseSpec, release: RemoteRelease) -> list[str]:

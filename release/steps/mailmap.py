@@ -170,4 +170,5 @@ def _issue_actions(ctx: Context, plan: Plan, version: ReleaseVersion | None, spa
         issue = service.create_issue(title, body)
         print(f"opened {issue.url}", file=ctx.out)
 
-    plan.add(Call(f"open the issue {title!r} on {ctx.config.github_repo}", publish))
+    plan.add(Call(f"open the issue {title!r} on {ctx.config.github_repo}", publish,
+                  undo=f"close the issue on {ctx.config.github_repo}"))

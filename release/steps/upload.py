@@ -150,6 +150,8 @@ def build_plan(
             f"upload {item.path.name} ({item.size} bytes, sha256 {item.sha256[:16]}…) "
             f"to {repository}",
             _uploading(uploader, item.path),
+            undo=f"none: an index never takes {item.path.name} again; yank the release there "
+                 "if it must go",
         ))
     plan.verify(f"every one of the {len(files)} files is on {index.url} once, with its sha256",
                 lambda: verify_on_index(index, files, distribution))

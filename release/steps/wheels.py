@@ -8,6 +8,9 @@ check what a directory or a package index holds against the same matrix.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,17 +18,20 @@ from typing import TYPE_CHECKING
 from packaging.version import Version
 
 from release.context import Context
-from release.errors import PreconditionError, UsageError
-from release.plan import Call, Plan
+from release.errors import PreconditionError, ReleaseError, UsageError
+from release.journal import journal_path
+from release.plan import LOCAL, READ, Call, Plan, Touches
 from release.services.pypi import PackageIndex
 from release.steps import Rechecks, Step
 from release.steps.common import add_json_option, add_version, write_json
 from release.version import ReleaseVersion
+from release.wheels import dispatched
 from release.wheels.dist_dir import list_dir
 from release.wheels.file_set import FileSetReport, compare, is_dist_file, name_and_version
 from release.wheels.matrix import Matrix, matrix_for
 
 if TYPE_CHECKING:
+    from release.services.github_actions import GitHubActions
     from release.wheels.run import Followed
 
 
@@ -165,17 +171,28 @@ class WorkflowSpec:
             ref=version.format(ref),
             environment=ctx.option("environment", "none"),
             dest=Path(dest).resolve() if dest else ctx.repo / "dist" / str(version),
-            poll_interval=float(ctx.option("poll_interval", 15.0)),
-            timeout=float(ctx.option("timeout", 180.0)),
+            poll_interval=_wait(ctx, "poll_interval", 15.0, "seconds", zero=True),
+            timeout=_wait(ctx, "timeout", 180.0, "minutes", zero=False),
         )
+
+
+def _wait(ctx: Context, name: str, default: float, unit: str, *, zero: bool) -> float:
+    """A wait given on the command line, checked before anything leaves the machine (a bad one
+    found after the dispatch would leave a build running that nobody follows)."""
+    value = float(ctx.option(name, default))
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        flag = "--" + name.replace("_", "-")
+        kind = "a number of" if zero else "a positive number of"
+        raise UsageError(f"{flag} {value:g} is not {kind} {unit}",
+                         hint=f"e.g. {flag} {default:g}; nothing was dispatched")
+    return value
 
 
 def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
     from release.services.github_actions import GitHubActions
-    from release.wheels.run import Followed, download, follow
+    from release.wheels.run import Followed, follow
 
     spec = WorkflowSpec.from_context(ctx, version)
-    check_dest(spec.dest)
     service = ctx.github(spec.repo)
     actions = GitHubActions(service)
     dispatch = bool(ctx.option("dispatch"))
@@ -184,25 +201,39 @@ def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
     if dispatch and not actions.workflow_exists(spec.workflow):
         raise PreconditionError(f"{spec.repo} has no workflow {spec.workflow}",
                                 hint="set workflow_repo / workflow in [tool.release.wheels]")
+    record_path = _record_path(ctx, version)
+    wanted = dispatched.Dispatched(spec.repo, spec.workflow, spec.ref, spec.environment)
+    earlier = dispatched.load(record_path) if record_path else None
+    if earlier is not None and not earlier.same_build(wanted):
+        earlier = None
     state = Followed()
     if not dispatch:
         state.run = actions.run(int(ctx.options["run_id"]))
+    elif earlier is not None:
+        state.run = dispatched.started_run(actions, earlier)
+    if not (dispatch and earlier is not None and state.run is not None
+            and earlier.run_id == state.run.id and earlier.downloaded_to == str(spec.dest)):
+        check_dest(spec.dest)  # a download over the same run's files is the one exception
 
     plan = Plan(f"{spec.workflow} in {spec.repo} for {matrix.distribution} {version}")
-    if dispatch:
-        inputs = {"environment": spec.environment}
-        plan.add(Call(f"dispatch {spec.workflow} in {spec.repo} on {spec.ref} with inputs "
-                      f"{inputs} (POST /repos/{spec.repo}/actions/workflows/{spec.workflow}/"
-                      "dispatches)",
-                      lambda: setattr(state, "run", actions.dispatch(spec.workflow, spec.ref,
-                                                                     inputs))))
-    which = "the new run" if dispatch else f"run {ctx.options['run_id']}"
+    if dispatch and state.run is None:
+        _add_dispatch(plan, spec, actions, state, record_path, wanted)
+        which = "the new run"
+    else:
+        assert state.run is not None
+        which = f"run {state.run.id}"
+        if dispatch:
+            plan.notes.append(f"run {state.run.id} ({state.run.html_url}) is the one an earlier "
+                              f"`wheels --dispatch` started for {version}: it is followed, "
+                              f"nothing is dispatched again (to build afresh, cancel it first)")
     plan.add(Call(f"follow {which} until it completes or waits for approval (first look after "
                   f"{spec.poll_interval:g} s, backing off; give up after {spec.timeout:g} min)",
-                  lambda: follow(actions, state, ctx.err, spec.poll_interval, spec.timeout)))
-    plan.add(Call(f"download its artifacts' wheels and sdist into {spec.dest} "
-                  "(Pyodide wheels are never uploaded and are left out)",
-                  lambda: download(actions, state, spec.dest)))
+                  lambda: follow(actions, state, ctx.err, spec.poll_interval, spec.timeout),
+                  effect=READ))
+    plan.add(_Download(f"download its artifacts' wheels and sdist into {spec.dest} "
+                       "(Pyodide wheels are never uploaded and are left out)",
+                       lambda: _download(actions, state, spec.dest, record_path, dispatch),
+                       spec.dest))
     expected = matrix.filenames(str(version))
     plan.verify(f"{spec.dest} holds exactly the {len(expected)} files of the matrix",
                 lambda: compare(str(spec.dest), expected, list_dir(spec.dest),
@@ -220,6 +251,67 @@ def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
                   f"environment: the files check out; approve the deployment at "
                   f"{state.run.html_url} to upload them", file=ctx.out)
     return 0
+
+
+def _record_path(ctx: Context, version: ReleaseVersion) -> Path | None:
+    """Where the dispatched run is recorded (None when the project is no git repository)."""
+    try:
+        return journal_path(ctx.git, version, "wheels-run")
+    except ReleaseError:
+        return None
+
+
+def _save(path: Path | None, record: dispatched.Dispatched) -> None:
+    if path is not None:
+        dispatched.save(path, record)
+
+
+def _add_dispatch(plan: Plan, spec: WorkflowSpec, actions: GitHubActions, state: Followed,
+                  record_path: Path | None, wanted: dispatched.Dispatched) -> None:
+    """The dispatch, recorded before (with the runs there were) and after (with its run)."""
+    inputs = {"environment": spec.environment}
+
+    def start() -> None:
+        before = actions.dispatch_runs(spec.workflow, spec.ref)
+        pending = dataclasses.replace(wanted, before=sorted(before))
+        _save(record_path, pending)
+        state.run = actions.dispatch(spec.workflow, spec.ref, inputs, before=before)
+        _save(record_path, dispatched.with_run(pending, state.run))
+
+    plan.add(Call(f"dispatch {spec.workflow} in {spec.repo} on {spec.ref} with inputs "
+                  f"{inputs} (POST /repos/{spec.repo}/actions/workflows/{spec.workflow}/"
+                  "dispatches)", start,
+                  undo=f"cancel the run on https://github.com/{spec.repo}/actions "
+                       f"(gh run cancel RUN_ID -R {spec.repo})"))
+
+
+@dataclass(frozen=True)
+class _Download:
+    """The run's files into `dest` (a directory the run may create): put back on failure."""
+
+    summary: str
+    func: Callable[[], object]
+    dest: Path
+    effect = LOCAL
+
+    def describe(self) -> str:
+        return self.summary
+
+    def touches(self) -> Touches:
+        return Touches(files=(self.dest,))
+
+    def apply(self) -> None:
+        self.func()
+
+
+def _download(actions: GitHubActions, state: Followed, dest: Path, record_path: Path | None,
+              dispatch: bool) -> None:
+    from release.wheels.run import download
+
+    download(actions, state, dest)
+    earlier = dispatched.load(record_path) if record_path else None
+    if dispatch and earlier is not None and state.run is not None and earlier.run_id == state.run.id:
+        _save(record_path, dataclasses.replace(earlier, downloaded_to=str(dest)))
 
 
 def _run_url(state: Followed) -> str:
