@@ -29,9 +29,11 @@ import pytest
 from helpers import Cli, git, snapshot
 
 from release.fakes import example_files as f
+from release.fakes.dists import write_dists
 from release.fakes.example import ExampleProject, commit_release_files, copy_example
 from release.fakes.github import FakeGitHub
 from release.fakes.numpy_doc import build_html, build_numpy_doc
+from release.fakes.pypi import LocalIndex
 
 REPO = "example/tinynum"
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
@@ -65,7 +67,8 @@ def _tree(root: Path) -> str:
     return digest.hexdigest()
 
 
-def state(world: World, fake: FakeGitHub | None) -> dict[str, object]:
+def state(world: World, fake: FakeGitHub | None,
+          index: LocalIndex | None = None) -> dict[str, object]:
     """What an uninterrupted run and an interrupted-then-rerun one must agree on."""
     found: dict[str, object] = {}
     for path in world.repos:
@@ -76,8 +79,16 @@ def state(world: World, fake: FakeGitHub | None) -> dict[str, object]:
             found[f"{path.name} status"] = git(path, "status", "--porcelain", "--ignored")
             found[f"{path.name} tree"] = _tree(path)
     if fake is not None:
+        repo = fake.repo(REPO)
         found["pulls"] = sorted((p.title, p.head, p.base, p.state, p.body)
-                                for p in fake.repo(REPO).pulls.values())
+                                for p in repo.pulls.values())
+        found["releases"] = sorted(
+            (r.tag_name, r.name, r.draft, r.prerelease, r.body,
+             sorted((a.name, hashlib.sha256(a.data).hexdigest()) for a in r.assets.values()))
+            for r in repo.releases.values())
+    if index is not None:
+        found["index"] = [(path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+                          for path in sorted(index.packages.iterdir()) if path.is_file()]
     return found
 
 
@@ -174,6 +185,26 @@ def docs_push(project: ExampleProject, tmp: Path) -> World:
     return world
 
 
+def github_release_publish(project: ExampleProject, tmp: Path) -> World:
+    from test_github_release import CHANGELOG as RELEASE_CHANGELOG
+    from test_github_release import NOTES as RELEASE_NOTES
+    from test_github_release import NOTES_PATH
+
+    commit_release_files(project, "1.2.0", {CHANGELOG: RELEASE_CHANGELOG,
+                                            NOTES_PATH: RELEASE_NOTES})
+    git(project.repo, "tag", "-a", "v1.2.0", "-m", "tinynum 1.2.0 release")
+    git(project.repo, "push", "-q", "upstream", "refs/tags/v1.2.0")
+    write_dists(tmp / "dist", ["tinynum-1.2.0.tar.gz"], "tinynum")
+    return World(project, ["github-release", "1.2.0", "--dist", str(tmp / "dist"), "--publish"])
+
+
+def upload(project: ExampleProject, tmp: Path) -> World:
+    from test_upload import expected_names
+
+    write_dists(tmp / "dist", expected_names(project), "tinynum")
+    return World(project, ["upload", "1.2.0", "--from-dir", str(tmp / "dist"), "--upload"])
+
+
 SCENARIOS: dict[str, tuple[Setup, bool]] = {
     "prepare": (prepare, False),
     "prepare --push": (prepare_push, True),
@@ -186,7 +217,11 @@ SCENARIOS: dict[str, tuple[Setup, bool]] = {
     "cversions --fix": (cversions_fix, False),
     "mailmap --write": (mailmap_write, False),
     "docs --push": (docs_push, False),
+    "github-release --publish": (github_release_publish, True),
+    "upload --upload": (upload, False),
 }
+# 60 uploads of one kind: the first, the second, one in the middle and the last stand for all.
+SAMPLED = {"upload --upload": (1, 2, 30, 60)}
 
 
 # -- running them ---------------------------------------------------------------------------
@@ -210,12 +245,15 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
 
 class Runner:
     def __init__(self, template: ExampleProject, tmp: Path, setup: Setup, cli: object,
-                 fake: FakeGitHub | None) -> None:
-        self.template, self.tmp, self.setup, self.cli, self.fake = template, tmp, setup, cli, fake
+                 fake: FakeGitHub | None, index: LocalIndex | None) -> None:
+        self.template, self.tmp, self.setup, self.cli = template, tmp, setup, cli
+        self.fake, self.index = fake, index
         self.count = 0
 
     def world(self) -> World:
         self.count += 1
+        if self.index is not None:
+            self.index.clear()
         where = self.tmp / f"w{self.count}"
         project = copy_example(self.template, where / "example")
         world = self.setup(project, where)
@@ -227,19 +265,22 @@ class Runner:
         assert self.fake is not None
         repo = self.fake.repo(REPO)
         repo.pulls.clear()
+        repo.releases.clear()
         for branch in ("maintenance/1.2.x", "main"):
             self.fake.add_ref(REPO, f"heads/{branch}",
                               git(project.repo, "rev-parse", branch).strip())
 
     def argv(self, world: World) -> list[str]:
         argv = list(world.argv)
+        if self.index is not None:
+            argv += ["--repository-url", self.index.url]
         if "--repo-override" in argv:
             at = argv.index("--repo-override")
             return [*argv[:at], "--repo", argv[at + 1]]
         return [*argv, "--repo", str(world.project.repo)]
 
     def run(self, world: World, fault: str = "") -> object:
-        env = {**os.environ}
+        env = {**os.environ, **(self.index.env() if self.index is not None else {})}
         env.pop("RELEASE_FAULT", None)
         if fault:
             env["RELEASE_FAULT"] = fault
@@ -260,16 +301,18 @@ def test_every_action_interrupted_then_rerun(name: str, example_template: Exampl
                                              request: pytest.FixtureRequest) -> None:
     setup, needs_github = SCENARIOS[name]
     fake = request.getfixturevalue("github") if needs_github else None
-    runner = Runner(example_template, tmp_path, setup, cli, fake)
+    index = request.getfixturevalue("pypi") if name.startswith("upload") else None
+    runner = Runner(example_template, tmp_path, setup, cli, fake, index)
 
     reference_world = runner.world()
     reference = runner.run(reference_world)
     assert reference.code == 0, reference.err  # type: ignore[attr-defined]
     actions = _actions(reference.err)  # type: ignore[attr-defined]
     assert actions, reference.err  # type: ignore[attr-defined]
-    wanted = state(reference_world, fake)
+    wanted = state(reference_world, fake, index)
 
-    faults = [f"{KINDS[n % len(KINDS)]}:{n}" for n in range(1, len(actions) + 1)]
+    numbers = SAMPLED.get(name, range(1, len(actions) + 1))
+    faults = [f"{KINDS[n % len(KINDS)]}:{n}" for n in numbers]
     faults += ["fail:verify", f"kill:{(len(actions) + 1) // 2}"]
     world = runner.world()
     for fault in faults:
@@ -289,9 +332,10 @@ def test_every_action_interrupted_then_rerun(name: str, example_template: Exampl
             assert "to finish, rerun `" in err, f"{fault}: {err}"
         again = runner.run(world)
         assert again.code == 0, f"rerun after {fault}: {again.err}"  # type: ignore[attr-defined]
-        assert state(world, fake) == wanted, f"after {fault} and a rerun: {again.err}"  # type: ignore[attr-defined]
+        assert state(world, fake, index) == wanted, (  # type: ignore[attr-defined]
+            f"after {fault} ({err}) and a rerun: {again.err} {again.out}")
         world = runner.world()
     if _bytes(world) == before:  # every fault since the last rerun was put back: finish once
         again = runner.run(world)
         assert again.code == 0, again.err  # type: ignore[attr-defined]
-        assert state(world, fake) == wanted
+        assert state(world, fake, index) == wanted

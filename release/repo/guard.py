@@ -144,8 +144,9 @@ def settle(ctx: Context, record: UndoRecord, exc: BaseException) -> BaseExceptio
         error.hint = f"look at `git status`; the saved state is in {record.directory}"
         return error
     if record.done:
-        error.message += (f"; nothing was changed (the {_count(len(record.done))} done "
-                          "were put back)")
+        done = len(record.done)
+        error.message += (f"; nothing was changed (the {_count(done)} done "
+                          f"{'was' if done == 1 else 'were'} put back)")
         ctx.applied.clear()
     elif isinstance(error, Interrupted):
         error.message += " before anything was changed"

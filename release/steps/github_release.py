@@ -74,6 +74,7 @@ def run(ctx: Context) -> int:
         return 0
     existing = github.find(spec.tag)
     if existing is not None and not existing.draft:
+        _write_local(ctx, spec, github)  # what a run stopped after publishing had not written
         return check_published(ctx, spec, existing)
     plan = build_plan(ctx, spec, github, existing, mode)
     ctx.execute(plan)
@@ -327,6 +328,14 @@ def verify_published(github: GitHubReleases, spec: ReleaseSpec) -> None:
         raise VerificationError(f"{spec.tag} is not published on GitHub",
                                 hint="look at the releases page; rerun with --publish")
     verify_assets(github, release.id, spec)
+
+
+def _write_local(ctx: Context, spec: ReleaseSpec, github: GitHubReleases) -> None:
+    local = build_plan(ctx, spec, github, None, "")
+    local.actions = [a for a in local.actions if isinstance(a, WriteFile) and not a.is_noop()]
+    if local.actions:
+        local.notes = []
+        ctx.execute(local)
 
 
 def check_published(ctx: Context, spec: ReleaseSpec, release: RemoteRelease) -> int:
