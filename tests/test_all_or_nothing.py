@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from helpers import git, snapshot
+from helpers import Cli, git, snapshot
 
 from release.fakes.example import ExampleProject, commit_release_files
 from release.fakes.numpy_doc import build_html, build_numpy_doc
@@ -28,7 +28,7 @@ def _refuse_pushes(bare: Path) -> None:
     hook.chmod(0o755)
 
 
-def test_a_refused_push_leaves_no_local_tag(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_push_leaves_no_local_tag(example: ExampleProject, cli: Cli) -> None:
     commit_release_files(example, "1.2.0", {CHANGELOG: "\nContributors\n============\n"})
     _refuse_pushes(example.upstream)
     before = _states(example)
@@ -41,7 +41,7 @@ def test_a_refused_push_leaves_no_local_tag(example: ExampleProject, cli) -> Non
     assert git(example.repo, "tag", "-l", "v1.2.0") == ""
 
 
-def test_a_failing_update_py_leaves_the_doc_repository_as_it_was(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_update_py_leaves_the_doc_repository_as_it_was(tmp_path: Path, cli: Cli) -> None:
     doc = build_numpy_doc(tmp_path / "site")
     script = doc.repo / "update.py"
     script.write_text("import sys\nsys.exit('update.py: cannot read the version table')\n")
@@ -73,8 +73,8 @@ def _hold_lock(repo: Path) -> subprocess.Popen[str]:
     return holder
 
 
-def test_two_runs_at_once_the_second_says_who_holds_the_repository(example: ExampleProject,  # type: ignore[no-untyped-def]
-                                                                    cli) -> None:
+def test_two_runs_at_once_the_second_says_who_holds_the_repository(example: ExampleProject,
+                                                                    cli: Cli) -> None:
     git(example.repo, "checkout", "-q", "maintenance/1.2.x")
     holder = _hold_lock(example.repo)
     try:
@@ -93,7 +93,7 @@ def test_two_runs_at_once_the_second_says_who_holds_the_repository(example: Exam
     assert result.code == 0, result.err  # the lock went with its process
 
 
-def test_sigterm_puts_back_and_says_how_to_resume(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_sigterm_puts_back_and_says_how_to_resume(example: ExampleProject, cli: Cli) -> None:
     git(example.repo, "checkout", "-q", "maintenance/1.2.x")
     before = _states(example)
     env = {**os.environ, "RELEASE_FAULT": "term:3"}
@@ -106,7 +106,7 @@ def test_sigterm_puts_back_and_says_how_to_resume(example: ExampleProject, cli) 
     assert _states(example) == before
 
 
-def test_a_killed_run_is_put_back_by_the_next(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_killed_run_is_put_back_by_the_next(example: ExampleProject, cli: Cli) -> None:
     git(example.repo, "checkout", "-q", "maintenance/1.2.x")
     head = git(example.repo, "rev-parse", "HEAD")
     env = {**os.environ, "RELEASE_FAULT": "kill:5"}
@@ -127,7 +127,7 @@ def test_a_killed_run_is_put_back_by_the_next(example: ExampleProject, cli) -> N
     assert git(example.repo, "rev-parse", "HEAD^") == head
 
 
-def test_a_record_that_does_not_parse_stops_the_next_run(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_record_that_does_not_parse_stops_the_next_run(example: ExampleProject, cli: Cli) -> None:
     git(example.repo, "checkout", "-q", "maintenance/1.2.x")
     record = example.repo / ".git" / "release" / "undo" / "record.json"
     record.parent.mkdir(parents=True)

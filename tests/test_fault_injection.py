@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import Cli, git, snapshot
+from helpers import Cli, Result, git, snapshot
 
 from release.fakes import example_files as f
 from release.fakes.dists import write_dists
@@ -72,6 +72,9 @@ def state(world: World, fake: FakeGitHub | None,
     """What an uninterrupted run and an interrupted-then-rerun one must agree on."""
     found: dict[str, object] = {}
     for path in world.repos:
+        if not (path / ".git").exists() and not path.name.endswith(".git"):
+            found[f"{path.name} tree"] = _tree(path)  # a project directory without git
+            continue
         found[f"{path.name} refs"] = git(path, "for-each-ref", "--format=%(refname) %(objectname)")
         if (path / ".git").exists():
             found[f"{path.name} HEAD"] = git(path, "rev-parse", "--symbolic-full-name", "HEAD")
@@ -182,7 +185,7 @@ def docs_push(project: ExampleProject, tmp: Path) -> World:
     world = World(project, ["docs", "2.5.0", "--doc-repo", str(doc.repo), "--built", str(built),
                             "--push"], others=(doc.repo, doc.remote))
     world.argv += ["--repo-override", str(plain)]
-    return world
+    return world  # the project directory is no git repository: the doc repository is changed
 
 
 def github_release_publish(project: ExampleProject, tmp: Path) -> World:
@@ -205,6 +208,19 @@ def upload(project: ExampleProject, tmp: Path) -> World:
     return World(project, ["upload", "1.2.0", "--from-dir", str(tmp / "dist"), "--upload"])
 
 
+def announce(project: ExampleProject, tmp: Path) -> World:
+    from test_announce import NOTES_2_4_0, OLDER, make_project
+
+    from release.fakes.numpy_org import build_numpy_org, news_md, site_config
+
+    changelog = (Path(__file__).parent / "data/numpy/changelogs/2.4.1-changelog.rst").read_text()
+    numpy = make_project(tmp / "numpy", "2.4.0", NOTES_2_4_0, changelog)
+    news = news_md(header="NumPy 2.3.0 released!", date="2025-06-07", sections=(), releases=OLDER)
+    site = build_numpy_org(tmp / "web", news=news, config=site_config("2.3"))
+    return World(project, ["announce", "2.4.0", "--website-repo", str(site.repo), "--date",
+                           "2025-12-20", "--repo-override", str(numpy)], others=(site.repo, numpy))
+
+
 SCENARIOS: dict[str, tuple[Setup, bool]] = {
     "prepare": (prepare, False),
     "prepare --push": (prepare_push, True),
@@ -219,6 +235,7 @@ SCENARIOS: dict[str, tuple[Setup, bool]] = {
     "docs --push": (docs_push, False),
     "github-release --publish": (github_release_publish, True),
     "upload --upload": (upload, False),
+    "announce": (announce, False),
 }
 # 60 uploads of one kind: the first, the second, one in the middle and the last stand for all.
 SAMPLED = {"upload --upload": (1, 2, 30, 60)}
@@ -244,7 +261,7 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
 
 
 class Runner:
-    def __init__(self, template: ExampleProject, tmp: Path, setup: Setup, cli: object,
+    def __init__(self, template: ExampleProject, tmp: Path, setup: Setup, cli: Cli,
                  fake: FakeGitHub | None, index: LocalIndex | None) -> None:
         self.template, self.tmp, self.setup, self.cli = template, tmp, setup, cli
         self.fake, self.index = fake, index
@@ -279,7 +296,7 @@ class Runner:
             return [*argv[:at], "--repo", argv[at + 1]]
         return [*argv, "--repo", str(world.project.repo)]
 
-    def run(self, world: World, fault: str = "") -> object:
+    def run(self, world: World, fault: str = "") -> Result:
         env = {**os.environ, **(self.index.env() if self.index is not None else {})}
         env.pop("RELEASE_FAULT", None)
         if fault:
@@ -287,8 +304,8 @@ class Runner:
         if fault.startswith("kill:"):
             done = subprocess.run([sys.executable, "-m", "release", *self.argv(world)], env=env,
                                   capture_output=True, text=True, check=False)
-            return done
-        return self.cli(*self.argv(world), env=env)  # type: ignore[operator]
+            return Result(done.returncode, done.stdout, done.stderr)
+        return self.cli(*self.argv(world), env=env)
 
 
 def _actions(err: str) -> list[str]:
@@ -306,36 +323,42 @@ def test_every_action_interrupted_then_rerun(name: str, example_template: Exampl
 
     reference_world = runner.world()
     reference = runner.run(reference_world)
-    assert reference.code == 0, reference.err  # type: ignore[attr-defined]
-    actions = _actions(reference.err)  # type: ignore[attr-defined]
-    assert actions, reference.err  # type: ignore[attr-defined]
+    assert reference.code == 0, reference.err
+    actions = _actions(reference.err)
+    assert actions, reference.err
     wanted = state(reference_world, fake, index)
 
     numbers = SAMPLED.get(name, range(1, len(actions) + 1))
     faults = [f"{KINDS[n % len(KINDS)]}:{n}" for n in numbers]
     faults += ["fail:verify", f"kill:{(len(actions) + 1) // 2}"]
     world = runner.world()
+    outcomes = {"put back": 0, "kept, said": 0, "killed": 0}
     for fault in faults:
         before = _bytes(world)
         failed = runner.run(world, fault)
-        err = failed.stderr if fault.startswith("kill:") else failed.err  # type: ignore[attr-defined]
-        code = failed.returncode if fault.startswith("kill:") else failed.code  # type: ignore[attr-defined]
+        err, code = failed.err, failed.code
         assert code != 0, f"{fault}: {err}"
         assert "Traceback" not in err, f"{fault}: {err}"
         if fault.startswith("kill:"):
             assert code == -9
+            outcomes["killed"] += 1
+            request.node.user_properties.append((fault, "killed; the rerun put it back or went on"))
         elif "nothing was changed" in err or "before anything was changed" in err:
             assert _bytes(world) == before, f"{fault} left changes: {err}"
+            outcomes["put back"] += 1
+            request.node.user_properties.append((fault, "put back: " + err.splitlines()[-2][:300]))
             continue  # as it was: the next fault can start from here
         else:
             assert "done before that, and kept: " in err, f"{fault}: {err}"
             assert "to finish, rerun `" in err, f"{fault}: {err}"
+            outcomes["kept, said"] += 1
+            request.node.user_properties.append((fault, "kept: " + err.splitlines()[-1][:400]))
         again = runner.run(world)
-        assert again.code == 0, f"rerun after {fault}: {again.err}"  # type: ignore[attr-defined]
-        assert state(world, fake, index) == wanted, (  # type: ignore[attr-defined]
-            f"after {fault} ({err}) and a rerun: {again.err} {again.out}")
+        assert again.code == 0, f"rerun after {fault}: {again.err}"
+        assert state(world, fake, index) == wanted, f"after {fault} ({err}): {again.err}"
         world = runner.world()
     if _bytes(world) == before:  # every fault since the last rerun was put back: finish once
         again = runner.run(world)
-        assert again.code == 0, again.err  # type: ignore[attr-defined]
+        assert again.code == 0, again.err
         assert state(world, fake, index) == wanted
+    request.node.user_properties += [("actions", "; ".join(actions)), *outcomes.items()]
