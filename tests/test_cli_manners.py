@@ -155,3 +155,12 @@ def test_a_terminal_gets_a_table_as_wide_as_it(example: Any, tmp_path: Path) -> 
     assert max(len(line) for line in lines) <= 90
     assert any(len(line) >= 80 for line in lines)  # it used the width it had
     assert "\x1b[" in b"".join(chunks).decode()  # a terminal gets colour
+
+
+@pytest.mark.parametrize("step", ["wheels", "upload", "github-release"])
+def test_a_directory_of_distributions_is_dist_everywhere(step: str) -> None:
+    parser = step_parser(step, load_step(step))
+    assert "--dist DIR" in parser.format_help().replace("\n", " ")
+    new = vars(parser.parse_args(["2.4.0", "--dist", "d"]))
+    if step != "github-release":  # the earlier spelling is still taken
+        assert vars(parser.parse_args(["2.4.0", "--from-dir", "d"])) == new

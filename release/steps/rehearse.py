@@ -352,7 +352,7 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         return f"fast-forwarded {branch} to the release PR and pushed it upstream"
 
     off = ("--offline",) if offline else ()
-    upload = ("upload", version, "--from-dir", dist, "--repository-url", upload_url, "--upload")
+    upload = ("upload", version, "--dist", dist, "--repository-url", upload_url, "--upload")
     release = ("github-release", version, "--dist", dist, "--index-url", index_url, "--publish")
     walk = [
         Stage(f"check out {branch}", action=_checkout(git, branch)),

@@ -245,9 +245,9 @@ def index_files(ctx: Context, version: ReleaseVersion) -> Found:
         return Found(State.DONE, f"{summary} at {report.where}")
     problems = "; ".join(f"{label}: {len(names)}" for label, names in report.problems())
     dist = ctx.repo / "dist" / str(version)
-    nxt = (_cmd("upload", version, "--from-dir", str(dist), "--upload") if dist.is_dir()
+    nxt = (_cmd("upload", version, "--dist", str(dist), "--upload") if dist.is_dir()
            else _cmd("wheels", version, "--dispatch") + ", then " +
-           _cmd("upload", version, "--from-dir", str(dist), "--upload"))
+           _cmd("upload", version, "--dist", str(dist), "--upload"))
     return Found(State.NOT_YET, f"{summary} ({problems})", nxt)
 
 

@@ -39,8 +39,9 @@ STEP = Step(name="upload", order=110, journaled=True, read_only=False,
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
-    parser.add_argument("--from-dir", type=Path, required=True, metavar="DIST",
-                        help="the directory with every wheel and the sdist of the release")
+    parser.add_argument("--dist", "--from-dir", dest="from_dir", type=Path, required=True,
+                        metavar="DIR", help="the directory with every wheel and the sdist of the "
+                                            "release (--from-dir: the earlier spelling, still accepted)")
     parser.add_argument("--repository-url", default=PYPI_UPLOAD,
                         help=f"where to upload (default {PYPI_UPLOAD}; TestPyPI: "
                              "https://test.pypi.org/legacy/; a local pypiserver: its root URL)")

@@ -1,7 +1,7 @@
 """Build the release's wheels with the release workflow, or check files built elsewhere.
 
 Without a mode it only shows the expected files: starting the workflow is a remote action and
-needs `--dispatch`. `--run-id` follows a run that already exists; `--from-dir` and `--index-url`
+needs `--dispatch`. `--run-id` follows a run that already exists; `--dist` and `--index-url`
 check what a directory or a package index holds against the same matrix.
 """
 
@@ -56,14 +56,16 @@ ENVIRONMENTS = ("none", "testpypi", "pypi")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
-    add_json_option(parser, "the file check (the matrix, --from-dir or --index-url)")
+    add_json_option(parser, "the file check (the matrix, --dist or --index-url)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--dispatch", action="store_true",
                       help="start the release workflow (a remote action), follow the run, "
                            "download and check its files")
     mode.add_argument("--run-id", type=int, metavar="ID",
                       help="follow an existing run of the workflow, download and check its files")
-    mode.add_argument("--from-dir", type=Path, metavar="DIR", help="check the files in a local directory")
+    mode.add_argument("--dist", "--from-dir", dest="from_dir", type=Path, metavar="DIR",
+                      help="check the files in a local directory of distributions (--from-dir: "
+                           "the earlier spelling, still accepted)")
     mode.add_argument("--index-url", metavar="URL",
                       help="check the files a package index holds (its root or simple API URL)")
     parser.add_argument("--environment", choices=ENVIRONMENTS, default="none",
@@ -88,7 +90,7 @@ def run(ctx: Context) -> int:
     matrix = matrix_for(ctx.config, version)
     if ctx.option("json") and (ctx.option("dispatch") or ctx.option("run_id")):
         raise UsageError("--json is for the file check, not for following a run",
-                         hint="drop --json, or check the files with --from-dir DIR or --index-url URL")
+                         hint="drop --json, or check the files with --dist DIR or --index-url URL")
     if ctx.option("from_dir"):
         directory = Path(ctx.options["from_dir"]).resolve()
         return report(ctx, compare(str(directory), matrix.filenames(str(version)),
@@ -146,7 +148,7 @@ def show(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
         print(f"  {item.filename}", file=ctx.out)
     ctx.say(f"read-only: nothing dispatched. `--dispatch` runs {spec.workflow} in "
             f"{spec.repo} on {spec.ref} (environment {spec.environment}); `--run-id ID` follows "
-            "a run; `--from-dir DIR` / `--index-url URL` check files")
+            "a run; `--dist DIR` / `--index-url URL` check files")
     return 0
 
 
@@ -322,7 +324,7 @@ def check_dest(dest: Path) -> None:
     if dest.is_dir() and any(is_dist_file(name) for name in list_dir(dest)):
         raise PreconditionError(
             f"{dest} already holds wheels or an sdist; a download would mix two builds",
-            hint=f"check them with --from-dir {dest}, or pass another --dest",
+            hint=f"check them with --dist {dest}, or pass another --dest",
         )
 
 
