@@ -19,11 +19,13 @@ ESCAPED_SPACE = "\\ "
 
 _SINGLE_BACKTICK = re.compile(r"(?P<pre>(?:^|(?<=[^`])))`(?P<post>(?=[^`]|$))")
 _SPAN_THEN_CHAR = re.compile(r"``(.*?)``(.)")
+_CODE_SPAN = re.compile(r"``(.*?)``")
 _TEMPLATE = "changelog.rst.j2"
 
 
-def sanitize_title(title: str, separator: str = ESCAPED_SPACE) -> str:
-    """Make a pull-request title safe rst on one line, truncated as NumPy truncates it."""
+def sanitize_title(title: str, separator: str = ESCAPED_SPACE, *, code_asterisks: bool = False) -> str:
+    """Make a pull-request title safe rst on one line, truncated as NumPy truncates it;
+    `code_asterisks`: asterisks inside code spans stay unescaped (SciPy's gh_lists.py)."""
     title = re.sub(r"\s+", " ", title.strip())
     title = _SINGLE_BACKTICK.sub(r"\g<pre>``\g<post>", title)
     title = _SPAN_THEN_CHAR.sub(
@@ -31,6 +33,8 @@ def sanitize_title(title: str, separator: str = ESCAPED_SPACE) -> str:
         title,
     )
     title = title.replace("*", "\\*")
+    if code_asterisks:
+        title = _CODE_SPAN.sub(lambda m: "``" + m.group(1).replace("\\*", "*") + "``", title)
     if len(title) > 60:
         remainder = re.sub(r"\s.*$", "...", title[60:])
         title = title[:80] + "..." if len(remainder) > 20 else title[:60] + remainder

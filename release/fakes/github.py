@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,7 +30,7 @@ from release.atomic_file import replace_file
 from release.fakes import github_graphql
 from release.fakes.github_http import Request, Response, error, json_response, not_found
 from release.fakes.github_rest import find_route
-from release.fakes.github_state import Issue, Pull, Repo, Shapes, Workflow, World, fake_sha
+from release.fakes.github_state import Issue, Milestone, Pull, Repo, Shapes, Workflow, World, fake_sha
 
 SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a few minutes before you try "
                      "again. If you reach out to GitHub Support for help, please include the request ID "
@@ -203,14 +203,31 @@ class FakeGitHub:
             self.world.user(user)
             pull = Pull(number, title, user, state, merged, head, base, body, self.world.new_id(),
                         merge_commit if merged else None, tuple(labels), milestone)
-            self.repo(full_name).pulls[number] = pull
+            repo = self.repo(full_name)
+            repo.pulls[number] = pull
+            if milestone is not None and repo.milestone_named(milestone) is None:
+                key = max(repo.milestones, default=0) + 1
+                repo.milestones[key] = Milestone(key, milestone, "open", self.world.new_id())
 
     def add_issue(self, full_name: str, number: int, title: str, user: str, *, body: str = "",
-                  state: str = "open") -> None:
+                  state: str = "open", milestone: str | None = None) -> None:
         with self._lock:
             self.world.user(user)
-            issue = Issue(number, title, user, body, state, (), self.world.new_id())
+            issue = Issue(number, title, user, body, state, (), self.world.new_id(), milestone)
             self.repo(full_name).issues[number] = issue
+
+    def add_milestone(self, full_name: str, number: int, title: str, *, state: str = "open",
+                      items: Iterable[int] = ()) -> None:
+        """A milestone, with the issues and pull requests numbered `items` put on it (an item
+        is on a milestone by its title, as GraphQL shows it)."""
+        with self._lock:
+            repo = self.repo(full_name)
+            repo.milestones[number] = Milestone(number, title, state, self.world.new_id())
+            for item in items:
+                found = repo.issues.get(item) or repo.pulls.get(item)
+                if found is None:
+                    raise KeyError(f"{full_name} has no issue or pull request #{item}")
+                found.milestone = title
 
     def add_workflow(self, full_name: str, file: str, name: str | None = None, *,
                      artifacts: Mapping[str, Mapping[str, bytes | str]] | None = None,

@@ -151,10 +151,45 @@ def _issue_json(shapes: Shapes, repo: Repo, number: int) -> dict[str, Any]:
 
 @repo_route("GET", _REPO + r"/issues")
 def list_issues(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    """GitHub's filters the toolkit uses: state, milestone (a number, `*` or `none`), and the
+    order (`sort=created`, `direction`; newest first by default)."""
     state = req.query.get("state", "open")
-    numbers = [issue.number for issue in repo.issues.values() if state in ("all", issue.state)]
-    numbers += [pull.number for pull in repo.pulls.values() if state in ("all", pull.state)]
-    return page(shapes, req, [_issue_json(shapes, repo, n) for n in sorted(numbers, reverse=True)])
+    wanted = req.query.get("milestone")
+    if wanted not in (None, "*", "none") and not (wanted.isdigit() and int(wanted) in repo.milestones):
+        return not_found()
+    title = repo.milestones[int(wanted)].title if wanted and wanted.isdigit() else None
+
+    def keep(item: Issue | Pull) -> bool:
+        if state not in ("all", item.state):
+            return False
+        if wanted == "*":
+            return item.milestone is not None
+        if wanted == "none":
+            return item.milestone is None
+        return wanted is None or item.milestone == title
+
+    items: list[Issue | Pull] = [*repo.issues.values(), *repo.pulls.values()]
+    numbers = [item.number for item in items if keep(item)]
+    newest_first = req.query.get("direction", "desc") != "asc"
+    return page(shapes, req, [_issue_json(shapes, repo, n)
+                              for n in sorted(numbers, reverse=newest_first)])
+
+
+@repo_route("GET", _REPO + r"/milestones")
+def list_milestones(world: World, shapes: Shapes, req: Request, repo: Repo,
+                    params: dict[str, str]) -> Response:
+    state = req.query.get("state", "open")
+    if state not in ("open", "closed", "all"):
+        return invalid("Milestone", "state", "invalid")
+    found = [m for _, m in sorted(repo.milestones.items()) if state in ("all", m.state)]
+    return page(shapes, req, [shapes.milestone(repo, m) for m in found])
+
+
+@repo_route("GET", _REPO + r"/milestones/(?P<number>\d+)")
+def get_milestone(world: World, shapes: Shapes, req: Request, repo: Repo,
+                  params: dict[str, str]) -> Response:
+    milestone = repo.milestones.get(int(params["number"]))
+    return json_response(200, shapes.milestone(repo, milestone)) if milestone else not_found()
 
 
 @repo_route("GET", _REPO + r"/issues/(?P<number>\d+)")

@@ -56,6 +56,15 @@ class Issue:
     state: str = "open"
     labels: tuple[str, ...] = ()
     id: int = 0
+    milestone: str | None = None  # the milestone's title
+
+
+@dataclass
+class Milestone:
+    number: int
+    title: str
+    state: str = "open"
+    id: int = 0
 
 
 @dataclass
@@ -141,6 +150,7 @@ class Repo:
     releases: dict[int, Release] = field(default_factory=dict)
     workflows: dict[int, Workflow] = field(default_factory=dict)
     runs: dict[int, Run] = field(default_factory=dict)
+    milestones: dict[int, Milestone] = field(default_factory=dict)
     burned_tags: set[str] = field(default_factory=set)
     # Logins with write access (push, triage); None: every user (the stand-ins' default).
     writers: tuple[str, ...] | None = None
@@ -150,6 +160,9 @@ class Repo:
     @property
     def full_name(self) -> str:
         return f"{self.owner}/{self.name}"
+
+    def milestone_named(self, title: str) -> Milestone | None:
+        return next((m for m in self.milestones.values() if m.title == title), None)
 
     def next_number(self) -> int:
         return max([0, *self.pulls, *self.issues]) + 1
@@ -272,6 +285,33 @@ class Shapes:
             "changed_files": 1,
         }
 
+    def milestone(self, repo: Repo, milestone: Milestone) -> dict[str, Any]:
+        url = self.repo_api(repo)
+        items: list[Issue | Pull] = [*repo.issues.values(), *repo.pulls.values()]
+        mine = [item for item in items if item.milestone == milestone.title]
+        return {
+            "url": f"{url}/milestones/{milestone.number}",
+            "html_url": f"{self.root}/{repo.full_name}/milestone/{milestone.number}",
+            "labels_url": f"{url}/milestones/{milestone.number}/labels",
+            "id": milestone.id,
+            "node_id": node_id("Milestone", milestone.id),
+            "number": milestone.number,
+            "title": milestone.title,
+            "description": None,
+            "creator": self.person(repo.owner),
+            "open_issues": sum(1 for item in mine if item.state == "open"),
+            "closed_issues": sum(1 for item in mine if item.state == "closed"),
+            "state": milestone.state,
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+            "closed_at": TIMESTAMP if milestone.state == "closed" else None,
+            "due_on": None,
+        }
+
+    def _milestone_of(self, repo: Repo, title: str | None) -> dict[str, Any] | None:
+        found = repo.milestone_named(title) if title else None
+        return self.milestone(repo, found) if found else None
+
     def issue(self, repo: Repo, issue: Issue) -> dict[str, Any]:
         url = self.repo_api(repo)
         return {
@@ -288,16 +328,23 @@ class Shapes:
             "comments": 0,
             "created_at": TIMESTAMP,
             "updated_at": TIMESTAMP,
-            "closed_at": None,
+            "closed_at": TIMESTAMP if issue.state == "closed" else None,
+            "milestone": self._milestone_of(repo, issue.milestone),
             "url": f"{url}/issues/{issue.number}",
             "html_url": f"{self.root}/{repo.full_name}/issues/{issue.number}",
             "repository_url": url,
         }
 
     def pull_as_issue(self, repo: Repo, pull: Pull) -> dict[str, Any]:
-        issue = Issue(pull.number, pull.title, pull.user, pull.body, pull.state, (), pull.id)
+        issue = Issue(pull.number, pull.title, pull.user, pull.body, pull.state, pull.labels, pull.id,
+                      pull.milestone)
         shaped = self.issue(repo, issue)
-        shaped["pull_request"] = {"url": f"{self.repo_api(repo)}/pulls/{pull.number}"}
+        html = f"{self.root}/{repo.full_name}/pull/{pull.number}"
+        shaped["html_url"] = html
+        shaped["pull_request"] = {"url": f"{self.repo_api(repo)}/pulls/{pull.number}",
+                                  "html_url": html, "diff_url": f"{html}.diff",
+                                  "patch_url": f"{html}.patch",
+                                  "merged_at": TIMESTAMP if pull.merged else None}
         return shaped
 
     def asset(self, repo: Repo, release: Release, asset: Asset) -> dict[str, Any]:

@@ -1,8 +1,8 @@
-"""The Authors section inside SciPy-style notes (`credits = "authors"`): where the list goes.
+"""The Authors section and the milestone lists inside SciPy-style notes (`credits = "authors"`).
 
 SciPy's notes carry `Authors` (underlined with `=` or `*`), a `* Name (commits)` line, the list
-and the totals paragraph, then the `Issues closed for X.Y.Z` heading. The section's body, up to
-the next heading, is replaced as a whole, so filling it again gives the same file.
+and the totals paragraph, then `Issues closed for X.Y.Z` and `Pull requests for X.Y.Z` to the end
+of the file. Each part is replaced as a whole, so filling it again gives the same file.
 """
 
 from __future__ import annotations
@@ -25,3 +25,14 @@ def fill_authors(notes_text: str, body: str, where: str) -> str:
     following = _NEXT_HEADING.search(rest)
     end = heading.end() + (following.start() if following else len(rest))
     return notes_text[:heading.end()] + body + notes_text[end:]
+
+
+def fill_lists(notes_text: str, lists_text: str, title: str, where: str) -> str:
+    """`notes_text` from its `Issues closed for TITLE` heading to the end replaced by the lists."""
+    heading = re.search(rf"^Issues closed for {re.escape(title)}\n-+\n", notes_text, re.MULTILINE)
+    if heading is None:
+        raise PreconditionError(f"{where} has no `Issues closed for {title}` heading",
+                                hint="add it (and `Pull requests for ...`) at the end, as in "
+                                     "SciPy's skeleton")
+    # one blank line between the two lists, as SciPy's notes have (gh_lists.py prints two)
+    return notes_text[:heading.start()] + re.sub(r"\n{3,}", "\n\n", lists_text.strip("\n")) + "\n"

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 from release.changelog import explain
 from release.changelog.authors import authors
 from release.changelog.compute import Selection, changelog_range, compute
+from release.changelog.milestone import render_lists
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Plan, WriteFile
 from release.repo.revision_range import RevisionRange, version_of
+from release.services.github_milestones import milestone_lists
 from release.steps import Step
 from release.version import ReleaseVersion
 
@@ -103,10 +105,19 @@ def selection(ctx: Context) -> Selection:
 
 
 def run_authors(ctx: Context, request: ChangelogRequest) -> int:
-    """SciPy's Authors section on stdout (or into `--output`), its reminder on stderr."""
+    """SciPy's Authors section, then (unless `--offline`) the milestone's issue and pull-request
+    lists, on stdout (or into `--output`); the Authors reminder on stderr."""
     ctx.say(f"authors for {request.range}")
     people = authors(ctx.git, request.range.start, request.range.end, _mailmap_text(ctx))
     text = ctx.render("authors.rst.j2", authors=people)
+    if not ctx.option("offline"):
+        if request.version is None:
+            raise UsageError("the issue and pull-request lists come from the release's milestone",
+                             hint="give the version first, or pass --offline for the Authors only")
+        lists = milestone_lists(ctx.github(), request.version.base)
+        ctx.say(f"milestone {lists.title}: {len(lists.issues)} issues closed, "
+                f"{len(lists.pulls)} pull requests")
+        text += render_lists(lists, ctx.config.github_repo, ctx.render)
     if request.output in (None, "-"):
         ctx.out.write(text)
     else:

@@ -7,14 +7,16 @@ from __future__ import annotations
 import argparse
 
 from release.changelog.authors import authors
+from release.changelog.milestone import render_lists
 from release.context import Context
 from release.errors import VerificationError
-from release.notes.authors_section import fill_authors
+from release.notes.authors_section import fill_authors, fill_lists
 from release.notes.changes import NotesChanges, hand_written
 from release.notes.changes import changes as notes_changes
 from release.notes.fragments import Rendered, Towncrier
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
 from release.repo.revision_range import resolve
+from release.services.github_milestones import milestone_lists
 from release.steps import Step
 from release.steps.common import add_version
 from release.version import ReleaseVersion
@@ -26,6 +28,9 @@ STEP = Step(name="notes", order=50, journaled=False, read_only=False,
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
+    parser.add_argument("--offline", action="store_true",
+                        help="credits = \"authors\" (SciPy): fill the Authors list only, not the "
+                             "milestone's issue and pull-request lists (no token, no network)")
 
 
 def run(ctx: Context) -> int:
@@ -70,6 +75,11 @@ def authors_plan(ctx: Context, version: ReleaseVersion) -> Plan:
                      mailmap.read_text(encoding="utf-8") if mailmap.is_file() else "")
     ctx.say(f"authors for {span}: {len(people)}")
     text = fill_authors(found.text, ctx.render("notes-authors.rst.j2", authors=people), notes)
+    if not ctx.option("offline"):
+        lists = milestone_lists(ctx.github(), version.base)
+        ctx.say(f"milestone {lists.title}: {len(lists.issues)} issues closed, "
+                f"{len(lists.pulls)} pull requests")
+        text = fill_lists(text, render_lists(lists, cfg.github_repo, ctx.render), lists.title, notes)
     if text != found.current:
         plan.add(WriteFile(ctx.repo, notes, text))
     if found.index is not None:
