@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import Cli, git
 
-from tests.helpers import git
+from release.fakes.github import FakeGitHub
 
 _LINE = re.compile(r"^\* `#(\d+) <https://github\.com/scipy/scipy/(issues|pull)/\d+>`__: (.*)$")
 
@@ -22,7 +23,7 @@ def raw_title(listed: str) -> str:
     return re.sub(r"``\\ ", "``", listed).replace("\\*", "*")
 
 
-def seed_milestone(gh, clone: Path, version: str) -> list[int]:
+def seed_milestone(gh: FakeGitHub, clone: Path, version: str) -> list[int]:
     """The milestone `version` with every listed item, plus what gh_lists leaves out: an open
     issue, a pull request closed unmerged, and an item of another milestone."""
     gh.add_repo("scipy/scipy", "main")
@@ -55,7 +56,8 @@ def lists_of(text: str, version: str, *, blank_lines: int = 1) -> str:
 
 
 @pytest.mark.parametrize("version", ["1.18.1", "1.17.1"])
-def test_changelog_prints_authors_then_the_milestone_lists(cli, fake_github, scipy_bundle_clone: Path,
+def test_changelog_prints_authors_then_the_milestone_lists(cli: Cli, fake_github: FakeGitHub,
+                                                           scipy_bundle_clone: Path,
                                                            version: str) -> None:
     numbers = seed_milestone(fake_github, scipy_bundle_clone, version)
     previous = f"v{version[:-1]}{int(version[-1]) - 1}"
@@ -70,10 +72,10 @@ def test_changelog_prints_authors_then_the_milestone_lists(cli, fake_github, sci
     assert len(re.findall(r"^\* `#", result.out, re.MULTILINE)) == len(numbers)
 
 
-def test_notes_fill_the_lists_from_the_milestone(cli, fake_github, scipy_bundle_clone: Path,
-                                                 tmp_path: Path) -> None:
+def test_notes_fill_the_lists_from_the_milestone(cli: Cli, fake_github: FakeGitHub,
+                                                 scipy_bundle_clone: Path, tmp_path: Path) -> None:
     """1.18.1's notes cut back to SciPy's skeleton headings: the lists come back as published."""
-    from tests.test_scipy_steps import branch_at
+    from test_scipy_steps import branch_at
 
     seed_milestone(fake_github, scipy_bundle_clone, "1.18.1")
     work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.1")
@@ -90,7 +92,7 @@ def test_notes_fill_the_lists_from_the_milestone(cli, fake_github, scipy_bundle_
     assert filled.endswith(text[-200:])
 
 
-def test_a_missing_milestone_is_one_error_naming_the_ones_there(cli, fake_github,
+def test_a_missing_milestone_is_one_error_naming_the_ones_there(cli: Cli, fake_github: FakeGitHub,
                                                                  scipy_bundle_clone: Path) -> None:
     fake_github.add_repo("scipy/scipy", "main")
     fake_github.add_milestone("scipy/scipy", 4, "1.18.0")
