@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -74,15 +75,16 @@ def test_check_passes_on_scipys_state_before_its_rel_commit(cli: Cli, scipy_bund
     for where in (work, tmp_path / "upstream.git"):
         git(where, "tag", "-d", "v1.18.1")
     git(work, "config", "user.signingkey", gnupg)  # SciPy signs its tags
-    result = cli("check", "1.18.1", "--offline", "--repo", str(work),
+    result = cli("check", "1.18.1", "--offline", "--json", "--repo", str(work),
                  "--config", str(scipy_bundle_clone.parent / "scipy-release.toml"))
     assert result.code == 0, result.out
-    rows = {line.split("│")[2].strip(): line.split("│")[3].strip()
-            for line in result.out.splitlines() if line.count("│") > 4 and line.split("│")[2].strip()}
+    checks = json.loads(result.out)["checks"]
+    rows = {row["name"]: row["status"] for row in checks}
     assert rows["pyproject.toml version"] == "warn"  # 1.18.1.dev0; the REL commit sets 1.18.1
     assert (rows["previous release v1.18.0"], rows["authors"], rows["release index"]) == \
         ("pass", "pass", "pass")
-    assert rows["identities"] == "warn" and "git-skips 1" in result.out
+    identities = next(row for row in checks if row["name"] == "identities")
+    assert identities["status"] == "warn" and "git-skips 1" in identities["detail"]
 
 
 def test_notes_fill_the_authors_list_where_scipy_keeps_it(cli: Cli, scipy_bundle_clone: Path,
