@@ -20,9 +20,9 @@ from release.errors import ReleaseError, UsageError
 from release.journal import check_readable, record, scrub, utc_now
 from release.steps import declared, load
 
-# Steps that write files without being journaled; they too run under the repository's lock,
-# all or nothing (see release.repo.guard), as every journaled step does.
-WRITERS = frozenset({"changelog", "notes"})
+# Every step that may change something runs under the repository's lock, all or nothing (see
+# release.repo.guard), except the rehearsal: it changes only its own workdir, which it locks.
+UNGUARDED = frozenset({"rehearse"})
 
 
 def main(
@@ -49,7 +49,7 @@ def main(
             print(f"hint: {invocation.respell(exc.hint)}", file=err)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("error: interrupted before the step changed anything", file=err)
+        print("error: interrupted (Ctrl-C)", file=err)
         print(f"hint: rerun `{rerun_command(args)}`", file=err)
         return 130
     except BrokenPipeError:
@@ -115,7 +115,7 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
                          hint="run it without --dry-run")
     ctx = dataclasses.replace(make_context(options, environ, out, err), rerun=rerun_command(args))
     journaled = module.STEP.journaled
-    if ctx.dry_run or not (journaled or name in WRITERS):
+    if ctx.dry_run or (not journaled and (module.STEP.read_only or name in UNGUARDED)):
         result: int = module.run(ctx)
         return result
     if not journaled:

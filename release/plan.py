@@ -272,7 +272,7 @@ class ApplyExecutor:
         from release.repo.undo import Done
 
         self.applied.append(line)
-        if self.record is not None and effect_of(action) != READ:
+        if self.record is not None:
             self.record.finished(Done(count, line, effect_of(action), undo_of(action)))
 
 

@@ -22,7 +22,7 @@ from release.context import Context
 from release.errors import ReleaseError
 from release.plan import ActionFailed
 from release.repo.lock import repository_lock
-from release.repo.undo import UndoRecord
+from release.repo.undo import Done, UndoRecord
 from release.services.git import GitService
 
 
@@ -126,9 +126,11 @@ def settle(ctx: Context, record: UndoRecord, exc: BaseException) -> BaseExceptio
             with _signals_ignored():
                 record.rollback()
         return exc
-    remote = record.left_machine
+    planned = {item.line for item in record.done}
+    outside = [Done(0, line, "kept") for line in ctx.applied if line not in planned]
+    remote = record.left_machine + outside
     if remote:
-        kept = record.done
+        kept = record.done + outside
         undo = [item.undo for item in reversed(remote) if item.undo]
         undo += record.undo_commands(ctx.repo)
         error.message += f"; done before that, and kept: {_listing(kept)}"
@@ -170,8 +172,9 @@ def _count(number: int) -> str:
     return f"{number} action" + ("" if number == 1 else "s")
 
 
-def _listing(items: list) -> str:  # type: ignore[type-arg]
-    return "; ".join(f"{item.number}. {item.line}" for item in items)
+def _listing(items: list[Done]) -> str:
+    return "; ".join(f"{item.number}. {item.line}" if item.number else item.line
+                     for item in items)
 
 
 @contextlib.contextmanager

@@ -170,7 +170,7 @@ class UndoRecord:
     @property
     def left_machine(self) -> list[Done]:
         """Finished actions that cannot be put back (pushes, requests, uploads, mails)."""
-        return [item for item in self.done if item.effect != "local"]
+        return [item for item in self.done if item.effect not in ("local", "read")]
 
     def undo_commands(self, home: Path) -> list[str]:
         """Commands that put the local repositories back by hand (what `rollback` would do),
