@@ -18,6 +18,10 @@ from release.version import ReleaseVersion
 if TYPE_CHECKING:
     from release.repo.undo import UndoRecord
     from release.services.github import GitHubService
+    from release.services.github_actions import GitHubActions
+    from release.services.github_releases import GitHubReleases
+    from release.services.mail import MailService, SmtpSettings
+    from release.services.pypi import Credentials, PackageIndex, Uploader
 
 
 class Command(Protocol):
@@ -73,8 +77,43 @@ class Context:
                              hint="python -m release STEP ...")
         return self.command
 
+    # -- services: the Context hands them out, so steps never construct one ---------------------
+
+    def git_at(self, path: Path) -> GitService:
+        """git in another repository (the doc or website clone, the rehearsal's scratch copy)."""
+        return GitService(path)
+
+    def index(self, url: str) -> PackageIndex:
+        """A package index's simple API at `url`."""
+        from release.services.pypi import PackageIndex
+
+        return PackageIndex(url)
+
+    def uploader(self, repository: str, credentials: Credentials) -> Uploader:
+        from release.services.pypi import Uploader
+
+        return Uploader(repository, credentials)
+
+    def releases(self, service: GitHubService | None = None) -> GitHubReleases:
+        """GitHub releases through `service` (default: `github()`)."""
+        from release.services.github_releases import GitHubReleases
+
+        return GitHubReleases(service or self.github())
+
+    def actions(self, service: GitHubService) -> GitHubActions:
+        from release.services.github_actions import GitHubActions
+
+        return GitHubActions(service)
+
+    def mail(self, settings: SmtpSettings) -> MailService:
+        from release.services.mail import MailService
+
+        return MailService(settings)
+
     def version(self) -> ReleaseVersion:
-        return ReleaseVersion.parse(str(self.options["version"]))
+        """The version argparse parsed (a Context made by hand may hold its text)."""
+        value = self.options["version"]
+        return value if isinstance(value, ReleaseVersion) else ReleaseVersion.parse(str(value))
 
     def path(self, pattern: str, version: ReleaseVersion | None = None) -> str:
         """A config path pattern with `{version}` filled with the version's base (rc -> X.Y.0)."""

@@ -23,7 +23,7 @@ from release.repo.branch_commit import CommitSpec, FileChange, add_commit, add_p
 from release.repo.pull_request import add_open_pull, url_owner
 from release.services.git import GitService
 from release.services.github import GitHubService
-from release.services.mail import MailService, PartialDelivery, SmtpSettings
+from release.services.mail import PartialDelivery, SmtpSettings
 from release.sites.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
 from release.sites.news_page import Announcement, edit_news, edit_site_config
 from release.steps import Look, Rechecks, Step, status
@@ -135,7 +135,7 @@ class Website:
         root = option_path(ctx, "website_repo", cfg.website_repo)
         if not root.is_dir():
             raise UsageError(f"website repository {root} does not exist", hint="check --website-repo")
-        git = GitService(root)
+        git = ctx.git_at(root)
         dirty = git.status_lines()
         if dirty:
             raise PreconditionError(f"the website repository {root} is not clean ({dirty[0][3:]})",
@@ -281,7 +281,7 @@ class MailStep:
             raise PreconditionError(
                 f"an announcement for {self.spec.version} was already sent and the mail has changed since",
                 hint=f"send the correction by hand, or delete {self.marker} to send again")
-        service = MailService(self._settings())
+        service = self.ctx.mail(self._settings())
         marker = WriteFile(self.marker.parent, self.marker.name, record)
 
         def send() -> None:

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from release.context import Context
+from release.version import ReleaseVersion
 
 
 def add_version(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
     parser.add_argument(
         "version",
         nargs="?" if optional else None,
+        type=ReleaseVersion.parse,  # parsed once, here; a bad one is a usage error
         help="the release version, e.g. 2.4.0, 2.4.0rc1 (a leading v is accepted)",
     )
 

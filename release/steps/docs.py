@@ -93,7 +93,7 @@ class DocMerge:
         root = option_path(ctx, "doc_repo", cfg.doc_repo)
         if not root.is_dir():
             raise UsageError(f"documentation repository {root} does not exist", hint="check --doc-repo")
-        git = GitService(root)
+        git = ctx.git_at(root)
         built = option_path(ctx, "built", cfg.built_html)
         if not (built / "index.html").is_file():
             raise PreconditionError(f"{built} holds no built HTML (index.html is missing)",

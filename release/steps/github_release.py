@@ -15,6 +15,7 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError, VerificationError
@@ -24,6 +25,9 @@ from release.services.github_releases import GitHubReleases, RemoteRelease
 from release.steps import Look, Step, by_status, status
 from release.steps.common import add_version
 from release.version import ReleaseVersion
+
+if TYPE_CHECKING:
+    from release.services.pypi import PackageIndex
 from release.wheels.assets import (
     LocalAsset,
     RemoteAsset,
@@ -66,7 +70,7 @@ def run(ctx: Context) -> int:
                          hint="give the release version, e.g. 2.4.0 or 2.4.0rc1")
     spec = ReleaseSpec.build(ctx, version)
     mode = "publish" if ctx.option("publish") else "draft" if ctx.option("draft") else ""
-    github = GitHubReleases(ctx.github())
+    github = ctx.releases()
     if not mode and not github.service.has_token:
         plan = build_plan(ctx, spec, github, None, "")
         plan.notes.append("no GITHUB_TOKEN (or GH_TOKEN), so the release on GitHub was not looked at")
@@ -198,15 +202,13 @@ def _sdist(ctx: Context, version: ReleaseVersion, tag: str) -> LocalAsset:
     asset = read_sdist(path, name, project_name, str(version))
     index_url = ctx.option("index_url")
     if index_url:
-        check_index(str(index_url), project_name, asset)
+        check_index(ctx.index(str(index_url)), str(index_url), project_name, asset)
     return asset
 
 
-def check_index(index_url: str, project_name: str, asset: LocalAsset) -> None:
+def check_index(index: PackageIndex, index_url: str, project_name: str, asset: LocalAsset) -> None:
     """The sdist on GitHub must be the very file the package index serves."""
-    from release.services.pypi import PackageIndex
-
-    listed = PackageIndex(index_url).files(project_name).get(asset.name)
+    listed = index.files(project_name).get(asset.name)
     if listed is None:
         raise PreconditionError(f"{asset.name} is not on the index {index_url}",
                                 hint="upload it first (nox -s upload), or drop --index-url")

@@ -192,7 +192,7 @@ def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
                   before_asset=faults.at_asset(), before_upload=faults.at_upload()) as stand_ins:
         assert stand_ins.github is not None
         count = seed_pulls(stand_ins.github, cfg.github_repo,
-                           _history_pulls(GitService(project.repo), cfg, version))
+                           _history_pulls(ctx.git_at(project.repo), cfg, version))
         ctx.say(f"the fake GitHub knows {count} pull requests of {cfg.github_repo}, from git "
                 "(titles as the merge commits give them)")
         return _run_stages(ctx, project, stand_ins, [version], workdir, offline=False, real=real,

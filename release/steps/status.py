@@ -239,7 +239,7 @@ def index_files(ctx: Context, version: ReleaseVersion) -> Found:
     url = ctx.option("index_url")
     if not url:
         return Found(State.UNKNOWN, "not looked at: pass --index-url URL")
-    report = index_report(matrix_for(ctx.config, version), version, str(url))
+    report = index_report(matrix_for(ctx.config, version), version, ctx.index(str(url)))
     summary = f"{report.found_expected} of {len(report.expected)} expected files"
     if report.ok:
         return Found(State.DONE, f"{summary} at {report.where}")
@@ -258,10 +258,8 @@ def github_release(ctx: Context, version: ReleaseVersion) -> Found:
     if not service.has_token:
         return Found(State.UNKNOWN, "unknown (no token): drafts are visible only with "
                    "GITHUB_TOKEN or GH_TOKEN")
-    from release.services.github_releases import GitHubReleases
-
     tag_name = version.tag(ctx.config.tag_format)
-    found = GitHubReleases(service).find(tag_name)
+    found = ctx.releases(service).find(tag_name)
     publish = _cmd("github-release", version, "--dist", str(ctx.repo / "dist" / str(version)),
                    "--publish")
     if found is None:
@@ -298,7 +296,7 @@ def docs(ctx: Context, version: ReleaseVersion) -> Found:
     if not (ctx.option("doc_repo") or cfg.doc_repo):
         return Found(State.UNKNOWN, "not looked at: pass --doc-repo PATH")
     root = _side_repo(ctx, "doc_repo", cfg.doc_repo, "documentation")
-    git = GitService(root)
+    git = ctx.git_at(root)
     message = cfg.doc_commit_message.format(version=version, project=ctx.config.project)
     committed = git.run(["log", "--format=%h", "--fixed-strings", f"--grep={message}", "HEAD"])
     index = root / INDEX
@@ -344,7 +342,7 @@ def announcement(ctx: Context, version: ReleaseVersion) -> Found:
     if not (ctx.option("website_repo") or cfg.website_repo):
         return Found(State.UNKNOWN, "not looked at: pass --website-repo PATH")
     root = _side_repo(ctx, "website_repo", cfg.website_repo, "website")
-    git = GitService(root)
+    git = ctx.git_at(root)
     line = _release_line_start(ctx, version)
     branch = version.format(cfg.website_branch, package=ctx.config.package)
     refs = ["HEAD", cfg.website_base] + ([branch] if git.has_ref(f"refs/heads/{branch}") else [])

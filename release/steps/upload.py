@@ -18,7 +18,6 @@ from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Call, DryRunExecutor, Plan
 from release.services.pypi import (
     PYPI_UPLOAD,
-    Credentials,
     IndexFile,
     PackageIndex,
     Uploader,
@@ -68,7 +67,7 @@ def run(ctx: Context) -> int:
     matrix = matrix_for(ctx.config, version)
     dist = Path(ctx.options["from_dir"]).resolve()
     repository = str(ctx.options["repository_url"])
-    index = PackageIndex(ctx.option("index_url") or index_for_upload(repository))
+    index = ctx.index(ctx.option("index_url") or index_for_upload(repository))
 
     files = check_dist_dir(ctx, dist, matrix.files(str(version)), matrix.distribution,
                            str(version))
@@ -78,7 +77,8 @@ def run(ctx: Context) -> int:
     apply = bool(ctx.options.get("upload")) and not ctx.dry_run
     credentials = require_credentials(ctx.env) if apply and pending else None
 
-    plan = build_plan(pending, repository, index, credentials, files, matrix.distribution)
+    uploader = ctx.uploader(repository, credentials) if credentials else None
+    plan = build_plan(pending, repository, index, uploader, files, matrix.distribution)
     plan.title = (f"upload {matrix.distribution} {version} to {repository}: "
                   f"{len(pending)} of {len(files)} files")
     if skipped:
@@ -140,12 +140,11 @@ def build_plan(
     pending: list[Pending],
     repository: str,
     index: PackageIndex,
-    credentials: Credentials | None,
+    uploader: Uploader | None,
     files: list[Pending],
     distribution: str,
 ) -> Plan:
     plan = Plan("upload")
-    uploader = Uploader(repository, credentials) if credentials else None
     for item in pending:
         plan.add(Call(
             f"upload {item.path.name} ({item.size} bytes, sha256 {item.sha256[:16]}…) "

@@ -118,12 +118,11 @@ def report(ctx: Context, result: FileSetReport) -> int:
 
 
 def check_index(ctx: Context, matrix: Matrix, version: ReleaseVersion, url: str) -> int:
-    return report(ctx, index_report(matrix, version, url))
+    return report(ctx, index_report(matrix, version, ctx.index(url)))
 
 
-def index_report(matrix: Matrix, version: ReleaseVersion, url: str) -> FileSetReport:
+def index_report(matrix: Matrix, version: ReleaseVersion, index: PackageIndex) -> FileSetReport:
     """What the index holds for this version (files of other versions are its history)."""
-    index = PackageIndex(url)
     held = index.files(matrix.distribution)
     wanted = Version(str(version))
     mine = [name for name in held if _version_of(name) in (wanted, None)]
@@ -191,12 +190,11 @@ def _wait(ctx: Context, name: str, default: float, unit: str, *, zero: bool) -> 
 
 
 def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
-    from release.services.github_actions import GitHubActions
     from release.wheels.run import Followed, follow
 
     spec = WorkflowSpec.from_context(ctx, version)
     service = ctx.github(spec.repo)
-    actions = GitHubActions(service)
+    actions = ctx.actions(service)
     dispatch = bool(ctx.option("dispatch"))
     if dispatch and not ctx.dry_run:
         service.require_token(f"dispatch {spec.workflow} in {spec.repo}")
