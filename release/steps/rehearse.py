@@ -404,6 +404,7 @@ def assistant_stages(version: str, index_url: str) -> list[Stage]:
               ("doctor", version, "--probe"), advisory=True),
         Stage("backport candidates: marked on main, not on the branch, tried as cherry-picks",
               ("backports", version)),
+        Stage("deprecations in the code, those due under NEP 23 first", ("deprecations", version)),
         Stage("the release repository the wheels are built from",
               ("wheels-repo", version, "--index-url", index_url)),
         Stage("sanity check at the tag (the tests stood in by compileall)",
