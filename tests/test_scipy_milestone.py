@@ -10,42 +10,25 @@ import pytest
 from helpers import Cli, git
 
 from release.fakes.github import FakeGitHub
-
-_LINE = re.compile(r"^\* `#(\d+) <https://github\.com/scipy/scipy/(issues|pull)/\d+>`__: (.*)$")
+from release.fakes.milestone_seed import seed_milestone
 
 
 def published(clone: Path, version: str) -> str:
     return git(clone, "show", f"v{version}:doc/source/release/{version}-notes.rst")
 
 
-def raw_title(listed: str) -> str:
-    """A title GitHub could hold that SciPy's sanitising turns into `listed`."""
-    return re.sub(r"``\\ ", "``", listed).replace("\\*", "*")
-
-
-def seed_milestone(gh: FakeGitHub, clone: Path, version: str) -> list[int]:
-    """The milestone `version` with every listed item, plus what gh_lists leaves out: an open
-    issue, a pull request closed unmerged, and an item of another milestone."""
+def seed(gh: FakeGitHub, clone: Path, version: str) -> int:
+    """The milestone `version` from the published lists (as a rehearsal seeds it), plus what
+    gh_lists.py leaves out: an open issue, a pull request closed unmerged, and an item of
+    another milestone."""
     gh.add_repo("scipy/scipy", "main")
-    numbers = []
-    for line in published(clone, version).splitlines():
-        match = _LINE.match(line)
-        if match is None:
-            continue
-        number, kind, title = int(match[1]), match[2], raw_title(match[3])
-        if title.endswith("..."):  # cut by gh_lists.py: any longer title cut at the same place
-            title = title[:-3] + " " + "x" * 30
-        if kind == "pull":
-            gh.add_pull("scipy/scipy", number, title, "contributor")
-        else:
-            gh.add_issue("scipy/scipy", number, title, "reporter", state="closed")
-        numbers.append(number)
-    gh.add_issue("scipy/scipy", 1, "still open", "reporter")
-    gh.add_pull("scipy/scipy", 2, "closed, not merged", "contributor", merged=False)
+    count = seed_milestone(gh, "scipy/scipy", version, published(clone, version))
+    gh.add_issue("scipy/scipy", 1, "still open", "reporter", milestone=version)
+    gh.add_pull("scipy/scipy", 2, "closed, not merged", "contributor", merged=False,
+                milestone=version)
     gh.add_issue("scipy/scipy", 3, "another release's", "reporter", state="closed")
-    gh.add_milestone("scipy/scipy", 10, version, items=[*numbers, 1, 2])
-    gh.add_milestone("scipy/scipy", 11, "9.9.9", items=[3])
-    return numbers
+    gh.add_milestone("scipy/scipy", 99, "9.9.9", items=[3])
+    return count
 
 
 def lists_of(text: str, version: str, *, blank_lines: int = 1) -> str:
@@ -59,7 +42,7 @@ def lists_of(text: str, version: str, *, blank_lines: int = 1) -> str:
 def test_changelog_prints_authors_then_the_milestone_lists(cli: Cli, fake_github: FakeGitHub,
                                                            scipy_bundle_clone: Path,
                                                            version: str) -> None:
-    numbers = seed_milestone(fake_github, scipy_bundle_clone, version)
+    count = seed(fake_github, scipy_bundle_clone, version)
     previous = f"v{version[:-1]}{int(version[-1]) - 1}"
     result = cli("changelog", version, "--until", f"v{version}", "--mailmap-from", f"v{version}",
                  "--repo", str(scipy_bundle_clone),
@@ -69,7 +52,7 @@ def test_changelog_prints_authors_then_the_milestone_lists(cli: Cli, fake_github
     assert lists_of(result.out, version, blank_lines=2) == \
         lists_of(published(scipy_bundle_clone, version), version)
     assert result.out.index("\nAuthors\n") < result.out.index("Issues closed for")
-    assert len(re.findall(r"^\* `#", result.out, re.MULTILINE)) == len(numbers)
+    assert len(re.findall(r"^\* `#", result.out, re.MULTILINE)) == count
 
 
 def test_notes_fill_the_lists_from_the_milestone(cli: Cli, fake_github: FakeGitHub,
@@ -77,7 +60,7 @@ def test_notes_fill_the_lists_from_the_milestone(cli: Cli, fake_github: FakeGitH
     """1.18.1's notes cut back to SciPy's skeleton headings: the lists come back as published."""
     from test_scipy_steps import branch_at
 
-    seed_milestone(fake_github, scipy_bundle_clone, "1.18.1")
+    seed(fake_github, scipy_bundle_clone, "1.18.1")
     work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.1")
     notes = work / "doc/source/release/1.18.1-notes.rst"
     text = notes.read_text(encoding="utf-8")

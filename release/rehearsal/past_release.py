@@ -100,10 +100,13 @@ def replay_hand_edits(real: RealRelease, repo: Path, base: str, branch: str,
                       patch_file: Path) -> str:
     """Start the release-PR branch with the real release commit's hand edits, committed."""
     git = GitService(repo)
-    if git.ok(["rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"]):  # a resumed run
+    if branch == base:  # the REL commit lands on the branch itself (rel_commit = "direct")
+        git.run(["checkout", "--quiet", branch])
+    elif git.ok(["rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"]):  # a resumed run
         git.run(["checkout", "--quiet", branch])
         return f"on {branch}, which an earlier run started"
-    git.run(["checkout", "--quiet", "-b", branch, base])
+    else:
+        git.run(["checkout", "--quiet", "-b", branch, base])
     if not real.hand_paths:
         return f"on {branch}; the real {real.rewind.tag} commit has no hand edits to replay"
     patch_file.write_text(real.hand_patch, encoding="utf-8")

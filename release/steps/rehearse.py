@@ -35,7 +35,9 @@ from release.context import Context
 from release.errors import UsageError, VerificationError
 from release.fakes.dists import given_files, seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
+from release.fakes.github import FakeGitHub
 from release.fakes.history_seed import HistoryPull, history_pulls, seed_pulls
+from release.fakes.milestone_seed import seed_milestone
 from release.fakes.stand_ins import StandIns
 from release.rehearsal.ci import CiFinding, CiVerdict, in_github_actions, publish
 from release.rehearsal.faults import Faults, KillBefore
@@ -195,8 +197,26 @@ def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
                            _history_pulls(ctx.git_at(project.repo), cfg, version))
         ctx.say(f"the fake GitHub knows {count} pull requests of {cfg.github_repo}, from git "
                 "(titles as the merge commits give them)")
+        if cfg.credits == "authors":
+            _seed_milestone(ctx, stand_ins.github, project, version, rewind)
         return _run_stages(ctx, project, stand_ins, [version], workdir, offline=False, real=real,
                            faults=faults)
+
+
+def _seed_milestone(ctx: Context, github: FakeGitHub, project: ExampleProject,
+                    version: ReleaseVersion, rewind: Rewind | None) -> None:
+    """The release's milestone, from the lists in its notes: the published ones at the tag, or
+    the branch's for a release to come."""
+    cfg = ctx.config
+    notes = ctx.path(cfg.notes, version)
+    if rewind is not None:
+        text, where = ctx.git.show_file(rewind.tagged, notes), f"{notes} at {rewind.tag}"
+    else:
+        branch = version.format(cfg.release_branch or cfg.maintenance_branch)
+        text, where = ctx.git_at(project.repo).show_file(branch, notes), f"{notes} on {branch}"
+    count = seed_milestone(github, cfg.github_repo, version.base, text or "")
+    ctx.say(f"the fake GitHub's milestone {version.base} holds the {count} issues and pull "
+            f"requests {where} lists")
 
 
 def _real_changelog(ctx: Context, rewind: Rewind | None) -> Path | None:
@@ -362,11 +382,12 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         Stage("changelog, dry run" + (" (titles from git)" if offline else " (titles from GitHub)"),
               ("changelog", version, "--dry-run", *off)),
         Stage("release notes from the fragments, dry run", ("notes", version, "--dry-run")),
-        Stage("release PR, dry run", ("prepare", version, "--push", "--dry-run", *off)),
-        Stage(f"release PR: commit on prepare-{version}, push to the fork, open the PR",
-              ("prepare", version, "--push", *off)),
-        Stage("release PR again: nothing to do", ("prepare", version, "--push", *off)),
-        Stage("merge the release PR", action=merge_release_pr),
+        *(_direct_rel_commit(version, branch) if s.config().rel_commit == "direct" else [
+            Stage("release PR, dry run", ("prepare", version, "--push", "--dry-run", *off)),
+            Stage(f"release PR: commit on prepare-{version}, push to the fork, open the PR",
+                  ("prepare", version, "--push", *off)),
+            Stage("release PR again: nothing to do", ("prepare", version, "--push", *off)),
+            Stage("merge the release PR", action=merge_release_pr)]),
         Stage("every preflight check", ("check", version, *off), advisory=True),
         Stage("seed the wheel workflow", action=seed_wheels),
         Stage("test the wheel build (environment none)",
@@ -393,6 +414,15 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
               ("status", version, "--index-url", index_url, *off), expect=NOT_DONE if v.is_final else 0),
     ]
     return walk if real is None else _with_real(walk, project, s, real)
+
+
+def _direct_rel_commit(version: str, branch: str) -> list[Stage]:
+    """`rel_commit = "direct"` (SciPy): the version-only REL commit on the branch, pushed."""
+    return [
+        Stage("REL commit, dry run", ("prepare", version, "--push", "--dry-run")),
+        Stage(f"REL commit on {branch}, pushed upstream", ("prepare", version, "--push")),
+        Stage("REL commit again: nothing to do", ("prepare", version, "--push")),
+    ]
 
 
 def assistant_stages(version: str, index_url: str) -> list[Stage]:
@@ -422,6 +452,8 @@ def _with_real(walk: list[Stage], project: ExampleProject, s: StandIns,
     pr_branch = f"{config.github.pr_branch_prefix}prepare-{version}"
     patch = s.workdir / "hand-edits.patch"
     tag = real.rewind.tag
+    if config.rel_commit == "direct":
+        pr_branch = branch  # the REL commit goes onto the branch itself
     before = [
         Stage("release notes from the fragments as the branch stood, dry run",
               ("notes", version, "--dry-run"), advisory=True),
