@@ -11,7 +11,7 @@ from release.errors import PreconditionError
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.history_seed import history_pulls, seed_pulls
-from release.identities.findings import find_problems, is_handle_like
+from release.identities.findings import find_problems, is_handle_like, name_problem
 from release.identities.history import collect
 from release.identities.mailmap import Mailmap, insert_lines, parse_lines, sort_key
 from release.identities.online import commit_pulls, first_known
@@ -146,10 +146,11 @@ def test_numpy_2_5_2_online_credits_the_original_authors(numpy_bundle_clone: Pat
     assert result.code == 1, result.err  # NumPy's malformed line stays an error
     ours = proposed_lines(result.out)
     assert ours == [
+        # most likely first: a placeholder, then names that are no names, then a second address
         "Abhijeetsingh Meena <abhijeet040403@gmail.com> NumPy Bugfix <bugfix@localhost>",
-        "Abhijeetsingh Meena <abhijeet040403@gmail.com> <amethhac@gmail.com>",
         "Geonho <mnb0968@naver.com>",
         "Gopu Yeshwanth Reddy <Gopu.Reddy@deshaw.com> <87797634+Yeshwanth-G@users.noreply.github.com>",
+        "Abhijeetsingh Meena <abhijeet040403@gmail.com> <amethhac@gmail.com>",
     ], result.out
     assert "charris" not in result.out.replace("charlesr.harris", "")
     assert "- [ ] @Ethan0456: NumPy Bugfix <bugfix@localhost> (placeholder" in result.out
@@ -282,9 +283,11 @@ def test_placeholders_are_configurable_and_guessed(branch: Path, cli: Cli) -> No
 
 
 def test_name_equal_to_the_login_is_a_handle(branch: Path, cli: Cli) -> None:
-    """`Gus-Dev` is neither lowercase nor digits: only the login behind the address gives it away."""
-    assert not is_handle_like("Gus-Dev") and is_handle_like("Gus-Dev", ["gus-dev"])
+    """One word with a dash, digits, inner capitals or in lowercase is a handle; so is a name
+    equal to the login behind the address."""
+    assert is_handle_like("Gus-Dev") and is_handle_like("Gus", ["gus"])
     assert is_handle_like("snoopuppy") and is_handle_like("Tontonio3")
+    assert is_handle_like("SigureMo") and is_handle_like("Shirong_Wang")
     assert not is_handle_like("张伟")  # one word, but a script without case is no handle
     sha = _commit_as(branch, "Gus-Dev", "99+gus-dev@users.noreply.github.com", "DOC: typo (#22)")
     result = cli("mailmap", "1.2.0", "--repo", str(branch), "--offline", "--issue")
@@ -402,3 +405,62 @@ def test_takes_effect_sees_later_lines() -> None:
     assert takes_effect(text, "C Person <c@x.org> <new@x.org>")
     assert not takes_effect(text, "A Aaa <aaa@x.org> <old@x.org>")  # sorts before A Person's line
     assert takes_effect(text, "Z Person <z@x.org> <old@x.org>")  # sorts after it, so it wins
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [  # names NumPy fixed by hand in the 2.x cycles, and names that are fine
+        ("Rostan", "one-word"), ("Kei", "one-word"), ("WA", "one-word"),
+        ("SigureMo", "handle"), ("KarthikKaiplody", "handle"), ("Shirong_Wang", "handle"),
+        ("V-R-S", "handle"), ("Anirudh-kasthuri", "handle"), ("Azuk 443", "handle"),
+        ("partev", "handle"),
+        ("Hrisca Daniel (uidn3651)", "extra-text"), ("Vijayakumar Z @ 'Z", "extra-text"),
+        ("Charles Harris", None), ("Marten van Kerkwijk", None), ("!EarlMilktea", None),
+        ("@partev", None), ("H. Vetinari", None),
+    ],
+)
+def test_what_is_not_a_real_name(name: str, kind: str | None) -> None:
+    found = name_problem(name)
+    assert (found[0] if found else None) == kind
+
+
+def test_findings_are_ranked_and_give_their_reason(numpy_bundle_clone: Path, cli: Cli) -> None:
+    """With the `.mailmap` at the start of the 2.5.0 cycle, `riku-sakamoto` is flagged with the
+    fuller name the history has for it (`Riku Sakamoto`), ranked high, and the line proposed
+    offline is the one NumPy added by 2.5.0; `--json` carries each identity as git has it, the
+    reason, the likelihood and the proposed line, and the lines git skips."""
+    import json
+
+    args = ("mailmap", "v2.5.0.dev0..v2.5.0^", "--repo", str(numpy_bundle_clone),
+            "--ref", "v2.5.0.dev0", "--offline")
+    raw = "riku-sakamoto <46015196+riku-sakamoto@users.noreply.github.com>"
+    line = "Riku Sakamoto <rikusaka03@gmail.com> <46015196+riku-sakamoto@users.noreply.github.com>"
+    assert line in (GitService(numpy_bundle_clone).show_file("v2.5.0", MAILMAP) or "").splitlines()
+    text = cli(*args)
+    assert "warn  handle: 'riku-sakamoto' looks like a handle, not a name\n      commits: " in text.out
+    assert f"      propose: {line}\n" in text.out
+    why = ("the name is the GitHub login behind the address; the history also has the fuller name "
+           "'Riku Sakamoto'")
+    assert f"      why (high): {why}\n" in text.out
+    result = cli(*args, "--json")
+    assert result.code == 1, result.err  # NumPy's malformed line
+    document = json.loads(result.out)
+    assert (document["kind"], document["schema_version"]) == ("mailmap", 1)
+    riku = next(f for f in document["findings"] if f["identities"] == [raw])
+    assert riku == {"kind": "handle", "identities": [raw], "reason": why,
+                    "detail": "'riku-sakamoto' looks like a handle, not a name",
+                    "likelihood": "high", "proposed": line, "commits": riku["commits"],
+                    "logins": ["riku-sakamoto"]}
+    likelihoods = [f["likelihood"] for f in document["findings"]]
+    assert likelihoods == sorted(likelihoods, key=["high", "medium", "low"].index)
+    assert all(f["reason"] for f in document["findings"])
+    lines = (GitService(numpy_bundle_clone).show_file("v2.5.0.dev0", MAILMAP) or "").splitlines()
+    number = next(n for n, text in enumerate(lines, 1) if text.startswith("SUMIT SRIMANI"))
+    assert document["malformed"] == [
+        {"line": number, "text": "SUMIT SRIMANI <2301109104@ptuniv.edu.in"}]
+    assert "malformed" not in {f["kind"] for f in document["findings"]}
+    fixed = cli("mailmap", "v2.5.1..v2.5.2^", "--repo", str(numpy_bundle_clone), "--ref", "v2.5.2^",
+                "--offline", "--json")
+    assert fixed.code == 1
+    assert json.loads(fixed.out)["malformed"] == [
+        {"line": 769, "text": "SUMIT SRIMANI <2301109104@ptuniv.edu.in"}]

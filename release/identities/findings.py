@@ -5,7 +5,16 @@ address (`trailing-text`), under `mailmap_style = "names"` a line git skips that
 read (`git-skips`), a `Co-authored-by` value that is not `Name <email>` (`bad-trailer`),
 a machine or default identity (`placeholder`), one e-mail under several names (`several-names`),
 one person under several identities whose names fold together (`same-name`), a name that looks
-like a GitHub handle (`handle`), and an unmapped `users.noreply.github.com` address (`noreply`).
+like a GitHub handle (`handle`), a name with text that is no name in it (`extra-text`), a name
+of one word (`one-word`), and an unmapped `users.noreply.github.com` address (`noreply`). A name
+a `.mailmap` line sets is the project's choice and is not judged.
+
+Each finding says why it was flagged and how likely the project is to fix it (`high`, `medium`,
+`low`), from the rest of the history: a name that also appears fuller elsewhere (the same e-mail
+under a real name, or the same letters with spaces) is likely fixed and the fuller name is
+proposed; so is an e-mail under two names; a person seen in git only under such a name needs
+asking; a name's e-mail alone (an unmapped no-reply address, a second address under the same
+name, a machine's host under a real name) leaves the changelog as it is and is seldom fixed.
 """
 
 from __future__ import annotations
@@ -22,7 +31,8 @@ from release.identities.history import Identity, Sightings
 from release.identities.mailmap import Mailmap, format_line, trailing_text
 
 KINDS = ("malformed", "trailing-text", "git-skips", "bad-trailer", "placeholder", "several-names",
-         "same-name", "handle", "noreply")
+         "same-name", "handle", "extra-text", "one-word", "noreply")
+LIKELIHOODS = ("high", "medium", "low")
 ERROR_KINDS = frozenset({"malformed"})
 
 
@@ -34,10 +44,16 @@ class Finding:
     commits: tuple[str, ...] = ()
     proposals: tuple[str, ...] = ()
     logins: tuple[str, ...] = ()
+    reason: str = ""  # why it was flagged, and what makes a fix more or less likely
+    likelihood: str = "medium"  # high, medium or low: how likely the project fixes it
 
     @property
     def is_error(self) -> bool:
         return self.kind in ERROR_KINDS
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return LIKELIHOODS.index(self.likelihood), KINDS.index(self.kind)
 
 
 @dataclass(frozen=True)
@@ -73,24 +89,94 @@ def is_placeholder(who: Identity, patterns: Sequence[str]) -> bool:
     return "@" not in who.email or "." not in domain or domain.endswith((".local", ".localdomain"))
 
 
-def is_handle_like(name: str, logins: Iterable[str] = ()) -> bool:
-    if name.startswith(("!", "@")):
-        return False
+_EXTRA = re.compile(r"\(.*\)|\[.*\]|\s@\s|\s[-–—|]\s|\s(?:via|aka)\s", re.IGNORECASE)
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+def name_problem(name: str, logins: Iterable[str] = ()) -> tuple[str, str] | None:
+    """(kind, why) when a display name is not a person's real name: `handle` (one word that is a
+    login, lowercase, or has digits, `-`, `_` or inner capitals), `extra-text` (brackets, an
+    `@`, text after a dash) or `one-word`. `!handle` and `@handle` names are deliberate."""
+    name = name.strip()
+    if not name or name.startswith(("!", "@")):
+        return None
     if name.casefold() in {login.casefold() for login in logins}:
-        return True
-    one_word = len(name.split()) == 1
-    lowercase = name == name.lower() and any(ch.islower() for ch in name)  # not a script without case
-    return one_word and (lowercase or any(ch.isdigit() for ch in name))
+        return "handle", "the name is the GitHub login behind the address"
+    if _EXTRA.search(name):
+        return "extra-text", "text in the name that is no name (brackets, an `@`, after a dash)"
+    if any(ch.isdigit() for ch in name):
+        return "handle", "digits in the name, as in a handle"
+    if len(name.split()) > 1:
+        return None
+    if name == name.lower() and any(ch.islower() for ch in name):
+        return "handle", "one lowercase word, as in a handle"
+    if any(ch in "-_." for ch in name) or _CAMEL.search(name):
+        return "handle", "one word with `-`, `_` or inner capitals, as in a handle"
+    if not any(ch.isupper() or ch.islower() for ch in name):
+        return "one-word", "one word in a script without spaces (it may be a whole name)"
+    return "one-word", "one word: no family name"
+
+
+def is_handle_like(name: str, logins: Iterable[str] = ()) -> bool:
+    found = name_problem(name, logins)
+    return found is not None and found[0] == "handle"
+
+
+def is_real_name(name: str) -> bool:
+    """Two or more words and nothing that makes it look like a handle."""
+    return len(name.split()) > 1 and name_problem(name) is None
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """What the rest of the history (after the `.mailmap`) knows: e-mail -> the names it commits
+    under, and folded real names -> one identity with that name."""
+
+    names_by_email: Mapping[str, frozenset[str]]
+    real_by_fold: Mapping[str, Identity]
+
+    def fuller(self, who: Identity) -> Identity | None:
+        """A real name for this identity: its e-mail under one, or the same letters spaced."""
+        for name in sorted(self.names_by_email.get(who.email.casefold(), ())):
+            if is_real_name(name):
+                return Identity(name, who.email)
+        return self.real_by_fold.get(fold(who.name))
+
+    def only_as(self, who: Identity) -> bool:
+        """The e-mail never commits under a real name anywhere in the history."""
+        return not any(is_real_name(name)
+                       for name in self.names_by_email.get(who.email.casefold(), ()))
+
+
+NOWHERE = Elsewhere({}, {})
+
+
+def elsewhere(identities: Iterable[Identity], mailmap: Mailmap) -> Elsewhere:
+    """`Elsewhere` from the raw identities of a history, mapped through `mailmap`."""
+    by_email: dict[str, set[str]] = defaultdict(set)
+    real: dict[str, Identity] = {}
+    for raw in identities:
+        mapped = Identity(*mailmap.map(raw.name, raw.email))
+        by_email[raw.email.casefold()].add(mapped.name)
+        if is_real_name(mapped.name):
+            real.setdefault(fold(mapped.name), mapped)
+    return Elsewhere({email: frozenset(names) for email, names in by_email.items()}, real)
 
 
 def short(commits: Iterable[str]) -> tuple[str, ...]:
     return tuple(sha[:10] for sha in commits)
 
 
+_NAME_DETAIL = {"handle": "{name!r} looks like a handle, not a name",
+                "extra-text": "{name!r} has text in it that is no name",
+                "one-word": "{name!r} is one word, not a whole name"}
+
+
 class _Analysis:
     def __init__(self, sightings: Sightings, mailmap: Mailmap, mailmap_text: str,
-                 placeholders: Sequence[str], bots: Sequence[str], people: People) -> None:
-        self.mailmap, self.text, self.people = mailmap, mailmap_text, people
+                 placeholders: Sequence[str], bots: Sequence[str], people: People,
+                 history: Elsewhere) -> None:
+        self.mailmap, self.text, self.people, self.history = mailmap, mailmap_text, people, history
         self.placeholders = placeholders
         self.commits = {who: shas for who, shas in sightings.commits.items()
                         if not self._is_bot(who, bots)}
@@ -116,17 +202,21 @@ class _Analysis:
     def run(self) -> list[Finding]:
         findings = self.file_problems()
         findings += [Finding("bad-trailer", f"Co-authored-by: {bad.value!r} is not `Name <email>`",
-                             commits=short([bad.commit])) for bad in self.bad_trailers]
+                             commits=short([bad.commit]),
+                             reason="git reads no identity from it; only a reworded commit fixes it",
+                             likelihood="low") for bad in self.bad_trailers]
         findings += self.placeholders_found()
         findings += self.several_names()
         findings += self.same_name()
-        findings += self.handles()
+        findings += self.names()
         findings += self.noreply()
         return findings
 
     def file_problems(self) -> list[Finding]:
-        found = [Finding("malformed", exc.message) for exc in self.mailmap.malformed]
-        found += [Finding("trailing-text", f".mailmap line {number}: git ignores the text after the "
+        found = [Finding("malformed", exc.message, reason="git skips the whole line",
+                         likelihood="high") for exc in self.mailmap.malformed]
+        found += [Finding("trailing-text", reason="git ignores that text", likelihood="high",
+                          detail=f".mailmap line {number}: git ignores the text after the "
                           f"last address: {line!r}") for number, line in trailing_text(self.text)]
         return found
 
@@ -147,9 +237,16 @@ class _Analysis:
             for raw in raws:
                 login = self.people.login_of(raw)
                 proposals = self._named_by_login(raw, login, name_specific=True)
+                if matches_any(mapped, self.placeholders):
+                    why, likelihood = "it matches a configured placeholder", "high"
+                elif is_real_name(mapped.name):
+                    why, likelihood = ("an address no person reads (a machine's own host); the name "
+                                       "itself looks right, so the changelog is unaffected"), "low"
+                else:
+                    why, likelihood = "an address no person reads, under a name that is no name", "high"
                 found.append(Finding("placeholder", f"{raw} is a machine or default identity",
                                      (raw,), self.commits_of([raw]), proposals,
-                                     (login,) if login else ()))
+                                     (login,) if login else (), why, likelihood))
         return found
 
     def _named_by_login(self, raw: Identity, login: str | None, *, name_specific: bool) -> tuple[str, ...]:
@@ -202,7 +299,9 @@ class _Analysis:
             found.append(Finding(
                 "several-names", f"<{keep.email}> is used under {len(names)} names: "
                 + ", ".join(sorted(names)), tuple(sorted(raws)), self.commits_of(raws),
-                (format_line(keep.name, keep.email),)))
+                (format_line(keep.name, keep.email),),
+                reason="one e-mail maps to two names, so the changelog lists one person twice",
+                likelihood="high"))
         return found
 
     def same_name(self) -> list[Finding]:
@@ -222,8 +321,12 @@ class _Analysis:
             same = len({who.name for who in identities}) == 1
             what = ("one name with several e-mails" if same
                     else "names that differ only in case, accents or spaces")
-            found.append(Finding("same-name", f"{what}: " + ", ".join(map(str, sorted(identities))),
-                                 tuple(raws), self.commits_of(raws), tuple(dict.fromkeys(proposals))))
+            found.append(Finding(
+                "same-name", f"{what}: " + ", ".join(map(str, sorted(identities))), tuple(raws),
+                self.commits_of(raws), tuple(dict.fromkeys(proposals)),
+                reason=("the same name under several e-mails (the changelog lists it once)" if same
+                        else "two spellings of one name, so the changelog lists one person twice"),
+                likelihood="low" if same else "high"))
         return found
 
     @staticmethod
@@ -232,18 +335,35 @@ class _Analysis:
             return format_line(keep.name, keep.email)
         return format_line(keep.name, keep.email, None, raw.email)
 
-    def handles(self) -> list[Finding]:
+    def names(self) -> list[Finding]:
+        """Names that are no person's real name (a `.mailmap` line's own name is left alone)."""
         found = []
         for mapped, raws in self.by_mapped.items():
             logins = [login for raw in raws if (login := self.people.login_of(raw))]
-            if not is_handle_like(mapped.name, logins) or all(raw in self.flagged for raw in raws):
+            problem = name_problem(mapped.name, logins)
+            if (problem is None or all(raw in self.flagged for raw in raws)
+                    or all(self.mailmap.sets_name(raw.name, raw.email) for raw in raws)):
                 continue
+            kind, why = problem
             self.flagged.update(raws)
             proposals = tuple(p for raw in raws for p in self._named_by_login(
                 raw, self.people.login_of(raw), name_specific=False))
-            found.append(Finding("handle", f"{mapped.name!r} looks like a handle, not a name",
-                                 tuple(raws), self.commits_of(raws), proposals,
-                                 tuple(dict.fromkeys(logins))))
+            fuller = (next((who for raw in raws if (who := self.history.fuller(raw))), None)
+                      if kind != "extra-text" else None)  # there the name is the longer one
+            if fuller is not None:
+                likelihood = "high"
+                why += f"; the history also has the fuller name {fuller.name!r}"
+                if not any(not line.startswith("!") for line in proposals):  # no profile name
+                    proposals = tuple(dict.fromkeys(self._onto(fuller, raw) for raw in raws))
+            elif "script without spaces" in why:
+                likelihood = "low"
+            else:
+                likelihood = "medium"
+                if all(self.history.only_as(raw) for raw in raws):
+                    why += "; seen in git only under this name (ask the person)"
+            found.append(Finding(kind, _NAME_DETAIL[kind].format(name=mapped.name), tuple(raws),
+                                 self.commits_of(raws), proposals, tuple(dict.fromkeys(logins)),
+                                 why, likelihood))
         return found
 
     def noreply(self) -> list[Finding]:
@@ -262,15 +382,19 @@ class _Analysis:
                 proposals = (format_line(real, target, None,
                                          raw.email if target != raw.email else None),)
             found.append(Finding("noreply", f"{raw} is a GitHub no-reply address with no mapping",
-                                 (raw,), self.commits_of([raw]), proposals, (login,)))
+                                 (raw,), self.commits_of([raw]), proposals, (login,),
+                                 "an address no one reads; the name itself looks right",
+                                 "medium" if proposals else "low"))
         return found
 
 
 def find_problems(sightings: Sightings, mailmap: Mailmap, mailmap_text: str, *,
                   placeholders: Sequence[str], bots: Sequence[str] = (),
-                  people: People = OFFLINE) -> list[Finding]:
-    findings = _Analysis(sightings, mailmap, mailmap_text, placeholders, bots, people).run()
-    return sorted(findings, key=lambda f: KINDS.index(f.kind))
+                  people: People = OFFLINE, history: Elsewhere = NOWHERE) -> list[Finding]:
+    """The findings, most likely to need a fix first."""
+    findings = _Analysis(sightings, mailmap, mailmap_text, placeholders, bots, people,
+                         history).run()
+    return sorted(findings, key=lambda f: f.rank)
 
 
 def proposals(findings: Iterable[Finding]) -> list[str]:

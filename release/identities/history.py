@@ -68,3 +68,9 @@ def collect(git: GitService, revision_range: str) -> Sightings:
             elif sha not in found[who]:
                 found[who].append(sha)
     return Sightings({who: tuple(shas) for who, shas in found.items()}, tuple(bad))
+
+
+def authors_until(git: GitService, ref: str) -> set[Identity]:
+    """Every raw author identity of the history reachable from `ref`."""
+    out = git.run(["log", "--format=%an\x1f%ae", ref, "--"])
+    return {Identity(*line.split("\x1f", 1)) for line in set(out.splitlines()) if "\x1f" in line}

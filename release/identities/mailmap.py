@@ -90,6 +90,10 @@ class Mailmap:
         target = self._target(name, email)
         return bool(target.name or target.email)
 
+    def sets_name(self, name: str, email: str) -> bool:
+        """True when a line gives this identity its name (the project chose that name)."""
+        return bool(self._target(name, email).name)
+
 
 def trailing_text(text: str) -> list[tuple[int, str]]:
     """Lines git reads but whose text after the last address it ignores (a typo, usually)."""
@@ -104,6 +108,17 @@ def trailing_text(text: str) -> list[tuple[int, str]]:
 def mapping_lines(text: str) -> list[tuple[int, str]]:
     lines = ((number, raw.strip()) for number, raw in enumerate(text.splitlines(), 1))
     return [(number, line) for number, line in lines if line and not line.startswith("#")]
+
+
+def skipped_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, text) of every mapping line git skips."""
+    found = []
+    for number, line in mapping_lines(text):
+        try:
+            parse_line(line, number, ".mailmap")
+        except PreconditionError:
+            found.append((number, line))
+    return found
 
 
 def parse_lines(text: str, where: str = ".mailmap") -> list[Entry]:

@@ -10,8 +10,15 @@ from typing import TYPE_CHECKING
 
 from release.config import Config
 from release.errors import PreconditionError
-from release.identities.findings import OFFLINE, Finding, People, find_problems, proposals
-from release.identities.history import Sightings, collect
+from release.identities.findings import (
+    OFFLINE,
+    Finding,
+    People,
+    elsewhere,
+    find_problems,
+    proposals,
+)
+from release.identities.history import Sightings, authors_until, collect
 from release.identities.mailmap import Mailmap, takes_effect
 from release.identities.names_only import names_findings
 from release.repo.files import RepoFiles
@@ -66,7 +73,8 @@ def propose(git: GitService, repo: Path, config: Config, span: RevisionRange, *,
     found = find_problems(sightings, state.mailmap, state.text,
                           placeholders=config.mailmap_placeholders,
                           bots=(*config.changelog_drop_names, *config.mailmap_ignore),
-                          people=people(git, span, sightings, github, say))
+                          people=people(git, span, sightings, github, say),
+                          history=elsewhere(authors_until(git, span.end), state.mailmap))
     if config.mailmap_style == "names":
         found = names_findings(found, state.text, config.mailmap)
     return Proposal(state, sightings, found, state.usable(found))

@@ -5,18 +5,19 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from release.changelog.contributors import shortlog_names
 from release.context import Context
 from release.errors import UsageError, VerificationError
 from release.identities.findings import Finding, proposals
 from release.identities.history import Sightings
-from release.identities.mailmap import Mailmap, insert_lines
+from release.identities.mailmap import Mailmap, insert_lines, skipped_lines
 from release.identities.propose import MailmapState, propose
 from release.plan import Call, Plan, WriteFile
 from release.repo.revision_range import RevisionRange, resolve
 from release.steps import Step
+from release.steps.common import add_json_option, write_json
 from release.templating import render
 from release.version import ReleaseVersion
 
@@ -41,6 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--issue", action="store_true",
                         help='print the "mailmap update for X.Y" issue text')
     parser.add_argument("--publish", action="store_true", help="open that issue on GitHub")
+    add_json_option(parser, "the findings (kind, identities as git has them, reason, proposed line) "
+                    "and the lines git skips")
 
 
 def run(ctx: Context) -> int:
@@ -52,6 +55,12 @@ def run(ctx: Context) -> int:
                     ref=ctx.option("ref"))
     state, sightings, findings, usable = found.state, found.sightings, found.findings, found.lines
     ctx.say(f"mailmap: {len(sightings.commits)} identities in {span}, {state.where}")
+    if ctx.option("json"):
+        if ctx.option("write") or ctx.option("issue") or ctx.option("publish"):
+            raise UsageError("--json reports the findings only",
+                             hint="drop --write/--issue/--publish, or --json")
+        write_json(ctx, "mailmap", as_json(findings, usable, state.text))
+        return 1 if any(f.is_error for f in findings) else 0
     ctx.out.write(report(findings, usable))
     plan = Plan(f".mailmap for {span}")
     if ctx.option("write"):
@@ -89,12 +98,31 @@ def report(findings: Sequence[Finding], usable: Sequence[str]) -> str:
             listed = " ".join(finding.commits[:MAX_COMMITS]) + (f" (+{more} more)" if more > 0 else "")
             lines.append(f"      commits: {listed}")
         lines.extend(f"      propose: {line}" for line in finding.proposals)
+        if finding.reason:
+            lines.append(f"      why ({finding.likelihood}): {finding.reason}")
     lines.append("")
     lines.append(f"{len(usable)} proposed .mailmap line(s)" + (":" if usable else ""))
     lines.extend(f"  {line}" for line in usable)
     lines.extend(f"  not proposed (a later .mailmap line for that address wins; edit it instead): {line}"
                  for line in proposals(findings) if line not in usable)
     return "\n".join(lines) + "\n"
+
+
+def as_json(findings: Sequence[Finding], usable: Sequence[str], text: str) -> dict[str, Any]:
+    """The findings, most likely first, each identity exactly as git has it before the
+    `.mailmap` applies; `proposed` is the first line git would honour (null: none); the lines
+    git skips, by number."""
+    rows = []
+    for finding in findings:
+        if finding.kind == "malformed":
+            continue
+        proposed = next((line for line in finding.proposals if line in usable), None)
+        rows.append({"kind": finding.kind, "identities": [str(who) for who in finding.identities],
+                     "reason": finding.reason or finding.detail, "detail": finding.detail,
+                     "likelihood": finding.likelihood, "proposed": proposed,
+                     "commits": list(finding.commits), "logins": list(finding.logins)})
+    return {"findings": rows,
+            "malformed": [{"line": number, "text": line} for number, line in skipped_lines(text)]}
 
 
 def contributor_names(sightings: Sightings, mailmap: Mailmap, drop: Sequence[str]) -> list[str]:
