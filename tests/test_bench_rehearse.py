@@ -17,7 +17,7 @@ def test_times_the_example_against_its_baseline_and_target(capsys: pytest.Captur
     code = main(["rehearse", "--only", "example"])
     out = capsys.readouterr().out
     assert re.search(r"^baseline: build it, start and stop the stand-ins\s+[\d.]+s$", out, re.MULTILINE)
-    row = re.search(r"^example project, 1\.2\.0rc1 then 1\.2\.0\s+0 green\s+82\s+(\d+)\s+([\d.]+)s\s+"
+    row = re.search(r"^example project, 1\.2\.0rc1 then 1\.2\.0\s+0 green\s+84\s+(\d+)\s+([\d.]+)s\s+"
                     r"([\d.]+)x\s+([\d.]+)x$", out, re.MULTILINE)
     assert row is not None, out
     requests, seconds, _, vs_target = row.groups()

@@ -61,11 +61,11 @@ def test_every_stage_has_a_row_and_a_section(green: tuple[int, str, Path, Path, 
     assert [row[1] for row in rows] == summary
     assert {row[2] for row in rows} == {"ok"}
     assert "To look at" not in text
-    assert text.startswith("# Rehearsal of tinynum 1.2.0rc1, then 1.2.0\n\n**Green:** 82 of 82")
+    assert text.startswith("# Rehearsal of tinynum 1.2.0rc1, then 1.2.0\n\n**Green:** 84 of 84")
     for title in summary:
         number = summary.index(title) + 1
         assert f'\n<a id="stage-{number}"></a>\n\n### {number}. {title}\n' in text
-    tag = text.split("### 47. [1.2.0] tag and push it upstream\n", 1)[1].split("\n### ", 1)[0]
+    tag = text.split("### 48. [1.2.0] tag and push it upstream\n", 1)[1].split("\n### ", 1)[0]
     assert "```sh\npython -m release tag 1.2.0 --push\n```" in tag
     assert "run git push upstream refs/tags/v1.2.0:refs/tags/v1.2.0" in tag
     assert "<details><summary>output (5 lines)</summary>" in tag
@@ -76,7 +76,7 @@ def test_every_stage_has_a_row_and_a_section(green: tuple[int, str, Path, Path, 
 def test_without_a_terminal_progress_is_plain_lines(green: tuple[int, str, Path, Path, str]) -> None:
     _, _, workdir, _, err = green
     assert "\x1b[" not in err
-    assert "\n== [1/82] [1.2.0rc1] check out maintenance/1.2.x\n" in err
+    assert "\n== [1/84] [1.2.0rc1] check out maintenance/1.2.x\n" in err
     assert "   $ python -m release tag 1.2.0 --push\n" in err
     assert not (workdir / "rehearsal.log").exists()
 
@@ -109,7 +109,7 @@ def test_github_requests_per_stage_add_up_to_the_forecast(green: tuple[int, str,
 def test_the_html_page_stands_alone(green: tuple[int, str, Path, Path, str]) -> None:
     page = (green[3] / "rehearsal-report.html").read_text()
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<details>") == 82
+    assert page.count("<details>") == 84
     assert '<a href="#stage-42">42</a>' in page and '<a id="stage-42"></a>' in page
     assert "<td style=\"text-align: left;\">[1.2.0] docs merge and push</td>" in page
     assert not re.search(r"<link|<script[^>]+src=|<img|src=\"http", page)

@@ -25,7 +25,8 @@ from typing import Any
 
 import release.fakes.github_rest_actions
 import release.fakes.github_rest_contents
-import release.fakes.github_rest_releases  # noqa: F401  (registers routes)
+import release.fakes.github_rest_releases
+import release.fakes.github_rest_triage  # noqa: F401  (registers routes)
 from release.atomic_file import replace_file
 from release.fakes import github_graphql
 from release.fakes.github_http import Request, Response, error, json_response, not_found

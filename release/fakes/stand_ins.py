@@ -171,7 +171,24 @@ class StandIns:
         for upstream in (config.github_repo, config.docs.website_github_repo):
             # The release manager's forks, which the work branches are pushed to.
             github.add_repo(f"{FORK_OWNER}/{upstream.partition('/')[2]}", "main")
+        self._seed_milestones(github, config, release)
         seed_wheel_workflow(github, config, self.version, given=self.given_dist)
+
+    def _seed_milestones(self, github: FakeGitHub, config: Config, release: ReleaseVersion) -> None:
+        """The release's milestone and the next patch release's; the example's holds its merged
+        fix and one issue still open, which the milestone triage moves on."""
+        final = ReleaseVersion.parse(release.base)
+        repo = github.repo(config.github_repo)
+        first = max(repo.milestones, default=0) + 1
+        items: tuple[int, ...] = ()
+        if self.example:
+            github.add_issue(config.github_repo, 15, "mean() is slow on huge inputs", "dana-n")
+            items = (12, 15)
+        for offset, version in enumerate((final, final.next_patch())):
+            title = config.milestone_format.format(**{**version.fields(), "version": version.base})
+            if repo.milestone_named(title) is None:
+                github.add_milestone(config.github_repo, first + offset, title,
+                                     items=items if offset == 0 else ())
 
     def config(self) -> Config:
         """The configuration the rehearsed steps run with (before the stand-ins' additions)."""

@@ -131,3 +131,49 @@ def _parse(data: dict[str, Any], numbers: Sequence[int], repo: str) -> dict[int,
                                    (node.get("author") or {}).get("login"), bool(node.get("merged")),
                                    labels, milestone)
     return found
+
+
+@dataclass(frozen=True)
+class MilestoneItem:
+    """An issue or pull request on a milestone."""
+
+    number: int
+    title: str
+    author: str
+    is_pull: bool
+    state: str  # "open" or "closed"
+    merged: bool
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    number: int
+    title: str
+    state: str
+    items: tuple[MilestoneItem, ...]
+
+
+def milestone_view(service: GitHubService, title: str) -> MilestoneView | None:
+    """The milestone called `title` with every issue and pull request on it (None: no such)."""
+    repo = service.repository()
+
+    def read() -> MilestoneView | None:
+        found = next((m for m in repo.get_milestones(state="all") if m.title == title), None)
+        if found is None:
+            return None
+        items = []
+        for issue in repo.get_issues(milestone=found, state="all", sort="created", direction="asc"):
+            pull = issue.pull_request
+            items.append(MilestoneItem(issue.number, issue.title, issue.user.login if issue.user else "",
+                                       pull is not None, issue.state,
+                                       pull is not None and pull.merged_at is not None))
+        return MilestoneView(found.number, found.title, found.state, tuple(items))
+
+    return service.call(f"read the milestone {title!r} of {service.repo_name}", read)
+
+
+def set_milestone(service: GitHubService, number: int, milestone: int | None) -> None:
+    """Put issue or pull request `number` on milestone number `milestone` (None: on none)."""
+    service.require_token(f"change the milestone of #{number}")
+    service.request("PATCH", f"{service.api_url}/repos/{service.repo_name}/issues/{number}",
+                    f"move #{number} to another milestone", json={"milestone": milestone})

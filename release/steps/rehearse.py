@@ -425,6 +425,11 @@ def _direct_rel_commit(version: str, branch: str) -> list[Stage]:
     ]
 
 
+def _next_patch(version: str) -> str:
+    """The patch release after `version`'s final (1.2.0rc1 -> 1.2.1)."""
+    return str(ReleaseVersion.parse(ReleaseVersion.parse(version).base).next_patch())
+
+
 def assistant_stages(version: str, index_url: str) -> list[Stage]:
     """The read-only assistants of the walkthrough's judgement sections, on the rehearsal's
     stand-ins (the local index, never PyPI); what they find reaches the report like any stage's
@@ -435,6 +440,9 @@ def assistant_stages(version: str, index_url: str) -> list[Stage]:
         Stage("backport candidates: marked on main, not on the branch, tried as cherry-picks",
               ("backports", version)),
         Stage("deprecations in the code, those due under NEP 23 first", ("deprecations", version)),
+        Stage("milestone triage: what is open moves to the next patch release's milestone",
+              ("milestones", version, "--move-to", _next_patch(version),
+               "--apply")),
         Stage("the release repository the wheels are built from",
               ("wheels-repo", version, "--index-url", index_url)),
         Stage("sanity check at the tag (the tests stood in by compileall)",
