@@ -153,3 +153,28 @@ def test_smtp_login_sends_nothing(project: Path, cli: Cli, monkeypatch: pytest.M
         assert row[0] == "announce --send" and row[2] == status and words in row[3], row
         assert not smtp.messages
     assert SMTP_CANARY not in result.out + result.err
+
+
+def test_a_classic_token_is_judged_by_its_scopes() -> None:
+    """GitHub lists a classic token's scopes (X-OAuth-Scopes): `public_repo` is enough to tag a
+    public repository but not to dispatch a workflow, which needs `repo`; no `workflow` scope is
+    a warning for pushes that change .github/workflows."""
+    from release.assistants.doctor import GitHubFacts, Need, need_row, workflow_row
+    from release.services.github_token import RepoAccess, TokenView
+
+    repos = {"numpy/numpy": RepoAccess("numpy/numpy", True, push=True),
+             "numpy/numpy-release": RepoAccess("numpy/numpy-release", True, push=True)}
+    facts = GitHubFacts("GITHUB_TOKEN", "classic personal access token",
+                        TokenView("charris", ("public_repo", "read:org")), "", repos, {})
+    tag = need_row(Need("tag, github-release", "numpy/numpy", "contents", "pushing the tag"), facts)
+    assert tag.status.value == "pass" and "scope public_repo" in tag.detail
+    wheels = need_row(Need("wheels", "numpy/numpy-release", "actions", "dispatching the wheel workflow"),
+                      facts)
+    assert wheels.status.value == "fail" and "lack repo: dispatching the wheel workflow" in wheels.detail
+    assert wheels.fix.startswith("gh auth refresh -h github.com -s repo")
+    row = workflow_row(facts)
+    assert row.status.value == "warn" and row.fix == "gh auth refresh -h github.com -s workflow"
+    full = GitHubFacts("GITHUB_TOKEN", "classic personal access token",
+                       TokenView("charris", ("repo", "workflow")), "", repos, {})
+    assert need_row(Need("wheels", "numpy/numpy-release", "actions", "x"), full).status.value == "pass"
+    assert workflow_row(full).status.value == "pass"
