@@ -160,8 +160,9 @@ class Config:
     changelog_drop_names: tuple[str, ...] = ("Homu", "dependabot-preview")
     # pull requests left out of a release's changelog: titles starting with one of these
     changelog_exclude_titles: tuple[str, ...] = ("REL: Prepare for the {project} {version} release",)
-    # between a code span and the next character in a title; NumPy's 2.2.x used " "
-    changelog_code_separator: str = "\\ "
+    # between a code span and the next character in a title: "auto" follows the series' own
+    # earlier changelogs (NumPy's 2.2.x used " ", later series "\\ "), else "\\ "
+    changelog_code_separator: str = "auto"
     # pull requests marked for the maintenance branch: this label, or the release's milestone
     backport_label: str = "09 - Backport-Candidate"
     milestone_format: str = "{version} release"

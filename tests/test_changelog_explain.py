@@ -13,6 +13,7 @@ from helpers import Cli, git
 
 from release.changelog.compute import compute, decisions
 from release.changelog.explain import against_published
+from release.changelog.format import separator_in
 from release.config import Config
 from release.fakes.github import FakeGitHub
 from release.repo.revision_range import RevisionRange, infer_start
@@ -194,3 +195,38 @@ def test_online_a_number_github_merged_outside_the_range_is_left_out(
             "is not in the range; NumPy's tool lists it") in explained.out
     kept = cli(*args, "--output", "-", "--include", "31947")
     assert kept.code == 0 and 31947 in pr_numbers(kept.out)
+
+
+def test_what_separator_a_published_changelog_shows() -> None:
+    shown = {v: separator_in((PUBLISHED / f"{v}-changelog.rst").read_text(encoding="utf-8"))
+             for v in ("2.1.0", "2.2.0", "2.3.0", "2.4.1", "2.5.0")}
+    assert shown == {"2.1.0": None, "2.2.0": " ", "2.3.0": "\\ ", "2.4.1": "\\ ", "2.5.0": "\\ "}
+
+
+@pytest.mark.parametrize(("version", "previous", "said", "line"), [
+    ("2.2.1", "2.2.0", "a plain space", "DOC: ``np.select`` : fix ``default``"),
+    ("2.3.1", "2.3.0", "an escaped space", "DOC: ``np.select``\\ : fix ``default``"),
+])
+def test_the_title_separator_follows_the_series(
+    version: str, previous: str, said: str, line: str, numpy_repo: Path, cli: Cli
+) -> None:
+    """With the series' earlier changelog in the tree at the range's end (NumPy keeps them in
+    doc/changelog/), a title's code span is followed by what that file shows: 2.2.x's plain
+    space, the escaped space of later series."""
+    git(numpy_repo, "checkout", "--quiet", "--detach", f"v{version}")
+    target = numpy_repo / "doc" / "changelog" / f"{previous}-changelog.rst"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text((PUBLISHED / f"{previous}-changelog.rst").read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    git(numpy_repo, "add", str(target))
+    who = ["-c", "user.name=Charles Harris", "-c", "user.email=charlesr.harris@gmail.com"]
+    git(numpy_repo, *who, "commit", "--quiet", "-m", "DOC: `np.select`: fix `default` (#99999)")
+    try:
+        result = cli("changelog", version, f"v{previous}..HEAD", "--offline", "--output", "-",
+                     "--repo", str(numpy_repo))
+        assert result.code == 0, result.err
+        assert (f"titles: {said} after a code span, as doc/changelog/{previous}-changelog.rst "
+                "has it") in result.err
+        assert f"`__: {line}\n" in result.out
+    finally:
+        git(numpy_repo, "checkout", "--quiet", "--detach", f"v{version}")

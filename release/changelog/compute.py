@@ -12,7 +12,12 @@ from release.changelog import explain
 from release.changelog.contributors import ContributorSummary
 from release.changelog.data import collect
 from release.changelog.explain import Decision
-from release.changelog.format import pull_request_lines, render_changelog
+from release.changelog.format import (
+    ESCAPED_SPACE,
+    pull_request_lines,
+    render_changelog,
+    separator_in,
+)
 from release.changelog.pulls import (
     Discovery,
     PullRef,
@@ -80,7 +85,8 @@ def compute(git: GitService, config: Config, span: RevisionRange, version: Relea
     chosen = select_pulls(git, config, span, version, Discovery(data.pulls, data.skipped), selection)
     titles = pull_titles(config, chosen, github, say, refresh=refresh,
                          in_range=(lambda: range_commits(git, span)))
-    return Changelog(data.people, tuple(titles), render(config, data.people, titles),
+    separator = code_separator(git, config, span, version, say)
+    return Changelog(data.people, tuple(titles), render(config, data.people, titles, separator),
                      tuple(chosen.decisions))
 
 
@@ -212,6 +218,26 @@ def pull_titles(config: Config, chosen: Chosen, github: Callable[[], GitHubServi
     return titles
 
 
-def render(config: Config, people: ContributorSummary, titles: Iterable[tuple[int, str]]) -> str:
-    lines = pull_request_lines(list(titles), config.github_repo, config.changelog_code_separator)
+def code_separator(git: GitService, config: Config, span: RevisionRange,
+                   version: ReleaseVersion | None, say: Callable[[str], None]) -> str:
+    """What follows a code span in a title: the configured one, else ("auto") what the series'
+    own earlier changelogs at the range's end show, newest first, else `\\ `."""
+    if config.changelog_code_separator != "auto":
+        return config.changelog_code_separator
+    if version is None or not version.is_patch:
+        return ESCAPED_SPACE
+    for micro in range(version.micro - 1, -1, -1):
+        earlier = ReleaseVersion.parse(f"{version.major}.{version.minor}.{micro}")
+        path = config.changelog.format(version=earlier)
+        found = separator_in(git.show_file(span.end, path) or "")
+        if found is not None:
+            say(f"titles: {'a plain space' if found == ' ' else 'an escaped space'} after a code "
+                f"span, as {path} has it")
+            return found
+    return ESCAPED_SPACE
+
+
+def render(config: Config, people: ContributorSummary, titles: Iterable[tuple[int, str]],
+           separator: str = ESCAPED_SPACE) -> str:
+    lines = pull_request_lines(list(titles), config.github_repo, separator)
     return render_changelog(people.contributors, lines)

@@ -17,6 +17,21 @@ ESCAPED_SPACE = "\\ "
 """What separates a code span from a following character (rst needs `\\ ` there); NumPy's
 2.2.x branch used a plain space."""
 
+_ESCAPED_AFTER_SPAN = re.compile(r"``\\ ")
+_PLAIN_AFTER_SPAN = re.compile(r"``[^`\n]+`` [.,:;!?)\]]")  # a space no title puts there itself
+
+
+def separator_in(changelog: str) -> str | None:
+    """The separator a published changelog's titles show: `\\ ` wherever it occurs (no title
+    has it of itself), a plain space when a code span is followed by a space and punctuation,
+    None when no title tells."""
+    if _ESCAPED_AFTER_SPAN.search(changelog):
+        return ESCAPED_SPACE
+    if _PLAIN_AFTER_SPAN.search(changelog):
+        return " "
+    return None
+
+
 _SINGLE_BACKTICK = re.compile(r"(?P<pre>(?:^|(?<=[^`])))`(?P<post>(?=[^`]|$))")
 _SPAN_THEN_CHAR = re.compile(r"``(.*?)``(.)")
 _CODE_SPAN = re.compile(r"``(.*?)``")
