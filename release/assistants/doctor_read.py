@@ -25,8 +25,9 @@ from release.services.mail import MailService, SmtpSettings
 from release.services.pypi import Credentials
 
 
-def collect(ctx: Context, *, probe_writes: bool, offline: bool) -> list[CheckResult]:
-    rows = ([CheckResult.warn("every GitHub step", "GitHub token", "not looked at (--offline)",
+def collect(ctx: Context, *, probe_writes: bool, offline: bool,
+            why: str = "--offline") -> list[CheckResult]:
+    rows = ([CheckResult.warn("every GitHub step", "GitHub token", f"not looked at ({why})",
                               "nox -s doctor")]
             if offline else github_rows(ctx, probe_writes))
     looks = ((gpg_row, "tag --sign", "gpg signing key"), (pandoc_row, "github-release", "pandoc"),

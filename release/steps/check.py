@@ -97,24 +97,35 @@ def _mailmap(ctx: Context, version: ReleaseVersion, span: Callable[[], RevisionR
     return mailmap_summary(found.findings, version)
 
 
+def _not_asking_github(ctx: Context) -> str:
+    """Why check leaves GitHub alone ("" when it asks): --offline, or no token to ask with."""
+    if ctx.option("offline"):
+        return "--offline"
+    if not (ctx.env.get("GITHUB_TOKEN") or ctx.env.get("GH_TOKEN")):
+        return "no GITHUB_TOKEN or GH_TOKEN"
+    return ""
+
+
 def _release_repo(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
     """The release repository's rows (`wheels-repo`, without the package index), read through the
-    GitHub API; with --offline one row saying it was not looked at."""
+    GitHub API; offline or without a token one row saying it was not looked at."""
     from release.assistants.wheels_repo import AREA
     from release.assistants.wheels_repo_read import collect
 
-    if ctx.option("offline"):
-        return [CheckResult.warn(AREA, "release repository", "not looked at (--offline)",
+    why = _not_asking_github(ctx)
+    if why:
+        return [CheckResult.warn(AREA, "release repository", f"not looked at ({why})",
                                  f"nox -s wheels-repo -- {version}")]
     return collect(ctx, version, index=False)
 
 
 def _facilities(ctx: Context) -> list[CheckResult]:
-    """doctor's rows: the token and access each step needs (not with --offline), gpg, pandoc,
-    the SMTP login, the index credentials."""
+    """doctor's rows: the token and access each step needs (not offline or without a token:
+    `doctor` says what is missing), gpg, pandoc, the SMTP login, the index credentials."""
     from release.assistants.doctor_read import collect as doctor_rows
 
-    return doctor_rows(ctx, probe_writes=False, offline=bool(ctx.option("offline")))
+    why = _not_asking_github(ctx)
+    return doctor_rows(ctx, probe_writes=False, offline=bool(why), why=why or "--offline")
 
 
 def table(results: list[CheckResult], title: str) -> str:
