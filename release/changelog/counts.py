@@ -55,3 +55,25 @@ def _check_total(lines: list[str], pattern: re.Pattern[str], listed: int, what: 
     if stated != listed:
         raise PreconditionError(f"{where} says {stated} {what} but lists {listed}",
                                 hint="regenerate it with the changelog step, or fix the list")
+
+
+_SECTION_END = re.compile(r"^\S.*\n[-=*]{3,}$", re.MULTILINE)
+
+
+def read_notes_credits(text: str, where: str) -> ChangelogSummary:
+    """The same summary from notes that hold the credits themselves (`credits = "authors"`,
+    SciPy): the Authors section and the `Pull requests for X.Y.Z` list."""
+    authors = re.search(r"^Authors\n[=*]{3,}\n", text, re.MULTILINE)
+    pulls = re.search(r"^Pull requests for \S+\n-{3,}\n", text, re.MULTILINE)
+    if authors is None:
+        raise PreconditionError(f"{where} has no `Authors` section",
+                                hint="fill it with the notes step")
+    authors_text = text[authors.start():]
+    end = _SECTION_END.search(authors_text, len(authors.group(0)))
+    authors_text = authors_text[:end.start()] if end else authors_text
+    people = tuple(ln[2:] for ln in authors_text.splitlines()
+                   if ln.startswith("* ") and ln != "* Name (commits)")
+    pulls_text = text[pulls.start():] if pulls else ""
+    listed = tuple(ln[2:] for ln in pulls_text.splitlines() if ln.startswith("* "))
+    return ChangelogSummary(people, listed, authors_text.strip() + "\n",
+                            pulls_text.strip() + "\n" if pulls_text else "")

@@ -29,6 +29,7 @@ from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.github_seed import example_seed
+from release.fakes.gpg_key import rehearsal_key
 from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc
 from release.fakes.numpy_org import WebsiteRepo, build_numpy_org, project_site
 from release.fakes.pypi import LocalIndex, local_index
@@ -137,6 +138,8 @@ class StandIns:
         }
         if self.smtp.cafile is not None:
             env["SSL_CERT_FILE"] = str(self.smtp.cafile)
+        if config.sign_tags:
+            self._signing_key()
         self.places = Places(
             config_file=self._write_config(),
             dist=self.workdir / "dist",
@@ -146,6 +149,13 @@ class StandIns:
             env=env,
         )
         return self
+
+    def _signing_key(self) -> None:
+        """The project signs its tags: a throw-away key, used by the scratch repository only."""
+        wrapper, fingerprint = rehearsal_key(self.workdir / "gnupg", self._committer())
+        git = GitService(self.project.repo)
+        git.run(["config", "gpg.program", str(wrapper)])
+        git.run(["config", "user.signingkey", fingerprint])
 
     def _build_website(self, config: Config, previous: str) -> WebsiteRepo:
         if config.project == "NumPy":

@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from release.changelog.authors import authors
 from release.changelog.compute import decisions
+from release.changelog.counts import read_notes_credits
 from release.changelog.explain import Decision, against_published
 from release.config import Config
 from release.errors import VerificationError
@@ -44,6 +46,7 @@ class RealRelease:
     version_line: str | None
     absent: tuple[str, ...] = ()  # toolkit-written paths missing from the tagged tree
     on_main: tuple[tuple[str, bool], ...] = ()  # what post-release brings to main: there already?
+    notes: str | None = None  # the published notes at the tag (credits = "authors": the credits)
 
     @classmethod
     def read(cls, git: GitService, cfg: Config, version: ReleaseVersion, rewind: Rewind,
@@ -65,7 +68,8 @@ class RealRelease:
         pyproject = git.show_file(after, cfg.pyproject) or ""
         line = _VERSION_LINE.search(pyproject)
         return cls(version, rewind, files, hand, patch, changelog, where,
-                   line.group(0) if line else None, absent, _on_main(git, cfg, version))
+                   line.group(0) if line else None, absent, _on_main(git, cfg, version),
+                   git.show_file(after, _path(cfg.notes, version)))
 
 
 def _on_main(git: GitService, cfg: Config, version: ReleaseVersion) -> tuple[tuple[str, bool], ...]:
@@ -75,8 +79,9 @@ def _on_main(git: GitService, cfg: Config, version: ReleaseVersion) -> tuple[tup
     main = cfg.main_branch
     notes, changelog = _path(cfg.notes, version), _path(cfg.changelog, version)
     index = git.show_file(main, cfg.release_index) or ""
-    return ((notes, git.show_file(main, notes) is not None),
-            (changelog, git.show_file(main, changelog) is not None),
+    credits = () if cfg.credits == "authors" else (
+        (changelog, git.show_file(main, changelog) is not None),)
+    return ((notes, git.show_file(main, notes) is not None), *credits,
             (f"{cfg.release_index} entry", has_entry(index, entry_target(cfg.release_index, notes))))
 
 
@@ -128,10 +133,12 @@ def compare(real: RealRelease, repo: Path, cfg: Config) -> str:
     lines = [f"the rehearsal's {tag} against the real one ({real.rewind.tagged[:12]}):"]
     lines += _files(ours, real.files, real.absent, tag)
     problems: list[str] = []
-    changelog_path = _path(cfg.changelog, real.version)
-    generated = git.show_file(tag, changelog_path) or ""
     span = RevisionRange(infer_start(git, cfg, real.version), tag)
-    lines += _changelogs(generated, real, problems, decisions(git, cfg, span, real.version))
+    if cfg.credits == "authors":
+        lines += compare_credits(git, cfg, real, span, problems)
+    else:
+        generated = git.show_file(tag, _path(cfg.changelog, real.version)) or ""
+        lines += _changelogs(generated, real, problems, decisions(git, cfg, span, real.version))
     our_line = _VERSION_LINE.search(git.show_file(tag, cfg.pyproject) or "")
     ours_text = our_line.group(0) if our_line else None
     if ours_text == real.version_line:
@@ -145,6 +152,50 @@ def compare(real: RealRelease, repo: Path, cfg: Config) -> str:
         raise VerificationError("; ".join(problems) + "\n" + "\n".join(lines),
                                 hint="look at the differences before the real release")
     return "\n".join(lines)
+
+
+def compare_credits(git: GitService, cfg: Config, real: RealRelease, span: RevisionRange,
+                    problems: list[str]) -> list[str]:
+    """Credits kept in the notes (SciPy): the Authors the toolkit computes for the rehearsed
+    release (up to its REL commit) against the published list (names, `+` and order must agree;
+    counts are reported, since SciPy takes its list before the release's last commits), and the
+    pull requests listed."""
+    notes = _path(cfg.notes, real.version)
+    if real.notes is None:
+        return [f"no published notes at {real.rewind.tag}:{notes}: Authors not compared"]
+    published = read_notes_credits(real.notes, f"{real.rewind.tag}:{notes}")
+    # the list goes into the notes before the REL commit (whose committer is whoever rehearses)
+    before = f"{span.end}^" if cfg.rel_commit == "direct" else span.end
+    people = authors(git, span.start, before, git.show_file(span.end, cfg.mailmap) or "")
+    ours = [(p.display, p.first_time, p.commits) for p in people]
+    theirs = [_listed_author(line) for line in published.contributors]
+    lines = []
+    if [(n, plus) for n, plus, _ in ours] == [(n, plus) for n, plus, _ in theirs]:
+        lines.append(f"Authors: the same {len(ours)} names, `+` marks and order as published")
+        counts = [f"{n} {c} (published {pc})" for (n, _, c), (_, _, pc) in zip(ours, theirs, strict=True)
+                  if c != pc]
+        if counts:
+            lines.append("Authors' commit counts differ (SciPy's list is taken before the release's "
+                         f"last commits): {', '.join(counts)}")
+    else:
+        missing = sorted({n for n, _, _ in theirs} - {n for n, _, _ in ours})
+        extra = sorted({n for n, _, _ in ours} - {n for n, _, _ in theirs})
+        problems.append(f"Authors differ from the published list: only published {missing or '-'}, "
+                        f"only the rehearsal's {extra or '-'} (or marks and order)")
+    rehearsed = read_notes_credits(git.show_file(span.end, notes) or "", f"{span.end}:{notes}")
+    if rehearsed.pulls == published.pulls:
+        lines.append(f"pull requests: the same {published.pull_count} as published")
+    else:
+        problems.append(f"pull requests differ: {rehearsed.pull_count} listed at the rehearsal's tag, "
+                        f"{published.pull_count} published")
+    return lines
+
+
+def _listed_author(line: str) -> tuple[str, bool, int]:
+    """`Name (12) +` -> ("Name", True, 12)."""
+    plus = line.endswith(" +")
+    name, _, count = line.removesuffix(" +").rpartition(" (")
+    return name, plus, int(count.rstrip(")") or 0)
 
 
 def _main_line(on_main: tuple[tuple[str, bool], ...], main: str) -> str:

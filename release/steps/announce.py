@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from release.changelog.counts import ChangelogSummary, read_changelog
+from release.changelog.counts import ChangelogSummary, read_changelog, read_notes_credits
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.notes.summary import NotesSummary, summarize
@@ -103,12 +103,17 @@ def _date(ctx: Context) -> datetime.date:
 
 def _read_inputs(ctx: Context, version: ReleaseVersion) -> tuple[NotesSummary, ChangelogSummary]:
     texts = []
-    for kind, pattern in (("notes", ctx.config.notes), ("changelog", ctx.config.changelog)):
+    credited_in_notes = ctx.config.credits == "authors"
+    files = (("notes", ctx.config.notes),) if credited_in_notes else (
+        ("notes", ctx.config.notes), ("changelog", ctx.config.changelog))
+    for kind, pattern in files:
         path = ctx.repo / ctx.path(pattern, version)
         if not path.is_file():
             raise PreconditionError(f"the {kind} {path.relative_to(ctx.repo)} is missing",
                                     hint=f"create it first (nox -s {kind} -- {version})")
         texts.append(path.read_text(encoding="utf-8"))
+    if credited_in_notes:
+        return summarize(texts[0]), read_notes_credits(texts[0], ctx.path(ctx.config.notes, version))
     where = ctx.path(ctx.config.changelog, version)
     return summarize(texts[0]), read_changelog(texts[1], where)
 

@@ -114,7 +114,8 @@ def _changes(ctx: Context, version: ReleaseVersion, source: str,
     maintenance = version.maintenance_branch(cfg.maintenance_branch)
     notes_path = ctx.path(cfg.notes, version)
     wanted: list[FileChange] = []
-    for path in (notes_path, ctx.path(cfg.changelog, version)):
+    credits = () if cfg.credits == "authors" else (ctx.path(cfg.changelog, version),)
+    for path in (notes_path, *credits):
         text = git.show_file(source, path)
         if text is None:
             raise PreconditionError(f"{path} is not on {maintenance}",

@@ -183,7 +183,10 @@ def _says(ctx: Context, ref: str, wanted: str) -> bool:
 
 
 def _release_files(ctx: Context, version: ReleaseVersion) -> list[str]:
-    return [ctx.path(ctx.config.notes, version), ctx.path(ctx.config.changelog, version)]
+    notes = ctx.path(ctx.config.notes, version)
+    if ctx.config.credits == "authors":  # the credits are in the notes
+        return [notes]
+    return [notes, ctx.path(ctx.config.changelog, version)]
 
 
 def release_pr(ctx: Context, version: ReleaseVersion) -> Found:
