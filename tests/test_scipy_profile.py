@@ -33,3 +33,18 @@ def test_release_index_bare_entries(scipy_bundle_clone: Path) -> None:
     assert updated.replace("   release/1.18.2-notes\n", "", 1) == text
     assert updated.index("release/1.18.2-notes") < updated.index("release/1.18.1-notes")
     assert add_entry(updated, "1.18.2", "release/1.18.2-notes", style="bare") == updated
+
+
+def test_notes_parts_are_found_under_overlined_headings(scipy_bundle_clone: Path) -> None:
+    """1.18.0's notes over- and underline their headings with `*`: the Authors part and the
+    lists are found and replaced, the headings kept."""
+    from release.notes.authors_section import fill_authors, fill_lists
+
+    text = git(scipy_bundle_clone, "show", "v1.18.0:doc/source/release/1.18.0-notes.rst")
+    listed = text[text.index("* Name (commits)"):text.index("************************\nIssues")]
+    assert fill_authors(text, listed, "notes") == text
+    filled = fill_authors(text, "* Name (commits)\n* Ann (1)\n\n", "notes")
+    assert "* Name (commits)\n* Ann (1)\n\n************************\nIssues closed" in filled
+    lists = "\nIssues closed for 1.18.0\n---\n\n* a\n\n\nPull requests for 1.18.0\n---\n\n* b\n\n"
+    assert fill_lists(text, lists, "1.18.0", "notes").endswith(
+        "complete.\n\n\n\nIssues closed for 1.18.0\n---\n\n* a\n\nPull requests for 1.18.0\n---\n\n* b\n")

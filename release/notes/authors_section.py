@@ -13,6 +13,7 @@ from release.errors import PreconditionError
 
 _HEADING = re.compile(r"^Authors\n([=*\-~^])\1{5,}\n", re.MULTILINE)
 _NEXT_HEADING = re.compile(r"^[^\s].*\n([=*\-~^])\1{2,}$", re.MULTILINE)
+_OVERLINE = re.compile(r"([=*\-~^])\1{2,}\n")
 
 
 def fill_authors(notes_text: str, body: str, where: str) -> str:
@@ -24,12 +25,16 @@ def fill_authors(notes_text: str, body: str, where: str) -> str:
     rest = notes_text[heading.end():]
     following = _NEXT_HEADING.search(rest)
     end = heading.end() + (following.start() if following else len(rest))
+    above = notes_text.rfind("\n", 0, max(end - 1, 0)) + 1  # X.Y.0 notes: `****` over it
+    if following and above >= heading.end() and _OVERLINE.fullmatch(notes_text[above:end]):
+        end = above
     return notes_text[:heading.end()] + body + notes_text[end:]
 
 
 def fill_lists(notes_text: str, lists_text: str, title: str, where: str) -> str:
     """`notes_text` from its `Issues closed for TITLE` heading to the end replaced by the lists."""
-    heading = re.search(rf"^Issues closed for {re.escape(title)}\n-+\n", notes_text, re.MULTILINE)
+    heading = re.search(rf"^(?:([-=*])\1+\n)?Issues closed for {re.escape(title)}\n[-=*]+\n",
+                        notes_text, re.MULTILINE)
     if heading is None:
         raise PreconditionError(f"{where} has no `Issues closed for {title}` heading",
                                 hint="add it (and `Pull requests for ...`) at the end, as in "
