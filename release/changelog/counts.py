@@ -64,7 +64,7 @@ def read_notes_credits(text: str, where: str) -> ChangelogSummary:
     """The same summary from notes that hold the credits themselves (`credits = "authors"`,
     SciPy): the Authors section and the `Pull requests for X.Y.Z` list."""
     authors = re.search(r"^Authors\n[=*]{3,}\n", text, re.MULTILINE)
-    pulls = re.search(r"^Pull requests for \S+\n-{3,}\n", text, re.MULTILINE)
+    pulls = re.search(r"^Pull requests for \S+\n[-=*]{3,}\n", text, re.MULTILINE)
     if authors is None:
         raise PreconditionError(f"{where} has no `Authors` section",
                                 hint="fill it with the notes step")

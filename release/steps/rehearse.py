@@ -504,7 +504,11 @@ def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> lis
         Stage("update main again: nothing to do", ("post-release", version, "--push")),
         Stage("check out main", action=_checkout(git, "main")),
     ]
-    if v.is_feature:
+    if v.is_feature and s.config().series_start != "dev-tag":
+        stages.append(Stage("branching the next series: not rehearsed", action=lambda: (
+            "the branch step makes NumPy's dev-tagged start of a cycle; this profile's projects "
+            "start theirs without a tag, through a pull request on main (done by hand)")))
+    elif v.is_feature:
         nxt = v.next_dev()
         stages += [
             Stage(f"branch {nxt.series}, dry run", ("branch", nxt.base, "--push", "--dry-run")),
