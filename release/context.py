@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from release.config import Config
 from release.errors import UsageError
@@ -16,12 +17,17 @@ from release.services.git import GitService
 from release.version import ReleaseVersion
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from release.repo.undo import UndoRecord
     from release.services.github import GitHubService
     from release.services.github_actions import GitHubActions
     from release.services.github_releases import GitHubReleases
     from release.services.mail import MailService, SmtpSettings
     from release.services.pypi import Credentials, PackageIndex, Uploader
+
+
+OptionsT = TypeVar("OptionsT", bound="DataclassInstance")
 
 
 class Command(Protocol):
@@ -109,6 +115,11 @@ class Context:
         from release.services.mail import MailService
 
         return MailService(settings)
+
+    def typed(self, kind: type[OptionsT]) -> OptionsT:
+        """The step's own options as its frozen dataclass, each field named as argparse names the
+        option (a field the parser lacks is a KeyError, which the step registry's test finds)."""
+        return kind(**{item.name: self.options[item.name] for item in dataclasses.fields(kind)})
 
     def version(self) -> ReleaseVersion:
         """The version argparse parsed (a Context made by hand may hold its text)."""

@@ -75,3 +75,20 @@ def test_a_resumed_rehearsal_rechecks_every_step_it_can_see() -> None:
     rechecked = {step.name for step in steps() if step.resume is not None}
     assert rechecked >= {"prepare", "wheels", "tag", "upload", "github-release", "docs",
                          "reset-branch", "announce", "post-release", "branch"}
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_a_steps_typed_options_are_options_its_parser_has(module_name: str) -> None:
+    """A step's frozen `...Options` dataclass (what `ctx.typed` builds) names only what its parser
+    defines, so a misspelt field fails here rather than at a release manager's run."""
+    from release.cli import step_parser
+
+    module = importlib.import_module(f"release.steps.{module_name}")
+    kinds = [value for name, value in vars(module).items()
+             if name.endswith("Options") and isinstance(value, type) and dataclasses.is_dataclass(value)
+             and value.__module__ == module.__name__]
+    parser = step_parser(module.STEP.name, module)
+    dests = {action.dest for action in parser._actions}
+    for kind in kinds:
+        assert kind.__dataclass_params__.frozen, kind  # type: ignore[attr-defined]
+        assert {item.name for item in dataclasses.fields(kind)} <= dests, kind

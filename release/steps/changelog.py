@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +33,22 @@ if TYPE_CHECKING:
 STEP = Step(name="changelog", order=40, journaled=False, read_only=False,
             summary="Write the changelog (contributors, pull requests)",
             status=None, resume=None)
+
+
+@dataclass(frozen=True)
+class ChangelogOptions:
+    target: str
+    range: str | None
+    since: str | None
+    until: str | None
+    output: str | None
+    offline: bool
+    refresh: bool
+    backports: bool
+    mailmap_from: str | None
+    exclude: Sequence[int]
+    include: Sequence[int]
+    explain: bool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,12 +95,12 @@ def run(ctx: Context) -> int:
         return run_authors(ctx, request)
     ctx.say(f"changelog for {request.range}")
     result = compute(ctx.git, ctx.config, request.range, request.version, github=titles_from(ctx),
-                     say=ctx.say, selection=chosen, refresh=bool(ctx.option("refresh")),
+                     say=ctx.say, selection=chosen, refresh=ctx.typed(ChangelogOptions).refresh,
                      mailmap_blob=_mailmap_blob(ctx))
     people = result.people
     ctx.say(f"{people.total} contributors ({people.first_time} first-time), "
             f"{len(result.titles)} pull requests")
-    if ctx.option("explain"):
+    if ctx.typed(ChangelogOptions).explain:
         ctx.out.write(explain.report(result.decisions, str(request.range), len(result.titles)))
         return 0
     if request.output == "-":
@@ -96,12 +112,12 @@ def run(ctx: Context) -> int:
 
 def titles_from(ctx: Context) -> Callable[[], GitHubService] | None:
     """Where pull-request titles come from: None (git's) with `--offline`, else GitHub."""
-    return None if ctx.option("offline") else ctx.github
+    return None if ctx.typed(ChangelogOptions).offline else ctx.github
 
 
 def selection(ctx: Context) -> Selection:
-    return Selection(frozenset(ctx.option("exclude", [])), bool(ctx.option("backports")),
-                     frozenset(ctx.option("include", [])))
+    opts = ctx.typed(ChangelogOptions)
+    return Selection(frozenset(opts.exclude), opts.backports, frozenset(opts.include))
 
 
 def run_authors(ctx: Context, request: ChangelogRequest) -> int:
@@ -110,7 +126,7 @@ def run_authors(ctx: Context, request: ChangelogRequest) -> int:
     ctx.say(f"authors for {request.range}")
     people = authors(ctx.git, request.range.start, request.range.end, _mailmap_text(ctx))
     text = ctx.render("authors.rst.j2", authors=people)
-    if not ctx.option("offline"):
+    if not ctx.typed(ChangelogOptions).offline:
         if request.version is None:
             raise UsageError("the issue and pull-request lists come from the release's milestone",
                              hint="give the version first, or pass --offline for the Authors only")
@@ -128,7 +144,7 @@ def run_authors(ctx: Context, request: ChangelogRequest) -> int:
 
 def _mailmap_text(ctx: Context) -> str:
     """The `.mailmap` SciPy's tool reads: the work tree's, or `--mailmap-from REF`'s."""
-    ref = ctx.option("mailmap_from")
+    ref = ctx.typed(ChangelogOptions).mailmap_from
     if ref:
         blob = _mailmap_blob(ctx)
         assert blob is not None
@@ -138,7 +154,8 @@ def _mailmap_text(ctx: Context) -> str:
 
 
 def read_request(ctx: Context) -> ChangelogRequest:
-    target, second = str(ctx.option("target")), ctx.option("range")
+    opts = ctx.typed(ChangelogOptions)
+    target, second = opts.target, opts.range
     explicit = RevisionRange.parse(target)
     if explicit is None:
         version: ReleaseVersion | None = ReleaseVersion.parse(target)
@@ -154,10 +171,10 @@ def read_request(ctx: Context) -> ChangelogRequest:
             raise UsageError("give the version first, then the range", hint="changelog 2.4.1 v2.4.0..v2.4.1")
         version = None
     revisions = changelog_range(ctx.git, ctx.config, version, explicit=explicit,
-                                since=ctx.option("since"), until=ctx.option("until"))
+                                since=opts.since, until=opts.until)
     if version is None:
         version = version_of(ctx.git, ctx.config, revisions.end)
-    output = ctx.option("output")
+    output = opts.output
     if version is None and output is None:
         output = "-"
     return ChangelogRequest(version, revisions, output)
@@ -188,7 +205,7 @@ def _destination(ctx: Context, request: ChangelogRequest) -> tuple[Path, str]:
 
 
 def _mailmap_blob(ctx: Context) -> str | None:
-    ref = ctx.option("mailmap_from")
+    ref = ctx.typed(ChangelogOptions).mailmap_from
     if not ref:
         return None
     blob = f"{ref}:{ctx.config.mailmap}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from release.changelog.contributors import shortlog_names
@@ -31,6 +32,17 @@ STEP = Step(name="mailmap", order=60, journaled=True, read_only=False,
 MAX_COMMITS = 6
 
 
+@dataclass(frozen=True)
+class MailmapOptions:
+    target: str
+    ref: str | None
+    offline: bool
+    write: bool
+    issue: bool
+    publish: bool
+    json: bool
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", metavar="VERSION|A..B",
                         help="the release version (its range is inferred) or a revision range")
@@ -47,25 +59,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> int:
-    if ctx.option("write") and ctx.option("ref"):
+    opts = ctx.typed(MailmapOptions)
+    if opts.write and opts.ref:
         raise UsageError("--write edits the work tree's .mailmap; it cannot be combined with --ref",
                          hint="drop --ref")
     version, span = target(ctx)
     found = propose(ctx.git, ctx.repo, ctx.config, span, github=github_for(ctx), say=ctx.say,
-                    ref=ctx.option("ref"))
+                    ref=opts.ref)
     state, sightings, findings, usable = found.state, found.sightings, found.findings, found.lines
     ctx.say(f"mailmap: {len(sightings.commits)} identities in {span}, {state.where}")
-    if ctx.option("json"):
-        if ctx.option("write") or ctx.option("issue") or ctx.option("publish"):
+    if opts.json:
+        if opts.write or opts.issue or opts.publish:
             raise UsageError("--json reports the findings only",
                              hint="drop --write/--issue/--publish, or --json")
         write_json(ctx, "mailmap", as_json(findings, usable, state.text))
         return 1 if any(f.is_error for f in findings) else 0
     ctx.out.write(report(findings, usable))
     plan = Plan(f".mailmap for {span}")
-    if ctx.option("write"):
+    if opts.write:
         _write_actions(ctx, plan, span, state, sightings, usable)
-    if ctx.option("issue") or ctx.option("publish"):
+    if opts.issue or opts.publish:
         _issue_actions(ctx, plan, version, span, findings)
     if plan.actions or plan.notes:
         ctx.execute(plan)
@@ -73,7 +86,7 @@ def run(ctx: Context) -> int:
 
 
 def target(ctx: Context) -> tuple[ReleaseVersion | None, RevisionRange]:
-    text = str(ctx.options["target"])
+    text = ctx.typed(MailmapOptions).target
     explicit = RevisionRange.parse(text)
     if explicit is not None:
         return None, resolve(ctx.git, ctx.config, None, explicit=explicit)
@@ -83,7 +96,7 @@ def target(ctx: Context) -> tuple[ReleaseVersion | None, RevisionRange]:
 
 def github_for(ctx: Context) -> Callable[[], GitHubService] | None:
     """Where logins come from: nowhere with `--offline`, else GitHub."""
-    return None if ctx.option("offline") else ctx.github
+    return None if ctx.typed(MailmapOptions).offline else ctx.github
 
 
 def report(findings: Sequence[Finding], usable: Sequence[str]) -> str:
@@ -181,7 +194,7 @@ def _issue_actions(ctx: Context, plan: Plan, version: ReleaseVersion | None, spa
                    findings: Sequence[Finding]) -> None:
     title, body = issue_text(ctx, version, span, findings)
     ctx.out.write(f"\n# {title}\n\n{body}")
-    if not ctx.option("publish"):
+    if not ctx.typed(MailmapOptions).publish:
         return
     service = ctx.github()
     if ctx.dry_run and not service.has_token:

@@ -20,6 +20,14 @@ STEP = Step(name="tag", order=90, journaled=True, read_only=False,
             status=Look(row="tag", order=2, find=status.tag), resume=by_status)
 
 
+@dataclass(frozen=True)
+class TagOptions:
+    push: bool
+    sign: bool
+    local_user: str | None
+    branch: str | None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     add_push_option(parser, "the tag, and only the tag, to the upstream remote")
@@ -71,15 +79,16 @@ class TagSpec:
     @classmethod
     def from_context(cls, ctx: Context, version: ReleaseVersion) -> TagSpec:
         cfg = ctx.config
-        key = ctx.option("local_user") or cfg.signing_key
+        opts = ctx.typed(TagOptions)
+        key = opts.local_user or cfg.signing_key
         return cls(
             name=version.tag(cfg.tag_format),
             message=cfg.tag_message.format(project=cfg.project, version=version),
             commit=ctx.git.head(),
-            sign=bool(ctx.option("sign") or cfg.sign_tags or key),
+            sign=bool(opts.sign or cfg.sign_tags or key),
             key=key,
             remote=cfg.upstream_remote,
-            push=bool(ctx.option("push")),
+            push=opts.push,
         )
 
 
@@ -108,7 +117,8 @@ def check_existing_tag(git: GitService, spec: TagSpec) -> None:
 def check_preconditions(ctx: Context, version: ReleaseVersion, spec: TagSpec) -> None:
     git, cfg = ctx.git, ctx.config
     require_clean(git)
-    wanted = version.format(ctx.option("branch") or cfg.release_branch or cfg.maintenance_branch)
+    wanted = version.format(ctx.typed(TagOptions).branch or cfg.release_branch
+                            or cfg.maintenance_branch)
     require_branch(git, wanted, hint=f"git checkout {wanted} (or pass --branch)")
     require_version(git, cfg.pyproject, str(version),
                     hint=f"set version = \"{version}\" in the release PR (nox -s prepare -- {version})")
