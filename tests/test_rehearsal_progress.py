@@ -36,7 +36,8 @@ def _on_a_terminal(*argv: str) -> tuple[subprocess.CompletedProcess[bytes], byte
     screen = bytearray()
     reader = threading.Thread(target=_read_all, args=(primary, screen), daemon=True)
     reader.start()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    # Wide enough for the longest tmp path (pytest-xdist adds a worker folder to it) on one line.
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200", "LINES": "40"}
     env.pop("NO_COLOR", None)
     done = subprocess.run([sys.executable, "-m", "release", *argv], stdin=subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=secondary, env=env, check=False,
