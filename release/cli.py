@@ -115,6 +115,10 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
                          hint="run it without --dry-run")
     ctx = dataclasses.replace(make_context(options, environ, out, err), rerun=rerun_command(args))
     journaled = module.STEP.journaled
+    if ctx.dry_run and not module.STEP.read_only and name not in UNGUARDED:
+        from release.repo.guard import note_leftover
+
+        note_leftover(ctx)
     if ctx.dry_run or (not journaled and (module.STEP.read_only or name in UNGUARDED)):
         result: int = module.run(ctx)
         return result

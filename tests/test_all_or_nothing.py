@@ -119,6 +119,10 @@ def test_a_killed_run_is_put_back_by_the_next(example: ExampleProject, cli: Cli)
     status = cli("status", "1.2.0", "--repo", str(example.repo), "--offline")
     assert "Traceback" not in status.err
     assert git(example.repo, "status", "--porcelain") == half  # status only looks
+    dry = cli(*argv, "--dry-run")
+    assert "was stopped part way and its changes are still here; the next real run puts them " \
+           "back first" in dry.err
+    assert git(example.repo, "status", "--porcelain") == half  # a dry run changes nothing
     result = cli(*argv)
     assert result.code == 0, result.err
     assert ("note: put back what an earlier run (`python -m release prepare 1.2.0 --offline "

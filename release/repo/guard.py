@@ -93,6 +93,20 @@ def _outside_undo_dir(ctx: Context) -> Path:
     return default_cache_dir(ctx.env) / "undo" / key / "undo"
 
 
+def note_leftover(ctx: Context) -> None:
+    """For a dry run, which changes nothing: say that a killed run's changes are still here
+    (the next real run puts them back before it looks)."""
+    dirs = _release_dirs(ctx.repo)
+    try:
+        old = UndoRecord.load(dirs[1] if dirs else _outside_undo_dir(ctx))
+    except ReleaseError:
+        old = None
+    if old is not None and old.done:
+        ctx.say(f"note: an earlier run (`{old.command}`) "
+                f"was stopped part way and its changes are still here; the next real run puts "
+                f"them back first (this dry run shows the repository as it is now)")
+
+
 def recover(ctx: Context, undo_dir: Path) -> None:
     """Deal with the record of a run that was killed outright: put back what it changed, or,
     when it had already done something remote, keep it and say what it did."""
