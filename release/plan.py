@@ -240,8 +240,8 @@ class ApplyExecutor:
             first_line = action.describe().splitlines()[0]
             print(f"[{number}/{total}] {first_line}", file=self.progress)
             count = len(self.applied) + 1
-            self._save(action)
             try:
+                self._save(action)
                 if self.fault is not None:
                     self.fault.strike(count)
                 action.apply()

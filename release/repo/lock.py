@@ -33,13 +33,14 @@ def repository_lock(git_dir: Path, holder: str) -> Iterator[None]:
                 "nothing", hint="wait for it to end (the lock goes with its process), then "
                                 "rerun") from None
         try:
-            note.parent.mkdir(exist_ok=True)
-            note.write_text(f"`{holder}` (pid {os.getpid()}, since {utc_now()})\n",
-                            encoding="utf-8")
+            with contextlib.suppress(OSError):  # who holds it is a courtesy; the flock is the lock
+                note.parent.mkdir(exist_ok=True)
+                note.write_text(f"`{holder}` (pid {os.getpid()}, since {utc_now()})\n",
+                                encoding="utf-8")
             yield
         finally:
-            note.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
+                note.unlink(missing_ok=True)
                 note.parent.rmdir()
     finally:
         os.close(handle)
