@@ -11,6 +11,7 @@ import errno
 import os
 import shlex
 import signal
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,16 +241,25 @@ class ApplyExecutor:
             first_line = action.describe().splitlines()[0]
             print(f"[{number}/{total}] {first_line}", file=self.progress)
             count = len(self.applied) + 1
+            started = False
             try:
                 self._save(action)
                 if self.fault is not None:
                     self.fault.strike(count)
+                started = True
                 action.apply()
             except OSError as exc:
                 where = f" ({exc.filename})" if exc.filename else ""
                 raise ActionFailed(f"action {number}/{total} ({first_line}) failed: "
                                    f"{exc.strerror or exc}{where}",
                                    hint="fix the cause and rerun") from None
+            except KeyboardInterrupt:
+                if started and effect_of(action) != LOCAL:
+                    # stopped while a push or a request was on its way: it may have arrived,
+                    # so nothing is put back and the message lists it
+                    self._finished(count, f"{first_line} (stopped while it ran; it may have "
+                                          "happened)", action)
+                raise
             self._finished(count, first_line, action)
         if self.fault is not None and plan.checks:
             self.fault.strike("verify")
@@ -313,6 +323,8 @@ class Fault:
         if number is None:
             raise OSError(errno.EIO, f"injected fault ({FAULT_ENV}={self.kind}:{self.at})")
         os.kill(os.getpid(), number)
+        for _ in range(100):  # the handler runs here at the latest, before the action starts
+            time.sleep(0.01)
 
 
 @dataclass

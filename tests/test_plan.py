@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from helpers import git, snapshot
 
 from release.fakes.example import ExampleProject
@@ -58,3 +59,20 @@ def test_checks_run_after_apply_and_fail_loudly(tmp_path: Path) -> None:
     ApplyExecutor(progress).execute(plan)
     assert calls == ["checked"]
     assert "verified: a.txt exists" in progress.getvalue()
+
+
+def test_a_request_stopped_while_it_ran_is_listed_as_maybe_done(tmp_path: Path) -> None:
+    """Ctrl-C while a push or a request is on its way: it may have arrived, so the undo record
+    lists it (and nothing is put back) rather than calling the run unchanged."""
+    from release.plan import Call
+    from release.repo.undo import UndoRecord
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    record = UndoRecord(tmp_path / "undo", "python -m release upload 1.2.0 --upload")
+    plan = Plan("upload", [Call("upload a.whl", lambda: None), Call("upload b.whl", interrupted)])
+    with pytest.raises(KeyboardInterrupt):
+        ApplyExecutor(io.StringIO(), record).execute(plan)
+    assert [(d.number, d.line) for d in record.left_machine] == [
+        (1, "upload a.whl"), (2, "upload b.whl (stopped while it ran; it may have happened)")]
