@@ -17,12 +17,18 @@ from release import __version__, invocation
 from release.config import load_config, user_config_path
 from release.context import Context
 from release.errors import ReleaseError, UsageError
+from release.failures import BUG_EXIT, expected, write_traceback
 from release.journal import check_readable, record, scrub, utc_now
+from release.redact import Scrubber, scrubbed
 from release.steps import declared, load
 
 # Every step that may change something runs under the repository's lock, all or nothing (see
 # release.repo.guard), except the rehearsal: it changes only its own workdir, which it locks.
 UNGUARDED = frozenset({"rehearse"})
+# steps that read the project's history (contributors, pull requests, tags, ancestry): refused
+# up front in a shallow clone, before any other message could send the user the wrong way
+HISTORY_STEPS = frozenset({"check", "changelog", "notes", "mailmap", "prepare", "tag", "status",
+                           "reset-branch", "post-release", "branch", "support"})
 
 
 def main(
@@ -34,8 +40,9 @@ def main(
 ) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     environ = dict(os.environ if env is None else env)
-    out = out or sys.stdout
-    err = err or sys.stderr
+    scrubber = Scrubber.from_env(environ)
+    out = scrubbed(out or sys.stdout, scrubber)
+    err = scrubbed(err or sys.stderr, scrubber)
     invocation.use(invocation.detect(environ))
     invocation.use_terminal(out, environ)
     previous = _on_sigterm()
@@ -44,10 +51,7 @@ def main(
         out.flush()  # a reader that went away shows here, inside the handlers below
         return code
     except ReleaseError as exc:
-        print(f"error: {invocation.respell(exc.message)}", file=err)
-        if exc.hint:
-            print(f"hint: {invocation.respell(exc.hint)}", file=err)
-        return exc.exit_code
+        return _report(exc, err)
     except KeyboardInterrupt:
         print("error: interrupted (Ctrl-C)", file=err)
         print(f"hint: rerun `{rerun_command(args)}`", file=err)
@@ -56,9 +60,41 @@ def main(
         # the reader went away (`... --help | head`): nothing more can be said to it
         _silence_stdout()
         return 141
+    except Exception as exc:  # the last line of defence: never a traceback on the console
+        translated = expected(exc)
+        if translated is not None:
+            return _report(translated, err)
+        return _bug(exc, args[0] if args else "", environ, scrubber, err)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _report(exc: ReleaseError, err: TextIO) -> int:
+    print(f"error: {_one_line(invocation.respell(exc.message))}", file=err)
+    if exc.hint:
+        print(f"hint: {_one_line(invocation.respell(exc.hint))}", file=err)
+    return exc.exit_code
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _bug(exc: Exception, step: str, environ: Mapping[str, str], scrubber: Scrubber,
+         err: TextIO) -> int:
+    """An exception nothing expected: one line saying so, the traceback in a file."""
+    place = f" in `{step}`" if step in declared() else ""
+    print(f"error: unexpected {type(exc).__name__}{place}: {_one_line(str(exc))[:200]} "
+          "(a bug in the toolkit)", file=err)
+    try:
+        where = write_traceback(exc, step if step in declared() else "", environ, scrubber)
+    except OSError as problem:
+        print(f"hint: the traceback could not be written ({problem.strerror}); please report "
+              "the command and this line", file=err)
+    else:
+        print(f"hint: the traceback is in {where}; please report it with that file", file=err)
+    return BUG_EXIT
 
 
 def _on_sigterm() -> signal.Handlers | None:
@@ -114,6 +150,8 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
         raise UsageError(f"{name} only looks and changes nothing, so --dry-run has nothing to show",
                          hint="run it without --dry-run")
     ctx = dataclasses.replace(make_context(options, environ, out, err), rerun=rerun_command(args))
+    if name in HISTORY_STEPS and (ctx.repo / ".git").exists():
+        ctx.git.require_full_history()
     journaled = module.STEP.journaled
     if ctx.dry_run and not module.STEP.read_only and name not in UNGUARDED:
         from release.repo.guard import note_leftover
@@ -152,7 +190,9 @@ def _journaled(ctx: Context, name: str, module: ModuleType, args: list[str]) -> 
     finally:
         if ctx.applied and ctx.options.get("version"):
             try:
-                record(ctx.repo, name, str(ctx.options["version"]), args, started, code)
+                clean = Scrubber.from_env(ctx.env)
+                record(ctx.repo, name, str(ctx.options["version"]), [clean(arg) for arg in args],
+                       started, code)
             except OSError as exc:
                 ctx.say(f"note: the release journal was not written: {exc.strerror}")
             except ReleaseError as exc:
@@ -246,22 +286,31 @@ def anchor_paths(options: dict[str, object], environ: Mapping[str, str]) -> dict
     """Relative path options mean relative to where the user typed them; nox runs us from the
     noxfile's directory and passes the user's in RELEASE_INVOKED_FROM."""
     base = Path(environ.get("RELEASE_INVOKED_FROM") or os.getcwd())
-    return {key: (base / value.expanduser()) if isinstance(value, Path) else value
+    return {key: (base / _expand(value)) if isinstance(value, Path) else value
             for key, value in options.items()}
+
+
+def _expand(path: Path) -> Path:
+    """`~/x` and `~user/x` as the shell would; an unknown user is a usage error."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        raise UsageError(f"{path}: no such user's home directory",
+                         hint="check the path (a leading ~name means the home of user name)") from None
 
 
 def resolve_repo(options: Mapping[str, object], environ: Mapping[str, str]) -> Path:
     """--repo, then RELEASE_REPO, then `repo` in the config, then where the user invoked us."""
     if options.get("repo"):
-        return Path(str(options["repo"])).expanduser().resolve()
+        return _expand(Path(str(options["repo"]))).resolve()
     if environ.get("RELEASE_REPO"):
-        return Path(environ["RELEASE_REPO"]).expanduser().resolve()
+        return _expand(Path(environ["RELEASE_REPO"])).resolve()
     invoked = Path(environ.get("RELEASE_INVOKED_FROM") or os.getcwd())
     config_file = options.get("config")
     loaded = load_config(invoked, Path(str(config_file)) if config_file else None)
     if loaded.config.repo:
         base = Path(str(config_file)).parent if config_file else invoked
-        return (base / loaded.config.repo).expanduser().resolve()
+        return _expand(base / loaded.config.repo).resolve()
     return invoked.resolve()
 
 

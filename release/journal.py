@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from release.atomic_file import replace_file
 from release.errors import ReleaseError
+from release.redact import HIDDEN, SECRET_NAME, mask_url_credentials
 from release.services.git import GitService
 from release.version import ReleaseVersion
-
-_SECRET_NAME = re.compile(r"token|password|passwd|secret|credential|api[-_]?key", re.IGNORECASE)
-_URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
-HIDDEN = "***"
 
 
 @dataclass(frozen=True)
@@ -56,14 +52,14 @@ def scrub(args: Sequence[str]) -> tuple[str, ...]:
             hide_next = False
             continue
         name, eq, _value = arg.partition("=")
-        if arg.startswith("-") and _SECRET_NAME.search(name):
+        if arg.startswith("-") and SECRET_NAME.search(name):
             if eq:
                 kept.append(f"{name}={HIDDEN}")
             else:
                 kept.append(arg)
                 hide_next = True
             continue
-        kept.append(_URL_USERINFO.sub(r"\g<scheme>", arg))
+        kept.append(mask_url_credentials(arg))
     return tuple(kept)
 
 

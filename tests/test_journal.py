@@ -10,7 +10,8 @@ from test_status import rows
 from release.errors import ReleaseError
 from release.fakes.example import ExampleProject, commit_release_files
 from release.fakes.github import FakeGitHub
-from release.journal import HIDDEN, Entry, append, read_entries, scrub
+from release.journal import Entry, append, read_entries, scrub
+from release.redact import HIDDEN
 
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
 
@@ -80,7 +81,7 @@ def test_secrets_in_arguments_are_scrubbed() -> None:
             "--repository-url", "https://alice:s3cret@upload.example.org/legacy/", "--push"]
     kept = scrub(args)
     assert kept == ("1.2.0", "--token", HIDDEN, f"--password={HIDDEN}", "--api-key", HIDDEN,
-                    "--repository-url", "https://upload.example.org/legacy/", "--push")
+                    "--repository-url", "https://alice:***@upload.example.org/legacy/", "--push")
     assert not {"ghp_x", "hunter2", "k", "s3cret"} & set(" ".join(kept).replace("/", " ").split())
 
 

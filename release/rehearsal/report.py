@@ -16,6 +16,7 @@ from pathlib import Path
 from release.changelog.pulls import pulls_in_range
 from release.errors import ReleaseError, UsageError
 from release.fakes.stand_ins import StandIns
+from release.redact import Scrubber, secret_values
 from release.rehearsal.runner import Outcome, Stage, Tally
 from release.repo.revision_range import resolve
 from release.services.git import GitService
@@ -36,7 +37,6 @@ LIMITS = (("personal token", 5000), ("`GITHUB_TOKEN` in Actions", 1000))
 POLL_INTERVAL, POLL_BACKOFF, POLL_MAX = 15.0, 1.5, 120.0
 # NumPy 2.0.0 named about 1,080 pull requests (v1.26.0..v2.0.0), the largest range so far.
 PULL_EXAMPLES = (30, 300, 1080)
-SECRET_WORDS = ("TOKEN", "PASSWORD", "SECRET")
 
 
 def check_report_dir(path: Path | None) -> None:
@@ -220,14 +220,11 @@ def forecast(stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> Forecast:
 
 def secrets_in(*envs: Mapping[str, str]) -> set[str]:
     """Values of the variables that hold tokens and passwords (long enough to be one)."""
-    return {value for env in envs for name, value in env.items()
-            if any(word in name.upper() for word in SECRET_WORDS) and len(value) >= 6}
+    return {value for env in envs for value in secret_values(env)}
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
+    return Scrubber(secrets)(text)
 
 
 def markdown(about: About, stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> str:

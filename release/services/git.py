@@ -7,6 +7,7 @@ its index: a dry-run must leave the repository byte-identical.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +15,14 @@ from pathlib import Path
 import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-from release.errors import GitError, UsageError
+from release.errors import GitError, ReleaseError, UsageError
+from release.failures import decode_utf8
 
 _READ_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+_SURROGATES = re.compile("[\udc80-\udcff]")
+# subcommands whose answers depend on the whole history being there
+HISTORY_COMMANDS = frozenset({"log", "rev-list", "shortlog", "describe", "merge-base", "blame",
+                              "cherry", "name-rev"})
 
 
 @dataclass(frozen=True)
@@ -49,11 +55,15 @@ class GitService:
         if self.repo.working_tree_dir is None:
             raise UsageError(f"{path} is a bare repository", hint="pass a clone with a work tree")
         self.root = Path(self.repo.working_tree_dir)
+        self._history_checked = False
 
     # -- running -----------------------------------------------------------------------------
 
     def run(self, args: Sequence[str], *, env: Mapping[str, str] | None = None) -> str:
-        """Run `git ARGS...` and return stdout; raise GitError with git's own message."""
+        """Run `git ARGS...` and return stdout; raise GitError with git's own message. A command
+        that walks history is refused in a shallow clone, whose history would be cut short."""
+        if args and args[0] in HISTORY_COMMANDS:
+            self.require_full_history()
         argv = ["git", *args]
         full_env = {**_READ_ENV, **(env or {})}
         try:
@@ -75,6 +85,27 @@ class GitService:
                                                strip_newline_in_stdout=False)
         return int(status), str(out)
 
+    def require_full_history(self) -> None:
+        """A shallow clone answers history questions wrongly without a word (contributors and
+        pull requests missing, old authors "new"): refuse it, once per service."""
+        if self._history_checked:
+            return
+        self._history_checked = True
+        shallow = self._git(["rev-parse", "--is-shallow-repository"]).strip() == "true"
+        if shallow:
+            raise GitError(f"{self.root} is a shallow clone: its history is cut off, so "
+                           "contributors, pull requests and versions read from it would be wrong",
+                           hint="fetch the whole history: git fetch --unshallow "
+                                "(then git fetch upstream --tags)")
+
+    def _git(self, args: Sequence[str]) -> str:
+        """`run` without the history check (for the check itself)."""
+        try:
+            return str(self.repo.git.execute(["git", *args], env=dict(_READ_ENV),
+                                             strip_newline_in_stdout=False))
+        except GitCommandError:
+            return ""
+
     def ok(self, args: Sequence[str]) -> bool:
         try:
             self.run(args)
@@ -89,6 +120,11 @@ class GitService:
 
     def is_clean(self) -> bool:
         return not self.status_lines()
+
+    def tracked_files(self, paths: Sequence[str] = ()) -> list[str]:
+        """The files git tracks (of `paths`, when given), names read raw: `-z` keeps git from
+        quoting a name with non-ASCII characters into one that matches no file."""
+        return [path for path in self.run(["ls-files", "-z", "--", *paths]).split("\0") if path]
 
     def current_branch(self) -> str | None:
         """The checked-out branch; None on a detached HEAD (where symbolic-ref fails quietly)."""
@@ -192,8 +228,35 @@ class GitService:
             if not record:
                 continue
             sha, parents, name, email, subject, body = record.split(sep)
+            if _SURROGATES.search(name + email + subject):
+                raise self._not_utf8(sha, name, email)
             commits.append(Commit(sha, tuple(parents.split()), name, email, subject, body))
         return commits
+
+    def _not_utf8(self, sha: str, name: str, email: str) -> ReleaseError:
+        """Bytes git gave that are not UTF-8 (GitPython keeps them as surrogates): most often a
+        .mailmap saved in Latin-1, which git applies byte for byte."""
+        mailmap = self.root / ".mailmap"
+        if mailmap.is_file():
+            try:
+                decode_utf8(mailmap.read_bytes(), ".mailmap")
+            except ReleaseError as exc:
+                exc.message += "; git applies it byte for byte, so the names it maps come out wrong"
+                return exc
+        shown = f"{name} <{email}>".encode("utf-8", "surrogateescape").decode("latin-1")
+        return GitError(f"commit {sha[:12]} has an author or subject that is not UTF-8 ({shown!r} "
+                        "read as Latin-1)",
+                        hint="map the author to a UTF-8 name in .mailmap; git log --encoding "
+                             "does not change how the toolkit reads it")
+
+    def show_bytes(self, ref: str, path: str) -> bytes | None:
+        """A file's bytes at a commit (for files whose encoding is checked), None when absent."""
+        try:
+            out = self.repo.git.execute(["git", "show", f"{ref}:{path}"], env=dict(_READ_ENV),
+                                        stdout_as_string=False, strip_newline_in_stdout=False)
+        except GitCommandError:
+            return None
+        return bytes(out)
 
 
 def tag_argv(name: str, message: str, commit: str, *, sign: bool = False, key: str = "") -> list[str]:

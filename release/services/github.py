@@ -11,7 +11,9 @@ The token lives only in memory: it is never printed, logged, cached or put in an
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -37,6 +39,7 @@ from release.services.github_errors import (
     secondary_gave_up,
     service_error,
     unreachable,
+    unreadable,
     wait_out_secondary,
 )
 from release.services.github_graphql import MAX_BATCH, Budget, GraphQLClient
@@ -69,6 +72,31 @@ class IssueRef:
     state: str
 
 
+class SayingRetry(Retry):
+    """urllib3's retries for PyGithub, saying on stderr what they wait for and where (PyGithub
+    itself waits in silence)."""
+
+    progress: TextIO | None = None
+
+    def new(self, **kw: Any) -> SayingRetry:
+        fresh = super().new(**kw)
+        fresh.progress = self.progress
+        return fresh
+
+    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
+                  error: Exception | None = None, _pool: Any = None,
+                  _stacktrace: Any = None) -> SayingRetry:
+        fresh = super().increment(method, url, response, error, _pool, _stacktrace)
+        root = f"{_pool.scheme}://{_pool.host}:{_pool.port}" if _pool is not None else ""
+        what = (f"answered {response.status}" if response is not None
+                else f"gave no answer ({type(error).__name__})")
+        wait = fresh.get_backoff_time()
+        if self.progress is not None:
+            print(f"GitHub: {method} {root}{(url or '').split('?')[0]} {what}; retrying in "
+                  f"{wait:g} s ({fresh.total} retries left)", file=self.progress)
+        return fresh
+
+
 class GitHubService:
     """One repository on one GitHub (api.github.com, an Enterprise server, or the local fake)."""
 
@@ -86,6 +114,7 @@ class GitHubService:
         max_attempts: int = 6,
         rest_retries: int = 3,
         rest_backoff: float = 0.5,
+        timeout: float = 30.0,
     ) -> None:
         if repo.count("/") != 1 or not all(repo.split("/")):
             raise ServiceError(f"{repo!r} is not a GitHub repository name",
@@ -98,10 +127,14 @@ class GitHubService:
         self.sleep = sleep
         self.batch_size = batch_size
         self.max_attempts = max_attempts
+        self.timeout = timeout
         self._token = token or None
-        self._rest_retry = Retry(total=rest_retries, backoff_factor=rest_backoff,
-                                 status_forcelist=(500, 502, 503, 504),
-                                 allowed_methods=frozenset({"GET", "HEAD"}), raise_on_status=False)
+        self._rest_retry = SayingRetry(total=min(rest_retries, max(0, max_attempts - 1)),
+                                       backoff_factor=rest_backoff,
+                                       status_forcelist=(500, 502, 503, 504),
+                                       allowed_methods=frozenset({"GET", "HEAD"}),
+                                       raise_on_status=False)
+        self._rest_retry.progress = self.progress
         self._client: github.Github | None = None
         self._repository: Repository | None = None
         self.session = requests.Session()
@@ -110,16 +143,21 @@ class GitHubService:
         if self._token:
             self.session.headers["Authorization"] = f"bearer {self._token}"
         self.graphql = GraphQLClient(self.request, graphql_url, repo, sleep=sleep, progress=self.progress,
-                                     max_attempts=max_attempts)
+                                     max_attempts=max_attempts, timeout=timeout)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], repo: str, **options: Any) -> GitHubService:
-        """Token from GITHUB_TOKEN then GH_TOKEN; roots from GITHUB_API_URL / GITHUB_GRAPHQL_URL."""
-        token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or None
+        """Token from GITHUB_TOKEN then GH_TOKEN; roots from GITHUB_API_URL / GITHUB_GRAPHQL_URL
+        (which, unset, follows GITHUB_API_URL: the token must never go to another server)."""
+        name = "GITHUB_TOKEN" if env.get("GITHUB_TOKEN") else "GH_TOKEN"
+        token = env.get(name) or None
+        if token is not None:
+            check_token(name, token)
         options.setdefault("cache_dir", default_cache_dir(env))
-        return cls(repo, token=token, api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL,
-                   graphql_url=env.get("GITHUB_GRAPHQL_URL") or DEFAULT_GRAPHQL_URL,
-                   **options)
+        api_url = check_url("GITHUB_API_URL", env.get("GITHUB_API_URL") or DEFAULT_API_URL)
+        graphql_url = check_url("GITHUB_GRAPHQL_URL",
+                                env.get("GITHUB_GRAPHQL_URL") or graphql_url_for(api_url))
+        return cls(repo, token=token, api_url=api_url, graphql_url=graphql_url, **options)
 
     def __repr__(self) -> str:
         token = "set" if self._token else "unset"
@@ -144,6 +182,7 @@ class GitHubService:
                 base_url=self.api_url,
                 auth=github.Auth.Token(self._token) if self._token else None,
                 user_agent=USER_AGENT, per_page=100, retry=self._rest_retry,
+                timeout=max(1, round(self.timeout)),
                 seconds_between_requests=0.25 if paced else None,
                 seconds_between_writes=1.0 if paced else None)
         return self._client
@@ -168,10 +207,14 @@ class GitHubService:
             except GithubException as exc:
                 message = github_message(exc.data)
                 if not is_secondary(exc.status, exc.headers or {}, message):
-                    raise service_error(exc, action, self.repo_name) from None
+                    raise service_error(exc, action, self.repo_name, self.api_url) from None
                 wait_out_secondary(exc.headers or {}, self.sleep, self.progress)
             except requests.RequestException as exc:
                 raise unreachable(self.api_url, action, exc) from None
+            except (ValueError, TypeError, AttributeError, KeyError) as exc:
+                if not _raised_in_pygithub(exc):
+                    raise
+                raise unreadable(self.api_url, action, exc) from None
         raise secondary_gave_up(action)
 
     def request(self, method: str, url: str, action: str, *, allow: tuple[int, ...] = (),
@@ -181,7 +224,7 @@ class GitHubService:
         secondary limits like `call`, and turns any other status >= 400 not in `allow` into a
         ServiceError (whose hint is `hints[status]` when the caller knows better what to check).
         With `transient`, a 5xx or no answer raises `Transient` for the caller to retry."""
-        kwargs.setdefault("timeout", 60)
+        kwargs.setdefault("timeout", self.timeout)
         for _ in range(self.max_attempts):
             try:
                 response = self.session.request(method, url, **kwargs)
@@ -198,7 +241,8 @@ class GitHubService:
                 return response
             message = response_message(response)
             if not is_secondary(status, response.headers, message):
-                problem = describe_failure(status, response.headers, message, action, self.repo_name)
+                problem = describe_failure(status, response.headers, message, action, self.repo_name,
+                                           self.api_url)
                 problem.hint = (hints or {}).get(status, problem.hint)
                 raise problem
             wait_out_secondary(response.headers, self.sleep, self.progress)
@@ -310,6 +354,49 @@ class GitHubService:
                 return None
 
         return self.call(f"look up the user {login}", name)
+
+
+def _raised_in_pygithub(exc: BaseException) -> bool:
+    """A JSON or shape error PyGithub hit reading an answer (not one of ours)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    return (bool(frames) and f"{os.sep}github{os.sep}" in frames[-1].filename) or isinstance(
+        exc, json.JSONDecodeError)
+
+
+def graphql_url_for(api_url: str) -> str:
+    """GitHub's GraphQL endpoint beside a REST root: api.github.com -> .../graphql; an Enterprise
+    server's `https://HOST/api/v3` -> `https://HOST/api/graphql`."""
+    root = api_url.rstrip("/")
+    if root.endswith("/api/v3"):
+        return root.removesuffix("/v3") + "/graphql"
+    return root + "/graphql"
+
+
+def check_token(name: str, token: str) -> None:
+    """A token HTTP cannot carry is named before anything is sent (never shown)."""
+    if token != token.strip():
+        end = "a newline" if token.endswith(("\n", "\r")) else "whitespace"
+        raise ServiceError(f"{name} ends or starts with {end}, which no GitHub token has",
+                           hint=f"set it without it, e.g. export {name}=$(gh auth token)")
+    odd = next((i for i, char in enumerate(token) if not (char.isascii() and char.isprintable())),
+               None)
+    if odd is not None:
+        raise ServiceError(f"{name} has a character no GitHub token has (a non-ASCII or control "
+                           f"character at position {odd + 1} of {len(token)})",
+                           hint=f"copy the token again; e.g. export {name}=$(gh auth token)")
+
+
+def check_url(name: str, url: str) -> str:
+    """An http(s) URL with a host, or a one-line error naming the variable."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ServiceError(f"{name} is not an http(s) URL with a host: {url!r}",
+                           hint=f"set {name} to a URL such as https://api.github.com, or unset it")
+    return url
 
 
 def _pull_ref(pull: github.PullRequest.PullRequest) -> PullRequestRef:

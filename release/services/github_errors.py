@@ -7,6 +7,7 @@ so every GitHub failure reads the same whichever module hit it. Messages never i
 from __future__ import annotations
 
 import datetime
+import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
@@ -35,8 +36,29 @@ def missing_token(action: str, offline_hint: bool = False) -> ServiceError:
 
 def unreachable(api_url: str, action: str, exc: Exception) -> ServiceError:
     """No answer at all (DNS, refused connection, timeout): name the root, never the request."""
-    return ServiceError(f"could not reach GitHub at {api_url} to {action} ({type(exc).__name__})",
+    return ServiceError(f"could not reach GitHub at {api_url} to {action} ({_why(exc)})",
                         hint="check the network and GITHUB_API_URL")
+
+
+def unreadable(api_url: str, action: str, exc: Exception) -> ServiceError:
+    """An answer that is not JSON, or not the JSON GitHub sends: the URL is probably not GitHub."""
+    return ServiceError(f"GitHub at {api_url} sent an answer the toolkit cannot read while trying "
+                        f"to {action} ({type(exc).__name__})",
+                        hint="check GITHUB_API_URL: it must be GitHub's REST API root "
+                             "(https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise)")
+
+
+def _why(exc: Exception) -> str:
+    """What went wrong, in words: a timeout, a refused connection, a name that does not resolve."""
+    text = str(exc)
+    for needle, words in (("timed out", "no answer in time"), ("Read timed out", "no answer in time"),
+                          ("Connection refused", "connection refused"),
+                          ("Name or service not known", "unknown host"),
+                          ("nodename nor servname", "unknown host"),
+                          ("Max retries exceeded", "no answer after retries")):
+        if needle in text:
+            return f"{type(exc).__name__}: {words}"
+    return type(exc).__name__
 
 
 def secondary_gave_up(action: str) -> ServiceError:
@@ -92,7 +114,7 @@ def is_primary(status: int, headers: Mapping[str, Any], message: str) -> bool:
 
 
 def describe_failure(status: int, headers: Mapping[str, Any], message: str, action: str,
-                     repo: str) -> ServiceError:
+                     repo: str, api_url: str = "https://api.github.com") -> ServiceError:
     """One `ServiceError` per kind of refusal: bad token, rate limits, no rights, missing, outage."""
     said = f" ({status}: {message})" if message else f" ({status})"
     if status == 401:
@@ -117,8 +139,8 @@ def describe_failure(status: int, headers: Mapping[str, Any], message: str, acti
         return ServiceError(f"GitHub refused to {action}{said}",
                             hint="the request conflicts with what is already on GitHub; look there first")
     if status >= 500:
-        return ServiceError(f"GitHub failed ({status}) while trying to {action}",
-                            hint="GitHub may be having trouble (https://www.githubstatus.com); retry later")
+        return ServiceError(f"GitHub failed ({status}) while trying to {action} (at {api_url})",
+                            hint=outage_hint(api_url))
     return ServiceError(f"GitHub refused to {action}{said}", hint="see the message GitHub gave above")
 
 
@@ -143,6 +165,16 @@ def response_message(response: requests.Response) -> str:
         return ""
 
 
-def service_error(exc: GithubException, action: str, repo: str) -> ServiceError:
+def service_error(exc: GithubException, action: str, repo: str,
+                  api_url: str = "https://api.github.com") -> ServiceError:
     """Translate a PyGithub exception (any status) into the toolkit's ServiceError."""
-    return describe_failure(exc.status, exc.headers or {}, github_message(exc.data), action, repo)
+    return describe_failure(exc.status, exc.headers or {}, github_message(exc.data), action, repo,
+                            api_url)
+
+
+def outage_hint(api_url: str) -> str:
+    """githubstatus.com speaks only for github.com; any other root is checked first."""
+    if urllib.parse.urlsplit(api_url).hostname == "api.github.com":
+        return "GitHub may be having trouble (https://www.githubstatus.com); retry later"
+    return (f"check that {api_url} is the right GitHub API root (GITHUB_API_URL) and that its "
+            "server is up; retry later")

@@ -8,6 +8,7 @@ a dozen queries.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -56,13 +57,24 @@ class GraphQLClient:
         """One query; a 5xx or no answer raises `Transient`."""
         response = self.send("POST", self.url, action, transient=True, json={"query": query},
                              timeout=self.timeout)
-        return _checked(response.json(), action)
+        try:
+            body = response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type") or "no content type"
+            raise ServiceError(f"{self.url} answered {response.status_code} with something that "
+                               f"is not JSON ({kind}) while trying to {action}",
+                               hint=outage_hint(self.url)) from None
+        return _checked(body, action, self.url)
 
     def pause(self, problem: Transient, failures: int, action: str) -> None:
         """After the `failures`-th transient failure in a row: back off, or give up at the bound."""
         if failures >= self.max_attempts:
-            raise kept_failing(problem.status, failures, action) from None
-        self.sleep(self.backoff(failures))
+            raise kept_failing(problem.status, failures, action, self.url) from None
+        wait = self.backoff(failures)
+        said = f"answered {problem.status}" if problem.status.isdigit() else f"gave {problem.status}"
+        print(f"GitHub: {self.url} {said}; retrying in {wait:g} s "
+              f"(attempt {failures + 1} of {self.max_attempts})", file=self.progress)
+        self.sleep(wait)
 
     def post(self, query: str, action: str) -> dict[str, Any]:
         """`post_once` with exponential backoff on 5xx, then a one-line error."""
@@ -102,9 +114,17 @@ class GraphQLClient:
         return last
 
 
-def kept_failing(status: str, attempts: int, action: str) -> ServiceError:
+def kept_failing(status: str, attempts: int, action: str, url: str) -> ServiceError:
     return ServiceError(f"GitHub kept failing ({status}) after {attempts} attempts to {action}",
-                        hint=OUTAGE_HINT)
+                        hint=outage_hint(url))
+
+
+def outage_hint(url: str) -> str:
+    """githubstatus.com only speaks for github.com; a local or Enterprise URL is checked first."""
+    if urllib.parse.urlsplit(url).hostname == "api.github.com":
+        return OUTAGE_HINT
+    return (f"check that {url} is GitHub's API (GITHUB_API_URL / GITHUB_GRAPHQL_URL) and that "
+            "its server is up; rerun later, fetched data is cached")
 
 
 def pull_query(owner: str, name: str, numbers: Sequence[int]) -> str:
@@ -114,10 +134,12 @@ def pull_query(owner: str, name: str, numbers: Sequence[int]) -> str:
             f'repository(owner: "{owner}", name: "{name}") {{ {aliases} }} }}')
 
 
-def _checked(body: Any, action: str) -> dict[str, Any]:
+def _checked(body: Any, action: str, url: str) -> dict[str, Any]:
     """The `data` of a GraphQL answer; NOT_FOUND errors are left for the caller to read as nulls."""
     if not isinstance(body, dict):
-        raise ServiceError(f"GitHub sent an unreadable answer while trying to {action}", hint=OUTAGE_HINT)
+        raise ServiceError(f"{url} sent an answer that is not a GraphQL response "
+                           f"({type(body).__name__}) while trying to {action}",
+                           hint=outage_hint(url))
     for problem in body.get("errors") or ():
         kind = problem.get("type") if isinstance(problem, dict) else None
         if kind == "RATE_LIMITED":
@@ -133,14 +155,19 @@ def _checked(body: Any, action: str) -> dict[str, Any]:
 
 
 def _budget(data: dict[str, Any]) -> Budget:
-    limit = data.get("rateLimit") or {}
-    return Budget(int(limit.get("limit", 0)), int(limit.get("remaining", 0)),
-                  str(limit.get("resetAt", "")), int(limit.get("cost", 0)))
+    limit: Any = data.get("rateLimit")
+    try:
+        return Budget(int(limit["limit"]), int(limit["remaining"]), str(limit["resetAt"]),
+                      int(limit["cost"]))
+    except (TypeError, KeyError, ValueError):
+        raise ServiceError(f"GitHub's answer has no usable rateLimit ({limit!r:.80})",
+                           hint="check GITHUB_GRAPHQL_URL: it must be GitHub's GraphQL "
+                                "endpoint") from None
 
 
 def _pulls(data: dict[str, Any], numbers: Sequence[int], repo: str) -> dict[int, PullRequestInfo | None]:
     repository = data.get("repository")
-    if repository is None:
+    if not isinstance(repository, dict):
         raise ServiceError(f"GitHub has no repository {repo} (or the token cannot see it)",
                            hint="check github_repo in [tool.release] and the token's access")
     found: dict[int, PullRequestInfo | None] = {}
@@ -149,8 +176,13 @@ def _pulls(data: dict[str, Any], numbers: Sequence[int], repo: str) -> dict[int,
         if node is None:
             found[number] = None
             continue
-        author = node.get("author") or {}
-        merge = node.get("mergeCommit") or {}
-        found[number] = PullRequestInfo(int(node["number"]), str(node["title"]), author.get("login"),
-                                        merge.get("oid"))
+        try:
+            author = node.get("author") or {}
+            merge = node.get("mergeCommit") or {}
+            found[number] = PullRequestInfo(int(node["number"]), str(node["title"]),
+                                            author.get("login"), merge.get("oid"))
+        except (AttributeError, TypeError, KeyError, ValueError):
+            raise ServiceError(f"GitHub's answer for pull request {number} is not one it "
+                               f"gives ({node!r:.80})",
+                               hint="check GITHUB_GRAPHQL_URL") from None
     return found

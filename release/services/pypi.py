@@ -46,6 +46,15 @@ def simple_url(url: str) -> str:
     return url if url.endswith("/simple/") else url + "simple/"
 
 
+def check_url(url: str) -> str:
+    """An index is reached over http(s) (or file:, for a local simple tree)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https", "file") or not (parts.netloc or parts.scheme == "file"):
+        raise PreconditionError(f"{url!r} is not an index URL (no http:// or https://)",
+                                hint="write the whole URL, e.g. https://test.pypi.org/simple/")
+    return url
+
+
 def index_for_upload(repository_url: str) -> str:
     """Where files uploaded to `repository_url` can be listed."""
     url = repository_url if repository_url.endswith("/") else repository_url + "/"
@@ -90,34 +99,41 @@ class PackageIndex:
 
     def files(self, project: str) -> dict[str, IndexFile]:
         """Every file the index lists for `project` (none when the project does not exist)."""
+        check_url(self.url)
         url = self.project_url(project)
         request = urllib.request.Request(url, headers={"Accept": _ACCEPT,
                                                        "Cache-Control": "no-cache"})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read().decode("utf-8")
+                body = response.read().decode("utf-8", "replace")
                 kind = response.headers.get("Content-Type", "")
                 final = response.geturl()
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 return {}
-            raise ServiceError(f"{url} answered {exc.code} {exc.reason}",
-                               hint="check --index-url / --repository-url") from None
+            hint = ("the index is having trouble; rerun later" if exc.code >= 500 else
+                    "check --index-url / --repository-url (and the index's credentials)")
+            raise ServiceError(f"{url} answered {exc.code} {exc.reason}", hint=hint) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise ServiceError(f"cannot reach the index at {url}: {reason}",
                                hint="check the URL and your network") from None
         if "json" in kind:
-            return _from_json(body, final)
+            try:
+                return _from_json(body, final)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                raise ServiceError(f"{url} answered JSON that is not a simple-API project page "
+                                   "(PEP 691)", hint="check --index-url / --repository-url: it "
+                                   "must be a package index (its root or simple API)") from None
         return _from_html(body, final)
 
 
 def _from_json(body: str, base: str) -> dict[str, IndexFile]:
     found = {}
-    for item in json.loads(body).get("files", []):
-        name = item["filename"]
-        found[name] = IndexFile(name, item.get("hashes", {}).get("sha256", ""),
-                                urllib.parse.urljoin(base, item["url"]))
+    for item in json.loads(body)["files"]:
+        name = str(item["filename"])
+        found[name] = IndexFile(name, str((item.get("hashes") or {}).get("sha256", "")),
+                                urllib.parse.urljoin(base, str(item["url"])))
     return found
 
 
