@@ -7,7 +7,15 @@ from collections.abc import Callable, Sequence
 from release.changelog.pulls import credited_numbers, pulls_in_range
 from release.checks.result import CheckResult, range_unknown
 from release.errors import PreconditionError
-from release.notes.fragments import BadFragment, Fragment, Towncrier, fragment_names, validate
+from release.notes.fragments import (
+    BadFragment,
+    Fragment,
+    Towncrier,
+    fragment_names,
+    missed_fragments,
+    unreadable_fragments,
+    validate,
+)
 from release.repo.revision_range import RevisionRange
 from release.services.git import GitService
 
@@ -39,6 +47,9 @@ def fragment_results(git: GitService, tc: Towncrier,
     if bad:
         error = bad_fragments_error(tc, bad)
         results.append(CheckResult.fail(AREA, "fragment names", error.message, error.hint or ""))
+    elif problem := (missed_fragments(tc, git.tracked_files(), good, feature=False)
+                     or unreadable_fragments(tc, good)):
+        results.append(CheckResult.fail(AREA, "fragment names", problem.message, problem.hint or ""))
     else:
         results.append(CheckResult.ok(AREA, "fragment names",
                                       f"{len(good)} fragments in {tc.directory}, all named right"))

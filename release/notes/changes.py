@@ -22,7 +22,9 @@ from release.notes.fragments import (
     Towncrier,
     fragment_names,
     load_towncrier,
+    missed_fragments,
     render,
+    unreadable_fragments,
     validate,
 )
 from release.notes.index import add_entry, entry_target
@@ -59,6 +61,10 @@ def changes(repo: Path, git: GitService, config: Config, version: ReleaseVersion
     good, bad = validate(tc, fragment_names(tc))
     if bad:
         raise bad_fragments_error(tc, bad)
+    problem = (missed_fragments(tc, git.tracked_files(), good, not version.is_patch)
+               or unreadable_fragments(tc, good))
+    if problem:
+        raise problem
     _warn_outside_range(git, config, version, good, say)
     skeleton: str | None
     rendered: Rendered | None = None
@@ -77,7 +83,7 @@ def changes(repo: Path, git: GitService, config: Config, version: ReleaseVersion
     ignored = rendered is not None and git.ok(["check-ignore", "--quiet", "--", tc.output])
     tracked: tuple[str, ...] = ()
     if rendered is not None:
-        listed = set(git.run(["ls-files", "--", *rendered.files]).splitlines())
+        listed = set(git.tracked_files(rendered.files))
         tracked = tuple(path for path in rendered.files if path in listed)
     return NotesChanges(notes, skeleton, tc, rendered, ignored, tracked,
                         _index(repo, config, version, notes), tuple(remarks))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from click import ClickException
 from towncrier._builder import find_fragments, render_fragments, split_fragments
 from towncrier._settings.load import Config as TowncrierConfig
@@ -23,6 +24,7 @@ from towncrier._settings.load import load_config_from_file
 from towncrier.build import _get_date
 
 from release.errors import PreconditionError
+from release.failures import decode_utf8
 
 # the names towncrier itself passes over in a fragments folder (compared lower-cased, as fnmatch
 # patterns); `[tool.towncrier] ignore` adds to them
@@ -98,8 +100,7 @@ def classify(names: Iterable[str], types: Sequence[str], extension: str,
              allowed: Iterable[str]) -> tuple[list[Fragment], list[BadFragment]]:
     """Split a fragments folder's file names into fragments and misnamed files; names matching
     `allowed` (fnmatch patterns, any case) are neither."""
-    kinds = "|".join(map(re.escape, types))
-    pattern = re.compile(rf"^(\d+)\.({kinds})(?:\.\d+)?{re.escape(extension)}$")  # counter: 12.fix.2.rst
+    pattern = fragment_pattern(types, extension)
     keep = [name.lower() for name in allowed]
     good, bad = [], []
     for name in sorted(names):
@@ -113,8 +114,17 @@ def classify(names: Iterable[str], types: Sequence[str], extension: str,
     return good, bad
 
 
+def fragment_pattern(types: Sequence[str], extension: str) -> re.Pattern[str]:
+    """<PR>.<type>[.<counter>]<ext>, the numbers in ASCII digits (a full-width `１２` is a digit
+    to Python but no PR number to GitHub)."""
+    kinds = "|".join(map(re.escape, types))
+    return re.compile(rf"^([0-9]+)\.({kinds})(?:\.[0-9]+)?{re.escape(extension)}$")
+
+
 def _reason(name: str, types: Sequence[str], extension: str) -> str:
     parts = name.split(".")
+    if parts[0].isdigit() and not parts[0].isascii():
+        return "PR number not in ASCII digits"
     if not parts[0].isdigit():
         return "no PR number"
     if len(parts) < 2 or not parts[1]:
@@ -132,6 +142,41 @@ def validate(tc: Towncrier, names: Iterable[str]) -> tuple[list[Fragment], list[
     allowed = [*TOWNCRIER_IGNORES, *(tc.config.ignore or ()),
                *([tc.template_name] if tc.template_name else [])]
     return classify(names, tc.types, tc.extension, allowed)
+
+
+def missed_fragments(tc: Towncrier, tracked: Iterable[str], found: Sequence[Fragment],
+                     feature: bool) -> PreconditionError | None:
+    """Settings that find no fragments while fragments exist (a misspelt `directory`): the
+    notes would quietly lack every change. `tracked` is every file git tracks."""
+    if found:
+        return None
+    pattern = fragment_pattern(tc.types, tc.extension)
+    folder = tc.directory.rstrip("/") + "/"
+    elsewhere = sorted({os.path.dirname(path) for path in tracked
+                        if pattern.match(os.path.basename(path)) and not path.startswith(folder)})
+    if elsewhere:
+        count = sum(1 for path in tracked if pattern.match(os.path.basename(path))
+                    and os.path.dirname(path) in elsewhere)
+        return PreconditionError(
+            f"towncrier's settings find no fragments in {tc.directory}, but {count} files named "
+            f"like fragments are in {', '.join(elsewhere[:3])}",
+            hint="fix `directory` in [tool.towncrier] (or the fragments' place)")
+    if feature and not (tc.root / tc.directory).is_dir():
+        return PreconditionError(f"towncrier's fragments directory {tc.directory} does not exist",
+                                 hint="check `directory` in [tool.towncrier]")
+    return None
+
+
+def unreadable_fragments(tc: Towncrier, found: Sequence[Fragment]) -> PreconditionError | None:
+    """A fragment that is not UTF-8 would reach the notes as U+FFFD (towncrier replaces what
+    it cannot decode): the first such file, named with its byte offset."""
+    for fragment in found:
+        where = os.path.join(tc.directory, fragment.name)
+        try:
+            decode_utf8((tc.root / where).read_bytes(), where)
+        except PreconditionError as exc:
+            return exc
+    return None
 
 
 def fragment_names(tc: Towncrier) -> list[str]:
@@ -168,12 +213,22 @@ def render(tc: Towncrier, version: str, name: str = "") -> Rendered:
     fragments = split_fragments(contents, config.types, all_bullets=config.all_bullets)
     project = name or config.name
     date = _get_date().strip()
-    body: str = render_fragments(
-        template, config.issue_format, fragments, config.types, config.underlines[1:],
-        config.wrap, {"name": project, "version": version, "date": date},
-        top_underline=config.underlines[0], all_bullets=config.all_bullets,
-        render_title=config.title_format == "", md_header_level=_md_level(tc, template),
-    )
+    try:
+        body: str = render_fragments(
+            template, config.issue_format, fragments, config.types, config.underlines[1:],
+            config.wrap, {"name": project, "version": version, "date": date},
+            top_underline=config.underlines[0], all_bullets=config.all_bullets,
+            render_title=config.title_format == "", md_header_level=_md_level(tc, template),
+        )
+    except jinja2.TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        shown = (":".join(config.template) if isinstance(config.template, tuple)
+                 else os.path.relpath(config.template, tc.root))
+        where = shown + (f", line {line}" if line else "")
+        raise PreconditionError(f"the towncrier template {where}: {exc}",
+                                hint="fix the template (its names: render_title, sections, "
+                                     "definitions, underlines, versiondata, top_underline, "
+                                     "get_indent)") from None
     content = body
     if config.title_format:
         top = config.title_format.format(name=project, version=version, project_date=date)
@@ -193,7 +248,7 @@ def _template_text(tc: Towncrier) -> str:
     if not path.is_file():
         raise PreconditionError(f"the towncrier template {template} does not exist",
                                 hint="check `template` in [tool.towncrier]")
-    return path.read_text(encoding="utf-8")
+    return decode_utf8(path.read_bytes(), str(template))
 
 
 def _md_level(tc: Towncrier, template: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from release.errors import PreconditionError
+from release.failures import decode_utf8
 from release.services.git import GitService
 
 
@@ -21,10 +22,13 @@ class RepoFiles:
         return f"{self.ref}:{path}" if self.ref else path
 
     def read(self, path: str) -> str | None:
+        """The file's text, None when it does not exist; not UTF-8 is an error naming the byte."""
         if self.ref is None:
             file = self.root / path
-            return file.read_text(encoding="utf-8") if file.is_file() else None
-        return self.git.show_file(self.ref, path)
+            data = file.read_bytes() if file.is_file() else None
+        else:
+            data = self.git.show_bytes(self.ref, path)
+        return None if data is None else decode_utf8(data, self.where(path))
 
     def require(self, path: str, what: str) -> tuple[str, str]:
         """The path found and its text: `path`, or its pre-2.0 NumPy spelling (`numpy/core/...`

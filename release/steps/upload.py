@@ -22,6 +22,7 @@ from release.services.pypi import (
     PackageIndex,
     Uploader,
     check_dists,
+    check_url,
     index_for_upload,
     require_credentials,
 )
@@ -30,6 +31,7 @@ from release.steps.common import add_version
 from release.wheels.dist_dir import list_dir, sha256
 from release.wheels.file_set import compare
 from release.wheels.matrix import ExpectedFile, matrix_for
+from release.wheels.metadata import require_matching_metadata
 
 STEP = Step(name="upload", order=110, journaled=True, read_only=False,
             summary="Upload wheels, then the sdist, to the package index",
@@ -66,7 +68,7 @@ def run(ctx: Context) -> int:
                          hint="upload a release (X.Y.Z) or a pre-release (X.Y.ZrcN)")
     matrix = matrix_for(ctx.config, version)
     dist = Path(ctx.options["from_dir"]).resolve()
-    repository = str(ctx.options["repository_url"])
+    repository = check_url(str(ctx.options["repository_url"]))
     index = ctx.index(ctx.option("index_url") or index_for_upload(repository))
 
     files = check_dist_dir(ctx, dist, matrix.files(str(version)), matrix.distribution,
@@ -113,6 +115,7 @@ def check_dist_dir(
                                 hint="rebuild or download the missing files; remove the others")
     ordered = [e for e in expected if not e.is_sdist] + [e for e in expected if e.is_sdist]
     paths = [dist / e.filename for e in ordered]
+    require_matching_metadata(paths, distribution, version, str(dist))
     failed = check_dists(paths)
     if failed:
         raise PreconditionError(

@@ -29,6 +29,7 @@ from release.wheels import dispatched
 from release.wheels.dist_dir import list_dir
 from release.wheels.file_set import FileSetReport, compare, is_dist_file, name_and_version
 from release.wheels.matrix import Matrix, matrix_for
+from release.wheels.metadata import require_matching_metadata
 
 if TYPE_CHECKING:
     from release.services.github_actions import GitHubActions
@@ -93,9 +94,13 @@ def run(ctx: Context) -> int:
                          hint="drop --json, or check the files with --dist DIR or --index-url URL")
     if ctx.option("from_dir"):
         directory = Path(ctx.options["from_dir"]).resolve()
-        return report(ctx, compare(str(directory), matrix.filenames(str(version)),
-                                   list_dir(directory), matrix.distribution, str(version),
-                                   labels=matrix.platform_labels(str(version))))
+        expected = matrix.filenames(str(version))
+        result = compare(str(directory), expected, list_dir(directory), matrix.distribution,
+                         str(version), labels=matrix.platform_labels(str(version)))
+        if result.ok:
+            require_matching_metadata([directory / name for name in expected],
+                                      matrix.distribution, str(version), str(directory))
+        return report(ctx, result)
     if ctx.option("index_url"):
         return check_index(ctx, matrix, version, str(ctx.options["index_url"]))
     if ctx.option("dispatch") or ctx.option("run_id"):
@@ -236,9 +241,8 @@ def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
                        spec.dest))
     expected = matrix.filenames(str(version))
     plan.verify(f"{spec.dest} holds exactly the {len(expected)} files of the matrix",
-                lambda: compare(str(spec.dest), expected, list_dir(spec.dest),
-                                matrix.distribution, str(version))
-                .raise_for_problems(f"compare with the run's artifacts: {_run_url(state)}"))
+                lambda: _check_download(spec.dest, expected, matrix.distribution, str(version),
+                                        _run_url(state)))
     plan.notes += environment_notes(ctx, spec, version)
     ctx.execute(plan)
     if not ctx.dry_run:
@@ -312,6 +316,13 @@ def _download(actions: GitHubActions, state: Followed, dest: Path, record_path: 
     earlier = dispatched.load(record_path) if record_path else None
     if dispatch and earlier is not None and state.run is not None and earlier.run_id == state.run.id:
         _save(record_path, dataclasses.replace(earlier, downloaded_to=str(dest)))
+
+
+def _check_download(dest: Path, expected: list[str], distribution: str, version: str,
+                    run_url: str) -> None:
+    compare(str(dest), expected, list_dir(dest), distribution, version).raise_for_problems(
+        f"compare with the run's artifacts: {run_url}")
+    require_matching_metadata([dest / name for name in expected], distribution, version, str(dest))
 
 
 def _run_url(state: Followed) -> str:
