@@ -8,6 +8,7 @@ live only in the Uploader and never reach output: error texts are redacted befor
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html.parser
 import io
@@ -53,6 +54,21 @@ def check_url(url: str) -> str:
         raise PreconditionError(f"{url!r} is not an index URL (no http:// or https://)",
                                 hint="write the whole URL, e.g. https://test.pypi.org/simple/")
     return url
+
+
+def split_credentials(url: str) -> tuple[str, dict[str, str]]:
+    """`https://user:pw@host/simple/` (as pip takes it) -> the URL without them and the Basic
+    authorization header carrying them (urllib would take `user:pw@host` for a host name)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url, {}
+    user = urllib.parse.unquote(parts.username)
+    password = urllib.parse.unquote(parts.password or "")
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    netloc += f":{parts.port}" if parts.port else ""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), {"Authorization": f"Basic {token}"}
 
 
 def index_for_upload(repository_url: str) -> str:
@@ -101,8 +117,9 @@ class PackageIndex:
         """Every file the index lists for `project` (none when the project does not exist)."""
         check_url(self.url)
         url = self.project_url(project)
-        request = urllib.request.Request(url, headers={"Accept": _ACCEPT,
-                                                       "Cache-Control": "no-cache"})
+        plain, auth = split_credentials(url)
+        headers = {"Accept": _ACCEPT, "Cache-Control": "no-cache", **auth}
+        request = urllib.request.Request(plain, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read().decode("utf-8", "replace")
