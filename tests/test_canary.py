@@ -85,6 +85,7 @@ def test_no_step_prints_or_leaves_a_secret(world: tuple[ExampleProject, FakeGitH
         ("mailmap", VERSION), ("mailmap", VERSION, "--issue"), ("mailmap", VERSION, "--publish"),
         ("prepare", VERSION, "--dry-run"), ("prepare", VERSION, "--push", "--fork-owner", "alice"),
         ("wheels", VERSION), ("wheels", VERSION, "--dispatch", "--poll-interval", "0.01"),
+        ("wheels-repo", VERSION, "--index-url", index_with_credentials),
     ]
     after_release = [
         ("wheels", VERSION, "--from-dir", str(dist)),
