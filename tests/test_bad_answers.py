@@ -30,13 +30,14 @@ INDEX_CANARY = "pypi-canaryBadServerPassword01"
 
 @pytest.fixture(scope="module")
 def project(example_template: ExampleProject, tmp_path_factory: pytest.TempPathFactory
-            ) -> Iterator[tuple[Path, Path]]:
+            ) -> Iterator[tuple[Path, Path, list[Path]]]:
     """The example on its maintenance branch, retrying GitHub once (so a failing server is
     given up on quickly), and a dist dir with every file of 1.2.0."""
     from release.fakes.example import copy_example
 
     base = tmp_path_factory.mktemp("bad-answers")
-    repo = copy_example(example_template, base / "example").repo
+    copy = copy_example(example_template, base / "example")
+    repo = copy.repo
     git(repo, "checkout", "-q", "maintenance/1.2.x")
     with (repo / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write("\n[tool.release.github]\napi_attempts = 2\n")
@@ -45,7 +46,7 @@ def project(example_template: ExampleProject, tmp_path_factory: pytest.TempPathF
     dist = base / "dist"
     write_dists(dist, matrix_for(config, ReleaseVersion.parse(VERSION)).filenames(VERSION),
                 "tinynum")
-    yield repo, dist
+    yield repo, dist, [repo, copy.upstream, copy.fork]
 
 
 COMMANDS: dict[str, Callable[[str, Path], list[str]]] = {
@@ -60,10 +61,10 @@ COMMANDS: dict[str, Callable[[str, Path], list[str]]] = {
 
 @pytest.mark.parametrize("mode", list(ANSWERS))
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_a_bad_server_is_one_line_with_a_hint(project: tuple[Path, Path], mode: str,
+def test_a_bad_server_is_one_line_with_a_hint(project: tuple[Path, Path, list[Path]], mode: str,
                                               command: str, cli: Cli) -> None:
-    repo, dist = project
-    before = snapshot(repo)
+    repo, dist, places = project
+    before = [snapshot(place) for place in places]
     with BadServer(mode) as server:
         env = {**os.environ, "GITHUB_TOKEN": CANARY, "GITHUB_API_URL": server.url + "/api/v3",
                "TWINE_PASSWORD": INDEX_CANARY}
@@ -71,7 +72,7 @@ def test_a_bad_server_is_one_line_with_a_hint(project: tuple[Path, Path], mode: 
     everything = result.out + result.err
     assert "Traceback" not in everything and result.code != 70, everything
     assert CANARY not in everything and INDEX_CANARY not in everything
-    assert snapshot(repo) == before
+    assert [snapshot(place) for place in places] == before  # the repository and its remotes
     if command == "status":  # a report: the rows it could not fill say so
         assert result.code == 0 and "could not look" in result.out, everything
         return
@@ -85,8 +86,9 @@ def test_a_bad_server_is_one_line_with_a_hint(project: tuple[Path, Path], mode: 
         assert f"GitHub: {server.url}/api/graphql answered {mode[:3]}; retrying in 1 s" in result.err
 
 
-def test_an_echoed_token_is_masked(project: tuple[Path, Path], cli: Cli) -> None:
-    repo, _ = project
+def test_an_echoed_token_is_masked(project: tuple[Path, Path, list[Path]],
+                                   cli: Cli) -> None:
+    repo, _, _ = project
     with BadServer("401 echoing the token") as server:
         env = {**os.environ, "GITHUB_TOKEN": CANARY, "GITHUB_API_URL": server.url + "/api/v3"}
         result = cli("changelog", VERSION, "--output", "-", "--repo", str(repo), env=env)
@@ -94,8 +96,9 @@ def test_an_echoed_token_is_masked(project: tuple[Path, Path], cli: Cli) -> None
            "credentials: 'bearer ***' is not a token)" in result.err
 
 
-def test_credentials_inside_urls_are_masked(project: tuple[Path, Path], cli: Cli) -> None:
-    repo, _ = project
+def test_credentials_inside_urls_are_masked(project: tuple[Path, Path, list[Path]],
+                                            cli: Cli) -> None:
+    repo, _, _ = project
     with BadServer("500") as server:
         api = server.url.replace("http://", f"http://x-access-token:{CANARY}@") + "/api/v3"
         result = cli("changelog", VERSION, "--output", "-", "--repo", str(repo),

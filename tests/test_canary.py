@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import git
+from helpers import Cli, git
 
 from release.config import load_config
 from release.fakes.dists import seed_wheel_workflow, write_dists
@@ -71,7 +71,7 @@ def _leaks(text: str | bytes, secrets: list[str]) -> list[str]:
 
 def test_no_step_prints_or_leaves_a_secret(world: tuple[ExampleProject, FakeGitHub, Path],
                                            pypi: LocalIndex, tmp_path: Path,
-                                           cli) -> None:  # type: ignore[no-untyped-def]
+                                           cli: Cli) -> None:
     example, gh, dist = world
     doc = build_numpy_doc(tmp_path / "doc-site", series=("1.1",), stable="1.1")
     built = build_html(tmp_path / "html", project="tinynum", version=VERSION, package="tinynum",

@@ -204,3 +204,35 @@ def test_a_latin1_mailmap_is_named_with_its_byte(branch: ExampleProject,
     where = f".mailmap is not UTF-8 text (byte 0xef at offset {offset})"
     for argv in (("mailmap", VERSION, "--offline"), ("changelog", VERSION, "--offline")):
         _refused(cli, branch.repo, *argv, words=where, hint="iconv -f latin1 -t utf-8 .mailmap")
+
+
+# -- bad files ----------------------------------------------------------------------------------
+
+BAD_FILES = [
+    ("pyproject.toml", b"\n# caf\xe9\n", ("check", VERSION, "--offline"),
+     "pyproject.toml is not UTF-8 text (byte 0xe9 at offset"),
+    ("pyproject.toml", b"\nx = [\n", ("changelog", VERSION, "--offline"),
+     "pyproject.toml is not valid TOML"),
+    ("doc/source/release.rst", b"\n\xff\xfe\n", ("notes", VERSION),
+     "doc/source/release.rst is not UTF-8 text (byte 0xff at offset"),
+]
+
+
+@pytest.mark.parametrize(("name", "tail", "argv", "words"), BAD_FILES,
+                         ids=[f"{argv[0]} {name}" for name, _, argv, _ in BAD_FILES])
+def test_a_bad_input_file_is_named(branch: ExampleProject, name: str, tail: bytes,
+                                   argv: tuple[str, ...], words: str,
+                                   cli: Cli) -> None:
+    with (branch.repo / name).open("ab") as handle:
+        handle.write(tail)
+    _commit(branch.repo, f"MAINT: a broken {name}")
+    _refused(cli, branch.repo, *argv, words=words)
+
+
+def test_a_directory_where_a_dist_dir_file_is_expected(branch: ExampleProject, tmp_path: Path,
+                                                      cli: Cli) -> None:
+    dist = tmp_path / "dist"
+    names = _expected(branch)
+    write_dists(dist, names[1:], "tinynum")
+    (dist / names[0]).mkdir()
+    _refused(cli, branch.repo, "wheels", VERSION, "--from-dir", str(dist), words=names[0])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from release.redact import Scrubber
 from release.templating import render
 
 SUMMARY_LIMIT = 1024 * 1024  # GitHub drops a step summary above 1024k
@@ -85,17 +86,18 @@ def job_summary(verdict: CiVerdict) -> str:
 def publish(verdict: CiVerdict, env: Mapping[str, str], out: TextIO) -> None:
     """Append the job summary, set the outputs and print the annotations (workflow commands go to
     stdout, where the runner reads them)."""
+    scrub = Scrubber.from_env(env)  # the summary is public on the run's page
     summary_file = env.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as handle:
-            handle.write(job_summary(verdict))
+            handle.write(scrub(job_summary(verdict)))
     output_file = env.get("GITHUB_OUTPUT")
     if output_file:
         values = {"verdict": verdict.verdict, "version": " ".join(verdict.versions),
                   "report": str(verdict.report or ""), "findings": str(len(verdict.findings))}
         with open(output_file, "a", encoding="utf-8") as handle:
             for key, value in values.items():
-                handle.write(_output_line(key, value))
+                handle.write(scrub(_output_line(key, value)))
     for level in ("error", "warning"):
         chosen = [f for f in (*verdict.failed, *verdict.findings) if f.level == level]
         for finding in chosen[:ANNOTATIONS_PER_LEVEL]:

@@ -208,7 +208,7 @@ class GitHubService:
                 message = github_message(exc.data)
                 if not is_secondary(exc.status, exc.headers or {}, message):
                     raise service_error(exc, action, self.repo_name, self.api_url) from None
-                wait_out_secondary(exc.headers or {}, self.sleep, self.progress)
+                wait_out_secondary(exc.headers or {}, self.sleep, self.progress, self.api_url)
             except requests.RequestException as exc:
                 raise unreachable(self.api_url, action, exc) from None
             except (ValueError, TypeError, AttributeError, KeyError) as exc:
@@ -245,7 +245,7 @@ class GitHubService:
                                            self.api_url)
                 problem.hint = (hints or {}).get(status, problem.hint)
                 raise problem
-            wait_out_secondary(response.headers, self.sleep, self.progress)
+            wait_out_secondary(response.headers, self.sleep, self.progress, url)
         raise secondary_gave_up(action)
 
     # --- pull-request metadata (GraphQL) -----------------------------------------------------

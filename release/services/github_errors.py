@@ -67,11 +67,12 @@ def secondary_gave_up(action: str) -> ServiceError:
 
 
 def wait_out_secondary(headers: Mapping[str, Any], sleep: Callable[[float], None],
-                       progress: TextIO) -> None:
+                       progress: TextIO, url: str = "") -> None:
     """A secondary limit means the request was not carried out: wait as GitHub asks (its
     Retry-After header), say so."""
     wait = retry_after(lookup(headers, "retry-after"))
-    print(f"GitHub secondary rate limit: waiting {wait:g} s as asked", file=progress)
+    where = f" at {url}" if url else ""
+    print(f"GitHub secondary rate limit{where}: waiting {wait:g} s as asked", file=progress)
     sleep(wait)
 
 
