@@ -28,7 +28,7 @@ UNGUARDED = frozenset({"rehearse"})
 # steps that read the project's history (contributors, pull requests, tags, ancestry): refused
 # up front in a shallow clone, before any other message could send the user the wrong way
 HISTORY_STEPS = frozenset({"check", "changelog", "notes", "mailmap", "prepare", "tag", "status",
-                           "reset-branch", "post-release", "branch", "support"})
+                           "reset-branch", "post-release", "branch", "support", "backports"})
 
 
 def main(

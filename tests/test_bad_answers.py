@@ -73,8 +73,8 @@ def test_a_bad_server_is_one_line_with_a_hint(project: tuple[Path, Path, list[Pa
     assert "Traceback" not in everything and result.code != 70, everything
     assert CANARY not in everything and INDEX_CANARY not in everything
     assert [snapshot(place) for place in places] == before  # the repository and its remotes
-    if command == "status":  # a report: the rows it could not fill say so
-        assert result.code == 0 and "could not look" in result.out, everything
+    if command == "status":  # a report: the rows it could not fill say so (exit 3 or 4)
+        assert result.code in (3, 4) and "could not look" in result.out, everything  # not done / not looked
         return
     if command == "upload" and mode == "html page":  # a simple-API page listing no files yet
         assert result.code == 0 and "60 of 60 files" in result.out, everything

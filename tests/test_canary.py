@@ -86,6 +86,8 @@ def test_no_step_prints_or_leaves_a_secret(world: tuple[ExampleProject, FakeGitH
         ("prepare", VERSION, "--dry-run"), ("prepare", VERSION, "--push", "--fork-owner", "alice"),
         ("wheels", VERSION), ("wheels", VERSION, "--dispatch", "--poll-interval", "0.01"),
         ("wheels-repo", VERSION, "--index-url", index_with_credentials),
+        ("doctor", VERSION), ("doctor", VERSION, "--probe"), ("config", "--json"),
+        ("deprecations", VERSION), ("backports", VERSION),
     ]
     after_release = [
         ("wheels", VERSION, "--from-dir", str(dist)),
@@ -103,6 +105,7 @@ def test_no_step_prints_or_leaves_a_secret(world: tuple[ExampleProject, FakeGitH
         ("ci-template", "--uses", "example/toolkit@v1", "--output", "-"),
         ("pins", str(example.repo / "pyproject.toml")),
         ("changelog", VERSION, "--repo", str(tmp_path / "no-such-repo")),
+        ("sanity", VERSION, "--no-tests"),
     ]
     on_main = [("post-release", VERSION, "--dry-run"),
                ("post-release", VERSION, "--push", "--fork-owner", "alice")]

@@ -52,6 +52,7 @@ SHALLOW_STEPS = [
     ("post-release", VERSION),
     ("branch", "1.3.0"),
     ("support", VERSION),
+    ("backports", VERSION),
     ("changelog", "v1.1.0..maintenance/1.2.x", "--offline", "--output", "-"),
 ]
 
