@@ -13,7 +13,7 @@ import errno
 import json
 import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 from types import TracebackType
 
@@ -58,34 +58,20 @@ def not_utf8(where: str, exc: UnicodeDecodeError) -> DecodeError:
 
 def expected(exc: BaseException) -> ReleaseError | None:
     """The ReleaseError an outside failure stands for, None when it is a bug."""
-    for kind, translate in _TRANSLATIONS:
-        if isinstance(exc, kind()):
+    for matches, translate in _TRANSLATIONS:
+        if matches(exc):
             return translate(exc)
     return None
 
 
-def _requests_error() -> type[BaseException]:
-    import requests
+def _named(*names: str) -> Callable[[BaseException], bool]:
+    """Whether an exception is (a subclass of) one of `names`, by its classes' names: only the
+    services import the libraries that raise them."""
 
-    return requests.RequestException
+    def test(exc: BaseException) -> bool:
+        return any(f"{kind.__module__}.{kind.__qualname__}" in names for kind in type(exc).__mro__)
 
-
-def _url_error() -> type[BaseException]:
-    import urllib.error
-
-    return urllib.error.URLError
-
-
-def _template_error() -> type[BaseException]:
-    import jinja2
-
-    return jinja2.TemplateError
-
-
-def _github_error() -> type[BaseException]:
-    from github.GithubException import GithubException
-
-    return GithubException
+    return test
 
 
 def _from_request(exc: BaseException) -> ReleaseError:
@@ -149,16 +135,19 @@ def _from_recursion(exc: BaseException) -> ReleaseError:
     return ReleaseError("an input is nested too deeply to read", hint="check the input files")
 
 
-_TRANSLATIONS = (
-    (lambda: json.JSONDecodeError, _from_json),  # before requests': its JSONDecodeError is both
-    (_requests_error, _from_request),  # before OSError: requests' errors are OSErrors
-    (_url_error, _from_url_error),
-    (_template_error, _from_template),
-    (_github_error, _from_github),
-    (lambda: UnicodeDecodeError, _from_decode),
-    (lambda: UnicodeEncodeError, _from_encode),
-    (lambda: OSError, _from_os),
-    (lambda: RecursionError, _from_recursion),
+_TRANSLATIONS: tuple[tuple[Callable[[BaseException], bool],
+                          Callable[[BaseException], ReleaseError]], ...] = (
+    # JSON first: requests' JSONDecodeError is a JSONDecodeError and a RequestException
+    (lambda exc: isinstance(exc, json.JSONDecodeError), _from_json),
+    # before OSError: requests' and urllib's errors are OSErrors
+    (_named("requests.exceptions.RequestException"), _from_request),
+    (_named("urllib.error.URLError"), _from_url_error),
+    (_named("jinja2.exceptions.TemplateError"), _from_template),
+    (_named("github.GithubException.GithubException"), _from_github),
+    (lambda exc: isinstance(exc, UnicodeDecodeError), _from_decode),
+    (lambda exc: isinstance(exc, UnicodeEncodeError), _from_encode),
+    (lambda exc: isinstance(exc, OSError), _from_os),
+    (lambda exc: isinstance(exc, RecursionError), _from_recursion),
 )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import TextIO, cast
 
@@ -27,6 +26,17 @@ _PLAIN_USER = re.compile(r"[A-Za-z0-9._-]{1,20}")
 _SHORTEST = 6  # shorter values would mask ordinary words; no real secret is that short
 
 
+def _quote(text: str) -> str:
+    """Percent-encoded as in a URL's user info (every byte but the unreserved ones)."""
+    return "".join(chr(byte) if (chr(byte).isalnum() and byte < 128) or chr(byte) in "-._~"
+                   else f"%{byte:02X}" for byte in text.encode("utf-8"))
+
+
+def _unquote(text: str) -> str:
+    return re.sub(r"(?:%[0-9A-Fa-f]{2})+",
+                  lambda m: bytes.fromhex(m[0].replace("%", "")).decode("utf-8", "replace"), text)
+
+
 def secret_values(env: Mapping[str, str]) -> frozenset[str]:
     """The secrets an environment holds: values of secret-named variables (also without the
     whitespace a pasted token carries), and credentials inside any URL-valued variable."""
@@ -36,8 +46,8 @@ def secret_values(env: Mapping[str, str]) -> frozenset[str]:
             found.update({value, value.strip()})
         for match in URL_USERINFO.finditer(value):
             user, _, password = match["userinfo"].partition(":")
-            found.update({urllib.parse.unquote(password), password} if password else
-                         {urllib.parse.unquote(user), user})
+            found.update({_unquote(password), password} if password else
+                         {_unquote(user), user})
     return frozenset(value for value in found if len(value) >= _SHORTEST)
 
 
@@ -70,7 +80,7 @@ class Scrubber:
         for secret in self.secrets:
             if secret in text:
                 text = text.replace(secret, HIDDEN)
-            quoted = urllib.parse.quote(secret, safe="")
+            quoted = _quote(secret)
             if quoted != secret and quoted in text:
                 text = text.replace(quoted, HIDDEN)
         return mask_url_credentials(text)
