@@ -24,7 +24,9 @@ NUMPY_FIXTURE = DATA / "numpy"
 SCIPY_FIXTURE = DATA / "scipy"
 SECRET_VARS = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_GRAPHQL_URL",
                "RELEASE_REPO", "RELEASE_INVOKED_FROM", "TWINE_PASSWORD", "TWINE_USERNAME",
-               "RELEASE_SMTP_PASSWORD", "GNUPGHOME", "PYPI_API_TOKEN", "XDG_CONFIG_HOME")
+               "RELEASE_SMTP_PASSWORD", "GNUPGHOME", "PYPI_API_TOKEN", "XDG_CONFIG_HOME",
+               # pytest-xdist's workers get COLUMNS=80; tables follow COLUMNS when not on a terminal
+               "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")
 
 
 @pytest.fixture(autouse=True)

@@ -46,7 +46,7 @@ def test_the_groups(milestone: FakeGitHub, project: Path, cli) -> None:  # type:
                     ["closed unmerged pull requests", "103", "ENH: abandoned"]]
     assert "Milestone '2.5.3 release' (open): 2 done, 2 open, 1 closed unmerged" in result.out
     assert f"gh api -X PATCH repos/{REPO}/issues/103 -F milestone=null" in result.out
-    assert "nox -s milestones -- 2.5.3 --move-to 2.5.4 --apply" in result.err
+    assert "python -m release milestones 2.5.3 --move-to 2.5.4 --apply" in result.err
 
 
 def test_the_move_is_shown_then_applied_and_verified(milestone: FakeGitHub, project: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -60,7 +60,7 @@ def test_what_git_clean_would_delete_and_clean(branch: ExampleProject, cli) -> N
     listed = cli(*args)
     row = _row(listed.out, "git clean -xdfq")
     assert row[2] == "warn" and "would delete 2: build/, notes.txt" in row[3]
-    assert "nox -s sanity -- 1.2.0 --clean" in row[4]
+    assert "python -m release sanity 1.2.0 --clean" in row[4]
     assert (branch.repo / "notes.txt").exists()
     shown = cli(*args, "--clean", "--dry-run")
     assert (branch.repo / "notes.txt").exists() and _row(shown.out, "git clean -xdfq")[2] == "warn"

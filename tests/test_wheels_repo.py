@@ -196,4 +196,4 @@ def test_check_has_the_rows_and_says_when_offline(example: ExampleProject, fake_
     assert _row(online.out, "SOURCE_REF_TO_BUILD")[2] == "fail"
     offline = cli("check", "1.2.0", "--repo", str(example.repo), "--offline")
     row = _row(offline.out, "release repository")
-    assert row[2] == "warn" and "nox -s wheels-repo -- 1.2.0" in row[4]
+    assert row[2] == "warn" and "python -m release wheels-repo 1.2.0" in row[4]

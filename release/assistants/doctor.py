@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from release import invocation
 from release.checks.result import CheckResult
 from release.services.github_token import RepoAccess, TokenView
 
@@ -84,8 +85,8 @@ def need_row(need: Need, facts: GitHubFacts) -> CheckResult:
     if held is None:
         return CheckResult.warn(need.steps, name, f"GitHub does not list a fine-grained token's "
                                 f"permissions; {need.why} needs {PERMISSION_WORDS[need.permission]}: "
-                                "Read and write", f"nox -s doctor -- --probe (sends writes GitHub "
-                                f"must refuse), or look at {TOKEN_SETTINGS}")
+                                "Read and write", invocation.command("doctor", "--probe")
+                                + f" (sends writes GitHub must refuse), or look at {TOKEN_SETTINGS}")
     if held:
         return CheckResult.ok(need.steps, name, f"the token holds it (probed; {need.why})")
     return CheckResult.fail(need.steps, name, f"the token lacks {PERMISSION_WORDS[need.permission]}: "

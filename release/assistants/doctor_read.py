@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from release import invocation
 from release.assistants.doctor import (
     GitHubFacts,
     Need,
@@ -28,7 +29,7 @@ from release.services.pypi import Credentials
 def collect(ctx: Context, *, probe_writes: bool, offline: bool,
             why: str = "--offline") -> list[CheckResult]:
     rows = ([CheckResult.warn("every GitHub step", "GitHub token", f"not looked at ({why})",
-                              "nox -s doctor")]
+                              invocation.command("doctor"))]
             if offline else github_rows(ctx, probe_writes))
     looks = ((gpg_row, "tag --sign", "gpg signing key"), (pandoc_row, "github-release", "pandoc"),
              (smtp_row, "announce --send", "SMTP login"), (index_row, "upload", "index credentials"))

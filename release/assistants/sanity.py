@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from release import invocation
 from release.checks.result import CheckResult
 from release.errors import GitError
 from release.services.commands import run_command
@@ -64,7 +65,7 @@ def clean_row(paths: Sequence[str], cleaned: bool, version: str) -> CheckResult:
         return CheckResult.ok(AREA, name, "nothing untracked or ignored")
     shown = ", ".join(paths[:10]) + (f" and {len(paths) - 10} more" if len(paths) > 10 else "")
     return CheckResult.warn(AREA, name, f"would delete {len(paths)}: {shown}",
-                            f"nox -s sanity -- {version} --clean (or git clean -xdfq)")
+                            invocation.command("sanity", version, "--clean") + " (or git clean -xdfq)")
 
 
 @contextmanager

@@ -12,6 +12,7 @@ import argparse
 import fnmatch
 import posixpath
 
+from release import invocation
 from release.checks.cversions_comment import series_comment
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
@@ -84,8 +85,8 @@ def run(ctx: Context) -> int:
         start, pyproject = _check_preconditions(ctx, series)
         _plan_begin(ctx, plan, series, start, pyproject)
         plan.notes.append(f"{cfg.numpyconfig}: add NPY_{series.following_macro}_API_VERSION by "
-                          f"hand if the project keeps one macro per series (nox -s cversions "
-                          f"checks it)")
+                          "hand if the project keeps one macro per series ("
+                          + invocation.command("cversions") + " checks it)")
     if local_tag is None or local_branch(git, series.maintenance) is None:
         _plan_branch(ctx, plan, series, start)
     if ctx.option("push"):

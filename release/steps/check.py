@@ -115,7 +115,7 @@ def _release_repo(ctx: Context, version: ReleaseVersion) -> list[CheckResult]:
     why = _not_asking_github(ctx)
     if why:
         return [CheckResult.warn(AREA, "release repository", f"not looked at ({why})",
-                                 f"nox -s wheels-repo -- {version}")]
+                                 invocation.command("wheels-repo", version))]
     return collect(ctx, version, index=False)
 
 

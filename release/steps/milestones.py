@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from release import invocation
 from release.assistants.milestones import GROUPS, Triage, move_plan, triage
 from release.context import Context
 from release.errors import PreconditionError, UsageError
@@ -47,7 +48,8 @@ def run(ctx: Context) -> int:
     target_version = ctx.option("move_to")
     if not target_version:
         if found.to_move:
-            ctx.say(f"to move them: nox -s milestones -- {version} --move-to {after} --apply")
+            ctx.say("to move them: "
+                    + invocation.command("milestones", version, "--move-to", after, "--apply"))
         return 0
     target = _view(ctx, ctx.path(ctx.config.milestone_format, ReleaseVersion.parse(str(target_version))))
     if target.number == view.number:

@@ -9,6 +9,7 @@ import shlex
 
 from rich.markup import escape
 
+from release import invocation
 from release.assistants.sanity import (
     clean_row,
     scratch,
@@ -67,7 +68,7 @@ def run(ctx: Context) -> int:
         rows.append(submodules(clone))
         if ctx.option("no_tests"):
             rows.append(CheckResult.warn("sanity", "tests", "not run (--no-tests)",
-                                         f"nox -s sanity -- {version}"))
+                                         invocation.command("sanity", version)))
         else:
             ctx.say(f"running {' '.join(argv)} in {clone.root}")
             rows.append(tests(clone, argv, ctx.env, float(ctx.option("timeout", 240.0)) * 60))
