@@ -207,6 +207,7 @@ def test_push_opens_the_pull_request(cli: Cli, fake_github: FakeGitHub, numpy_24
                                      site_before_240: WebsiteRepo,
                                      tmp_path: Path) -> None:
     fake_github.add_repo("numpy/numpy.org", "main")
+    fake_github.add_fork("numpy/numpy.org", "alice", git_dir=site_before_240.fork)
     config = write_config(tmp_path / "release.toml",
                           '[tool.release.docs]\nwebsite_fork_owner = "alice"\n')
     args = ("announce", "2.4.0", "--repo", str(numpy_240), "--website-repo", str(site_before_240.repo),
@@ -231,6 +232,7 @@ def test_push_after_the_merge_has_nothing_to_do(cli: Cli, fake_github: FakeGitHu
                                                   site_before_240: WebsiteRepo, tmp_path: Path) -> None:
     """Once the website PR is merged and its branch deleted, a rerun with --push pushes nothing."""
     fake_github.add_repo("numpy/numpy.org", "main")
+    fake_github.add_fork("numpy/numpy.org", "alice", git_dir=site_before_240.fork)
     config = write_config(tmp_path / "release.toml",
                           '[tool.release.docs]\nwebsite_fork_owner = "alice"\n')
     site = site_before_240
@@ -532,6 +534,7 @@ def test_push_finds_the_fork_owner_from_the_token(cli: Cli, fake_github: FakeGit
         "\nContributors\n============\n\nA total of 1 people contributed to this release.\n\n* Alice\n")
     news, config = project_site("tinynum", "1.1", "1.1.0", "2025-02-03")
     site = build_numpy_org(tmp_path / "web", news=news, config=config)
+    fake_github.add_fork("numpy/numpy.org", "release-manager", git_dir=site.fork)
     result = cli("announce", "1.2.0", "--repo", str(example.repo), "--website-repo", str(site.repo),
                  "--date", "2025-04-02", "--push")
     assert result.code == 0, result.err

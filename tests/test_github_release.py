@@ -259,7 +259,8 @@ def test_read_only_token_is_one_line_error_and_nothing_done(scene: Scene, cli: C
     before = snapshot(scene.repo)
     result = _run(scene, cli, "--publish", env={**scene.env, "GITHUB_TOKEN": READ_TOKEN})
     assert result.code == 1
-    one_line_error(result.err, "the token has no rights to create the draft release for v1.2.0")
+    one_line_error(result.err, "the token may not create the draft release for v1.2.0")
+    assert "this needs contents: write" in result.err
     assert scene.releases() == [] and snapshot(scene.repo) == before
     assert READ_TOKEN not in result.out + result.err
 

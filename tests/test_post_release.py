@@ -127,6 +127,7 @@ def test_push_goes_to_the_fork_opens_the_pr_and_rerun_is_a_noop(
     from conftest import GITHUB_CANARY
 
     upstream = snapshot(released.upstream)
+    fake_github.add_fork("example/tinynum", "alice", git_dir=released.fork)
     result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--push",
                  "--fork-owner", "alice")
     assert result.code == 0, result.err
@@ -151,6 +152,7 @@ def test_fork_owner_from_config(released: ExampleProject, cli: Cli, fake_github:
     config = tmp_path / "release.toml"
     config.write_text('[tool.release]\nproject = "tinynum"\npackage = "tinynum"\n'
                       'github_repo = "example/tinynum"\n[tool.release.github]\nfork_owner = "bob"\n')
+    fake_github.add_fork("example/tinynum", "bob", git_dir=released.fork)
     result = cli("post-release", "1.2.0", "--repo", str(released.repo), "--config", str(config),
                  "--push")
     assert result.code == 0, result.err

@@ -47,6 +47,7 @@ def maint(example: ExampleProject) -> ExampleProject:
 def _github(fake: FakeGitHub, project: ExampleProject) -> None:
     sha = git(project.repo, "rev-parse", "maintenance/1.2.x").strip()
     fake.add_ref(REPO, "heads/maintenance/1.2.x", sha)
+    fake.add_fork(REPO, "alice", git_dir=project.fork)  # its branches: what was pushed to it
 
 
 def test_prepare_makes_the_rel_commit_on_a_new_branch(maint: ExampleProject, cli: Cli) -> None:

@@ -85,9 +85,11 @@ def test_rerun_changes_nothing(released: ExampleProject, cli: Cli) -> None:
 
 
 @pytest.fixture
-def github(fake_github: FakeGitHub) -> FakeGitHub:
-    """The fake GitHub, knowing example/tinynum's maintenance/1.2.x (pull requests target it)."""
+def github(fake_github: FakeGitHub, released: ExampleProject) -> FakeGitHub:
+    """The fake GitHub, knowing example/tinynum's maintenance/1.2.x (pull requests target it)
+    and alice's fork (what was pushed to the example's fork remote)."""
     fake_github.add_ref("example/tinynum", "heads/maintenance/1.2.x", "0" * 40)
+    fake_github.add_fork("example/tinynum", "alice", git_dir=released.fork)
     return fake_github
 
 

@@ -26,6 +26,7 @@ from packaging.version import Version
 from release.config import Config
 from release.errors import UsageError
 from release.fakes.github import FakeGitHub
+from release.fakes.github_workflows import NUMPY_RELEASE_WORKFLOW
 from release.fakes.release_repo import seed_release_repo
 from release.version import ReleaseVersion
 from release.wheels.matrix import ExpectedFile, matrix_for
@@ -153,11 +154,14 @@ def given_files(source: Path, version: str) -> dict[str, bytes]:
 
 
 def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
-                        conclusion: str = "success", given: Path | None = None) -> list[str]:
+                        conclusion: str = "success", given: Path | None = None,
+                        source: str | None = None) -> list[str]:
     """Give the fake GitHub the project's workflow repository (with the maintenance branch) and
     a wheel workflow whose runs leave the release's artifacts and, for the testpypi and pypi
     environments, wait for approval; returns the names of the files its runs leave. With
-    `given`, the runs leave the real files in that directory instead of stand-ins."""
+    `given`, the runs leave the real files in that directory instead of stand-ins. `source`
+    replaces the workflow file on the branch (default: numpy-release's shape for the matrix);
+    its workflow_dispatch inputs decide what a dispatch may carry."""
     release = ReleaseVersion.parse(version)
     files = matrix_for(config, release).files(version)
     if given is not None:
@@ -174,8 +178,11 @@ def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
         github.add_repo(wheels.workflow_repo, "main")
     github.add_ref(wheels.workflow_repo, f"heads/{ref}", "ab" * 20)
     seed_release_repo(github, config, release, ref)
+    if source is not None:
+        github.add_file(wheels.workflow_repo, ref, f".github/workflows/{wheels.workflow}", source)
     # Like numpy-release: the testpypi and pypi upload jobs wait for an approval.
     github.add_workflow(wheels.workflow_repo, wheels.workflow, "Wheel builder",
                         artifacts=artifacts,
-                        conclusion=conclusion, approval_environments=("testpypi", "pypi"))
+                        conclusion=conclusion, approval_environments=("testpypi", "pypi"),
+                        source=source or NUMPY_RELEASE_WORKFLOW)
     return sorted(built) if given is not None else [item.filename for item in files]

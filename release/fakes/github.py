@@ -23,15 +23,28 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import release.fakes.github_rest_actions
 import release.fakes.github_rest_contents
-import release.fakes.github_rest_releases
 import release.fakes.github_rest_triage  # noqa: F401  (registers routes)
 from release.atomic_file import replace_file
 from release.fakes import github_graphql
+from release.fakes.github_downloads import PREFIX, SignedLinks
 from release.fakes.github_http import Request, Response, error, json_response, not_found
 from release.fakes.github_rest import find_route
-from release.fakes.github_state import Issue, Milestone, Pull, Repo, Shapes, Workflow, World, fake_sha
+from release.fakes.github_rest_actions import artifact_bytes
+from release.fakes.github_rest_releases import asset_bytes
+from release.fakes.github_state import (
+    Issue,
+    Milestone,
+    Pull,
+    Repo,
+    Run,
+    Shapes,
+    Workflow,
+    World,
+    fake_sha,
+)
+from release.fakes.github_tokens import NO_ACCESS, Token, needed
+from release.fakes.github_workflows import NUMPY_RELEASE_WORKFLOW
 
 SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a few minutes before you try "
                      "again. If you reach out to GitHub Support for help, please include the request ID "
@@ -67,7 +80,7 @@ class FakeGitHub:
     def __init__(
         self,
         *,
-        tokens: Mapping[str, str] | None = None,
+        tokens: Mapping[str, str | Token] | None = None,
         login: str = "release-manager",
         run_polls: int = 2,
         graphql_limit: int = 5000,
@@ -76,8 +89,15 @@ class FakeGitHub:
         sleep: Callable[[float], None] = time.sleep,
         state_file: Path | None = None,
         before_asset: Callable[[int], None] | None = None,
+        enterprise: bool = False,
+        graphql_limit_type: str = "RATE_LIMITED",
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        """`tokens` maps each valid token to "write" or "read"; None accepts any token for writing.
+        """`tokens` maps each valid token to "write", "read" or a `Token` with its permissions;
+        None accepts any token for writing. `enterprise` answers like GitHub Enterprise Server
+        3.17-3.19: a dispatch gets 204 only and its run is listed a few listings later.
+        `graphql_limit_type` is how an exhausted GraphQL budget is spelled ("RATE_LIMITED", or
+        "RATE_LIMIT" with code graphql_rate_limit). `clock` dates the signed download links.
         `latency` seconds pass (through `sleep`) before each request is answered. With
         `state_file`, the world is loaded from it when it exists and saved to it (atomically)
         after every request that may change it, so a restarted fake carries on where a killed
@@ -101,7 +121,12 @@ class FakeGitHub:
         self.graphql_queries: list[str] = []
         self.authorized_requests = 0
         self.anonymous_requests = 0
-        self._tokens = None if tokens is None else {_digest(t): right for t, right in tokens.items()}
+        self._tokens = None if tokens is None else {_digest(t): Token.of(right)
+                                                    for t, right in tokens.items()}
+        self.world.listing_delay = 3 if enterprise else 0
+        self.graphql_limit_type = graphql_limit_type
+        self.clock = clock
+        self.links = SignedLinks("", clock)
         self._faults: deque[Fault] = deque()
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -116,6 +141,7 @@ class FakeGitHub:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self.root = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.links.root = self.root
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-github",
                                         daemon=True)
         self._thread.start()
@@ -167,15 +193,28 @@ class FakeGitHub:
             self.world.user(login).name = name
 
     def add_repo(self, full_name: str, default_branch: str = "main", *, immutable: bool = True,
-                 refs: Mapping[str, str] | None = None) -> Repo:
+                 refs: Mapping[str, str] | None = None, fork_of: str | None = None,
+                 git_dir: Path | None = None) -> Repo:
+        """A repository; `fork_of` makes it a fork of another ("owner/name"); with `git_dir` (a
+        bare repository) its branches and tags are the ones pushed there, and no default branch
+        is made up."""
         owner, _, name = full_name.partition("/")
         with self._lock:
-            repo = Repo(self.world.new_id(), owner, name, default_branch, immutable)
-            repo.refs[f"heads/{default_branch}"] = fake_sha(f"{full_name}:{default_branch}")
+            repo = Repo(self.world.new_id(), owner, name, default_branch, immutable,
+                        fork_of=fork_of, git_dir=None if git_dir is None else str(git_dir))
+            if git_dir is None:
+                repo.refs[f"heads/{default_branch}"] = fake_sha(f"{full_name}:{default_branch}")
             repo.refs.update({ref.removeprefix("refs/"): sha for ref, sha in (refs or {}).items()})
             self.world.repos[full_name.lower()] = repo
             self.world.user(owner)
             return repo
+
+    def add_fork(self, upstream: str, owner: str, git_dir: Path | None = None) -> Repo:
+        """`owner`'s fork of `upstream`, named the same; with `git_dir` (the bare repository a
+        fork remote pushes to) its branches are exactly the pushed ones."""
+        name = upstream.partition("/")[2]
+        return self.add_repo(f"{owner}/{name}", self.repo(upstream).default_branch,
+                             fork_of=self.repo(upstream).full_name, git_dir=git_dir)
 
     def repo(self, full_name: str) -> Repo:
         owner, _, name = full_name.partition("/")
@@ -232,16 +271,19 @@ class FakeGitHub:
 
     def add_workflow(self, full_name: str, file: str, name: str | None = None, *,
                      artifacts: Mapping[str, Mapping[str, bytes | str]] | None = None,
-                     conclusion: str = "success", approval_environments: tuple[str, ...] = ()) -> int:
+                     conclusion: str = "success", approval_environments: tuple[str, ...] = (),
+                     source: str = NUMPY_RELEASE_WORKFLOW) -> int:
         """A workflow whose dispatched runs finish with `conclusion` and these artifacts
         (artifact name -> file name -> contents; text is stored as UTF-8); a run whose
-        `environment` input is one of `approval_environments` waits until approved."""
+        `environment` input is one of `approval_environments` waits until approved. `source` is
+        the workflow file (default: numpy-release's triggers, a required `environment` choice of
+        none/testpypi/pypi): a dispatch must fit its workflow_dispatch inputs."""
         files = {name: {filename: data.encode() if isinstance(data, str) else bytes(data)
                         for filename, data in contents.items()}
                  for name, contents in (artifacts or {}).items()}
         with self._lock:
             workflow = Workflow(self.world.new_id(), file, name or file.rsplit(".", 1)[0], files,
-                                conclusion, tuple(approval_environments))
+                                conclusion, tuple(approval_environments), source)
             self.repo(full_name).workflows[workflow.id] = workflow
             return workflow.id
 
@@ -255,7 +297,8 @@ class FakeGitHub:
         for repo in data.get("repos", ()):
             full_name = repo["full_name"]
             self.add_repo(full_name, repo.get("default_branch", "main"),
-                          immutable=repo.get("immutable", True), refs=repo.get("refs"))
+                          immutable=repo.get("immutable", True), refs=repo.get("refs"),
+                          fork_of=repo.get("fork_of"))
             for pull in repo.get("pulls", ()):
                 self.add_pull(full_name, **pull)
             for issue in repo.get("issues", ()):
@@ -283,6 +326,33 @@ class FakeGitHub:
         with self._lock:
             self.primary_exhausted = status
             self.rest_remaining = 0
+
+    def expire_artifacts(self, full_name: str) -> None:
+        """Every artifact of the repository's runs is past its retention (downloads answer 410)."""
+        with self._lock:
+            for run in self.repo(full_name).runs.values():
+                for artifact in run.artifacts:
+                    artifact.expired = True
+
+    def drop_digests(self, full_name: str) -> None:
+        """The repository's release assets were uploaded before GitHub kept digests: null."""
+        with self._lock:
+            for release in self.repo(full_name).releases.values():
+                for asset in release.assets.values():
+                    asset.legacy = True
+
+    def start_run(self, full_name: str, file: str, ref: str, actor: str,
+                  inputs: Mapping[str, Any] | None = None) -> int:
+        """A workflow_dispatch run someone else started (it shows in the runs list at once)."""
+        with self._lock:
+            repo = self.repo(full_name)
+            workflow = repo.workflow(file)
+            assert workflow is not None, file
+            number = 1 + sum(1 for r in repo.runs.values() if r.workflow is workflow)
+            run = Run(self.world.new_id(), workflow, ref, repo.sha_for(ref), dict(inputs or {}),
+                      "workflow_dispatch", number, actor)
+            repo.runs[run.id] = run
+            return run.id
 
     def set_graphql_budget(self, remaining: int, limit: int | None = None) -> None:
         with self._lock:
@@ -317,18 +387,21 @@ class FakeGitHub:
         path = parsed.path.rstrip("/") or "/"
         query = dict(urllib.parse.parse_qsl(parsed.query))
         with self._lock:
+            if path.startswith(PREFIX):
+                return self._object(path, query)
             is_graphql = path == "/api/graphql"
             found = None if is_graphql else find_route(method, path)
             self._count(method, path, is_graphql, found[0] if found else None, body)
             right = self._authorize(headers.get("authorization"))
             refusal = self._refusal(method, path, is_graphql, right, body)
             if refusal is not None:
-                return self._with_limits(refusal)
-            user = self.login if right else "ghost"
+                return self._with_limits(refusal, is_graphql)
+            token = right if isinstance(right, Token) else None
+            user = self.login if token else "ghost"
             kept = {key: value for key, value in headers.items() if key != "authorization"}
-            request = Request(method, path, query, kept, body, user)
+            request = Request(method, path, query, kept, body, user, token)
             if is_graphql:
-                return self._with_limits(self._graphql(request))
+                return self._with_limits(self._graphql(request), True)
             if path == "/api/v3/rate_limit":
                 return self._with_limits(json_response(200, self._rate_limit_json()))
             self.rest_remaining = max(0, self.rest_remaining - 1)
@@ -339,7 +412,7 @@ class FakeGitHub:
                 self.asset_uploads += 1
                 if self.before_asset is not None:
                     self.before_asset(self.asset_uploads)
-            response = handler(self.world, Shapes(self.root, self.world), request, params)
+            response = handler(self.world, Shapes(self.root, self.world, self.links), request, params)
             if method in WRITE_METHODS or "/actions/" in path:  # looking at a run advances it
                 self.save()
             return self._with_limits(response)
@@ -354,18 +427,31 @@ class FakeGitHub:
         else:
             self.rest_calls[endpoint or f"{method} {path.removeprefix('/api/v3')}"] += 1
 
-    def _authorize(self, header: str | None) -> str | None:
-        """"write", "read", None for anonymous, or "bad"; the token itself is not kept."""
+    def _object(self, path: str, query: dict[str, str]) -> Response:
+        """The storage behind the signed download links (the link is the key; no rate limit)."""
+        refusal = self.links.refusal(path, query)
+        if refusal is not None:
+            return refusal
+        owner, name, kind, number = path.removeprefix(PREFIX).split("/")
+        find = artifact_bytes if kind == "artifacts" else asset_bytes
+        data = find(self.world, f"{owner}/{name}", int(number))
+        if data is None:
+            return Response(404, b"", {"Content-Type": "application/xml"})
+        kind_type = "application/zip" if kind == "artifacts" else "application/octet-stream"
+        return Response(200, data, {"Content-Type": kind_type})
+
+    def _authorize(self, header: str | None) -> Token | str | None:
+        """The token's `Token`, None for anonymous, or "bad"; the token itself is not kept."""
         if not header:
             self.anonymous_requests += 1
             return None
         self.authorized_requests += 1
         token = header.partition(" ")[2].strip()
         if self._tokens is None:
-            return "write" if token else "bad"
+            return Token.of("write") if token else "bad"
         return self._tokens.get(_digest(token), "bad")
 
-    def _refusal(self, method: str, path: str, is_graphql: bool, right: str | None,
+    def _refusal(self, method: str, path: str, is_graphql: bool, right: Token | str | None,
                  body: bytes) -> Response | None:
         for index, fault in enumerate(self._faults):
             if fault.applies(is_graphql, body):
@@ -377,9 +463,24 @@ class FakeGitHub:
             return error(401, "Requires authentication")
         if self.primary_exhausted is not None and path != "/api/v3/rate_limit":
             return error(self.primary_exhausted, PRIMARY_MESSAGE)
-        if right == "read" and method in WRITE_METHODS and not is_graphql:
-            return error(403, "Resource not accessible by personal access token")
+        need = None if is_graphql else needed(method, path)
+        if isinstance(right, Token) and need is not None and need[1] == "write" \
+                and not right.allows(*need):
+            return self._no_permission(right, *need)
         return None
+
+    @staticmethod
+    def _no_permission(token: Token, permission: str, level: str) -> Response:
+        """A fine-grained token is told (403, X-Accepted-GitHub-Permissions); a classic one
+        without the scope gets 404, as if the repository were not there."""
+        if token.kind == "classic":
+            response = not_found()
+            response.headers["X-OAuth-Scopes"] = token.scopes()
+            response.headers["X-Accepted-OAuth-Scopes"] = "repo"
+            return response
+        response = error(403, NO_ACCESS)
+        response.headers["X-Accepted-GitHub-Permissions"] = f"{permission}={level}"
+        return response
 
     def _fault_response(self, fault: Fault) -> Response:
         if fault.kind == "secondary":
@@ -393,9 +494,20 @@ class FakeGitHub:
         query = str(request.json().get("query", ""))
         if not query:
             return json_response(200, {"errors": [{"message": "A query attribute must be specified"}]})
+        problems = github_graphql.check(query)
+        if problems:
+            return json_response(200, {"errors": problems})
         result, cost = github_graphql.execute(self.world, self.graphql_budget, query, self.root)
+        if not result:
+            return json_response(200, {"errors": [self._graphql_limit_error()]})
         self.graphql_points += cost
         return json_response(200, result)
+
+    def _graphql_limit_error(self) -> dict[str, Any]:
+        message = "API rate limit already exceeded for user ID 1."
+        if self.graphql_limit_type == "RATE_LIMIT":
+            return {"type": "RATE_LIMIT", "code": "graphql_rate_limit", "message": message}
+        return {"type": "RATE_LIMITED", "message": message}
 
     def _rate_limit_json(self) -> dict[str, Any]:
         core = {"limit": self.rest_limit, "remaining": self.rest_remaining, "reset": self.reset_epoch,
@@ -406,12 +518,18 @@ class FakeGitHub:
         search = {"limit": 30, "remaining": 30, "reset": self.reset_epoch, "used": 0, "resource": "search"}
         return {"resources": {"core": core, "graphql": graphql, "search": search}, "rate": core}
 
-    def _with_limits(self, response: Response) -> Response:
-        response.headers.setdefault("X-RateLimit-Limit", str(self.rest_limit))
-        response.headers.setdefault("X-RateLimit-Remaining", str(self.rest_remaining))
+    def _with_limits(self, response: Response, is_graphql: bool = False) -> Response:
+        """GitHub's rate-limit headers: the REST (core) budget, or GraphQL's points."""
+        if is_graphql:
+            budget = self.graphql_budget
+            limit, remaining, resource = budget.limit, budget.remaining, "graphql"
+        else:
+            limit, remaining, resource = self.rest_limit, self.rest_remaining, "core"
+        response.headers.setdefault("X-RateLimit-Limit", str(limit))
+        response.headers.setdefault("X-RateLimit-Remaining", str(remaining))
         response.headers.setdefault("X-RateLimit-Reset", str(self.reset_epoch))
-        response.headers.setdefault("X-RateLimit-Used", str(self.rest_limit - self.rest_remaining))
-        response.headers.setdefault("X-RateLimit-Resource", "core")
+        response.headers.setdefault("X-RateLimit-Used", str(limit - remaining))
+        response.headers.setdefault("X-RateLimit-Resource", resource)
         response.headers.setdefault("X-GitHub-Request-Id", "F00D:1234:5678")
         return response
 

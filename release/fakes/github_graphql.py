@@ -1,6 +1,8 @@
 """The fake GitHub's GraphQL subset: `rateLimit` and aliased `repository { pullRequest(number:) }`.
 
-Queries are read with regular expressions, which is enough for the shapes the toolkit sends. Cost
+Queries are parsed, validated and executed by graphql-core against `SCHEMA`, a slice of GitHub's
+own schema (same type and field names; the test suite checks each against GitHub's published
+schema), so a syntax error or an unknown field gets GitHub's `errors` answer and no data. Cost
 follows GitHub's published rule: the number of requests needed to fill every connection (`first` /
 `last`, nested multiplicatively), divided by 100, rounded, at least 1.
 """
@@ -11,11 +13,69 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from graphql import GraphQLError, GraphQLResolveInfo, build_schema, execute_sync, parse, validate
+
 from release.fakes.github_state import Pull, Repo, World
 
-_REPOSITORY = re.compile(r'repository\s*\(\s*owner\s*:\s*"([^"]+)"\s*,\s*name\s*:\s*"([^"]+)"\s*\)\s*\{')
-_PULL = re.compile(r"(?:(\w+)\s*:\s*)?pullRequest\s*\(\s*number\s*:\s*(\d+)\s*\)\s*\{")
-_CONNECTION = re.compile(r"\(([^()]*\b(?:first|last)\s*:\s*(\d+)[^()]*)\)\s*\{")
+SCHEMA_SDL = """
+scalar DateTime
+scalar GitObjectID
+scalar URI
+
+type Query {
+  rateLimit(dryRun: Boolean = false): RateLimit
+  repository(followRenames: Boolean = true, name: String!, owner: String!): Repository
+}
+
+type RateLimit {
+  cost: Int!
+  limit: Int!
+  nodeCount: Int!
+  remaining: Int!
+  resetAt: DateTime!
+  used: Int!
+}
+
+type Repository {
+  name: String!
+  nameWithOwner: String!
+  pullRequest(number: Int!): PullRequest
+}
+
+enum PullRequestState {
+  CLOSED
+  MERGED
+  OPEN
+}
+
+type Commit {
+  oid: GitObjectID!
+}
+
+interface Actor {
+  login: String!
+  url: URI!
+}
+
+type User implements Actor {
+  login: String!
+  name: String
+  url: URI!
+}
+
+type PullRequest {
+  author: Actor
+  baseRefName: String!
+  body: String!
+  headRefName: String!
+  mergeCommit: Commit
+  merged: Boolean!
+  number: Int!
+  state: PullRequestState!
+  title: String!
+  url: URI!
+}
+"""
 
 
 @dataclass
@@ -54,67 +114,36 @@ def query_cost(query: str) -> int:
     return max(1, round(requests / 100))
 
 
-def block(text: str, start: int) -> str:
-    """The text inside the braces whose `{` is at or after `start`."""
-    open_at = text.index("{", start)
-    depth = 0
-    for index in range(open_at, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[index], 0)
-        if depth == 0:
-            return text[open_at + 1:index]
-    return text[open_at + 1:]
+SCHEMA = build_schema(SCHEMA_SDL)
+SCHEMA.type_map["Actor"].resolve_type = lambda value, info, kind: "User"  # type: ignore[attr-defined]
 
 
-def execute(world: World, budget: Budget, query: str, root: str) -> tuple[dict[str, Any], int]:
-    """Run a query; returns GitHub's response body and the points it cost."""
-    cost = query_cost(query)
-    if budget.remaining < cost:
-        return {"errors": [{"type": "RATE_LIMITED",
-                            "message": "API rate limit already exceeded for user ID 1."}]}, 0
-    budget.remaining -= cost
-    budget.used += cost
-    data: dict[str, Any] = {}
-    errors: list[dict[str, Any]] = []
-    limit_match = re.search(r"(?:(\w+)\s*:\s*)?rateLimit\b(?:\s*\([^)]*\))?\s*\{", query)
-    if limit_match:
-        data[limit_match.group(1) or "rateLimit"] = {
-            "cost": cost, "remaining": budget.remaining, "limit": budget.limit,
-            "resetAt": budget.reset_at, "used": budget.used, "nodeCount": 0}
-    for repo_match in _REPOSITORY.finditer(query):
-        owner, name = repo_match.group(1), repo_match.group(2)
-        repo = world.repo(owner, name)
-        if repo is None:
-            data["repository"] = None
-            errors.append({"type": "NOT_FOUND", "path": ["repository"],
-                           "message": f"Could not resolve to a Repository with the name '{owner}/{name}'."})
-            continue
-        data["repository"] = _repository(world, repo, block(query, repo_match.start()), errors, root)
-    return ({"data": data, "errors": errors} if errors else {"data": data}), cost
+class _NotFound(GraphQLError):
+    """GitHub's NOT_FOUND: the field is null and the error says so, with `type` at the top."""
 
 
-def _repository(
-    world: World, repo: Repo, body: str, errors: list[dict[str, Any]], root: str
-) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for match in _PULL.finditer(body):
-        alias, number = match.group(1) or "pullRequest", int(match.group(2))
-        pull = repo.pulls.get(number)
-        if pull is None:
-            result[alias] = None
-            errors.append({"type": "NOT_FOUND", "path": ["repository", alias],
-                           "locations": [{"line": 1, "column": match.start() + 1}],
-                           "message": f"Could not resolve to a PullRequest with the number of {number}."})
-            continue
-        result[alias] = _pull_fields(world, repo, pull, block(body, match.start()), root)
-    for key in ("nameWithOwner", "name"):
-        if re.search(rf"(?<![\w(]){key}\b", re.sub(r"\{[^{}]*\}", "", body)):
-            result[key] = repo.full_name if key == "nameWithOwner" else repo.name
-    return result
+def _repository(root: dict[str, Any], info: GraphQLResolveInfo[Any], owner: str, name: str,
+                **_: Any) -> dict[str, Any]:
+    world: World = info.context["world"]
+    repo = world.repo(owner, name)
+    if repo is None:
+        raise _NotFound(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
+    return {"name": repo.name, "nameWithOwner": repo.full_name, "repo": repo}
 
 
-def _pull_fields(world: World, repo: Repo, pull: Pull, selection: str, root: str) -> dict[str, Any]:
+def _pull_request(parent: dict[str, Any], info: GraphQLResolveInfo[Any], number: int) -> dict[str, Any]:
+    repo: Repo = parent["repo"]
+    pull = repo.pulls.get(number)
+    if pull is None:
+        raise _NotFound(f"Could not resolve to a PullRequest with the number of {number}.")
+    return _pull_values(info.context["world"], repo, pull, info.context["root"])
+
+
+def _pull_values(world: World, repo: Repo, pull: Pull, root: str) -> dict[str, Any]:
     user = world.user(pull.user)
-    values: dict[str, Any] = {
+    author = None if user.login == "ghost" else {
+        "login": user.login, "name": user.name, "url": f"{root}/{user.login}"}
+    return {
         "number": pull.number,
         "title": pull.title,
         "body": pull.body,
@@ -123,15 +152,62 @@ def _pull_fields(world: World, repo: Repo, pull: Pull, selection: str, root: str
         "url": f"{root}/{repo.full_name}/pull/{pull.number}",
         "baseRefName": pull.base,
         "headRefName": pull.head.rpartition(":")[2],
-        "author": {"login": user.login, "name": user.name} if user.login != "ghost" else None,
+        "author": author,
         "mergeCommit": {"oid": pull.merge_commit} if pull.merge_commit else None,
         "labels": {"nodes": [{"name": label} for label in pull.labels]},
         "milestone": {"title": pull.milestone} if pull.milestone else None,
     }
-    top = re.sub(r"\{[^{}]*\}", "{}", selection)
-    shaped = {key: value for key, value in values.items() if re.search(rf"\b{key}\b", top)}
-    if shaped.get("author"):
-        author_fields = block(selection, selection.index("author"))
-        shaped["author"] = {key: value for key, value in shaped["author"].items()
-                            if re.search(rf"\b{key}\b", author_fields)}
+
+
+SCHEMA.query_type.fields["repository"].resolve = _repository  # type: ignore[union-attr]
+SCHEMA.type_map["Repository"].fields["pullRequest"].resolve = _pull_request  # type: ignore[attr-defined]
+
+
+def _github_error(problem: GraphQLError) -> dict[str, Any]:
+    """graphql-core's error in GitHub's shape (graphql-ruby's messages and extensions)."""
+    shaped: dict[str, Any] = {"message": problem.message}
+    if problem.locations:
+        shaped["locations"] = [{"line": loc.line, "column": loc.column} for loc in problem.locations]
+    if problem.path:
+        shaped["path"] = list(problem.path)
+    if isinstance(problem.original_error, _NotFound) or isinstance(problem, _NotFound):
+        shaped["type"] = "NOT_FOUND"
+    unknown = re.match(r"Cannot query field '(\w+)' on type '(\w+)'", problem.message)
+    if unknown:
+        field, kind = unknown.groups()
+        shaped["message"] = f"Field '{field}' doesn't exist on type '{kind}'"
+        shaped["extensions"] = {"code": "undefinedField", "typeName": kind, "fieldName": field}
     return shaped
+
+
+def check(query: str) -> list[dict[str, Any]]:
+    """GitHub's `errors` for a query that does not parse or does not fit the schema; [] if fine."""
+    try:
+        document = parse(query)
+    except GraphQLError as problem:
+        where = problem.locations[0] if problem.locations else None
+        at = f" at [{where.line}, {where.column}]" if where else ""
+        shaped: dict[str, Any] = {
+            "message": f"Parse error{at}: {problem.message.removeprefix('Syntax Error: ')}"}
+        if where:
+            shaped["locations"] = [{"line": where.line, "column": where.column}]
+        return [shaped]
+    return [_github_error(problem) for problem in validate(SCHEMA, document)]
+
+
+def execute(world: World, budget: Budget, query: str, root: str) -> tuple[dict[str, Any], int]:
+    """Run a query that passed `check`; returns GitHub's response body and the points it cost.
+    An exhausted budget answers with no data and the caller's rate-limit error."""
+    cost = query_cost(query)
+    if budget.remaining < cost:
+        return {}, 0
+    budget.remaining -= cost
+    budget.used += cost
+    limit = {"cost": cost, "remaining": budget.remaining, "limit": budget.limit,
+             "resetAt": budget.reset_at, "used": budget.used, "nodeCount": 0}
+    result = execute_sync(SCHEMA, parse(query), root_value={"rateLimit": limit},
+                          context_value={"world": world, "root": root})
+    body: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        body["errors"] = [_github_error(problem) for problem in result.errors]
+    return body, cost

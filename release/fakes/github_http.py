@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from release.fakes.github_tokens import Token
+
 
 @dataclass(frozen=True)
 class Request:
@@ -18,6 +20,10 @@ class Request:
     headers: dict[str, str]
     body: bytes
     user: str
+    token: Token | None = None  # None when anonymous
+
+    def can(self, permission: str, level: str) -> bool:
+        return self.token is not None and self.token.allows(permission, level)
 
     def json(self) -> dict[str, Any]:
         if not self.body:
@@ -38,18 +44,26 @@ def json_response(status: int, value: Any, headers: dict[str, str] | None = None
     return Response(status, body, {"Content-Type": "application/json; charset=utf-8", **(headers or {})})
 
 
-def error(status: int, message: str, **extra: Any) -> Response:
-    """GitHub's error body: a message and a documentation link (plus `errors` for 422s)."""
-    return json_response(status, {"message": message, **extra,
-                                  "documentation_url": "https://docs.github.com/rest", "status": str(status)})
+DOCS = "https://docs.github.com/rest"
+
+
+def error(status: int, message: str, *, docs: str = DOCS, **extra: Any) -> Response:
+    """GitHub's error body: a message and the endpoint's documentation link (plus `errors` for
+    422s), and the status as a string, as GitHub sends it."""
+    return json_response(status, {"message": message, **extra, "documentation_url": docs,
+                                  "status": str(status)})
 
 
 def not_found() -> Response:
     return error(404, "Not Found")
 
 
-def invalid(resource: str, field_name: str, code: str, message: str | None = None) -> Response:
-    detail: dict[str, Any] = {"resource": resource, "field": field_name, "code": code}
+def invalid(resource: str, field_name: str | None, code: str, message: str | None = None, *,
+            docs: str = DOCS) -> Response:
+    """422 "Validation Failed" with one `errors` item (GitHub leaves `field` out of custom ones)."""
+    detail: dict[str, Any] = {"resource": resource, "code": code}
+    if field_name is not None:
+        detail["field"] = field_name
     if message is not None:
         detail["message"] = message
-    return error(422, "Validation Failed", errors=[detail])
+    return error(422, "Validation Failed", docs=docs, errors=[detail])

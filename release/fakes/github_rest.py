@@ -10,6 +10,8 @@ from typing import Any
 from release.fakes.github_http import Request, Response, error, invalid, json_response, not_found
 from release.fakes.github_state import Issue, Pull, Repo, Shapes, World
 
+PULLS_DOCS = "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"
+
 Handler = Callable[[World, Shapes, Request, dict[str, str]], Response]
 RepoHandler = Callable[[World, Shapes, Request, Repo, dict[str, str]], Response]
 ROUTES: list[tuple[str, re.Pattern[str], str, Handler]] = []
@@ -121,25 +123,44 @@ def get_pull(world: World, shapes: Shapes, req: Request, repo: Repo, params: dic
     return json_response(200, shapes.pull(repo, pull)) if pull else not_found()
 
 
+def head_repository(world: World, repo: Repo, owner: str) -> Repo | None:
+    """Where a pull request's head lives: the repository itself, or `owner`'s fork of it."""
+    if owner.lower() == repo.owner.lower():
+        return repo
+    for other in world.repos.values():
+        if other.owner.lower() == owner.lower() and other.fork_of == repo.full_name:
+            return other
+    return None
+
+
 @repo_route("POST", _REPO + r"/pulls")
 def create_pull(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    """GitHub's checks: the head's fork and branch exist, the base exists, the head has commits
+    the base lacks, and no open pull request has the same head and base."""
     data = req.json()
     head, base = str(data.get("head", "")), str(data.get("base", ""))
     if not data.get("title") or not head or not base:
-        return invalid("PullRequest", "title" if not data.get("title") else "head", "missing_field")
-    branch = head.rpartition(":")[2]
-    if ":" not in head and repo.refs and f"heads/{branch}" not in repo.refs:
-        return invalid("PullRequest", "head", "invalid")
-    if repo.refs and f"heads/{base}" not in repo.refs:
-        return invalid("PullRequest", "base", "invalid")
-    label = repo.head_label(head)
+        return invalid("PullRequest", "title" if not data.get("title") else "head", "missing_field",
+                       docs=PULLS_DOCS)
+    owner, _, branch = repo.head_label(head).partition(":")
+    source = head_repository(world, repo, owner)
+    if source is None or not source.has_branch(branch):
+        return invalid("PullRequest", "head", "invalid", docs=PULLS_DOCS)
+    if not repo.has_branch(base):
+        return invalid("PullRequest", "base", "invalid", docs=PULLS_DOCS)
+    if source.sha_for(f"heads/{branch}") == repo.sha_for(f"heads/{base}"):
+        return invalid("PullRequest", None, "custom", f"No commits between {base} and {branch}",
+                       docs=PULLS_DOCS)
+    label = f"{owner}:{branch}"
     for pull in repo.pulls.values():
         if pull.state == "open" and repo.head_label(pull.head) == label and pull.base == base:
-            return invalid("PullRequest", "head", "custom", f"A pull request already exists for {label}.")
+            return invalid("PullRequest", None, "custom", f"A pull request already exists for {label}.",
+                           docs=PULLS_DOCS)
     pull = Pull(repo.next_number(), str(data["title"]), req.user, "open", False, head, base,
                 str(data.get("body") or ""), world.new_id())
     repo.pulls[pull.number] = pull
-    return json_response(201, shapes.pull(repo, pull))
+    return json_response(201, shapes.pull(repo, pull),
+                         {"Location": f"{shapes.repo_api(repo)}/pulls/{pull.number}"})
 
 
 def _issue_json(shapes: Shapes, repo: Repo, number: int) -> dict[str, Any]:
@@ -209,7 +230,8 @@ def create_issue(world: World, shapes: Shapes, req: Request, repo: Repo, params:
     issue = Issue(repo.next_number(), str(data["title"]), req.user, str(data.get("body") or ""),
                   "open", labels, world.new_id())
     repo.issues[issue.number] = issue
-    return json_response(201, shapes.issue(repo, issue))
+    return json_response(201, shapes.issue(repo, issue),
+                         {"Location": f"{shapes.repo_api(repo)}/issues/{issue.number}"})
 
 
 # --- git refs ---------------------------------------------------------------------------------
@@ -217,25 +239,27 @@ def create_issue(world: World, shapes: Shapes, req: Request, repo: Repo, params:
 
 @repo_route("GET", _REPO + r"/git/ref/(?P<ref>.+)")
 def get_ref(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
-    if params["ref"] not in repo.refs:
+    refs = repo.all_refs()
+    if params["ref"] not in refs:
         return not_found()
-    return json_response(200, shapes.ref(repo, params["ref"], repo.refs[params["ref"]]))
+    return json_response(200, shapes.ref(repo, params["ref"], refs[params["ref"]]))
 
 
 @repo_route("GET", _REPO + r"/git/refs(?:/(?P<prefix>.+))?")
 def list_refs(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
     prefix = params.get("prefix") or ""
-    if prefix in repo.refs:  # GitHub answers an exact ref with the object, not a list
-        return json_response(200, shapes.ref(repo, prefix, repo.refs[prefix]))
-    refs = [shapes.ref(repo, name, sha) for name, sha in sorted(repo.refs.items())
+    known = repo.all_refs()
+    if prefix in known:  # GitHub answers an exact ref with the object, not a list
+        return json_response(200, shapes.ref(repo, prefix, known[prefix]))
+    refs = [shapes.ref(repo, name, sha) for name, sha in sorted(known.items())
             if name.startswith(prefix.rstrip("/") + "/" if prefix else "")]
     return page(shapes, req, refs) if refs else not_found()
 
 
 @repo_route("GET", _REPO + r"/git/matching-refs/(?P<prefix>.*)")
 def matching_refs(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
-    return page(shapes, req, [shapes.ref(repo, name, sha) for name, sha in sorted(repo.refs.items())
-                      if name.startswith(params["prefix"])])
+    return page(shapes, req, [shapes.ref(repo, name, sha) for name, sha in sorted(repo.all_refs().items())
+                              if name.startswith(params["prefix"])])
 
 
 def _valid_ref_name(ref: str) -> bool:
@@ -259,7 +283,8 @@ def create_ref(world: World, shapes: Shapes, req: Request, repo: Repo, params: d
     if sha == "0" * 40:  # git's null id names no object
         return error(422, "Object does not exist")
     name = ref.removeprefix("refs/")
-    if name in repo.refs:
+    if name in repo.all_refs():
         return invalid("Reference", "ref", "already_exists", "Reference already exists")
     repo.refs[name] = sha
-    return json_response(201, shapes.ref(repo, name, sha))
+    return json_response(201, shapes.ref(repo, name, sha),
+                         {"Location": f"{shapes.repo_api(repo)}/git/refs/{name}"})

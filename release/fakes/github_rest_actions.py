@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from release.fakes.github_http import Request, Response, invalid, json_response, not_found
+from release.fakes.github_downloads import ARTIFACT_LINK_SECONDS
+from release.fakes.github_http import Request, Response, error, json_response, not_found
 from release.fakes.github_rest import _REPO, page, repo_route
 from release.fakes.github_state import Artifact, Repo, Run, Shapes, World
+from release.fakes.github_workflows import dispatch_refusal, with_defaults
+
+DISPATCH_DOCS = "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event"
+ARTIFACT_DOCS = "https://docs.github.com/rest/actions/artifacts#download-an-artifact"
 
 
 def _run_json(world: World, shapes: Shapes, repo: Repo, run: Run) -> dict[str, object]:
@@ -26,21 +31,32 @@ def get_workflow(world: World, shapes: Shapes, req: Request, repo: Repo, params:
 
 @repo_route("POST", _REPO + r"/actions/workflows/(?P<workflow>[^/]+)/dispatches")
 def dispatch(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
+    """GitHub's checks on a workflow_dispatch: the ref exists, and the inputs fit what the
+    workflow file declares (422 with the message at the top level). github.com answers 200 with
+    the run's id when asked (`return_run_details`), else 204; Enterprise Server answers 204
+    only, and lists the new run some time later."""
     workflow = repo.workflow(params["workflow"])
     if workflow is None:
         return not_found()
     data = req.json()
-    ref = str(data.get("ref") or "").removeprefix("refs/heads/")
+    ref = str(data.get("ref") or "").removeprefix("refs/heads/").removeprefix("refs/tags/")
     if not ref:
-        return invalid("Workflow", "ref", "missing_field")
-    if repo.refs and not any(f"{kind}/{ref}" in repo.refs for kind in ("heads", "tags")):
-        return invalid("Workflow", "ref", "invalid", f"No ref found for: {ref}")
-    inputs = data.get("inputs") or {}
+        return error(422, "Invalid request.\n\n\"ref\" wasn't supplied.", docs=DISPATCH_DOCS)
+    refs = repo.all_refs()
+    if not any(f"{kind}/{ref}" in refs for kind in ("heads", "tags")):
+        return error(422, f"No ref found for: {ref}", docs=DISPATCH_DOCS)
+    # GitHub reads the workflow file as it is on the dispatched ref.
+    source = repo.files.get(ref, {}).get(f".github/workflows/{workflow.file}")
+    text = source.decode("utf-8") if source is not None else workflow.source
+    refusal = dispatch_refusal(text, data.get("inputs"))
+    if refusal is not None:
+        return error(422, refusal, docs=DISPATCH_DOCS)
+    inputs = with_defaults(text, dict(data.get("inputs") or {}))
     number = 1 + sum(1 for r in repo.runs.values() if r.workflow is workflow)
-    run = Run(world.new_id(), workflow, ref, repo.sha_for(ref), dict(inputs), "workflow_dispatch",
-              number, req.user)
+    run = Run(world.new_id(), workflow, ref, repo.sha_for(ref), inputs, "workflow_dispatch",
+              number, req.user, hidden_listings=world.listing_delay)
     repo.runs[run.id] = run
-    if data.get("return_run_details"):
+    if data.get("return_run_details") and not world.listing_delay:
         url = f"{shapes.repo_api(repo)}/actions/runs/{run.id}"
         return json_response(200, {"workflow_run_id": run.id, "run_url": url,
                                    "html_url": f"{shapes.root}/{repo.full_name}/actions/runs/{run.id}"})
@@ -52,7 +68,12 @@ def _runs(world: World, shapes: Shapes, req: Request, repo: Repo, workflow_id: i
     for run in sorted(repo.runs.values(), key=lambda r: -r.id):
         if workflow_id is not None and run.workflow.id != workflow_id:
             continue
+        if run.hidden_listings > 0:  # not listed yet (Enterprise)
+            run.hidden_listings -= 1
+            continue
         if req.query.get("event") not in (None, run.event) or req.query.get("branch") not in (None, run.ref):
+            continue
+        if req.query.get("actor") not in (None, run.actor):
             continue
         status = req.query.get("status")
         if status is not None and world.run_status(run) != status:
@@ -108,4 +129,19 @@ def download_artifact(world: World, shapes: Shapes, req: Request, repo: Repo,
     found = _artifact(repo, params)
     if found is None:
         return not_found()
-    return Response(200, found[1].archive(), {"Content-Type": "application/zip"})
+    if req.token is None:
+        return error(401, "Requires authentication", docs=ARTIFACT_DOCS)
+    if found[1].expired:
+        return error(410, "Artifact has expired", docs=ARTIFACT_DOCS)
+    return shapes.links.redirect(f"{repo.full_name}/artifacts/{found[1].id}", ARTIFACT_LINK_SECONDS)
+
+
+def artifact_bytes(world: World, full_name: str, artifact_id: int) -> bytes | None:
+    """An artifact's zip, for the object store's signed links."""
+    owner, _, name = full_name.partition("/")
+    repo = world.repo(owner, name)
+    for run in repo.runs.values() if repo else ():
+        for artifact in run.artifacts:
+            if artifact.id == artifact_id:
+                return artifact.archive()
+    return None

@@ -27,7 +27,8 @@ def ref_name(ref: str) -> str:
 
 
 def has_ref(repo: Repo, name: str) -> bool:
-    return name in repo.files or f"heads/{name}" in repo.refs or f"tags/{name}" in repo.refs
+    refs = repo.all_refs()
+    return name in repo.files or f"heads/{name}" in refs or f"tags/{name}" in refs
 
 
 @repo_route("GET", _REPO + r"/contents/(?P<path>.+)")

@@ -9,28 +9,38 @@ from __future__ import annotations
 
 import re
 
+from release.fakes.github_downloads import ASSET_LINK_SECONDS
 from release.fakes.github_http import Request, Response, error, invalid, json_response, not_found
 from release.fakes.github_rest import _REPO, page, repo_route
 from release.fakes.github_state import Asset, Release, Repo, Shapes, World
 
 IMMUTABLE = "Cannot modify an asset of an immutable release."
 BURNED = "tag_name was used by an immutable release"
+UPLOAD_DOCS = "https://docs.github.com/rest/releases/assets#upload-a-release-asset"
 
 
 def _locked(release: Release) -> bool:
     return release.immutable and not release.draft
 
 
+def _visible(req: Request, release: Release) -> bool:
+    """Drafts are shown only to tokens with push access (contents: write)."""
+    return not release.draft or req.can("contents", "write")
+
+
 @repo_route("GET", _REPO + r"/releases")
 def list_releases(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
-    releases = [shapes.release(repo, r) for _, r in sorted(repo.releases.items(), reverse=True)]
+    releases = [shapes.release(repo, r) for _, r in sorted(repo.releases.items(), reverse=True)
+                if _visible(req, r)]
     return page(shapes, req, releases)
 
 
 @repo_route("GET", _REPO + r"/releases/(?P<id>\d+)")
 def get_release(world: World, shapes: Shapes, req: Request, repo: Repo, params: dict[str, str]) -> Response:
     release = repo.releases.get(int(params["id"]))
-    return json_response(200, shapes.release(repo, release)) if release else not_found()
+    if release is None or not _visible(req, release):
+        return not_found()
+    return json_response(200, shapes.release(repo, release))
 
 
 @repo_route("GET", _REPO + r"/releases/tags/(?P<tag>.+)")
@@ -75,13 +85,14 @@ def create_release(world: World, shapes: Shapes, req: Request, repo: Repo,
     repo.releases[release.id] = release
     if not draft:
         _publish(repo, release)
-    return json_response(201, shapes.release(repo, release))
+    return json_response(201, shapes.release(repo, release),
+                         {"Location": f"{shapes.repo_api(repo)}/releases/{release.id}"})
 
 
 def _publish(repo: Repo, release: Release) -> None:
     release.draft = False
     release.immutable = repo.immutable
-    if f"tags/{release.tag_name}" not in repo.refs:
+    if f"tags/{release.tag_name}" not in repo.all_refs():
         repo.refs[f"tags/{release.tag_name}"] = repo.sha_for(release.target_commitish)
 
 
@@ -151,15 +162,16 @@ def upload_asset(world: World, shapes: Shapes, req: Request, repo: Repo, params:
     name = req.query.get("name", "")
     if not name:
         return error(400, "Bad Content-Length or name")
-    if _locked(release):
-        return invalid("ReleaseAsset", "name", "custom", "Cannot upload assets to an immutable release.")
+    if _locked(release):  # GitHub says this one at the top level, without `errors`
+        return error(422, "Cannot upload assets to an immutable release.", docs=UPLOAD_DOCS)
     if any(a.name == name for a in release.assets.values()):
-        return invalid("ReleaseAsset", "name", "already_exists")
+        return invalid("ReleaseAsset", "name", "already_exists", docs=UPLOAD_DOCS)
     clean = re.sub(r"[^A-Za-z0-9._+-]", ".", name)
     asset = Asset(world.new_id(), clean, req.query.get("label", ""),
                   req.headers.get("content-type", "application/octet-stream"), req.body, req.user)
     release.assets[asset.id] = asset
-    return json_response(201, shapes.asset(repo, release, asset))
+    return json_response(201, shapes.asset(repo, release, asset),
+                         {"Location": f"{shapes.repo_api(repo)}/releases/assets/{asset.id}"})
 
 
 @repo_route("GET", _REPO + r"/releases/assets/(?P<asset>\d+)")
@@ -168,8 +180,10 @@ def get_asset(world: World, shapes: Shapes, req: Request, repo: Repo, params: di
     if found is None:
         return not_found()
     release, asset = found
+    if not _visible(req, release):
+        return not_found()
     if req.headers.get("accept", "") == "application/octet-stream":
-        return Response(200, asset.data, {"Content-Type": "application/octet-stream"})
+        return shapes.links.redirect(f"{repo.full_name}/assets/{asset.id}", ASSET_LINK_SECONDS)
     return json_response(200, shapes.asset(repo, release, asset))
 
 
@@ -206,5 +220,16 @@ def browser_download(world: World, shapes: Shapes, req: Request, repo: Repo,
         if release.tag_name == params["tag"] and not release.draft:
             for asset in release.assets.values():
                 if asset.name == params["name"]:
-                    return Response(200, asset.data, {"Content-Type": "application/octet-stream"})
+                    return shapes.links.redirect(f"{repo.full_name}/assets/{asset.id}",
+                                                 ASSET_LINK_SECONDS)
     return not_found()
+
+
+def asset_bytes(world: World, full_name: str, asset_id: int) -> bytes | None:
+    """An asset's bytes, for the object store's signed links."""
+    owner, _, name = full_name.partition("/")
+    repo = world.repo(owner, name)
+    for release in repo.releases.values() if repo else ():
+        if asset_id in release.assets:
+            return release.assets[asset_id].data
+    return None

@@ -9,9 +9,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
+import subprocess
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
+
+from release.fakes.github_downloads import SignedLinks
+from release.fakes.github_workflows import NUMPY_RELEASE_WORKFLOW
 
 TIMESTAMP = "2026-01-01T00:00:00Z"
 
@@ -75,10 +80,11 @@ class Asset:
     content_type: str
     data: bytes
     uploader: str
+    legacy: bool = False  # uploaded before GitHub kept digests (mid-2025): `digest` is null
 
     @property
-    def digest(self) -> str:
-        return "sha256:" + hashlib.sha256(self.data).hexdigest()
+    def digest(self) -> str | None:
+        return None if self.legacy else "sha256:" + hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass
@@ -105,6 +111,8 @@ class Workflow:
     # Inputs `environment` that stop the run as "waiting" until `Run.approved` (GitHub's
     # environment protection; artifacts already exist then).
     approval_environments: tuple[str, ...] = ()
+    # The workflow file's text: its `on:` block decides what a dispatch may carry.
+    source: str = NUMPY_RELEASE_WORKFLOW
 
 
 @dataclass
@@ -112,6 +120,7 @@ class Artifact:
     id: int
     name: str
     files: dict[str, bytes]
+    expired: bool = False
 
     def archive(self) -> bytes:
         """A zip like the one GitHub serves for an artifact (fixed timestamps, so stable bytes)."""
@@ -135,6 +144,9 @@ class Run:
     polls: int = 0
     artifacts: list[Artifact] = field(default_factory=list)
     approved: bool = False
+    # GitHub Enterprise lists a dispatched run only some time later: how many more listings
+    # leave it out.
+    hidden_listings: int = 0
 
 
 @dataclass
@@ -156,6 +168,10 @@ class Repo:
     writers: tuple[str, ...] | None = None
     # Files on each branch or tag (name without refs/heads/ or refs/tags/) -> path -> bytes.
     files: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    fork_of: str | None = None  # "owner/name" of the repository this one is a fork of
+    # A bare git repository whose branches and tags are this repository's: a branch exists on
+    # the fake exactly when it was pushed there.
+    git_dir: str | None = None
 
     @property
     def full_name(self) -> str:
@@ -163,6 +179,15 @@ class Repo:
 
     def milestone_named(self, title: str) -> Milestone | None:
         return next((m for m in self.milestones.values() if m.title == title), None)
+
+    def all_refs(self) -> dict[str, str]:
+        """Seeded and API-made refs, and (with `git_dir`) every ref pushed to the bare repository."""
+        if self.git_dir is None:
+            return self.refs
+        return {**self.refs, **pushed_refs(self.git_dir)}
+
+    def has_branch(self, branch: str) -> bool:
+        return f"heads/{branch}" in self.all_refs()
 
     def next_number(self) -> int:
         return max([0, *self.pulls, *self.issues]) + 1
@@ -178,21 +203,37 @@ class Repo:
         return head if ":" in head else f"{self.owner}:{head}"
 
     def sha_for(self, ref: str) -> str:
+        refs = self.all_refs()
         for candidate in (ref, f"heads/{ref}", f"tags/{ref}"):
-            if candidate in self.refs:
-                return self.refs[candidate]
+            if candidate in refs:
+                return refs[candidate]
         return fake_sha(f"{self.full_name}:{ref}")
+
+
+def pushed_refs(git_dir: str) -> dict[str, str]:
+    """Branches and tags of a bare repository (tags by their commit), "heads/x" -> sha."""
+    listing = subprocess.run(
+        ["git", "for-each-ref", "--format=%(refname) %(objectname) %(*objectname)",
+         "refs/heads", "refs/tags"],
+        cwd=git_dir, capture_output=True, text=True, check=False,
+        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+    found = {}
+    for line in listing.stdout.splitlines():
+        name, sha, *peeled = line.split(" ")
+        found[name.removeprefix("refs/")] = peeled[0] if peeled and peeled[0] else sha
+    return found
 
 
 class Shapes:
     """Turns state into GitHub's JSON, with URLs rooted at the running server (people named by
     login are looked up in `world`)."""
 
-    def __init__(self, root: str, world: World) -> None:
+    def __init__(self, root: str, world: World, links: SignedLinks | None = None) -> None:
         self.root = root
         self.world = world
         self.api = f"{root}/api/v3"
         self.uploads = f"{root}/api/uploads"
+        self.links = links if links is not None else SignedLinks(root)
 
     def repo_api(self, repo: Repo) -> str:
         """The REST root of one repository; every object in it has its URL below this."""
@@ -223,7 +264,7 @@ class Shapes:
             "full_name": repo.full_name,
             "owner": self.person(repo.owner),
             "private": False,
-            "fork": False,
+            "fork": repo.fork_of is not None,
             "default_branch": repo.default_branch,
             "url": url,
             "html_url": f"{self.root}/{repo.full_name}",
@@ -249,13 +290,15 @@ class Shapes:
         repo_json = self.repo(repo)
 
         def side(ref: str) -> dict[str, Any]:
-            branch = ref.rpartition(":")[2]
+            owner, _, branch = repo.head_label(ref).partition(":")
+            where = self.world.repo(owner, repo.name) if owner != repo.owner else None
+            shown = repo_json if where is None else self.repo(where)
             return {
                 "label": repo.head_label(ref),
                 "ref": branch,
-                "sha": repo.sha_for(branch),
-                "user": repo_json["owner"],
-                "repo": repo_json,
+                "sha": (where or repo).sha_for(branch),
+                "user": self.person(owner),
+                "repo": shown,
             }
 
         return {
@@ -455,7 +498,7 @@ class Shapes:
             "name": artifact.name,
             "size_in_bytes": len(archive),
             "digest": "sha256:" + hashlib.sha256(archive).hexdigest(),
-            "expired": False,
+            "expired": artifact.expired,
             "created_at": TIMESTAMP,
             "updated_at": TIMESTAMP,
             "expires_at": "2026-04-01T00:00:00Z",
@@ -468,6 +511,10 @@ class Shapes:
 
 class World:
     """All repositories and users, with the id counters GitHub would keep."""
+
+    # Enterprise Server: how many listings of a workflow's runs leave out a new dispatched run
+    # (0: github.com, which also answers a dispatch with the run's id).
+    listing_delay: int = 0
 
     def __init__(self, run_polls: int) -> None:
         self.repos: dict[str, Repo] = {}

@@ -29,6 +29,7 @@ from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.github_seed import example_seed
+from release.fakes.github_tokens import Token
 from release.fakes.gpg_key import rehearsal_key
 from release.fakes.numpy_doc import DocRepo, build_html, build_numpy_doc
 from release.fakes.numpy_org import WebsiteRepo, build_numpy_org, project_site
@@ -74,10 +75,14 @@ class StandIns:
                  example: bool = True, table: dict[str, Any] | None = None,
                  before_asset: Callable[[int], None] | None = None,
                  before_upload: Callable[[int], None] | None = None,
-                 given_dist: Path | None = None) -> None:
+                 given_dist: Path | None = None,
+                 token: Token | None = None,
+                 workflow_source: str | None = None) -> None:
         """`before_asset(k)` / `before_upload(k)` are called as the k-th GitHub release asset /
         the k-th index upload arrives (fault injection); with `before_upload`, uploads go
-        through an `UploadTripwire` in front of the index (`upload_url`)."""
+        through an `UploadTripwire` in front of the index (`upload_url`). `token` is what the
+        rehearsal's token may do (default: everything); `workflow_source` the wheel workflow's
+        file (default: numpy-release's shape)."""
         self.project = project
         self.workdir = workdir
         self.version = version
@@ -86,6 +91,8 @@ class StandIns:
         self.before_asset = before_asset
         self.before_upload = before_upload
         self.given_dist = given_dist  # real built files for the wheel workflow to leave
+        self.token = token if token is not None else Token.of("write")
+        self.workflow_source = workflow_source
         self.upload_url = ""
         self._stack = ExitStack()
         self.github: FakeGitHub | None = None
@@ -100,7 +107,7 @@ class StandIns:
         state = self.workdir / STATE_FILE
         fresh = not state.is_file()
         self.github = self._stack.enter_context(FakeGitHub(
-            tokens={token: "write"}, run_polls=1, state_file=state, before_asset=self.before_asset))
+            tokens={token: self.token}, run_polls=1, state_file=state, before_asset=self.before_asset))
         if fresh:
             self._seed_github(self.github, config)
             self.github.save()
@@ -168,21 +175,21 @@ class StandIns:
         self._stack.close()
 
     def _seed_github(self, github: FakeGitHub, config: Config) -> None:
+        """The repositories as they are on GitHub: upstream's branches and tags are the ones in
+        its bare stand-in, and the release manager's forks hold exactly what was pushed to them."""
         if self.example:
             github.seed(example_seed())
         else:
             github.add_repo(config.github_repo, config.main_branch)
-        release = ReleaseVersion.parse(self.version)
-        for branch in (config.main_branch, release.maintenance_branch(config.maintenance_branch),
-                       release.next_dev().maintenance_branch(config.maintenance_branch)):
-            github.add_ref(config.github_repo, f"heads/{branch}", "0" * 40)
-        github.add_repo(config.docs.website_github_repo, "main")
+        github.repo(config.github_repo).git_dir = str(self.project.upstream)
         github.add_user(FORK_OWNER, "Alice Maintainer")
-        for upstream in (config.github_repo, config.docs.website_github_repo):
-            # The release manager's forks, which the work branches are pushed to.
-            github.add_repo(f"{FORK_OWNER}/{upstream.partition('/')[2]}", "main")
-        self._seed_milestones(github, config, release)
-        seed_wheel_workflow(github, config, self.version, given=self.given_dist)
+        github.add_fork(config.github_repo, FORK_OWNER, git_dir=self.project.fork)
+        github.add_repo(config.docs.website_github_repo, "main")
+        github.add_fork(config.docs.website_github_repo, FORK_OWNER,
+                        git_dir=self.workdir / "web" / "numpy.org-fork.git")
+        self._seed_milestones(github, config, ReleaseVersion.parse(self.version))
+        seed_wheel_workflow(github, config, self.version, given=self.given_dist,
+                            source=self.workflow_source)
 
     def _seed_milestones(self, github: FakeGitHub, config: Config, release: ReleaseVersion) -> None:
         """The release's milestone and the next patch release's; the example's holds its merged

@@ -73,7 +73,7 @@ class GitService:
             first = next((line for line in stderr.splitlines() if line.strip()), "git failed")
             raise GitError(
                 f"git {' '.join(args[:2])} failed: {first.removeprefix('stderr: ').strip()}",
-                hint="run the command by hand to see git's full output",
+                hint=_hint(stderr),
             ) from None
         return str(out)
 
@@ -313,3 +313,11 @@ def scratch_clone(source: Path, dest: Path, commit: str) -> GitService:
     service = GitService(dest)
     service.run(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit])
     return service
+
+
+def _hint(stderr: str) -> str:
+    """What to do about a failed git command; GitHub's refusal of a workflow change by name."""
+    if "create or update workflow" in stderr:
+        return ("the commits change .github/workflows: push with a token that has the workflow "
+                "scope (classic) or Workflows: read and write (fine-grained)")
+    return "run the command by hand to see git's full output"

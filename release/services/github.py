@@ -194,12 +194,14 @@ class GitHubService:
                                          lambda: self.client().get_repo(self.repo_name))
         return self._repository
 
-    def call(self, action: str, func: Callable[[], T]) -> T:
+    def call(self, action: str, func: Callable[[], T], *, needs: str | None = None,
+             hints: Mapping[int, str] | None = None) -> T:
         """Run PyGithub code; a GitHub refusal or an unreachable server becomes a ServiceError
         that says what was being attempted (`action`, e.g. "create the release v2.4.0").
 
         A secondary rate limit means the request was not carried out, so `func` is run again
-        after the Retry-After wait GitHub asks for (a bounded number of times).
+        after the Retry-After wait GitHub asks for (a bounded number of times). `needs` is the
+        permission a changing call takes ("contents: write"), named when GitHub refuses it.
         """
         for _ in range(self.max_attempts):
             try:
@@ -207,7 +209,10 @@ class GitHubService:
             except GithubException as exc:
                 message = github_message(exc.data)
                 if not is_secondary(exc.status, exc.headers or {}, message):
-                    raise service_error(exc, action, self.repo_name, self.api_url) from None
+                    problem = service_error(exc, action, self.repo_name, self.api_url, needs,
+                                            write=needs is not None)
+                    problem.hint = (hints or {}).get(exc.status, problem.hint)
+                    raise problem from None
                 wait_out_secondary(exc.headers or {}, self.sleep, self.progress, self.api_url)
             except requests.RequestException as exc:
                 raise unreachable(self.api_url, action, exc) from None
@@ -219,7 +224,7 @@ class GitHubService:
 
     def request(self, method: str, url: str, action: str, *, allow: tuple[int, ...] = (),
                 hints: Mapping[int, str] | None = None, transient: bool = False,
-                **kwargs: Any) -> requests.Response:
+                needs: str | None = None, **kwargs: Any) -> requests.Response:
         """One call through `session` for what PyGithub lacks (Actions, GraphQL): waits out
         secondary limits like `call`, and turns any other status >= 400 not in `allow` into a
         ServiceError (whose hint is `hints[status]` when the caller knows better what to check).
@@ -242,7 +247,7 @@ class GitHubService:
             message = response_message(response)
             if not is_secondary(status, response.headers, message):
                 problem = describe_failure(status, response.headers, message, action, self.repo_name,
-                                           self.api_url)
+                                           self.api_url, needs, write=method not in ("GET", "HEAD"))
                 problem.hint = (hints or {}).get(status, problem.hint)
                 raise problem
             wait_out_secondary(response.headers, self.sleep, self.progress, url)
@@ -302,8 +307,14 @@ class GitHubService:
 
     def create_pull(self, title: str, body: str, head: str, base: str) -> PullRequestRef:
         self.require_token("open a pull request")
+        owner, _, branch = head.rpartition(":")
+        where = f"{owner or self.repo_name.split('/')[0]}'s fork" if owner else self.repo_name
         return self.call(f"open a pull request from {head} into {base}", lambda: _pull_ref(
-            self.repository().create_pull(title=title, body=body, head=head, base=base)))
+            self.repository().create_pull(title=title, body=body, head=head, base=base)),
+            needs="pull requests: write",
+            hints={422: f"GitHub opens a pull request only from a branch it has: push {branch} to "
+                        f"{where} first (the fork must exist; check --fork-owner / fork_owner), "
+                        f"with commits {base} lacks, and no open pull request for it"})
 
     def find_open_issue(self, title: str) -> IssueRef | None:
         """The open issue (not pull request) titled exactly `title`, if there is one."""
@@ -319,7 +330,8 @@ class GitHubService:
     def create_issue(self, title: str, body: str) -> IssueRef:
         self.require_token("open an issue")
         issue = self.call(f"open the issue {title!r}",
-                          lambda: self.repository().create_issue(title=title, body=body))
+                          lambda: self.repository().create_issue(title=title, body=body),
+                          needs="issues: write")
         return IssueRef(issue.number, issue.title, issue.html_url, issue.state)
 
     def file_text(self, path: str, ref: str) -> str | None:

@@ -1,12 +1,17 @@
 """GitHub Actions on top of GitHubService: dispatch a workflow, follow its run, fetch artifacts.
 
 Steps see `RunInfo` and `ArtifactInfo`, never PyGithub objects. Dispatching asks GitHub for the
-new run's id (`return_run_details`); where the server does not give it, the newest
-workflow_dispatch run on the ref that was not there before is the one.
+new run's id (`return_run_details`); where the server answers 204 only (GitHub Enterprise Server
+before 3.20), the run is the one workflow_dispatch run on the ref, started by the token's own
+user, that was not listed before: a run someone else started is never taken.
+
+Downloads follow GitHub's 302 to a signed link that lives a minute; a link that expired on the
+way is asked for again once, and an artifact past its retention (410) says so.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 from collections.abc import Mapping
@@ -14,9 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+import yaml
 
 from release.errors import ServiceError
 from release.services.github import GitHubService
+from release.services.github_errors import describe_failure, response_message
 
 _HINTS = {  # what to check when the workflow repository answers with these statuses
     404: "check workflow_repo and workflow in [tool.release.wheels] (and the token's access)",
@@ -52,6 +59,13 @@ class ArtifactInfo:
     expired: bool
 
 
+def _describe_input(name: str, spec: Mapping[str, Any]) -> str:
+    kind = str(spec.get("type", "string"))
+    options = ", ".join(str(option) for option in spec.get("options") or ())
+    required = "required " if spec.get("required") else ""
+    return f"{name} ({required}{kind}{': ' + options if options else ''})"
+
+
 def _run_info(data: Mapping[str, Any]) -> RunInfo:
     return RunInfo(int(data["id"]), str(data["status"]), data.get("conclusion"),
                    str(data.get("html_url", "")), str(data.get("head_branch", "")),
@@ -78,10 +92,36 @@ class GitHubActions:
                                  f"{self.base}/workflows/{workflow}", allow=(404,))
         return response.status_code != 404
 
-    def dispatch_runs(self, workflow: str, ref: str) -> set[int]:
+    def dispatch_runs(self, workflow: str, ref: str, actor: str | None = None) -> set[int]:
+        """Ids of the workflow_dispatch runs on `ref` (only `actor`'s, when given)."""
+        params: dict[str, Any] = {"event": "workflow_dispatch", "branch": ref, "per_page": 100}
+        if actor:
+            params["actor"] = actor
         data = self._get(f"list the runs of {workflow}", f"{self.base}/workflows/{workflow}/runs",
-                         event="workflow_dispatch", branch=ref, per_page=100)
-        return {int(run["id"]) for run in data.get("workflow_runs", [])}
+                         **params)
+        return {int(run["id"]) for run in data.get("workflow_runs", [])
+                if not actor or (run.get("actor") or {}).get("login") == actor}
+
+    def declared_inputs(self, workflow: str, ref: str) -> str:
+        """The workflow file's workflow_dispatch inputs on `ref`, as "name (required choice:
+        none, testpypi, pypi)"; "" when the file cannot be read."""
+        path = f".github/workflows/{workflow}"
+        response = self.service.request(
+            "GET", f"{self.service.api_url}/repos/{self.service.repo_name}/contents/{path}",
+            f"read {path}", allow=(403, 404), params={"ref": ref})
+        if response.status_code != 200:
+            return ""
+        try:
+            text = base64.b64decode(response.json().get("content", "")).decode("utf-8")
+            document = yaml.safe_load(text) or {}
+            triggers = document.get("on", document.get(True)) or {}
+            if not isinstance(triggers, dict) or "workflow_dispatch" not in triggers:
+                return "no workflow_dispatch trigger"
+            inputs = (triggers["workflow_dispatch"] or {}).get("inputs") or {}
+        except (ValueError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+            return ""
+        return "; ".join(_describe_input(str(name), spec or {}) for name, spec in inputs.items()) \
+            or "no inputs"
 
     def dispatch(
         self,
@@ -93,21 +133,42 @@ class GitHubActions:
         before: set[int] | None = None,
     ) -> RunInfo:
         """Start the workflow on `ref` and return the run it started (looking for it waits
-        through the service's `sleep`); `before`: the runs on `ref` known already."""
+        through the service's `sleep`); `before`: the runs on `ref` known already. A 422 names
+        the inputs the workflow file declares."""
+        actor = self.service.token_login()
         if before is None:
-            before = self.dispatch_runs(workflow, ref)
+            before = self.dispatch_runs(workflow, ref, actor)
+        action = f"dispatch {workflow} on {ref} with inputs {dict(inputs)}"
         response = self._request(
-            f"dispatch {workflow} on {ref}", "POST", f"{self.base}/workflows/{workflow}/dispatches",
-            json={"ref": ref, "inputs": dict(inputs), "return_run_details": True})
+            action, "POST", f"{self.base}/workflows/{workflow}/dispatches", allow=(422,),
+            needs="actions: write", json={"ref": ref, "inputs": dict(inputs), "return_run_details": True})
+        if response.status_code == 422:
+            raise self._refused_dispatch(response, action, workflow, ref)
         if response.status_code == 200 and response.content:
             return self.run(int(response.json()["workflow_run_id"]))
         for attempt in range(attempts):
-            new = self.dispatch_runs(workflow, ref) - before
-            if new:
-                return self.run(max(new))
+            new = self.dispatch_runs(workflow, ref, actor) - before
+            if len(new) == 1:
+                return self.run(new.pop())
+            if len(new) > 1:
+                ids = ", ".join(str(n) for n in sorted(new))
+                raise ServiceError(f"dispatched {workflow} on {ref}; {len(new)} new runs by {actor} "
+                                   f"appeared at once ({ids}), so which is this one is unclear",
+                                   hint="pick it on the Actions page and pass --run-id ID")
             self.service.sleep(min(2.0 * (attempt + 1), 10.0))
-        raise ServiceError(f"dispatched {workflow} on {ref}, but no new run appeared",
+        raise ServiceError(f"dispatched {workflow} on {ref}, but no new run by {actor} appeared",
                            hint=f"look at {self.service.repo_name}'s Actions page and pass --run-id")
+
+    def _refused_dispatch(self, response: requests.Response, action: str, workflow: str,
+                          ref: str) -> ServiceError:
+        message = response_message(response)
+        if message.startswith("No ref found"):
+            return ServiceError(f"GitHub refused to {action} (422: {message})", hint=_HINTS[422])
+        declared = self.declared_inputs(workflow, ref)
+        where = f".github/workflows/{workflow} on {ref} in {self.service.repo_name}"
+        return ServiceError(f"GitHub refused to {action} (422: {message})",
+                            hint=f"{where} declares: {declared or 'nothing readable'}; give the "
+                                 "inputs it declares (--environment), or fix the workflow file")
 
     def run(self, run_id: int) -> RunInfo:
         return _run_info(self._get(f"read run {run_id}", f"{self.base}/runs/{run_id}"))
@@ -127,11 +188,24 @@ class GitHubActions:
 
     def download(self, artifact: ArtifactInfo) -> dict[str, bytes]:
         """The files inside an artifact's zip, by name (GitHub serves every artifact zipped)."""
-        if artifact.expired:
-            raise ServiceError(f"artifact {artifact.name} has expired",
+        expired = ServiceError(f"artifact {artifact.name} has expired",
                                hint="rerun the workflow; artifacts are kept for a limited time")
-        response = self._request(f"download the artifact {artifact.name}", "GET",
-                                 artifact.download_url)
+        if artifact.expired:
+            raise expired
+        action = f"download the artifact {artifact.name}"
+        for _ in range(2):  # the signed link lives a minute: one more if it died on the way
+            response = self._request(action, "GET", artifact.download_url, allow=(403, 410))
+            if response.status_code == 410:
+                raise expired
+            if response.status_code == 403 and not response.history:  # the API's own refusal
+                raise describe_failure(403, response.headers, response_message(response), action,
+                                       self.service.repo_name, "actions: read")
+            if response.status_code == 200:
+                break
+        else:
+            raise ServiceError(f"could not {action}: its download link was refused twice "
+                               f"({response.status_code})",
+                               hint="check the machine's clock and rerun; links live a minute")
         try:
             with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
                 return {info.filename.rsplit("/", 1)[-1]: archive.read(info)

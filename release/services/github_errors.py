@@ -114,9 +114,36 @@ def is_primary(status: int, headers: Mapping[str, Any], message: str) -> bool:
         lookup(headers, "x-ratelimit-remaining") == "0" or "api rate limit" in message.lower())
 
 
+def permission_text(headers: Mapping[str, Any], needs: str | None) -> str | None:
+    """What the token lacks: GitHub's X-Accepted-GitHub-Permissions ("contents=write") when it
+    says, else what the step knows it needs ("pull requests: write")."""
+    accepted = lookup(headers, "x-accepted-github-permissions")
+    if accepted:
+        return ", ".join(part.replace("_", " ").replace("=", ": ")
+                         for part in accepted.split(",") if part.strip()).strip()
+    return needs
+
+
+def no_rights(status: int, headers: Mapping[str, Any], action: str, repo: str, said: str,
+              needs: str | None) -> ServiceError:
+    """403, or a 404 on a write (GitHub hides a repository from a token lacking the permission)."""
+    wanted = permission_text(headers, needs)
+    if wanted is None:
+        return ServiceError(f"the token has no rights to {action} in {repo}{said}",
+                            hint="use a token with write access (classic: `repo` scope; fine-grained: "
+                                 "contents, pull requests, issues and actions read/write)")
+    scope = "`workflow` scope" if wanted.startswith("workflows") else "`repo` scope"
+    return ServiceError(f"the token may not {action} in {repo}{said}; this needs {wanted}",
+                        hint=f"give the token {wanted} on {repo} (fine-grained), or the {scope} "
+                             "(classic), and rerun")
+
+
 def describe_failure(status: int, headers: Mapping[str, Any], message: str, action: str,
-                     repo: str, api_url: str = "https://api.github.com") -> ServiceError:
-    """One `ServiceError` per kind of refusal: bad token, rate limits, no rights, missing, outage."""
+                     repo: str, api_url: str = "https://api.github.com", needs: str | None = None,
+                     write: bool = False) -> ServiceError:
+    """One `ServiceError` per kind of refusal: bad token, rate limits, no rights, missing, outage.
+    `needs` is the permission the request takes ("contents: write"); `write` says it changes
+    something, so a 404 may be GitHub hiding a missing permission."""
     said = f" ({status}: {message})" if message else f" ({status})"
     if status == 401:
         return ServiceError(f"GitHub rejected the token while trying to {action}{said}",
@@ -129,9 +156,12 @@ def describe_failure(status: int, headers: Mapping[str, Any], message: str, acti
         return ServiceError(f"GitHub's rate limit is used up; could not {action}",
                             hint=f"it resets {reset_text(headers)}; rerun then (cached results are kept)")
     if status == 403:
-        return ServiceError(f"the token has no rights to {action} in {repo}{said}",
-                            hint="use a token with write access (classic: `repo` scope; fine-grained: "
-                                 "contents, pull requests, issues and actions read/write)")
+        return no_rights(status, headers, action, repo, said, needs)
+    if status == 404 and write and needs:
+        return ServiceError(f"GitHub answered 404 to the attempt to {action} in {repo}; it says "
+                            f"that when the token lacks {needs} (or cannot see the repository)",
+                            hint=f"give the token {needs} on {repo} (classic: `repo` scope), check "
+                                 "the repository name, and rerun")
     if status == 404:
         return ServiceError(f"GitHub found nothing while trying to {action} in {repo}{said}",
                             hint="check the repository name (github_repo in [tool.release]) and that "
@@ -146,13 +176,17 @@ def describe_failure(status: int, headers: Mapping[str, Any], message: str, acti
 
 
 def github_message(data: Any) -> str:
-    """GitHub's `message`, plus any validation `errors[].message`, as one line."""
+    """GitHub's `message`, plus any validation `errors[]` (its message, else which field of what
+    was found invalid), as one line."""
     if not isinstance(data, Mapping):
         return ""
     parts = [str(data.get("message") or "")]
     for item in data.get("errors") or ():
-        if isinstance(item, Mapping):
-            parts.append(str(item.get("message") or item.get("code") or ""))
+        if isinstance(item, Mapping) and item.get("message"):
+            parts.append(str(item["message"]))
+        elif isinstance(item, Mapping):
+            named = " ".join(str(item[key]) for key in ("resource", "field") if item.get(key))
+            parts.append(f"{named} {item.get('code') or ''}".strip())
         else:
             parts.append(str(item))
     return " ".join("; ".join(part for part in parts if part).split())  # one line
@@ -167,10 +201,11 @@ def response_message(response: requests.Response) -> str:
 
 
 def service_error(exc: GithubException, action: str, repo: str,
-                  api_url: str = "https://api.github.com") -> ServiceError:
+                  api_url: str = "https://api.github.com", needs: str | None = None,
+                  write: bool = False) -> ServiceError:
     """Translate a PyGithub exception (any status) into the toolkit's ServiceError."""
     return describe_failure(exc.status, exc.headers or {}, github_message(exc.data), action, repo,
-                            api_url)
+                            api_url, needs, write)
 
 
 def outage_hint(api_url: str) -> str:

@@ -8,8 +8,9 @@ a dozen queries.
 
 from __future__ import annotations
 
+import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -17,7 +18,12 @@ import requests
 
 from release.errors import ServiceError
 from release.services.github_cache import PullRequestInfo
-from release.services.github_errors import Transient
+from release.services.github_errors import Transient, lookup, reset_text
+
+# How GitHub spells an exhausted GraphQL budget in `errors[]`: the older `type`, and the newer
+# `type` / `code` pair.
+LIMIT_TYPES = frozenset({"RATE_LIMITED", "RATE_LIMIT"})
+LIMIT_CODES = frozenset({"graphql_rate_limit"})
 
 MAX_BATCH = 100
 OUTAGE_HINT = ("GitHub may be having trouble (https://www.githubstatus.com); rerun later, "
@@ -40,7 +46,11 @@ class GraphQLClient:
 
     def __init__(self, send: Callable[..., requests.Response], url: str, repo: str, *,
                  sleep: Callable[[float], None], progress: TextIO, max_attempts: int = 6,
-                 timeout: float = 30.0) -> None:
+                 timeout: float = 30.0, limit_wait: float = 900.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        """An exhausted budget is waited out when it resets within `limit_wait` seconds."""
+        self.limit_wait = limit_wait
+        self.clock = clock
         self.send = send
         self.url = url
         self.repo = repo
@@ -54,17 +64,30 @@ class GraphQLClient:
         return float(min(30, 2 ** (failures - 1)))
 
     def post_once(self, query: str, action: str) -> dict[str, Any]:
-        """One query; a 5xx or no answer raises `Transient`."""
-        response = self.send("POST", self.url, action, transient=True, json={"query": query},
-                             timeout=self.timeout)
+        """One query; a 5xx or no answer raises `Transient`. An exhausted budget (either
+        spelling) is waited out once when it resets soon, else a one-line error says when."""
+        for waited in (False, True):
+            response = self.send("POST", self.url, action, transient=True, json={"query": query},
+                                 timeout=self.timeout)
+            body = _body(response, action, self.url)
+            if not _rate_limited(body):
+                return _checked(body, action, self.url)
+            self._wait_for_reset(response.headers, action, waited)
+        raise AssertionError("unreachable")
+
+    def _wait_for_reset(self, headers: Mapping[str, Any], action: str, waited: bool) -> None:
         try:
-            body = response.json()
+            wait = int(str(lookup(headers, "x-ratelimit-reset"))) - self.clock()
         except ValueError:
-            kind = response.headers.get("Content-Type") or "no content type"
-            raise ServiceError(f"{self.url} answered {response.status_code} with something that "
-                               f"is not JSON ({kind}) while trying to {action}",
-                               hint=outage_hint(self.url)) from None
-        return _checked(body, action, self.url)
+            wait = -1.0
+        when = reset_text(headers)
+        if waited or not 0 <= wait <= self.limit_wait:
+            raise ServiceError(f"GitHub's GraphQL rate limit is used up; could not {action}",
+                               hint=f"it resets {when}; rerun then (fetched data is cached), "
+                                    "or pass --offline")
+        print(f"GitHub's GraphQL rate limit is used up: waiting until it resets {when}",
+              file=self.progress)
+        self.sleep(wait + 1)
 
     def pause(self, problem: Transient, failures: int, action: str) -> None:
         """After the `failures`-th transient failure in a row: back off, or give up at the bound."""
@@ -134,18 +157,34 @@ def pull_query(owner: str, name: str, numbers: Sequence[int]) -> str:
             f'repository(owner: "{owner}", name: "{name}") {{ {aliases} }} }}')
 
 
-def _checked(body: Any, action: str, url: str) -> dict[str, Any]:
-    """The `data` of a GraphQL answer; NOT_FOUND errors are left for the caller to read as nulls."""
+def _body(response: requests.Response, action: str, url: str) -> dict[str, Any]:
+    """The answer as JSON, or a one-line error saying what came instead."""
+    try:
+        body = response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type") or "no content type"
+        raise ServiceError(f"{url} answered {response.status_code} with something that "
+                           f"is not JSON ({kind}) while trying to {action}",
+                           hint=outage_hint(url)) from None
     if not isinstance(body, dict):
         raise ServiceError(f"{url} sent an answer that is not a GraphQL response "
                            f"({type(body).__name__}) while trying to {action}",
                            hint=outage_hint(url))
+    return body
+
+
+def _rate_limited(body: dict[str, Any]) -> bool:
+    for problem in body.get("errors") or ():
+        if isinstance(problem, dict) and (problem.get("type") in LIMIT_TYPES
+                                          or problem.get("code") in LIMIT_CODES):
+            return True
+    return False
+
+
+def _checked(body: dict[str, Any], action: str, url: str) -> dict[str, Any]:
+    """The `data` of a GraphQL answer; NOT_FOUND errors are left for the caller to read as nulls."""
     for problem in body.get("errors") or ():
         kind = problem.get("type") if isinstance(problem, dict) else None
-        if kind == "RATE_LIMITED":
-            raise ServiceError(f"GitHub's GraphQL rate limit is used up; could not {action}",
-                               hint="wait for the hourly reset and rerun (fetched data is cached), "
-                                    "or pass --offline")
         if kind != "NOT_FOUND":
             text = problem.get("message") if isinstance(problem, dict) else problem
             raise ServiceError(f"GitHub's GraphQL API refused to {action}: {text}",

@@ -19,6 +19,8 @@ from release.errors import PreconditionError
 from release.services.github import GitHubService
 from release.wheels.assets import LocalAsset, RemoteAsset
 
+CONTENTS = "contents: write"  # what every release change takes
+
 
 @dataclass(frozen=True)
 class RemoteRelease:
@@ -57,7 +59,7 @@ class GitHubReleases:
     def create_draft(self, tag: str, title: str, body: str, prerelease: bool) -> RemoteRelease:
         repo = self.service.repository()
         made = self.service.call(f"create the draft release for {tag}", lambda: repo.create_git_release(
-            tag, title, body, draft=True, prerelease=prerelease))
+            tag, title, body, draft=True, prerelease=prerelease), needs=CONTENTS)
         return self._value(made)
 
     def update(self, release_id: int, title: str, body: str, prerelease: bool,
@@ -65,13 +67,14 @@ class GitHubReleases:
         handle = self._handle(release_id)
         what = "publish" if not draft else "update the draft"
         updated = self.service.call(f"{what} release {handle.tag_name}", lambda: handle.update_release(
-            title, body, draft=draft, prerelease=prerelease))
+            title, body, draft=draft, prerelease=prerelease), needs=CONTENTS)
         return self._value(updated)
 
     def upload(self, release_id: int, asset: LocalAsset) -> RemoteAsset:
         handle = self._handle(release_id)
         made = self.service.call(f"upload {asset.name}", lambda: handle.upload_asset_from_memory(
-            io.BytesIO(asset.data), asset.size, asset.name, content_type=_content_type(asset.name)))
+            io.BytesIO(asset.data), asset.size, asset.name, content_type=_content_type(asset.name)),
+            needs=CONTENTS)
         return self._asset(made)
 
     def delete_asset(self, release_id: int, asset: RemoteAsset) -> None:
@@ -82,7 +85,7 @@ class GitHubReleases:
                 if there.id == asset.id:
                     there.delete_asset()
 
-        self.service.call(f"delete asset {asset.name}", delete)
+        self.service.call(f"delete asset {asset.name}", delete, needs=CONTENTS)
 
     def assets(self, release_id: int) -> tuple[RemoteAsset, ...]:
         handle = self._handle(release_id)

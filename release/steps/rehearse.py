@@ -361,7 +361,8 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
     def seed_wheels() -> str:
         config = s.config()
         github.repo(config.wheels.workflow_repo).workflows.clear()
-        files = seed_wheel_workflow(github, config, version, given=s.given_dist)
+        files = seed_wheel_workflow(github, config, version, given=s.given_dist,
+                                    source=s.workflow_source)
         github.save()
         return f"the release workflow stand-in will build {len(files)} files for {version}"
 
