@@ -25,6 +25,7 @@ from typing import Any
 import tomlkit
 
 from release.config import Config, from_table
+from release.fakes import push_rules
 from release.fakes.dists import seed_wheel_workflow
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
@@ -135,6 +136,8 @@ class StandIns:
                               self.workdir / "web" / "numpy.org-fork.git")
         if not website.repo.is_dir():
             website = self._build_website(config, previous)
+        for bare in (self.project.upstream, self.project.fork, website.fork):
+            push_rules.install(bare, self.token)
         env = {
             "GITHUB_API_URL": self.github.api_url,
             "GITHUB_GRAPHQL_URL": self.github.graphql_url,

@@ -30,12 +30,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from release.config import Config
 from release.context import Context
 from release.errors import UsageError, VerificationError
 from release.fakes.dists import given_files, seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
 from release.fakes.github import FakeGitHub
+from release.fakes.github_tokens import PERMISSIONS, Token
 from release.fakes.history_seed import HistoryPull, history_pulls, seed_pulls
 from release.fakes.milestone_seed import seed_milestone
 from release.fakes.stand_ins import StandIns
@@ -90,6 +93,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dist", type=Path, metavar="DIR",
                         help="real built sdist and wheels for the wheel workflow stand-in to leave "
                              "(default: tiny stand-in files named for the expected matrix)")
+    parser.add_argument("--token-permissions", metavar="PERMS",
+                        help="what the rehearsal's GitHub token may do, as a fine-grained token's "
+                             "permissions: e.g. contents=write,pull_requests=write,issues=write,"
+                             "actions=write (default: all of those and workflows=write); a stage "
+                             "your real token could not do fails here as it would on GitHub")
+    parser.add_argument("--workflow-file", type=Path, metavar="FILE",
+                        help="the release workflow file the workflow repository has (e.g. a "
+                             "checkout's .github/workflows/wheels.yml): dispatches must fit its "
+                             "workflow_dispatch inputs (default: numpy-release's)")
     parser.add_argument("--strict", action="store_true",
                         help="findings (an advisory stage that fails: .mailmap, preflight) make "
                              "the rehearsal fail too")
@@ -104,6 +116,8 @@ EXAMPLE_RELEASES = ("1.2.0rc1", "1.2.0", "1.1.1")
 def run(ctx: Context) -> int:
     faults = Faults.from_env(ctx.env)
     check_report_dir(ctx.option("report"))
+    token_of(ctx.option("token_permissions"))  # both refused before anything is made
+    workflow_source(ctx.option("workflow_file"))
     if ctx.option("repo"):
         if not ctx.option("version"):
             ctx = _with_inferred_version(ctx)
@@ -135,6 +149,39 @@ def _with_inferred_version(ctx: Context) -> Context:
     return replace(ctx, options={**ctx.options, "version": str(version)})
 
 
+def token_of(spec: str | None) -> Token | None:
+    """--token-permissions "contents=write,pull_requests=read" as a Token (None: may do all)."""
+    if not spec:
+        return None
+    permissions = {}
+    for part in spec.split(","):
+        name, _, level = part.strip().partition("=")
+        if name not in PERMISSIONS or level not in ("read", "write", "none"):
+            raise UsageError(f"--token-permissions: {part.strip()!r} is not PERMISSION=LEVEL",
+                             hint=f"permissions: {', '.join(PERMISSIONS)}; levels: read, write, "
+                                  "none; e.g. contents=write,pull_requests=write")
+        permissions[name] = level
+    return Token(permissions)
+
+
+def workflow_source(given: Path | str | None) -> str | None:
+    """The text of --workflow-file, checked to be readable YAML with a trigger block."""
+    if given is None:
+        return None
+    path = Path(given)
+    try:
+        text = path.read_text(encoding="utf-8")
+        document = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UsageError(f"--workflow-file {path}: cannot read it as a workflow ({type(exc).__name__})",
+                         hint="give a GitHub Actions workflow file, e.g. .github/workflows/wheels.yml") \
+            from None
+    if not isinstance(document, dict) or not ({"on", True} & set(document)):
+        raise UsageError(f"--workflow-file {path}: no `on:` block, so nothing can dispatch it",
+                         hint="give a GitHub Actions workflow file, e.g. .github/workflows/wheels.yml")
+    return text
+
+
 def _check_dist(ctx: Context, versions: list[str]) -> None:
     """With --dist, every rehearsed version has built files there, before anything is made."""
     given = ctx.option("dist")
@@ -151,6 +198,8 @@ def _rehearse_example(ctx: Context, workdir: Path, versions: list[ReleaseVersion
         ctx.say(f"building the example project and the stand-ins in {workdir}")
         project = build_example_project(scratch)
     with StandIns(project, workdir, str(versions[0]), given_dist=ctx.option("dist"),
+                  token=token_of(ctx.option("token_permissions")),
+                  workflow_source=workflow_source(ctx.option("workflow_file")),
                   before_asset=faults.at_asset(),
                   before_upload=faults.at_upload()) as stand_ins:
         return _run_stages(ctx, project, stand_ins, versions, workdir, offline=False,
@@ -191,6 +240,8 @@ def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
     table = _config_table(ctx)
     with StandIns(project, workdir, str(version), example=False, table=table,
                   given_dist=ctx.option("dist"),
+                  token=token_of(ctx.option("token_permissions")),
+                  workflow_source=workflow_source(ctx.option("workflow_file")),
                   before_asset=faults.at_asset(), before_upload=faults.at_upload()) as stand_ins:
         assert stand_ins.github is not None
         count = seed_pulls(stand_ins.github, cfg.github_repo,
