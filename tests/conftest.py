@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from helpers import Cli, Result
 
 from release.cli import main
 from release.fakes.example import ExampleProject, build_example_project, copy_example
+from release.fakes.github_transcript import TRANSCRIPT_VAR
 
 if TYPE_CHECKING:
     from release.fakes.github import FakeGitHub
@@ -27,6 +30,43 @@ SECRET_VARS = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_GRAPHQL_URL
                "RELEASE_SMTP_PASSWORD", "GNUPGHOME", "PYPI_API_TOKEN", "XDG_CONFIG_HOME",
                # pytest-xdist's workers get COLUMNS=80; tables follow COLUMNS when not on a terminal
                "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every fake GitHub in the run (in this process or a rehearsal's) writes what it answers
+    to one transcript, checked against GitHub's OpenAPI description at the end."""
+    if TRANSCRIPT_VAR not in os.environ:
+        transcript = Path(tempfile.mkdtemp(prefix="github-transcript-")) / "exchanges.jsonl"
+        os.environ[TRANSCRIPT_VAR] = str(transcript)
+        config.stash[_TRANSCRIPT] = transcript
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    transcript = session.config.stash.get(_TRANSCRIPT, None)
+    if transcript is None:
+        return
+    from contracts.openapi_check import check, read_transcript
+
+    report = check(read_transcript(transcript))
+    session.config.stash[_REPORT] = report
+    shutil.rmtree(transcript.parent, ignore_errors=True)
+    if report.breaks and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    report = config.stash.get(_REPORT, None)
+    if report is None or not report.exchanges:
+        return
+    terminalreporter.write_line(report.summary())
+    for line, count in report.breaks.most_common(20):
+        terminalreporter.write_line(f"  BREAK {count:5} x {line}")
+    for line, count in report.deviations.most_common(8):
+        terminalreporter.write_line(f"  {count:5} x {line}")
+
+
+_TRANSCRIPT = pytest.StashKey[Path]()
+_REPORT = pytest.StashKey[Any]()
 
 
 @pytest.fixture(autouse=True)

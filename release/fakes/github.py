@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import threading
 import time
@@ -44,6 +45,7 @@ from release.fakes.github_state import (
     fake_sha,
 )
 from release.fakes.github_tokens import NO_ACCESS, Token, needed
+from release.fakes.github_transcript import TRANSCRIPT_VAR, Transcript
 from release.fakes.github_workflows import NUMPY_RELEASE_WORKFLOW
 
 SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a few minutes before you try "
@@ -92,12 +94,15 @@ class FakeGitHub:
         enterprise: bool = False,
         graphql_limit_type: str = "RATE_LIMITED",
         clock: Callable[[], float] = time.time,
+        transcript: Path | None = None,
     ) -> None:
         """`tokens` maps each valid token to "write", "read" or a `Token` with its permissions;
         None accepts any token for writing. `enterprise` answers like GitHub Enterprise Server
         3.17-3.19: a dispatch gets 204 only and its run is listed a few listings later.
         `graphql_limit_type` is how an exhausted GraphQL budget is spelled ("RATE_LIMITED", or
         "RATE_LIMIT" with code graphql_rate_limit). `clock` dates the signed download links.
+        `transcript` (or the file named by RELEASE_GITHUB_TRANSCRIPT) gets every exchange the
+        fake serves, one JSON line each (`release.fakes.github_transcript`).
         `latency` seconds pass (through `sleep`) before each request is answered. With
         `state_file`, the world is loaded from it when it exists and saved to it (atomically)
         after every request that may change it, so a restarted fake carries on where a killed
@@ -127,6 +132,8 @@ class FakeGitHub:
         self.graphql_limit_type = graphql_limit_type
         self.clock = clock
         self.links = SignedLinks("", clock)
+        where = transcript or os.environ.get(TRANSCRIPT_VAR)
+        self.transcript = Transcript(Path(where)) if where else None
         self._faults: deque[Fault] = deque()
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -386,6 +393,13 @@ class FakeGitHub:
         parsed = urllib.parse.urlsplit(target)
         path = parsed.path.rstrip("/") or "/"
         query = dict(urllib.parse.parse_qsl(parsed.query))
+        response = self._answer(method, path, query, headers, body)
+        if self.transcript is not None:
+            self.transcript.record(method, path, response)
+        return response
+
+    def _answer(self, method: str, path: str, query: dict[str, str], headers: Mapping[str, str],
+                body: bytes) -> Response:
         with self._lock:
             if path.startswith(PREFIX):
                 return self._object(path, query)

@@ -26,6 +26,7 @@ LIMIT_TYPES = frozenset({"RATE_LIMITED", "RATE_LIMIT"})
 LIMIT_CODES = frozenset({"graphql_rate_limit"})
 
 MAX_BATCH = 100
+BUDGET_QUERY = "query { rateLimit { cost remaining limit resetAt } }"
 OUTAGE_HINT = ("GitHub may be having trouble (https://www.githubstatus.com); rerun later, "
                "fetched data is cached")
 
@@ -110,7 +111,7 @@ class GraphQLClient:
                 self.pause(problem, failures, action)
 
     def budget(self) -> Budget:
-        data = self.post("query { rateLimit { cost remaining limit resetAt } }", "read the rate limit")
+        data = self.post(BUDGET_QUERY, "read the rate limit")
         return _budget(data)
 
     def pull_requests(self, numbers: Sequence[int], batch_size: int,
