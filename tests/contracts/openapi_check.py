@@ -18,10 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from contracts.github_operations import OPERATIONS, READS, UNDESCRIBED_STATUSES
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
-
-from contracts.github_operations import OPERATIONS, READS, UNDESCRIBED_STATUSES
 
 HERE = Path(__file__).resolve().parent
 ANY_ENDPOINT = frozenset({401, 403, 404, 429, 500, 502, 503, 504})
