@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import GITHUB_CANARY
 
 from release.config import load_config
 from release.errors import ServiceError
@@ -21,7 +22,6 @@ from release.services.github import GitHubService
 from release.services.github_actions import GitHubActions
 from release.services.github_releases import GitHubReleases
 from release.wheels.assets import LocalAsset
-from tests.conftest import GITHUB_CANARY
 
 
 def last_two(err: str, words: str) -> None:
@@ -149,8 +149,13 @@ def test_enterprise_dispatch_finds_its_own_run_not_someone_elses(tmp_path: Path)
     with FakeGitHub(enterprise=True, tokens={"mine": "write"}) as gh:
         gh.add_repo(REPO)
         gh.add_workflow(REPO, "wheels.yml")
-        sleeps = Sleeps(then=lambda: gh.start_run(REPO, "wheels.yml", "main", "someone-else")
-                        if len(sleeps.waits) == 1 else None)
+        sleeps = Sleeps()
+
+        def someone_else_dispatches() -> None:  # while the toolkit waits for its run
+            if len(sleeps.waits) == 1:
+                gh.start_run(REPO, "wheels.yml", "main", "someone-else")
+
+        sleeps.then = someone_else_dispatches
         actions = GitHubActions(service(gh, tmp_path, "mine", sleep=sleeps))
         run = actions.dispatch("wheels.yml", "main", {"environment": "none"})
         mine = [r.id for r in gh.repo(REPO).runs.values() if r.actor == gh.login]

@@ -80,7 +80,7 @@ def operation(endpoint: str) -> tuple[str, dict[str, Any]] | None:
 
 
 def response_spec(op: dict[str, Any], status: int) -> dict[str, Any] | None:
-    found = op["responses"].get(str(status))
+    found: dict[str, Any] | None = op["responses"].get(str(status))
     if found is not None and "$ref" in found:
         found = spec()["components"]["responses"][found["$ref"].rsplit("/", 1)[1]]
     return found
