@@ -224,6 +224,26 @@ def pushed_refs(git_dir: str) -> dict[str, str]:
     return found
 
 
+# GitHub's URL templates on every repository object (kind_url -> below the repository's API URL).
+_REPO_LINKS = (
+    ("archive", "/{archive_format}{/ref}"), ("assignees", "/assignees{/user}"),
+    ("blobs", "/git/blobs{/sha}"), ("branches", "/branches{/branch}"),
+    ("collaborators", "/collaborators{/collaborator}"), ("comments", "/comments{/number}"),
+    ("commits", "/commits{/sha}"), ("compare", "/compare/{base}...{head}"),
+    ("contents", "/contents/{+path}"), ("contributors", "/contributors"),
+    ("deployments", "/deployments"), ("downloads", "/downloads"), ("events", "/events"),
+    ("forks", "/forks"), ("git_commits", "/git/commits{/sha}"), ("git_refs", "/git/refs{/sha}"),
+    ("git_tags", "/git/tags{/sha}"), ("hooks", "/hooks"),
+    ("issue_comment", "/issues/comments{/number}"), ("issue_events", "/issues/events{/number}"),
+    ("keys", "/keys{/key_id}"), ("labels", "/labels{/name}"), ("languages", "/languages"),
+    ("merges", "/merges"), ("milestones", "/milestones{/number}"),
+    ("notifications", "/notifications{?since,all,participating}"),
+    ("stargazers", "/stargazers"), ("statuses", "/statuses/{sha}"),
+    ("subscribers", "/subscribers"), ("subscription", "/subscription"), ("tags", "/tags"),
+    ("teams", "/teams"), ("trees", "/git/trees{/sha}"),
+)
+
+
 class Shapes:
     """Turns state into GitHub's JSON, with URLs rooted at the running server (people named by
     login are looked up in `world`)."""
@@ -250,6 +270,12 @@ class Shapes:
             "url": f"{self.api}/users/{user.login}",
             "html_url": f"{self.root}/{user.login}",
             "avatar_url": f"{self.root}/avatars/{user.login}",
+            "gravatar_id": "",
+            "user_view_type": "public",
+            **{f"{kind}_url": f"{self.api}/users/{user.login}/{kind}{template}" for kind, template in (
+                ("events", "{/privacy}"), ("followers", ""), ("following", "{/other_user}"),
+                ("gists", "{/gist_id}"), ("organizations", ""), ("received_events", ""),
+                ("repos", ""), ("starred", "{/owner}{/repo}"), ("subscriptions", ""))},
         }
 
     def person(self, login: str) -> dict[str, Any]:
@@ -271,8 +297,20 @@ class Shapes:
             "pulls_url": url + "/pulls{/number}",
             "issues_url": url + "/issues{/number}",
             "releases_url": url + "/releases{/id}",
+            **{f"{kind}_url": url + path for kind, path in _REPO_LINKS},
+            "clone_url": f"{self.root}/{repo.full_name}.git",
+            "git_url": f"git://127.0.0.1/{repo.full_name}.git",
+            "ssh_url": f"git@127.0.0.1:{repo.full_name}.git",
+            "svn_url": f"{self.root}/{repo.full_name}",
+            "mirror_url": None, "homepage": None, "description": None, "language": None,
+            "license": None, "archived": False, "disabled": False, "has_issues": True,
+            "has_projects": False, "has_wiki": False, "has_pages": False, "has_downloads": True,
+            "has_discussions": False, "size": 0, "forks": 0, "forks_count": 0,
+            "open_issues": 0, "open_issues_count": 0, "stargazers_count": 0, "watchers": 0,
+            "watchers_count": 0, "network_count": 0, "subscribers_count": 0,
             "created_at": TIMESTAMP,
             "updated_at": TIMESTAMP,
+            "pushed_at": TIMESTAMP,
         }
 
     def ref(self, repo: Repo, ref: str, sha: str) -> dict[str, Any]:
@@ -321,7 +359,29 @@ class Shapes:
             "url": f"{url}/pulls/{pull.number}",
             "html_url": f"{self.root}/{repo.full_name}/pull/{pull.number}",
             "issue_url": f"{url}/issues/{pull.number}",
+            "diff_url": f"{self.root}/{repo.full_name}/pull/{pull.number}.diff",
+            "patch_url": f"{self.root}/{repo.full_name}/pull/{pull.number}.patch",
+            "commits_url": f"{url}/pulls/{pull.number}/commits",
+            "review_comments_url": f"{url}/pulls/{pull.number}/comments",
+            "review_comment_url": f"{url}/pulls/comments{{/number}}",
+            "comments_url": f"{url}/issues/{pull.number}/comments",
+            "statuses_url": f"{url}/statuses/{repo.sha_for(pull.head.rpartition(':')[2])}",
+            "_links": {name: {"href": href} for name, href in (
+                ("self", f"{url}/pulls/{pull.number}"),
+                ("html", f"{self.root}/{repo.full_name}/pull/{pull.number}"),
+                ("issue", f"{url}/issues/{pull.number}"),
+                ("comments", f"{url}/issues/{pull.number}/comments"),
+                ("review_comments", f"{url}/pulls/{pull.number}/comments"),
+                ("review_comment", f"{url}/pulls/comments{{/number}}"),
+                ("commits", f"{url}/pulls/{pull.number}/commits"),
+                ("statuses", f"{url}/statuses/{repo.sha_for(pull.head.rpartition(':')[2])}"))},
+            "assignee": None, "assignees": [], "requested_reviewers": [], "requested_teams": [],
+            "labels": [], "milestone": None, "locked": False, "active_lock_reason": None,
+            "author_association": "MEMBER", "auto_merge": None, "maintainer_can_modify": False,
+            "mergeable": None, "mergeable_state": "unknown", "rebaseable": None,
+            "merged_by": self.person(pull.user) if pull.merged else None,
             "comments": 0,
+            "review_comments": 0,
             "commits": 1,
             "additions": 1,
             "deletions": 0,
@@ -454,7 +514,7 @@ class Shapes:
     def run(self, repo: Repo, run: Run, status: str) -> dict[str, Any]:
         repo_url = self.repo_api(repo)
         url = f"{repo_url}/actions/runs/{run.id}"
-        minimal_repo = {"id": repo.id, "name": repo.name, "full_name": repo.full_name, "url": repo_url}
+        minimal_repo = self.repo(repo)
         return {
             "id": run.id,
             "node_id": node_id("WorkflowRun", run.id),

@@ -153,9 +153,10 @@ def _problems(path: str, op: dict[str, Any], exchange: dict[str, Any],
             yield f"status {status}, which GitHub gives ({known}) but does not describe", False
         return
     headers = {key.lower() for key in exchange["headers"]}
-    for name in (response or {}).get("headers") or {}:
-        if name.lower() not in headers:
-            yield f"header {name} missing", 300 <= status < 400 and name.lower() == "location"
+    for name, declared in ((response or {}).get("headers") or {}).items():
+        needed = declared.get("required") or (300 <= status < 400 and name.lower() == "location")
+        if needed and name.lower() not in headers:
+            yield f"header {name} missing", name.lower() == "location"
     if status == 204 and exchange.get("body"):
         yield "a 204 with a body", True
     check_body = validator(path, f"{exchange['endpoint'].split(' ')[0].lower()} {status}")
