@@ -145,6 +145,24 @@ def test_an_expired_artifact_says_so(fake_github: FakeGitHub, tmp_path: Path) ->
     assert gone.value.message == "artifact sdist has expired"
 
 
+def test_a_download_link_that_expired_on_the_way_is_asked_for_again(fake_github: FakeGitHub,
+                                                                   tmp_path: Path) -> None:
+    fake_github.add_workflow(REPO, "wheels.yml", artifacts={"sdist": {"a.tar.gz": b"a"}})
+    actions = GitHubActions(service(fake_github, tmp_path))
+    run = actions.dispatch("wheels.yml", "main", {"environment": "none"})
+    while not actions.run(run.id).done:
+        pass
+    [artifact] = actions.artifacts(run.id)
+    # signed at 0, used at 61 (a minute is all a link lives), signed again and used at 100
+    times = iter([0.0, 61.0, 100.0, 100.0])
+    fake_github.links.clock = lambda: 1_900_000_000 + next(times)
+    assert actions.download(artifact) == {"a.tar.gz": b"a"}
+    times = iter([0.0, 61.0, 100.0, 161.0])
+    with pytest.raises(ServiceError) as refused:
+        actions.download(artifact)
+    assert "its download link was refused twice (403)" in refused.value.message
+
+
 def test_enterprise_dispatch_finds_its_own_run_not_someone_elses(tmp_path: Path) -> None:
     with FakeGitHub(enterprise=True, tokens={"mine": "write"}) as gh:
         gh.add_repo(REPO)
