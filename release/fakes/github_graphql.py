@@ -52,6 +52,33 @@ type Commit {
   oid: GitObjectID!
 }
 
+type Label {
+  name: String!
+}
+
+type LabelConnection {
+  nodes: [Label]
+}
+
+input LabelOrder {
+  direction: OrderDirection!
+  field: LabelOrderField!
+}
+
+enum LabelOrderField {
+  CREATED_AT
+  NAME
+}
+
+type Milestone {
+  title: String!
+}
+
+enum OrderDirection {
+  ASC
+  DESC
+}
+
 interface Actor {
   login: String!
   url: URI!
@@ -68,7 +95,9 @@ type PullRequest {
   baseRefName: String!
   body: String!
   headRefName: String!
+  labels(after: String, before: String, first: Int, last: Int, orderBy: LabelOrder): LabelConnection
   mergeCommit: Commit
+  milestone: Milestone
   merged: Boolean!
   number: Int!
   state: PullRequestState!

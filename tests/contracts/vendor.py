@@ -150,9 +150,10 @@ def graphql_slice(schema: GraphQLSchema, used: dict[str, set[str]]) -> str:
 def toolkit_documents() -> list[str]:
     from release.fakes import github_graphql as fake
     from release.services import github_graphql as toolkit
+    from release.services.github_triage import triage_query
 
     return [toolkit.BUDGET_QUERY, toolkit.pull_query("numpy", "numpy", [1, 2]),
-            fake_documents(fake.SCHEMA_SDL)]
+            triage_query("numpy", "numpy", [1, 2]), fake_documents(fake.SCHEMA_SDL)]
 
 
 def fake_documents(sdl: str) -> str:
