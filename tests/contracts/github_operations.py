@@ -19,6 +19,9 @@ OPERATIONS: dict[str, str] = {
     "GET /repos/{owner}/{repo}/issues": "/repos/{owner}/{repo}/issues",
     "POST /repos/{owner}/{repo}/issues": "/repos/{owner}/{repo}/issues",
     "GET /repos/{owner}/{repo}/issues/{number}": "/repos/{owner}/{repo}/issues/{issue_number}",
+    "GET /repos/{owner}/{repo}/milestones": "/repos/{owner}/{repo}/milestones",
+    "GET /repos/{owner}/{repo}/milestones/{number}":
+        "/repos/{owner}/{repo}/milestones/{milestone_number}",
     "GET /repos/{owner}/{repo}/git/ref/{ref}": "/repos/{owner}/{repo}/git/ref/{ref}",
     "GET /repos/{owner}/{repo}/git/matching-refs/{prefix}":
         "/repos/{owner}/{repo}/git/matching-refs/{ref}",
@@ -76,6 +79,8 @@ READS: dict[str, tuple[str, ...]] = {
     "/repos/{owner}/{repo}/pulls/{pull_number}": _PULL,
     "/repos/{owner}/{repo}/issues": ("number", "title", "html_url", "state", "pull_request"),
     "/repos/{owner}/{repo}/issues/{issue_number}": ("number", "title", "html_url", "state"),
+    "/repos/{owner}/{repo}/milestones": ("number", "title", "state"),
+    "/repos/{owner}/{repo}/milestones/{milestone_number}": ("number", "title", "state"),
     "/repos/{owner}/{repo}/git/ref/{ref}": ("ref", "object", "object/sha"),
     "/repos/{owner}/{repo}/git/matching-refs/{ref}": ("ref", "object", "object/sha"),
     "/repos/{owner}/{repo}/git/refs": ("ref", "object", "object/sha"),
