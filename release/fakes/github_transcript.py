@@ -10,6 +10,7 @@ written, and the fake keeps no token).
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import Counter
 from pathlib import Path
@@ -19,7 +20,7 @@ from release.fakes.github_http import Response
 from release.fakes.github_rest import find_route
 
 TRANSCRIPT_VAR = "RELEASE_GITHUB_TRANSCRIPT"
-BODIES_PER_KIND = 25
+BODIES_PER_KIND = 5
 
 
 def endpoint_of(method: str, path: str) -> str:
@@ -51,5 +52,10 @@ class Transcript:
             line = json.dumps({"endpoint": endpoint, "status": response.status,
                                "headers": response.headers,
                                "body": response.body.decode("utf-8") if keep else None})
-            with self.path.open("a", encoding="utf-8") as out:
-                out.write(line + "\n")
+            # One write() of the whole line to a file opened for appending, so lines from
+            # several processes never interleave.
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, (line + "\n").encode("utf-8"))
+            finally:
+                os.close(fd)
