@@ -286,6 +286,8 @@ class Runner:
         for branch in ("maintenance/1.2.x", "main"):
             self.fake.add_ref(REPO, f"heads/{branch}",
                               git(project.repo, "rev-parse", branch).strip())
+        # alice's fork on GitHub is this world's fork remote: its branches are the pushed ones
+        self.fake.add_fork(REPO, "alice", git_dir=project.fork)
 
     def argv(self, world: World) -> list[str]:
         argv = list(world.argv)
