@@ -19,6 +19,7 @@ OPERATIONS: dict[str, str] = {
     "GET /repos/{owner}/{repo}/issues": "/repos/{owner}/{repo}/issues",
     "POST /repos/{owner}/{repo}/issues": "/repos/{owner}/{repo}/issues",
     "GET /repos/{owner}/{repo}/issues/{number}": "/repos/{owner}/{repo}/issues/{issue_number}",
+    "PATCH /repos/{owner}/{repo}/issues/{number}": "/repos/{owner}/{repo}/issues/{issue_number}",
     "GET /repos/{owner}/{repo}/milestones": "/repos/{owner}/{repo}/milestones",
     "GET /repos/{owner}/{repo}/milestones/{number}":
         "/repos/{owner}/{repo}/milestones/{milestone_number}",
