@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import TextIO
 
 from release import __version__, invocation
+from release.checks.result import CheckResult
 from release.config import load_config, user_config_path
 from release.context import Context
 from release.errors import ReleaseError, UsageError
@@ -37,7 +38,9 @@ def main(
     env: Mapping[str, str] | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    findings: list[CheckResult] | None = None,
 ) -> int:
+    """Run one step; `findings`, when given, receives what the step noted as not passing."""
     args = list(sys.argv[1:] if argv is None else argv)
     environ = dict(os.environ if env is None else env)
     scrubber = Scrubber.from_env(environ)
@@ -47,10 +50,13 @@ def main(
     invocation.use_terminal(out, environ)
     previous = _on_sigterm()
     try:
-        code = _run(args, environ, out, err)
+        code = _run(args, environ, out, err, findings)
         out.flush()  # a reader that went away shows here, inside the handlers below
         return code
     except ReleaseError as exc:
+        if findings is not None:
+            findings.append(CheckResult.fail(args[0] if args else "", "error", exc.message,
+                                             exc.hint or ""))
         return _report(exc, err)
     except KeyboardInterrupt:
         print("error: interrupted (Ctrl-C)", file=err)
@@ -124,7 +130,8 @@ def _silence_stdout() -> None:
         pass
 
 
-def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> int:
+def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO,
+         findings: list[CheckResult] | None = None) -> int:
     if args and args[0] == "--version":
         print(f"numpy-release {__version__}", file=out)
         return 0
@@ -149,7 +156,7 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO) -> 
     if module.STEP.read_only and options.get("dry_run"):
         raise UsageError(f"{name} only looks and changes nothing, so --dry-run has nothing to show",
                          hint="run it without --dry-run")
-    ctx = dataclasses.replace(make_context(options, environ, out, err), rerun=rerun_command(args))
+    ctx = dataclasses.replace(make_context(options, environ, out, err, findings), rerun=rerun_command(args))
     if name in HISTORY_STEPS and (ctx.repo / ".git").exists():
         ctx.git.require_full_history()
     journaled = module.STEP.journaled
@@ -315,7 +322,8 @@ def resolve_repo(options: Mapping[str, object], environ: Mapping[str, str]) -> P
 
 
 def make_context(
-    options: dict[str, object], environ: Mapping[str, str], out: TextIO, err: TextIO
+    options: dict[str, object], environ: Mapping[str, str], out: TextIO, err: TextIO,
+    findings: list[CheckResult] | None = None,
 ) -> Context:
     repo = resolve_repo(options, environ)
     if not repo.is_dir():
@@ -332,4 +340,5 @@ def make_context(
         out=out,
         err=err,
         command=main,
+        findings=[] if findings is None else findings,
     )

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
+from release.checks.result import CheckResult
 from release.config import Config
 from release.errors import UsageError
 from release.plan import ApplyExecutor, DryRunExecutor, Executor, Fault, Plan
@@ -36,7 +37,8 @@ class Command(Protocol):
     importing the CLI."""
 
     def __call__(self, argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
-                 out: TextIO | None = None, err: TextIO | None = None) -> int: ...
+                 out: TextIO | None = None, err: TextIO | None = None,
+                 findings: list[CheckResult] | None = None) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class Context:
     record: UndoRecord | None = field(default=None, compare=False)
     # The command line that runs this step again, for messages saying how to finish or resume.
     rerun: str = ""
+    # What the step found wrong but went on past (and what made it fail), as values, so a
+    # rehearsal can judge a run without reading its output.
+    findings: list[CheckResult] = field(default_factory=list, compare=False)
 
     @property
     def dry_run(self) -> bool:
@@ -147,6 +152,10 @@ class Context:
     def say(self, message: str) -> None:
         """Progress for the person at the terminal (stderr, so stdout stays clean)."""
         print(message, file=self.err)
+
+    def note(self, *results: CheckResult) -> None:
+        """Keep the results that did not pass as the run's findings."""
+        self.findings.extend(result for result in results if not result.passed)
 
     def executor(self) -> Executor:
         if self.dry_run:

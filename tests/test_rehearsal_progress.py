@@ -60,13 +60,19 @@ def test_a_terminal_gets_the_live_display_and_the_log_the_output(tmp_path: Path)
     assert "\x1b[?25l" in text  # the live display hides the cursor while it runs
     assert "\x1b[2K" in text  # and redraws its lines in place
     log = workdir / "rehearsal.log"
-    assert f"every stage's full output goes to {log}" in text
+    squeezed = re.sub(r"\s+", "", _plain(text))  # a long path wraps at the terminal's width
+    assert re.sub(r"\s+", "", f"every stage's full output goes to {log}") in squeezed
     plain = _plain(text)
     total = int(re.findall(r"✓ \[\d+/(\d+)\] ", plain)[0])
     assert total >= 72  # the whole walkthrough of an rc and a final, with its assistants
-    finished = re.findall(rf"✓ \[(\d+)/{total}\] ", plain)
-    assert [int(n) for n in finished] == list(range(1, total + 1))
-    assert f"{total}/{total} stages ({total} ok)" in plain
+    finished = re.findall(rf"([✓!]) \[(\d+)/{total}\] ", plain)
+    assert [int(n) for _, n in finished] == list(range(1, total + 1))
+    amber = [int(n) for mark, n in finished if mark == "!"]  # the mailmap and preflight stages
+    assert len(amber) == 4 and amber[:2] == [3, 10]
+    assert re.search(rf"! \[3/{total}\] \[1\.2\.0rc1\] contributor identities .*\s+2 findings", plain)
+    assert re.search(rf"✓ \[\d+/{total}\] \[1\.2\.0rc1\] the maintenance branch is not reset .*\s+"
+                     r"refused as expected \(exit 2\)", plain)
+    assert f"{total}/{total} stages ({total - 6} ok, 2 refused as expected, 4 amber)" in plain
     assert "+++ b/doc/changelog/1.2.0-changelog.rst" not in text  # outputs stay off the screen
     logged = log.read_text()
     assert logged.count("\n== [") == total
@@ -88,5 +94,6 @@ def test_a_failing_stage_is_marked_on_the_terminal(tmp_path: Path) -> None:
     assert re.search(r"✓ \[1/\d+\] \[1\.2\.0rc1\] check out maintenance/1\.2\.x", plain)
     assert re.search(r"✗ \[2/\d+\] \[1\.2\.0rc1\] C-API version and hash .*exit 1, expected 0", plain)
     assert re.search(r"2/\d+ stages \(1 ok, 1 FAILED\)", plain)
+    assert "verdict: RED (exit 1): stage 2 failed" in done.stdout.decode()
     assert "C-API version and hash" in (workdir / "rehearsal.log").read_text()
     assert done.stdout.decode().rstrip().endswith(f"report: {workdir / 'rehearsal-report.md'}")

@@ -16,11 +16,13 @@ from release.rehearsal.resume import (
     FINISHED,
     MARKER,
     READY,
+    WIPING,
     default_workdir,
     hold,
     mark,
     marked,
     open_workdir,
+    wipe,
 )
 
 # A whole rehearsal (or several): the quick loop leaves these out (-m "not slow").
@@ -67,12 +69,51 @@ def test_a_rehearsal_dir_starts_over(tmp_path: Path, state: str, versions: list[
     assert marked(workdir) == BUILDING
 
 
+def test_a_wipe_keeps_the_marker_to_the_end(tmp_path: Path) -> None:
+    """Every point of a wipe leaves the marker, saying `wiping` until the end: a wipe killed
+    anywhere leaves a dir the next rehearsal wipes again instead of refusing."""
+    workdir = left_over(tmp_path / "w", FINISHED)
+    (workdir / "scratch" / "tinynum").mkdir(parents=True)
+    for name in ("a", "b", "c", "d"):
+        (workdir / "scratch" / "tinynum" / name).write_text(name)
+    seen: list[tuple[int, str | None, list[str]]] = []
+
+    def look(point: int) -> None:
+        seen.append((point, marked(workdir), sorted(p.name for p in workdir.iterdir())))
+
+    wipe(workdir, VERSIONS, look)
+    assert [point for point, _, _ in seen] == [1, 2, 3, 4]  # the pickle, scratch, its half, the end
+    assert {state for _, state, _ in seen} == {WIPING}
+    assert all(MARKER in names for _, _, names in seen)
+    assert seen[2][2] == [MARKER, "scratch"]  # halfway through scratch/
+    assert len(list((workdir / "scratch").rglob("*"))) == 0 or not (workdir / "scratch").exists()
+    assert marked(workdir) == BUILDING and [p.name for p in workdir.iterdir()] == [MARKER]
+    mark(workdir, VERSIONS, WIPING)  # as a killed wipe leaves it
+    (workdir / "index").mkdir()
+    assert open_workdir(workdir, VERSIONS, fresh=False) == (
+        f"starting over in {workdir} (it was being emptied when an earlier rehearsal stopped)")
+    assert [p.name for p in workdir.iterdir()] == [MARKER]
+
+
+def test_a_rehearsal_dir_that_lost_its_marker_is_wiped_not_refused(tmp_path: Path) -> None:
+    """A wipe by an older toolkit deleted the marker first: what is left is only what a
+    rehearsal makes, so it is recognised and wiped."""
+    workdir = tmp_path / "w"
+    (workdir / "scratch" / "upstream.git").mkdir(parents=True)
+    (workdir / "github-state.pickle").write_bytes(b"state")
+    assert open_workdir(workdir, VERSIONS, fresh=False) == (
+        f"starting over in {workdir} (it was being emptied when an earlier rehearsal stopped)")
+    assert [p.name for p in workdir.iterdir()] == [MARKER]
+    assert marked(workdir) == BUILDING
+
+
 @pytest.mark.parametrize("fresh", [False, True])
 def test_a_dir_without_the_marker_is_never_wiped(tmp_path: Path, fresh: bool) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     before = snapshot(tmp_path)
-    with pytest.raises(UsageError, match="is not empty"):
+    with pytest.raises(UsageError, match="is not empty") as refused:
         open_workdir(tmp_path, VERSIONS, fresh=fresh)
+    assert str(refused.value.hint).endswith(f"delete it (rm -r {tmp_path}) and rerun")
     assert snapshot(tmp_path) == before
     (tmp_path / "notes.txt").unlink()
     (tmp_path / MARKER).write_text("not json")  # a marker that is not ours does not count
@@ -92,6 +133,7 @@ def test_kill_points() -> None:
     assert Faults.from_env({ENV: "before:17"}) == Faults(before=17)
     assert Faults.from_env({ENV: "asset:3, upload:31"}) == Faults(asset=3, upload=31)
     assert Faults().at_asset() is None and Faults(upload=2).at_upload() is not None
+    assert Faults.from_env({ENV: "wipe:4"}) == Faults(wipe=4) and Faults(wipe=4).at_wipe() is not None
     for bad in ("before", "before:0", "after:3", "asset:x", "upload:-1"):
         with pytest.raises(UsageError, match="is not a kill point"):
             Faults.from_env({ENV: bad})

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -18,8 +19,8 @@ def test_release_candidate_then_final(cli: Cli, tmp_path: Path) -> None:
     workdir = tmp_path / "rehearsal"
     result = cli("rehearse", "--workdir", str(workdir))
     assert result.code == 0, result.err[-3000:]
-    summary = result.out
-    assert "FAIL" not in summary
+    summary = result.err
+    assert "FAIL" not in result.out and "verdict: AMBER (exit 0)" in result.out
     for title in ("[1.2.0rc1] release PR: commit on prepare-1.2.0rc1",
                   "[1.2.0rc1] the maintenance branch is not reset after a pre-release",
                   "[1.2.0] tag and push it upstream", "[1.2.0] upload wheels, then the sdist",
@@ -49,12 +50,25 @@ def final_status(log: str) -> list[str]:
 
 
 def test_patch_release(cli: Cli, tmp_path: Path) -> None:
+    """The example's patch release has nothing to look at: green, exit 0, and the output ends
+    with the verdict, the totals and the forecast, not the stage list."""
     result = cli("rehearse", "1.1.1", "--workdir", str(tmp_path / "rehearsal"))
     assert result.code == 0, result.err[-3000:]
-    assert "FAIL" not in result.out
-    assert "[1.1.1] reset the maintenance branch, open the PR" in result.out
-    assert "docs merge" not in result.out  # patch releases skip the docs unless asked
-    assert "branch 1." not in result.out
+    lines = result.out.strip().splitlines()
+    total = len(re.findall(r"^== \[\d+/\d+\] ", result.err, re.MULTILINE))
+    assert lines[0] == ("verdict: GREEN (exit 0): every stage ran and nothing was found to look at "
+                        f"({total} stages)")
+    assert lines[1].startswith(f"totals: {total} stages: {total} ok, 0 amber, 0 failed, 0 not run; ")
+    assert lines[2].startswith("forecast: ") and lines[-1].startswith("report: ")
+    data = json.loads((tmp_path / "rehearsal" / "rehearsal-verdict.json").read_text())
+    assert (data["verdict"], data["exit_code"], data["findings"], data["ran"]) == ("green", 0, [], total)
+    report = (tmp_path / "rehearsal" / "rehearsal-report.md").read_text()
+    assert "## Verdict: GREEN\n\n**Can I release?** Yes, as far as a rehearsal can tell" in report
+    assert "\n## Findings\n" not in report
+    assert "[1.1.1] reset the maintenance branch, open the PR" in result.err
+    started = re.findall(r"^== \[\d+/\d+\] (.*)$", result.err, re.MULTILINE)
+    assert not [title for title in started if "docs merge" in title]  # patch releases skip the docs
+    assert not [title for title in started if "branch 1." in title]
     repo = tmp_path / "rehearsal" / "scratch" / "tinynum"
     notes = git(repo, "show", "v1.1.1:doc/source/release/1.1.1-notes.rst")
     assert "\n\n\nContributors\n============\n" in notes  # the changelog goes into patch notes
@@ -83,20 +97,27 @@ def test_a_real_checkout_rehearses_on_a_scratch_copy(cli: Cli, numpy_bundle_clon
     result = cli("rehearse", "2.4.7", "--repo", str(numpy_bundle_clone),
                  "--workdir", str(tmp_path / "rehearsal"))
     assert snapshot(numpy_bundle_clone) == before
-    warned = [line for line in result.out.splitlines() if line.strip().startswith("warn")]
-    assert [line.split("[2.4.7] ")[1] for line in warned] == [
+    warned = [line for line in result.out.splitlines() if line.startswith("amber ")]
+    assert [line.split("[2.4.7] ")[1].split(":")[0] for line in warned] == [
         "contributor identities (.mailmap), with the issue text", "every preflight check"]
     assert "FAIL" not in result.out
     assert result.code == 0, result.out[-3000:]
-    assert ".mailmap line 730: unbalanced < >" in result.out.split("Findings to look at", 1)[1]
+    assert "verdict: AMBER (exit 0)" in result.out
+    data = json.loads((tmp_path / "rehearsal" / "rehearsal-verdict.json").read_text())
+    [malformed] = [f for f in data["findings"] if f["kind"] == "mailmap/malformed"]
+    assert (malformed["file"], malformed["line"], malformed["severity"]) == (".mailmap", 730, "error")
+    assert malformed["what"].startswith(".mailmap line 730: unbalanced < >: ")
+    assert malformed["what"].endswith(": git skips this line")
+    assert malformed["fix"] == "write `Proper Name <proper@email> [Commit Name] <commit@email>`"
     assert "exists already" not in result.err  # 2.4.7 is not tagged: nothing is rewound
-    assert "changelog, dry run (titles from GitHub)" in result.out
+    assert "changelog, dry run (titles from GitHub)" in result.err
+    report = (tmp_path / "rehearsal" / "rehearsal-report.md").read_text()
     for title in ("[2.4.7] tag and push it upstream", "[2.4.7] upload wheels, then the sdist",
                   "[2.4.7] GitHub release: draft, assets, verify, publish",
                   "[2.4.7] announce: website PR and the mail", "[2.4.7] update main after the release"):
-        assert f"ok   exit 0  {title}" in result.out
+        assert re.search(rf"\| {re.escape(title)}[^|]* \| ok \|", report), title
     assert "the index holds 72 files of 2.4.7" in result.err
-    assert "docs merge" not in result.out
+    assert "docs merge" not in result.err
 
 
 def test_real_built_files_go_through_the_release(cli: Cli, example_template: ExampleProject,
@@ -127,7 +148,7 @@ def test_real_built_files_go_through_the_release(cli: Cli, example_template: Exa
     result = cli("rehearse", "1.1.1", "--workdir", str(tmp_path / "again"), "--dist", str(built))
     assert result.code == 1
     assert names[1] in result.err
-    assert "FAIL" in result.out.split("test the wheel build", 1)[0].rsplit("\n", 1)[-1]
+    assert re.match(r"FAILED \[\d+/\d+\] \[1\.1\.1\] test the wheel build", result.out.lstrip())
 
 
 def test_a_dist_without_the_version_is_refused_before_anything(cli: Cli, tmp_path: Path) -> None:

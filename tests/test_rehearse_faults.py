@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pickle
 import re
@@ -21,6 +22,7 @@ from helpers import git
 
 from release.fakes.github_state import Release, World
 from release.fakes.smtp import load_mail
+from release.rehearsal.resume import MARKER
 
 # A whole rehearsal (or several): the quick loop leaves these out (-m "not slow").
 pytestmark = pytest.mark.slow
@@ -236,8 +238,8 @@ def test_a_checkout_rehearsal_resumes_with_its_findings(numpy_bundle_clone: Path
     assert rerun.code == 0, rerun.err[-3000:]
     resumed = RESUMING.search(rerun.err)
     assert resumed is not None and int(resumed[2]) == 19
-    warned = [line.split("[2.4.7] ")[1] for line in rerun.out.splitlines()
-              if line.strip().startswith("warn")]
+    warned = [line.split("[2.4.7] ")[1].split(":")[0] for line in rerun.out.splitlines()
+              if line.startswith("amber ")]
     assert warned == ["contributor identities (.mailmap), with the issue text",
                       "every preflight check"]
     assert "already exists" not in rerun.out  # the tag made later is not a preflight finding
@@ -281,3 +283,66 @@ def test_the_index_a_killed_rehearsal_left_is_stopped_by_the_next(tmp_path: Path
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(left, signal.SIGKILL)
+
+
+def wipe_points(workdir: Path) -> int:
+    """How many points `resume.wipe` has in this workdir: one before each entry but the marker,
+    one halfway through each directory, one at the end."""
+    entries = [path for path in workdir.iterdir() if path.name != MARKER]
+    return len(entries) + sum(1 for path in entries if path.is_dir()) + 1
+
+
+def test_a_fresh_wipe_killed_at_every_point_never_locks_the_workdir(tmp_path: Path) -> None:
+    """`--fresh` on a finished rehearsal's workdir, SIGKILLed at every point of emptying it;
+    after each kill, the plain rerun recognises the half-emptied dir, starts over and is green."""
+    workdir, cache = tmp_path / "work", tmp_path / "cache"
+    assert rehearse(workdir, cache, "1.1.1").code == 0
+    points = wipe_points(workdir)
+    assert points > 15
+    for point in range(1, points + 1):
+        killed = rehearse(workdir, cache, "1.1.1", "--fresh", kill=f"wipe:{point}")
+        assert killed.code == -signal.SIGKILL, (point, killed.err[-2000:])
+        marker = json.loads((workdir / MARKER).read_text())
+        assert marker["state"] == "wiping", point
+        again = rehearse(workdir, cache, "1.1.1")
+        assert again.code == 0, (point, again.err[-3000:])
+        assert (f"starting over in {workdir} (it was being emptied when an earlier rehearsal "
+                "stopped)") in again.err
+        assert again.out.lstrip().startswith("verdict: GREEN (exit 0)"), (point, again.out)
+
+
+def test_a_ctrl_c_says_how_to_resume_and_the_rerun_does(tmp_path: Path) -> None:
+    """SIGINT to the rehearsal's process group (what Ctrl-C in a terminal sends) while the
+    wheels are built: exit 130, the report and the output say where it stopped and how to go
+    on; the same command again resumes there and is green."""
+    workdir, cache = tmp_path / "work", tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(TOOLKIT), "XDG_CACHE_HOME": str(cache)}
+    env.pop("RELEASE_REHEARSAL_KILL", None)
+    process = subprocess.Popen([sys.executable, "-m", "release", "rehearse", "1.1.1", "--workdir",
+                                str(workdir)], env=env, cwd=TOOLKIT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True, text=True)
+    try:
+        assert process.stderr is not None
+        seen = ""
+        while "test the wheel build" not in seen:
+            line = process.stderr.readline()
+            assert line, seen[-2000:]
+            seen += line
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, (out, err[-2000:])
+    stopped = re.search(r"^verdict: RED \(exit 130\): interrupted at stage (\d+) of (\d+)$", out,
+                        re.MULTILINE)
+    assert stopped is not None, out
+    assert (f"to resume: run the same command again; it carries on at stage {stopped[1]} "
+            f"({workdir} keeps what is done; --fresh starts over)") in out
+    assert "FAILED" not in out
+    assert json.loads((workdir / "rehearsal-verdict.json").read_text())["interrupted_at"] == int(stopped[1])
+    rerun = rehearse(workdir, cache, "1.1.1")
+    assert rerun.code == 0, rerun.err[-3000:]
+    resumed = RESUMING.search(rerun.err)
+    assert resumed is not None and int(resumed[2]) == int(stopped[1]) - 1
+    assert rerun.out.lstrip().startswith("verdict: GREEN (exit 0)")

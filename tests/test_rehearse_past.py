@@ -5,7 +5,9 @@ compared with the real release commit and the published changelog."""
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -79,8 +81,8 @@ def test_the_index_holds_the_series_file_set(rehearsed: tuple[Result, Path, str]
 
 
 def test_the_comparison_with_the_real_release(rehearsed: tuple[Result, Path, str]) -> None:
-    result, _, _ = rehearsed
-    assert "ok   exit 0  [2.5.2] compare with the real v2.5.2" in result.out
+    result, workdir, _ = rehearsed
+    assert "[2.5.2] compare with the real v2.5.2 | ok |" in (workdir / "rehearsal-report.md").read_text()
     report = result.err.split("compare with the real v2.5.2", 1)[1].split("\n== ", 1)[0]
     assert f"Contributors: identical to {PUBLISHED} (16 names)" in report
     # git's title of #31889 lost the " 1" that GitHub's title has
@@ -94,23 +96,44 @@ def test_the_comparison_with_the_real_release(rehearsed: tuple[Result, Path, str
     assert "[2/2] create doc/changelog/2.5.2-changelog.rst" not in result.err
 
 
-def test_findings_are_warnings_listed_at_the_end(rehearsed: tuple[Result, Path, str]) -> None:
-    result, _, _ = rehearsed
-    warned = [line.split("[2.5.2] ", 1)[1] for line in result.out.splitlines()
-              if line.strip().startswith("warn")]
-    assert warned == ["contributor identities (.mailmap), with the issue text",
-                      "release notes from the fragments as the branch stood, dry run",
-                      "every preflight check"]
-    findings = result.out.split("Findings to look at before the real release:", 1)[1]
-    assert ".mailmap line 769: unbalanced < >" in findings
-    # the check table's wrapped row is read whole: the identity and the fix, not half of each
-    assert ("identities: fail: .mailmap line 775: unbalanced < >: 'SUMIT SRIMANI "
-            "<2301109104@ptuniv.edu.in'") in findings
-    assert "misnamed file(s) in doc/release/upcoming_changes: 31771.c_api.rust" in findings
+def test_the_verdict_is_amber_with_each_finding_and_its_fix(rehearsed: tuple[Result, Path, str]) -> None:
+    """NumPy 2.5.2 as the branch stood: the malformed and mistyped .mailmap lines, identities
+    the changelog would show badly and the misnamed fragment, each once with its file, line
+    and fix, however many stages found it; the rehearsal goes on and exits 0."""
+    result, workdir, _ = rehearsed
+    amber = [line.split("] ", 2)[2].split(":")[0] for line in result.out.splitlines()
+             if line.startswith("amber ")]
+    assert amber == ["contributor identities (.mailmap), with the issue text",
+                     "release notes from the fragments as the branch stood, dry run",
+                     "every preflight check"]
+    assert re.search(r"^verdict: AMBER \(exit 0\): every stage ran; \d+ findings to look at",
+                     result.out, re.MULTILINE)
+    data = json.loads((workdir / "rehearsal-verdict.json").read_text())
+    assert (data["verdict"], data["exit_code"]) == ("amber", 0)
+    found = {(f["kind"], f["file"], f["line"]): f for f in data["findings"]}
+    malformed = found["mailmap/malformed", ".mailmap", 769]
+    assert malformed["what"] == (".mailmap line 769: unbalanced < >: 'SUMIT SRIMANI "
+                                 "<2301109104@ptuniv.edu.in': git skips this line")
+    assert malformed["fix"] == "write `Proper Name <proper@email> [Commit Name] <commit@email>`"
+    assert malformed["stages"] == [3, 12]  # the preflight saw it as line 775, after the hand edits
+    assert found["mailmap/trailing-text", ".mailmap", 523]["fix"] == (
+        "delete the text after the last `>` on that line of .mailmap")
+    placeholder = found["mailmap/placeholder", ".mailmap", None]
+    assert placeholder["what"].startswith("NumPy Bugfix <bugfix@localhost> is a machine")
+    assert placeholder["fix"].startswith("add `!Ethan0456 <Ethan0456@users.noreply.github.com> "
+                                         "NumPy Bugfix <bugfix@localhost>` to .mailmap")
+    notes = found["notes/error", None, None]
+    assert notes["what"] == ("1 misnamed file(s) in doc/release/upcoming_changes: 31771.c_api.rust "
+                             "(extension .rust, expected .rst)")
+    assert notes["fix"].startswith("rename them to <PR>.<type>.rst")
+    assert len(data["findings"]) >= 8
+    report = (workdir / "rehearsal-report.md").read_text()
+    assert "## Verdict: AMBER" in report
+    assert "[mailmap/malformed](#finding-1) `.mailmap line 769`: .mailmap line 769: unbalanced" in report
     # the hand edits NumPy made in its release commit are replayed before the release PR
     assert ("committed what the real v2.5.2 commit changed by hand (files the toolkit does not "
             "write):\n     .mailmap\n     doc/release/upcoming_changes/31771.c_api.rust") in result.err
-    assert "changelog, dry run (titles from GitHub)" in result.out
+    assert "changelog, dry run (titles from GitHub)" in result.err
     assert "16 contributors (5 first-time), 28 pull requests" in result.err
     assert "the list received one announcement" in result.err  # a title with → goes out as UTF-8
 
@@ -119,8 +142,10 @@ def test_strict_makes_findings_fail(cli: Cli, numpy_bundle_clone: Path, tmp_path
     result = cli("rehearse", "2.5.2", "--repo", str(numpy_bundle_clone), "--strict",
                  "--workdir", str(tmp_path / "rehearsal"))
     assert result.code == 1
-    assert "FAIL" not in result.out
-    assert "Findings to look at before the real release:" in result.out
+    assert "FAILED" not in result.out
+    assert re.search(r"^verdict: RED \(exit 1\): --strict and \d+ findings to fix before the real "
+                     r"release$", result.out, re.MULTILINE)
+    assert "## Verdict: RED" in (tmp_path / "rehearsal" / "rehearsal-report.md").read_text()
     # without --real-changelog the fixture's tree has no changelog at the tag to compare with
     assert "no published changelog at v2.5.2:doc/changelog/2.5.2-changelog.rst" in result.err
 
@@ -193,11 +218,19 @@ def test_a_past_release_of_another_project(cli: Cli, example: ExampleProject, tm
     assert result.code == 0, result.out[-3000:]
     assert ("v1.1.0 exists already: rehearsing on a copy from before it (v1.1.0, prepare-1.1.0 "
             "dropped from the scratch copy; maintenance/1.1.x reset to") in result.err
-    assert "warn exit 1  [1.1.0] compare with the real v1.1.0" in result.out
-    findings = result.out.split("Findings to look at before the real release:", 1)[1]
-    assert "Contributors differ from v1.1.0:doc/changelog/1.1.0-changelog.rst" in findings
+    assert re.search(r"^amber  \[\d+/\d+\] \[1\.1\.0\] compare with the real v1\.1\.0: 2 findings",
+                     result.out, re.MULTILINE)
+    data = json.loads((tmp_path / "rehearsal" / "rehearsal-verdict.json").read_text())
+    found = {f["kind"]: f for f in data["findings"]}
+    contributors = found["compare/contributors"]
+    assert contributors["what"].startswith("Contributors differ from "
+                                           "v1.1.0:doc/changelog/1.1.0-changelog.rst")
     assert ("(3 names here, 2 there): only here Alice Maintainer, Chandra Dev +; only there "
-            "Alice Maintainer +") in findings
+            "Alice Maintainer +") in contributors["what"]
+    assert contributors["file"] == "doc/changelog/1.1.0-changelog.rst"
+    assert contributors["severity"] == "error"
+    pulls = found["compare/pull requests"]
+    assert pulls["what"].endswith("only one of them lists #3") and pulls["severity"] == "warning"
     assert "listed by only one of them:" in result.err
     assert ("#3: NumPy's tool lists it too; removed by hand from the published changelog "
             "(changelog --exclude 3)") in result.err

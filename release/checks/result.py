@@ -27,18 +27,26 @@ class CheckResult:
     status: Status
     detail: str
     fix: str = ""
+    file: str = ""  # the file the problem is in, relative to the repository, when there is one
+    line: int | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASS
 
     @classmethod
     def ok(cls, area: str, name: str, detail: str) -> CheckResult:
         return cls(area, name, Status.PASS, detail)
 
     @classmethod
-    def warn(cls, area: str, name: str, detail: str, fix: str = "") -> CheckResult:
-        return cls(area, name, Status.WARN, detail, fix)
+    def warn(cls, area: str, name: str, detail: str, fix: str = "", *, file: str = "",
+             line: int | None = None) -> CheckResult:
+        return cls(area, name, Status.WARN, detail, fix, file, line)
 
     @classmethod
-    def fail(cls, area: str, name: str, detail: str, fix: str = "") -> CheckResult:
-        return cls(area, name, Status.FAIL, detail, fix)
+    def fail(cls, area: str, name: str, detail: str, fix: str = "", *, file: str = "",
+             line: int | None = None) -> CheckResult:
+        return cls(area, name, Status.FAIL, detail, fix, file, line)
 
 
 def range_unknown(area: str, name: str, exc: PreconditionError) -> CheckResult:

@@ -27,8 +27,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from release.checks.result import CheckResult, Status
 from release.identities.history import Identity, Sightings
-from release.identities.mailmap import Mailmap, format_line, trailing_text
+from release.identities.mailmap import Mailmap, format_line, malformed_lines, trailing_text
 
 KINDS = ("malformed", "trailing-text", "git-skips", "bad-trailer", "placeholder", "several-names",
          "same-name", "handle", "extra-text", "one-word", "noreply")
@@ -46,6 +47,8 @@ class Finding:
     logins: tuple[str, ...] = ()
     reason: str = ""  # why it was flagged, and what makes a fix more or less likely
     likelihood: str = "medium"  # high, medium or low: how likely the project fixes it
+    line: int | None = None  # the .mailmap line it is about (malformed, trailing-text)
+    hint: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -54,6 +57,46 @@ class Finding:
     @property
     def rank(self) -> tuple[int, int]:
         return LIKELIHOODS.index(self.likelihood), KINDS.index(self.kind)
+
+    def result(self, mailmap: str = ".mailmap") -> CheckResult:
+        """The finding as a check result: what is wrong and the fix, with the file and line."""
+        status = Status.FAIL if self.is_error else Status.WARN
+        what = _WHAT.get(self.kind, "{detail}").format(detail=self.detail)
+        return CheckResult("mailmap", self.kind, status, what, self.fix(mailmap), mailmap, self.line)
+
+    def fix(self, mailmap: str = ".mailmap") -> str:
+        if self.proposals:
+            lines = " and ".join(f"`{line}`" for line in self.proposals)
+            return f"add {lines} to {mailmap} (`mailmap VERSION --write` adds the proposed lines)"
+        return self.hint or _FIX.get(self.kind, _ANY_FIX).format(mailmap=mailmap)
+
+
+_WHAT = {
+    "malformed": "{detail}: git skips this line",
+    "trailing-text": "{detail}",
+    "bad-trailer": "{detail}: git does not count that co-author",
+    "placeholder": "{detail}: the changelog would credit it as it is",
+    "several-names": "{detail}",
+    "same-name": "{detail}: the changelog would list the person more than once",
+    "handle": "{detail}",
+    "noreply": "{detail}",
+}
+_ANY_FIX = "add a {mailmap} line giving this identity the name the person wants credited"
+_FIX = {
+    "malformed": "write it as `Proper Name <proper@email> [Commit Name] <commit@email>`",
+    "trailing-text": "delete the text after the last `>` on that line of {mailmap}",
+    "git-skips": "rewrite the line so git reads it, as `Proper Name <proper@email> <commit@email>`",
+    "extra-text": "add a {mailmap} line with the name alone, as the person writes it",
+    "one-word": "add a {mailmap} line with the person's full name, if they want it",
+    "bad-trailer": "a merged commit's trailer cannot change: credit the co-author by hand in "
+                   "the changelog if they should be listed",
+    "placeholder": "add a {mailmap} line giving this identity the person's name and address",
+    "several-names": "add a {mailmap} line with the name to keep for that address",
+    "same-name": "add a {mailmap} line mapping the other identities onto one",
+    "handle": "add a {mailmap} line with the person's name (or `!handle` if they prefer it)",
+    "noreply": "add a {mailmap} line with the address the person uses elsewhere, if any; "
+               "otherwise the changelog shows the name as it is",
+}
 
 
 @dataclass(frozen=True)
@@ -213,11 +256,14 @@ class _Analysis:
         return findings
 
     def file_problems(self) -> list[Finding]:
+        numbers = [number for number, _ in malformed_lines(self.text)]
         found = [Finding("malformed", exc.message, reason="git skips the whole line",
-                         likelihood="high") for exc in self.mailmap.malformed]
+                         likelihood="high", line=number, hint=exc.hint or "")
+                 for number, exc in zip(numbers, self.mailmap.malformed, strict=False)]
         found += [Finding("trailing-text", reason="git ignores that text", likelihood="high",
                           detail=f".mailmap line {number}: git ignores the text after the "
-                          f"last address: {line!r}") for number, line in trailing_text(self.text)]
+                          f"last address: {line!r}", line=number)
+                  for number, line in trailing_text(self.text)]
         return found
 
     @cached_property

@@ -105,6 +105,17 @@ def trailing_text(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def malformed_lines(text: str, where: str = ".mailmap") -> list[tuple[int, PreconditionError]]:
+    """The lines git would skip, by number, each with the error that says why."""
+    found = []
+    for number, line in mapping_lines(text):
+        try:
+            parse_line(line, number, where)
+        except PreconditionError as exc:
+            found.append((number, exc))
+    return found
+
+
 def mapping_lines(text: str) -> list[tuple[int, str]]:
     lines = ((number, raw.strip()) for number, raw in enumerate(text.splitlines(), 1))
     return [(number, line) for number, line in lines if line and not line.startswith("#")]

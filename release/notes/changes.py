@@ -14,6 +14,7 @@ from pathlib import Path
 
 from release.checks.notes import bad_fragments_error, outside_range, range_numbers
 from release.checks.preflight import require_series
+from release.checks.result import CheckResult
 from release.config import Config
 from release.errors import PreconditionError, UsageError
 from release.notes.fragments import (
@@ -45,6 +46,7 @@ class NotesChanges:
     tracked_fragments: tuple[str, ...]  # consumed fragments git tracks (removed with `git rm`)
     index: tuple[str, str] | None   # the release-notes index (path, text) with the new entry
     remarks: tuple[str, ...]        # what the release manager should know
+    warnings: tuple[CheckResult, ...] = ()  # fragments that look wrong (said as they are found)
 
 
 def changes(repo: Path, git: GitService, config: Config, version: ReleaseVersion, notes: str,
@@ -65,7 +67,7 @@ def changes(repo: Path, git: GitService, config: Config, version: ReleaseVersion
                or unreadable_fragments(tc, good))
     if problem:
         raise problem
-    _warn_outside_range(git, config, version, good, say)
+    warnings = _warn_outside_range(git, config, version, good, say)
     skeleton: str | None
     rendered: Rendered | None = None
     remarks: list[str] = []
@@ -86,7 +88,7 @@ def changes(repo: Path, git: GitService, config: Config, version: ReleaseVersion
         listed = set(git.tracked_files(rendered.files))
         tracked = tuple(path for path in rendered.files if path in listed)
     return NotesChanges(notes, skeleton, tc, rendered, ignored, tracked,
-                        _index(repo, config, version, notes), tuple(remarks))
+                        _index(repo, config, version, notes), tuple(remarks), tuple(warnings))
 
 
 @dataclass(frozen=True)
@@ -119,16 +121,23 @@ def hand_written(repo: Path, git: GitService, config: Config, version: ReleaseVe
 
 
 def _warn_outside_range(git: GitService, config: Config, version: ReleaseVersion,
-                        good: Sequence[Fragment], say: Callable[[str], None]) -> None:
+                        good: Sequence[Fragment], say: Callable[[str], None]) -> list[CheckResult]:
     if not good:
-        return
+        return []
     try:
         span = resolve(git, config, version)
     except PreconditionError as exc:
         say(f"warning: cannot check the fragments' PRs: {exc.message}")
-        return
+        return [CheckResult.warn("fragments", "pull requests",
+                                 f"cannot check the fragments' PRs: {exc.message}", exc.hint or "")]
+    warnings = []
     for fragment in outside_range(good, range_numbers(git, span)):
         say(f"warning: {fragment.name}: PR #{fragment.pr} is not merged in {span}")
+        warnings.append(CheckResult.warn(
+            "fragments", "pull requests", f"{fragment.name}: PR #{fragment.pr} is not merged in {span}",
+            "check the fragment's number: a fragment of a pull request outside the release "
+            "belongs to another release", file=f"{config.fragments_dir}/{fragment.name}"))
+    return warnings
 
 
 def _feature_skeleton(repo: Path, config: Config, version: ReleaseVersion, notes: str) -> str | None:

@@ -2,9 +2,11 @@
 
 `RELEASE_REHEARSAL_KILL` holds comma-separated points: `before:N` (as stage N is about to run),
 `asset:K` (as the K-th GitHub release asset upload reaches the fake GitHub, before it is
-stored) and `upload:K` (as the K-th file upload to the package index arrives, before the index
-sees it). The kill is SIGKILL: no cleanup, no `finally`, exactly like a machine going away, so a
-rerun has to cope with whatever was left. Counts start at 1 in each process.
+stored), `upload:K` (as the K-th file upload to the package index arrives, before the index
+sees it) and `wipe:K` (at the K-th point of emptying the workdir to start over: before each
+entry, halfway through each directory, and at the end; see `resume.wipe`). The kill is
+SIGKILL: no cleanup, no `finally`, exactly like a machine going away, so a rerun has to cope
+with whatever was left. Counts start at 1 in each process.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from release.errors import UsageError
 from release.rehearsal.runner import Outcome, Stage
 
 ENV = "RELEASE_REHEARSAL_KILL"
-_KINDS = ("before", "asset", "upload")
+_KINDS = ("before", "asset", "upload", "wipe")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Faults:
     before: int | None = None
     asset: int | None = None
     upload: int | None = None
+    wipe: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Faults:
@@ -38,7 +41,7 @@ class Faults:
             kind, _, count = point.partition(":")
             if kind not in _KINDS or not count.isdigit() or int(count) < 1:
                 raise UsageError(f"{ENV}={text!r}: {point!r} is not a kill point",
-                                 hint="use before:N, asset:K or upload:K (N, K from 1), "
+                                 hint="use before:N, asset:K, upload:K or wipe:K (N, K from 1), "
                                       "comma-separated")
             found[kind] = int(count)
         return cls(**found)
@@ -48,6 +51,9 @@ class Faults:
 
     def at_upload(self) -> Callable[[int], None] | None:
         return _at(self.upload)
+
+    def at_wipe(self) -> Callable[[int], None] | None:
+        return _at(self.wipe)
 
 
 def kill() -> NoReturn:

@@ -19,9 +19,10 @@ from release.changelog.authors import authors
 from release.changelog.compute import decisions
 from release.changelog.counts import read_notes_credits
 from release.changelog.explain import Decision, against_published
+from release.checks.result import CheckResult
 from release.config import Config
-from release.errors import VerificationError
 from release.notes.index import entry_target, has_entry
+from release.rehearsal.runner import Said
 from release.rehearsal.scratch import Rewind
 from release.repo.revision_range import RevisionRange, infer_start
 from release.services.git import GitService
@@ -123,35 +124,42 @@ def replay_hand_edits(real: RealRelease, repo: Path, base: str, branch: str,
             f"(files the toolkit does not write):\n{listed}")
 
 
-def compare(real: RealRelease, repo: Path, cfg: Config) -> str:
-    """The rehearsal's release (its PR's commits, up to its tag) against the real one; raises
-    when the Contributors or the version line differ, reports the rest."""
+def compare(real: RealRelease, repo: Path, cfg: Config) -> Said:
+    """The rehearsal's release (its PR's commits, up to its tag) against the real one: differing
+    Contributors or version line fail it, pull requests only one changelog lists are a warning;
+    each is a finding with its file."""
     git = GitService(repo)
     tag = real.rewind.tag
     ours = [path for path in git.run(["diff", "--name-only", real.rewind.parent, tag, "--"])
             .split("\n") if path]
     lines = [f"the rehearsal's {tag} against the real one ({real.rewind.tagged[:12]}):"]
     lines += _files(ours, real.files, real.absent, tag)
-    problems: list[str] = []
+    problems: list[CheckResult] = []
     span = RevisionRange(infer_start(git, cfg, real.version), tag)
+    changelog_path = _path(cfg.changelog, real.version)
     if cfg.credits == "authors":
-        lines += compare_credits(git, cfg, real, span, problems)
+        credits: list[str] = []
+        lines += compare_credits(git, cfg, real, span, credits)
+        problems += [CheckResult.fail("compare", "authors", problem, "check .mailmap and the release "
+                                      "range: the published Authors are what the real release gave",
+                                      file=_path(cfg.notes, real.version)) for problem in credits]
     else:
-        generated = git.show_file(tag, _path(cfg.changelog, real.version)) or ""
-        lines += _changelogs(generated, real, problems, decisions(git, cfg, span, real.version))
+        generated = git.show_file(tag, changelog_path) or ""
+        lines += _changelogs(generated, real, problems, decisions(git, cfg, span, real.version),
+                             changelog_path)
     our_line = _VERSION_LINE.search(git.show_file(tag, cfg.pyproject) or "")
     ours_text = our_line.group(0) if our_line else None
     if ours_text == real.version_line:
         lines.append(f"{cfg.pyproject} version line: identical ({ours_text})")
     else:
-        problems.append(f"{cfg.pyproject} version line: {ours_text!r}, the real one "
-                        f"{real.version_line!r}")
+        problems.append(CheckResult.fail(
+            "compare", "version line", f"{cfg.pyproject} version line: {ours_text!r}, the real "
+            f"one {real.version_line!r}", "look at how the version is set before the real release",
+            file=cfg.pyproject))
     if real.on_main:
         lines.append(_main_line(real.on_main, cfg.main_branch))
-    if problems:
-        raise VerificationError("; ".join(problems) + "\n" + "\n".join(lines),
-                                hint="look at the differences before the real release")
-    return "\n".join(lines)
+    said = [f"{p.status.value}: {p.detail}" for p in problems]
+    return Said("\n".join([*said, *lines]), tuple(problems))
 
 
 def compare_credits(git: GitService, cfg: Config, real: RealRelease, span: RevisionRange,
@@ -219,8 +227,8 @@ def _files(ours: list[str], real: tuple[str, ...], absent: tuple[str, ...], tag:
     return lines
 
 
-def _changelogs(generated: str, real: RealRelease, problems: list[str],
-                decided: Mapping[int, Decision]) -> list[str]:
+def _changelogs(generated: str, real: RealRelease, problems: list[CheckResult],
+                decided: Mapping[int, Decision], path: str) -> list[str]:
     if real.changelog is None:
         return [f"no published changelog at {real.changelog_from}: Contributors not compared "
                 "(rehearse --real-changelog FILE gives one)"]
@@ -233,9 +241,11 @@ def _changelogs(generated: str, real: RealRelease, problems: list[str],
         ours_names, theirs_names = _names(ours_people), _names(theirs_people)
         only_ours = ", ".join(sorted(set(ours_names) - set(theirs_names))) or "none"
         only_theirs = ", ".join(sorted(set(theirs_names) - set(ours_names))) or "none"
-        problems.append(f"Contributors differ from {real.changelog_from} ({len(ours_names)} "
-                        f"names here, {len(theirs_names)} there): only here {only_ours}; only "
-                        f"there {only_theirs}")
+        problems.append(CheckResult.fail(
+            "compare", "contributors", f"Contributors differ from {real.changelog_from} "
+            f"({len(ours_names)} names here, {len(theirs_names)} there): only here {only_ours}; "
+            f"only there {only_theirs}", "check .mailmap and the release range: the published "
+            "Contributors are what the real release gave", file=path))
     ours_pulls, theirs_pulls = pull_lines(generated), pull_lines(real.changelog)
     same = [n for n in ours_pulls if n in theirs_pulls]
     retitled = [n for n in same if ours_pulls[n] != theirs_pulls[n]]
@@ -247,6 +257,13 @@ def _changelogs(generated: str, real: RealRelease, problems: list[str],
     if ours_only or theirs_only:
         lines.append("listed by only one of them:")
         lines += [f"  {line}" for line in against_published(ours_only, theirs_only, decided)]
+        only = sorted(ours_only | theirs_only)
+        problems.append(CheckResult.warn(
+            "compare", "pull requests", f"the changelog lists {len(ours_pulls)} pull requests, "
+            f"{real.changelog_from} {len(theirs_pulls)}; only one of them lists "
+            + ", ".join(f"#{n}" for n in only), "check the release range and how its merges name "
+            "their pull requests (the comparison's output says why each is listed or not)",
+            file=path))
     return lines
 
 

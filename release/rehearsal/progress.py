@@ -21,12 +21,12 @@ from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from release.rehearsal.report import stage_status
 from release.rehearsal.runner import Observer, Outcome, PlainLines, Stage, Tally
+from release.rehearsal.verdict import STATE_LABELS, stage_state
 
 LOG_NAME = "rehearsal.log"
-MARKS = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "FAILED": ("✗", "bold red"),
-         "resumed": ("↺", "cyan")}
+MARKS = {"ok": ("✓", "green"), "refused": ("✓", "green"), "amber": ("!", "yellow"),
+         "failed": ("✗", "bold red"), "resumed": ("↺", "cyan")}
 
 
 @contextmanager
@@ -71,19 +71,27 @@ class LiveStages:
         self.live.refresh()
 
     def finished(self, number: int, total: int, outcome: Outcome) -> None:
-        status = stage_status(outcome)
-        self.statuses[status] = self.statuses.get(status, 0) + 1
+        state = stage_state(outcome)
+        counted = "resumed" if outcome.resumed else state
+        self.statuses[counted] = self.statuses.get(counted, 0) + 1
         self.finished_count += 1
-        self.github = self.github + outcome.github
+        if not outcome.resumed:
+            self.github = self.github + outcome.github
         self.current = None
         if self.finished_count == total:
             self.ended = time.perf_counter()
-        mark, style = MARKS[status]
+        mark, style = MARKS["resumed" if outcome.resumed and state == "ok" else state]
         line = Text.assemble((f"{mark} ", style), f"[{number}/{total}] {outcome.stage.title}",
-                             (f"  {_duration(outcome)}{_requests(outcome.github)}", "dim"))
-        if status in ("warn", "FAILED"):
+                             (f"  {_duration(outcome)}{_requests(outcome)}", "dim"))
+        if state == "failed":
             line.append(f"  exit {outcome.code}, expected {outcome.stage.expect}", style)
+        elif state == "amber":
+            found = sum(1 for result in outcome.findings if not result.passed) or 1
+            line.append(f"  {found} finding{'' if found == 1 else 's'}", style)
+        elif state == "refused":
+            line.append(f"  refused as expected (exit {outcome.code})", "dim")
         self.live.console.print(line)
+        self.live.refresh()  # the finished stage leaves the live area at once
 
     def _render(self) -> RenderableType:
         grid = Table.grid(padding=(0, 1))
@@ -97,7 +105,8 @@ class LiveStages:
         return Group(grid, Text(self.totals(), style="bold"))
 
     def totals(self) -> str:
-        counts = ", ".join(f"{self.statuses[s]} {s}" for s in MARKS if self.statuses.get(s))
+        counts = ", ".join(f"{self.statuses[s]} {STATE_LABELS.get(s, s)}" for s in MARKS
+                           if self.statuses.get(s))
         return (f"{self.finished_count}/{self.total} stages" + (f" ({counts})" if counts else "")
                 + f" in {(self.ended or time.perf_counter()) - self.began:.1f} s; GitHub "
                   f"{self.github.requests} requests, {self.github.points} GraphQL points")
@@ -107,5 +116,6 @@ def _duration(outcome: Outcome) -> str:
     return "done earlier" if outcome.resumed else f"{outcome.seconds:.1f} s"
 
 
-def _requests(github: Tally) -> str:
-    return f", {github.requests} GitHub requests" if github.requests else ""
+def _requests(outcome: Outcome) -> str:
+    requests = 0 if outcome.resumed else outcome.github.requests
+    return f", {requests} GitHub requests" if requests else ""

@@ -1,42 +1,52 @@
-"""The rehearsal's report: what ran, how it went, and what the real release will cost.
+"""The rehearsal's report: the verdict first, then what the real release will cost and what the
+run covered, then every stage.
 
-Written as Markdown (a template) and as one self-contained HTML page (pandoc), also when the
-rehearsal fails, since that is when someone reads it. Every text passes through `redact` first:
-the stand-ins' tokens and passwords, and any the user's environment holds, never reach the files.
+Written as Markdown and as one self-contained HTML page with its pictures inline (both from
+templates), and the verdict as JSON for scripts, also when the rehearsal fails, since that is
+when someone reads it. Every text passes through `redact` first: the stand-ins' tokens and
+passwords, and any the user's environment holds, never reach the files.
 """
 
 from __future__ import annotations
 
-import math
+import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 from release.changelog.pulls import pulls_in_range
 from release.errors import ReleaseError, UsageError
 from release.fakes.stand_ins import StandIns
 from release.redact import Scrubber, secret_values
+from release.rehearsal.forecast import (
+    LIMITS,
+    POLL_INTERVAL,
+    POLL_MAX,
+    PULL_EXAMPLES,
+    REVIEW_HOURS,
+    WHEEL_BUILD_HOURS,
+    Forecast,
+    changelog_requests,
+    forecast,
+    timeline,
+)
+from release.rehearsal.pictures import COLOURS, MODES, Cell, budget_svg, matrix_svg, timeline_svg
 from release.rehearsal.runner import Outcome, Stage, Tally
+from release.rehearsal.verdict import STATE_LABELS, Verdict, stage_findings, stage_state
 from release.repo.revision_range import resolve
 from release.services.git import GitService
 from release.services.github_graphql import MAX_BATCH
-from release.services.pandoc import markdown_to_html
 from release.templating import render
 from release.version import ReleaseVersion
 
 MARKDOWN_NAME = "rehearsal-report.md"
 HTML_NAME = "rehearsal-report.html"
 
-# numpy-release's README: a wheel build "takes about 1 hour"; the walkthrough runs it twice,
-# once with environment `none` to test and once for the release.
-WHEEL_BUILD_HOURS = 1.0
-# GitHub's primary limits per hour (REST requests; GraphQL points alike).
-LIMITS = (("personal token", 5000), ("`GITHUB_TOKEN` in Actions", 1000))
-# How the wheels step polls a run: its default interval, backing off x1.5 up to two minutes.
-POLL_INTERVAL, POLL_BACKOFF, POLL_MAX = 15.0, 1.5, 120.0
-# NumPy 2.0.0 named about 1,080 pull requests (v1.26.0..v2.0.0), the largest range so far.
-PULL_EXAMPLES = (30, 300, 1080)
+VERDICT_NAME = "rehearsal-verdict.json"
 
 
 def check_report_dir(path: Path | None) -> None:
@@ -103,11 +113,18 @@ def _kept_state(stand_ins: StandIns) -> list[tuple[str, str]]:
 class Row:
     number: int
     title: str
-    status: str
+    state: str  # ok, refused, amber, failed, not-run (verdict.stage_state)
+    resumed: bool
+    mode: str  # dry run, real, rerun, refusal, or check (the rehearsal's own actions)
     seconds: float | None
     github: Tally | None
     command: str
     output: str
+    findings: int = 0
+
+    @property
+    def status(self) -> str:
+        return STATE_LABELS[self.state] + (" (earlier run)" if self.resumed else "")
 
     @property
     def time(self) -> str:
@@ -128,6 +145,10 @@ class Row:
     def lines(self) -> int:
         return len(self.output.splitlines())
 
+    @property
+    def unfolded(self) -> bool:
+        return self.state in ("amber", "failed")
+
 
 def _backtick_runs(line: str) -> Iterable[str]:
     run = ""
@@ -139,15 +160,16 @@ def _backtick_runs(line: str) -> Iterable[str]:
             run = ""
 
 
-def stage_status(outcome: Outcome | None) -> str:
-    """ok, warn (an advisory stage's finding), FAILED, resumed (done by an earlier run), not run."""
-    if outcome is None:
-        return "not run"
-    if outcome.resumed:
-        return "resumed"
-    if outcome.ok:
-        return "ok"
-    return "warn" if outcome.stage.advisory else "FAILED"
+def stage_mode(stage: Stage, before: Sequence[Stage]) -> str:
+    """How the stage runs its step: a dry run, for real, again (the same command as an earlier
+    stage), a refusal the step must give, or a check of the rehearsal's own."""
+    if not stage.argv:
+        return "check"
+    if stage.refusal:
+        return "refusal"
+    if "--dry-run" in stage.argv:
+        return "dry run"
+    return "rerun" if any(earlier.argv == stage.argv for earlier in before) else "real"
 
 
 def rows(stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> list[Row]:
@@ -157,65 +179,40 @@ def rows(stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> list[Row]:
         outcome = outcomes[number - 1] if number <= len(outcomes) else None
         command = "python -m release " + " ".join(stage.argv) if stage.argv else ""
         result.append(Row(
-            number, stage.title, stage_status(outcome),
-            None if outcome is None or outcome.resumed else outcome.seconds,
-            None if outcome is None or outcome.resumed else outcome.github, command,
-            "" if outcome is None else outcome.output.rstrip("\n")))
+            number, stage.title, stage_state(outcome), bool(outcome and outcome.resumed),
+            stage_mode(stage, stages[:number - 1]),
+            None if outcome is None else outcome.seconds,
+            None if outcome is None else outcome.github, command,
+            "" if outcome is None else outcome.output.rstrip("\n"),
+            len(stage_findings(number, outcome)) if outcome and stage_state(outcome) == "amber"
+            else 0))
     return result
 
 
-@dataclass(frozen=True)
-class Forecast:
-    """The rehearsal's GitHub use and time, and what the real release adds to them."""
-
-    used: Tally
-    seconds: float
-    builds: int
-
-    @property
-    def polls_per_build(self) -> int:
-        return polls_per_build(WHEEL_BUILD_HOURS * 3600)
-
-    @property
-    def polls(self) -> int:
-        """Status look-ups while the real builds run, which the stand-in's quick runs skip."""
-        return self.builds * self.polls_per_build
-
-    @property
-    def rest(self) -> int:
-        return self.used.rest + self.polls
-
-    @property
-    def hours(self) -> float:
-        return self.builds * WHEEL_BUILD_HOURS + self.seconds / 3600
-
-    def budget(self) -> list[tuple[str, int, str, str]]:
-        """(what, count, share of a personal token's hour, share of GITHUB_TOKEN's hour)."""
-        personal, actions = (limit for _, limit in LIMITS)
-        return [(what, count, f"{count / personal:.1%}", f"{count / actions:.1%}")
-                for what, count in (("REST requests", self.rest),
-                                    ("GraphQL points", self.used.points))]
+_RANK = ("ok", "refused", "not-run", "amber", "failed")
 
 
-def polls_per_build(seconds: float) -> int:
-    waited, wait, polls = 0.0, POLL_INTERVAL, 1
-    while waited + wait <= seconds:
-        waited += wait
-        polls += 1
-        wait = min(wait * POLL_BACKOFF, POLL_MAX)
-    return polls
+def coverage(stages: Sequence[Stage], table: Sequence[Row]) -> list[tuple[str, dict[str, Cell]]]:
+    """Per version and step (in walkthrough order), its dry-run, real and rerun stages."""
+    found: dict[str, dict[str, list[Row]]] = {}
+    for stage, row in zip(stages, table, strict=True):
+        if row.mode in MODES:
+            version = stage.title[:stage.title.index("]") + 1] if stage.title.startswith("[") else ""
+            step = f"{version} {stage.argv[0]}".strip()
+            found.setdefault(step, {}).setdefault(row.mode, []).append(row)
+    return [(step, {mode: Cell(max((r.state for r in cells), key=_RANK.index),
+                               tuple((r.number, r.status) for r in cells))
+                    for mode, cells in by_mode.items()})
+            for step, by_mode in found.items()]
 
 
-def changelog_requests(pulls: int) -> int:
-    """The rate-limit look-up, then one GraphQL query (one point) per 100 pull requests."""
-    return 1 + math.ceil(pulls / MAX_BATCH)
-
-
-def forecast(stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> Forecast:
-    ran = [outcome for outcome in outcomes if not outcome.resumed]
-    used = sum((outcome.github for outcome in ran), Tally())
-    builds = sum(1 for stage in stages if stage.argv[:1] == ("wheels",) and "--dispatch" in stage.argv)
-    return Forecast(used, sum(outcome.seconds for outcome in ran), builds)
+def counts(table: Sequence[Row]) -> dict[str, int]:
+    """Stages by state and by mode, and how many an earlier run did."""
+    tally = {key: sum(1 for row in table if row.state == key) for key in STATE_LABELS}
+    tally.update({mode: sum(1 for row in table if row.mode == mode)
+                  for mode in (*MODES, "refusal", "check")})
+    tally["resumed"] = sum(1 for row in table if row.resumed)
+    return tally
 
 
 def secrets_in(*envs: Mapping[str, str]) -> set[str]:
@@ -227,28 +224,75 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return Scrubber(secrets)(text)
 
 
-def markdown(about: About, stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> str:
-    """Green when every stage ran and none failed; findings (warn) are counted, not fatal."""
+def _values(about: About, stages: Sequence[Stage], outcomes: Sequence[Outcome],
+            verdict: Verdict) -> dict[str, object]:
     table = rows(stages, outcomes)
-    counts = {status: sum(1 for row in table if row.status == status)
-              for status in ("ok", "warn", "FAILED", "resumed", "not run")}
-    green = not counts["FAILED"] and not counts["not run"]
-    return render("rehearsal-report.md.j2", about=about, rows=table, green=green, counts=counts,
-                  forecast=forecast(stages, outcomes), limits=LIMITS,
-                  hours_per_build=WHEEL_BUILD_HOURS, poll_interval=POLL_INTERVAL,
-                  poll_max=POLL_MAX, pull_examples=[(n, changelog_requests(n))
-                                                    for n in PULL_EXAMPLES],
-                  pulls=[(span, n, changelog_requests(n)) for span, n in about.pulls],
-                  batch=MAX_BATCH)
+    fc = forecast(stages, outcomes)
+    return {"about": about, "rows": table, "verdict": verdict, "counts": counts(table),
+            "forecast": fc, "limits": LIMITS, "hours_per_build": WHEEL_BUILD_HOURS,
+            "review_hours": REVIEW_HOURS, "poll_interval": POLL_INTERVAL, "poll_max": POLL_MAX,
+            "pull_examples": [(n, changelog_requests(n)) for n in PULL_EXAMPLES],
+            "pulls": [(span, n, changelog_requests(n)) for span, n in about.pulls],
+            "batch": MAX_BATCH, "lanes": timeline(stages, outcomes),
+            "coverage": coverage(stages, table), "colours": COLOURS}
+
+
+def markdown(about: About, stages: Sequence[Stage], outcomes: Sequence[Outcome],
+             verdict: Verdict) -> str:
+    return render("rehearsal-report.md.j2", **_values(about, stages, outcomes, verdict))
+
+
+def html(about: About, stages: Sequence[Stage], outcomes: Sequence[Outcome],
+         verdict: Verdict) -> str:
+    """One page that stands alone: styles and pictures inline, no script, nothing fetched."""
+    values = _values(about, stages, outcomes, verdict)
+    fc = values["forecast"]
+    assert isinstance(fc, Forecast)
+    return render("rehearsal-report.html.j2", **values, code=code_spans, timeline_svg=timeline_svg(
+        values["lanes"]), budget_svg=budget_svg(fc),  # type: ignore[arg-type]
+        matrix_svg=matrix_svg(values["coverage"]))  # type: ignore[arg-type]
+
+
+def terminal_end(stages: Sequence[Stage], outcomes: Sequence[Outcome], verdict: Verdict,
+                 workdir: Path, report: Path) -> str:
+    """The lines a rehearsal ends with: one per failed or amber stage, the verdict, the totals,
+    the forecast's two numbers and where the report is (every stage is in the report)."""
+    table = rows(stages, outcomes)
+    look = []
+    for row, outcome in zip(table, outcomes, strict=False):
+        if row.state not in ("failed", "amber"):
+            continue
+        found = stage_findings(row.number, outcome)
+        first = (verdict.failure.error if row.state == "failed" and verdict.failure
+                 else found[0].what if found else "")
+        first = first if len(first) <= 110 else first[:109] + "…"
+        more = f" (+{len(found) - 1} more)" if row.state == "amber" and len(found) > 1 else ""
+        look.append({"number": row.number, "title": row.title, "state": row.state,
+                     "code": outcome.code, "expected": outcome.stage.expect,
+                     "findings": len(found), "first": first + more})
+    return render("rehearsal-end.txt.j2", look=look, total=len(stages), verdict=verdict,
+                  counts=counts(table), forecast=forecast(stages, outcomes), limits=LIMITS,
+                  workdir=workdir, report=report)
+
+
+def code_spans(text: str) -> Markup:
+    """Text for the HTML page, escaped, with its `backticked` parts as code."""
+    return Markup(_BACKTICKED.sub(r"<code>\1</code>", str(escape(text))))
+
+
+_BACKTICKED = re.compile(r"`([^`]+)`")
 
 
 def write_report(directory: Path, about: About, stages: Sequence[Stage],
-                 outcomes: Sequence[Outcome], secrets: Iterable[str]) -> Path:
-    """Both files into `directory`; returns the Markdown file's path."""
-    text = redact(markdown(about, stages, outcomes), secrets)
+                 outcomes: Sequence[Outcome], verdict: Verdict, secrets: Iterable[str]) -> Path:
+    """The Markdown, the HTML page and the verdict's JSON into `directory`; returns the
+    Markdown file's path."""
+    secrets = set(secrets)
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / MARKDOWN_NAME
-    target.write_text(text, encoding="utf-8")
-    title = f"Rehearsal of {about.project} {', '.join(about.versions)}"
-    (directory / HTML_NAME).write_text(markdown_to_html(text, title), encoding="utf-8")
+    target.write_text(redact(markdown(about, stages, outcomes, verdict), secrets), encoding="utf-8")
+    (directory / HTML_NAME).write_text(redact(html(about, stages, outcomes, verdict), secrets),
+                                       encoding="utf-8")
+    (directory / VERDICT_NAME).write_text(
+        redact(json.dumps(verdict.as_dict(), indent=2), secrets) + "\n", encoding="utf-8")
     return target

@@ -24,19 +24,21 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from release.checks.result import CheckResult, Status
 from release.config import Config, load_config
 from release.context import Context
 from release.errors import ReleaseError, UsageError
 from release.journal import write_json
-from release.rehearsal.runner import Outcome, Stage
+from release.rehearsal.runner import Outcome, Stage, Tally
 from release.services.git import GitService
 from release.services.github_cache import default_cache_dir
 from release.steps import declared, step
 from release.version import ReleaseVersion
 
 MARKER = ".release-rehearsal.json"
-BUILDING, READY, FINISHED = "building", "ready", "finished"
+BUILDING, READY, FINISHED, WIPING = "building", "ready", "finished", "wiping"
 
 
 def default_workdir(env: Mapping[str, str], label: str) -> Path:
@@ -52,16 +54,21 @@ def _marker(workdir: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def open_workdir(workdir: Path, versions: Sequence[str], *, fresh: bool) -> str | None:
+def open_workdir(workdir: Path, versions: Sequence[str], *, fresh: bool,
+                 at_point: Callable[[int], None] | None = None) -> str | None:
     """Make `workdir` ready for a rehearsal of `versions`: keep an interrupted one there to
     resume, else start over (a new or empty dir; or, wiping it, `fresh` or a rehearsal there that
-    finished, was not set up completely or was of other versions; the line returned says which).
-    A non-empty dir without the marker is refused and left alone."""
+    finished, was not set up completely, was being wiped or was of other versions; the line
+    returned says which). A non-empty dir that is not a rehearsal's is refused and left alone."""
     if workdir.exists() and not workdir.is_dir():
         raise UsageError(f"{workdir} is not a directory", hint="pass a new or empty --workdir")
     marker = _marker(workdir) if workdir.is_dir() else None
-    if workdir.is_dir() and any(workdir.iterdir()) and marker is None:
-        raise UsageError(f"{workdir} is not empty", hint="pass an empty or new --workdir")
+    if marker is None and workdir.is_dir() and any(workdir.iterdir()):
+        if not _looks_like_a_rehearsal(workdir):
+            raise UsageError(f"{workdir} is not empty and holds no rehearsal ({MARKER} is missing)",
+                             hint=f"pass an empty or new --workdir; if it is a rehearsal's "
+                                  f"workdir after all, delete it (rm -r {workdir}) and rerun")
+        marker = {"state": "unmarked"}
     if marker is None:
         workdir.mkdir(parents=True, exist_ok=True)
         mark(workdir, versions, BUILDING)
@@ -69,13 +76,51 @@ def open_workdir(workdir: Path, versions: Sequence[str], *, fresh: bool) -> str 
     why = "--fresh" if fresh else _cannot_resume(marker, versions)
     if why is None:
         return None
-    for child in workdir.iterdir():  # the dir itself stays: `hold` has it locked
+    wipe(workdir, versions, at_point)
+    return f"starting over in {workdir} ({why})"
+
+
+def wipe(workdir: Path, versions: Sequence[str],
+         at_point: Callable[[int], None] | None = None) -> None:
+    """Empty a rehearsal's workdir but for its marker, which says `wiping` first and `building`
+    last, so a wipe killed at any point leaves a dir the next rehearsal recognises and wipes
+    again. `at_point(k)` is called before each entry goes, halfway through each directory and
+    at the end (fault injection: `wipe:K`)."""
+    point = 0
+
+    def reached() -> None:
+        nonlocal point
+        point += 1
+        if at_point is not None:
+            at_point(point)
+
+    mark(workdir, versions, WIPING)
+    for child in sorted(workdir.iterdir()):  # the dir itself stays: `hold` has it locked
+        if child.name == MARKER:
+            continue
+        reached()
         if child.is_dir() and not child.is_symlink():
+            files = sorted(path for path in child.rglob("*") if not path.is_dir())
+            for path in files[:len(files) // 2]:
+                path.unlink()
+            reached()
             shutil.rmtree(child)
         else:
             child.unlink()
+    reached()
     mark(workdir, versions, BUILDING)
-    return f"starting over in {workdir} ({why})"
+
+
+# What a rehearsal makes in its workdir: a dir holding only these (and no marker: a wipe by an
+# older toolkit that deleted the marker first) is a rehearsal's, to wipe rather than refuse.
+_MADE = frozenset({"scratch", "index", "docsite", "web", "mail", "html", "dist", "cache",
+                   "github-state.pickle", "release.toml", "hand-edits.patch", "rehearsal.log",
+                   "rehearsal-report.md", "rehearsal-report.html", "rehearsal-verdict.json"})
+
+
+def _looks_like_a_rehearsal(workdir: Path) -> bool:
+    return all(child.name in _MADE or child.name.startswith(f".{MARKER}.")
+               for child in workdir.iterdir())
 
 
 @contextmanager
@@ -100,6 +145,8 @@ def hold(workdir: Path) -> Iterator[Path]:
 
 def _cannot_resume(marker: dict[str, object], versions: Sequence[str]) -> str | None:
     """Why the rehearsal a marker describes is not one to resume; None when it is."""
+    if marker.get("state") in (WIPING, "unmarked"):
+        return "it was being emptied when an earlier rehearsal stopped"
     held = marker.get("versions")
     if held != list(versions):
         if not isinstance(held, list):
@@ -130,6 +177,28 @@ class Entry:
     ok: bool
     branch: str
     output: str = ""  # kept for an advisory stage's finding only
+    seconds: float = 0.0  # what the stage cost, for the report's forecast of a resumed run
+    github: tuple[int, int, int] = (0, 0, 0)  # REST requests, GraphQL requests, points
+    findings: tuple[CheckResult, ...] = ()
+
+    @classmethod
+    def load(cls, row: Mapping[str, Any]) -> Entry:
+        rest, graphql, points = (int(n) for n in row.get("github", (0, 0, 0)))
+        return cls(int(row["number"]), str(row["title"]), int(row["code"]), bool(row["ok"]),
+                   str(row["branch"]), str(row.get("output", "")), float(row.get("seconds", 0.0)),
+                   (rest, graphql, points),
+                   tuple(CheckResult(**{**item, "status": Status(item["status"])})
+                         for item in row.get("findings", ())))
+
+    def dump(self) -> dict[str, Any]:
+        return {**vars(self), "github": list(self.github),
+                "findings": [{**vars(result), "status": result.status.value}
+                             for result in self.findings]}
+
+    def outcome(self, stage: Stage, code: int, output: str) -> Outcome:
+        """The stage as the earlier run ended it, with what it cost and found then."""
+        return Outcome(stage, code, output, self.seconds, Tally(*self.github), resumed=True,
+                       findings=self.findings)
 
 
 @dataclass(frozen=True)
@@ -161,8 +230,7 @@ class Resume:
             try:
                 rows = json.loads(path.read_text(encoding="utf-8"))["stages"]
                 for row in rows:
-                    entry = Entry(int(row["number"]), str(row["title"]), int(row["code"]),
-                                  bool(row["ok"]), str(row["branch"]), str(row.get("output", "")))
+                    entry = Entry.load(row)
                     self.entries[entry.number] = entry
             except (OSError, ValueError, KeyError, TypeError):
                 continue
@@ -185,12 +253,12 @@ class Resume:
         entry = self._done(number, stage)
         if entry is not None and not entry.ok:
             self._skipped = entry
-            return Outcome(stage, entry.code, entry.output, resumed=True)
+            return entry.outcome(stage, entry.code, entry.output)
         if entry is not None:
             missing = self._missing(stage)
             if missing is None:
                 self._skipped = entry
-                return Outcome(stage, stage.expect, "done in an earlier run", resumed=True)
+                return entry.outcome(stage, stage.expect, "done in an earlier run")
             self.say(f"the rehearsal journal says stage {number} ended well, but {missing}; "
                      "running it again")
         self._restore_branch()
@@ -214,11 +282,13 @@ class Resume:
         if outcome.resumed:
             return
         branch = self.git.current_branch() or self.git.head()
+        github = outcome.github
         entry = Entry(number, outcome.stage.title, outcome.code, outcome.ok, branch,
-                      "" if outcome.ok else outcome.output)
+                      "" if outcome.ok else outcome.output, outcome.seconds,
+                      (github.rest, github.graphql, github.points), outcome.findings)
         self.entries[number] = entry
         version = _title_version(outcome.stage.title)
-        rows = [vars(item) for _, item in sorted(self.entries.items())
+        rows = [item.dump() for _, item in sorted(self.entries.items())
                 if _title_version(item.title) == version]
         write_json(self._journal_dir() / f"rehearsal-{version}.json", {"stages": rows})
 

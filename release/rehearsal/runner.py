@@ -13,8 +13,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
+from release.checks.result import CheckResult, Status
 from release.context import Command
 from release.errors import ReleaseError
+
+INTERRUPTED = 130  # the CLI's exit code for a Ctrl-C
+REFUSED = 2  # the CLI's exit code for a usage error: a step refusing what it must not do
+
+
+@dataclass(frozen=True)
+class Said:
+    """What an action stage returns when it has findings to report beside its output; a
+    finding that failed fails the stage."""
+
+    output: str
+    findings: tuple[CheckResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -24,8 +37,13 @@ class Stage:
     title: str
     argv: tuple[str, ...] = ()
     expect: int = 0
-    action: Callable[[], str] | None = None
+    action: Callable[[], str | Said] | None = None
     advisory: bool = False  # a finding to report; the stages after it still make sense
+
+    @property
+    def refusal(self) -> bool:
+        """The step must refuse (a usage error, exit 2): the stage passes when it does."""
+        return self.expect == REFUSED
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,7 @@ class Outcome:
     seconds: float = 0.0
     github: Tally = field(default_factory=Tally)
     resumed: bool = False  # found done by an earlier, interrupted run; not run again
+    findings: tuple[CheckResult, ...] = ()  # what the step noted as not passing
 
     @property
     def ok(self) -> bool:
@@ -93,6 +112,8 @@ class PlainLines:
             going = "going on" if outcome.stage.advisory else "stopping"
             print(f"   !! exit {outcome.code}, expected {outcome.stage.expect}; {going}",
                   file=self.log)
+        elif outcome.stage.refusal:
+            print(f"   refused as expected (exit {outcome.code})", file=self.log)
 
 
 def no_resume(number: int, stage: Stage) -> Outcome | None:
@@ -115,6 +136,8 @@ class Rehearsal:
             self.observers.append(PlainLines(self.log))
 
     def run(self, stages: Sequence[Stage]) -> bool:
+        """Run the stages in order until one that is not advisory fails; a Ctrl-C (in a step
+        or between them) propagates, leaving the stage it stopped unrecorded, to run again."""
         total = len(stages)
         for number, stage in enumerate(stages, 1):
             for observer in self.observers:
@@ -129,60 +152,23 @@ class Rehearsal:
 
     def _run_one(self, stage: Stage) -> Outcome:
         before, started = self.github_tally(), time.perf_counter()
+        findings: list[CheckResult] = []
         if stage.action is not None:
             try:
-                output, code = stage.action(), 0
+                said = stage.action()
+                said = said if isinstance(said, Said) else Said(said)
+                output, findings = said.output, list(said.findings)
+                code = 1 if any(f.status is Status.FAIL for f in findings) else 0
             except ReleaseError as exc:
                 output, code = f"error: {exc.message}\nhint: {exc.hint}", exc.exit_code
+                findings.append(CheckResult.fail("", "error", exc.message, exc.hint or ""))
         else:
             buffer = io.StringIO()
-            code = self.command([*stage.argv, *self.common], env=self.env, out=buffer, err=buffer)
+            code = self.command([*stage.argv, *self.common], env=self.env, out=buffer,
+                                err=buffer, findings=findings)
             output = buffer.getvalue()
+            if code == INTERRUPTED and stage.expect != INTERRUPTED:
+                raise KeyboardInterrupt  # the CLI caught a Ctrl-C inside the step
         seconds = time.perf_counter() - started
-        return Outcome(stage, code, output, seconds, self.github_tally() - before)
-
-    def summary(self) -> str:
-        lines = ["", "Rehearsal summary:"]
-        for outcome in self.outcomes:
-            mark = "ok  " if outcome.ok else "warn" if outcome.stage.advisory else "FAIL"
-            lines.append(f"  {mark} exit {outcome.code}  {outcome.stage.title}")
-        if self.findings:
-            lines += ["", "Findings to look at before the real release:"]
-            lines += [f"  - {outcome.stage.title}: {first_problem(outcome.output)}"
-                      for outcome in self.findings]
-        return "\n".join(lines)
-
-    @property
-    def findings(self) -> list[Outcome]:
-        """Advisory stages that failed: the rehearsal went on past them."""
-        return [outcome for outcome in self.outcomes if not outcome.ok and outcome.stage.advisory]
-
-    def passed(self, planned: int, *, strict: bool = False) -> bool:
-        """Every planned stage ran and none failed but advisory ones (with `strict`, none at all)."""
-        failed = [outcome for outcome in self.outcomes if not outcome.ok and not outcome.stage.advisory]
-        return len(self.outcomes) == planned and not failed and not (strict and self.findings)
-
-
-def first_problem(output: str) -> str:
-    """The line of a stage's output that says what is wrong: an `error` line, a failed row of a
-    check table (its cells joined), else the first `warn` line or the last line."""
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for number, line in enumerate(lines):
-        if line.startswith("error"):
-            return line[:200]
-        cells = _cells(line)
-        if len(cells) > 3 and cells[2] == "fail":
-            # A long cell wraps onto the rows below, whose first cells are empty.
-            for more in map(_cells, lines[number + 1:]):
-                if len(more) != len(cells) or any(more[:3]):
-                    break
-                cells = [f"{cell} {extra}".strip() for cell, extra in zip(cells, more, strict=True)]
-            return ": ".join(cell for cell in cells if cell)[:200]
-    warned = [line for line in lines if line.startswith("warn")]
-    return (warned or lines or ["(no output)"])[-1 if not warned else 0][:200]
-
-
-def _cells(line: str) -> list[str]:
-    """A table row's cells, empty ones kept (a wrapped row's first cells are empty)."""
-    parts = line.strip().split("│")
-    return [cell.strip() for cell in parts[1:-1]] if len(parts) > 2 else [line.strip()]
+        return Outcome(stage, code, output, seconds, self.github_tally() - before,
+                       findings=tuple(findings))

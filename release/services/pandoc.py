@@ -1,5 +1,4 @@
-"""reStructuredText to Markdown, and Markdown to HTML, with the pandoc binary that pypandoc-binary
-ships."""
+"""reStructuredText to Markdown with the pandoc binary that pypandoc-binary ships."""
 
 from __future__ import annotations
 
@@ -41,15 +40,6 @@ def rst_to_markdown(rst: str) -> str:
     argv = [pandoc_path(), "--standalone", "--from=rst", f"--to={MARKDOWN}", "--wrap=preserve"]
     return _convert(argv, rst, "the notes")
 
-
-
-def markdown_to_html(markdown: str, title: str) -> str:
-    """One standalone HTML page: pandoc's default template inlines its styles, and the text links
-    to nothing outside, so the page reads the same when mailed or opened offline."""
-    argv = [pandoc_path(), "--standalone", "--from=markdown", "--to=html5",
-            f"--metadata=pagetitle:{title}", "--variable=maxwidth:64em",
-            "--syntax-highlighting=none"]  # highlighting took three quarters of the time
-    return _convert(argv, markdown, "the Markdown report")
 
 
 def _convert(argv: list[str], text: str, what: str) -> str:

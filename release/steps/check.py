@@ -59,9 +59,14 @@ def run(ctx: Context) -> int:
     else:
         results.append(CheckResult.ok("fragments", "fragments", "none to check: fragments_dir = \"\" "
                                       "(notes written by hand)"))
-    results += _guarded("mailmap", lambda: [_mailmap(ctx, version, span)])
+    identities: list[CheckResult] = []
+    results += _guarded("mailmap", lambda: [_mailmap(ctx, version, span, identities)])
     results += file_results(ctx, version)
     results += _guarded("release repo", lambda: _release_repo(ctx, version))
+    # The identities row counts problems; the findings are the problems themselves. The doctor's
+    # rows are the doctor step's to report: they describe this machine and token, not the release.
+    ctx.note(*(result for result in results if not (identities and result.area == "mailmap")),
+             *identities)
     results += _guarded("doctor", lambda: _facilities(ctx))
     fails = [r for r in results if r.status is Status.FAIL]
     could_not = [r for r in fails if r.name == "could not run"]
@@ -87,13 +92,16 @@ def _guarded(area: str, compute: Callable[[], list[CheckResult]]) -> list[CheckR
         return [CheckResult.fail(area, "could not run", exc.message, exc.hint or "")]
 
 
-def _mailmap(ctx: Context, version: ReleaseVersion, span: Callable[[], RevisionRange]) -> CheckResult:
+def _mailmap(ctx: Context, version: ReleaseVersion, span: Callable[[], RevisionRange],
+             identities: list[CheckResult]) -> CheckResult:
+    """The identities row; each problem's own result goes into `identities`."""
     try:
         revisions = span()
     except PreconditionError as exc:
         return range_unknown("mailmap", "identities", exc)
     found = propose(ctx.git, ctx.repo, ctx.config, revisions, say=ctx.say,
                     github=None if ctx.option("offline") else ctx.github)
+    identities.extend(finding.result(ctx.config.mailmap) for finding in found.findings)
     return mailmap_summary(found.findings, version)
 
 

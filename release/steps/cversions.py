@@ -45,6 +45,7 @@ def run(ctx: Context) -> int:
     ctx.say(f"C-API checks for {ctx.config.project} {version} "
             f"({'at ' + ref if ref else 'work tree'}):")
     ctx.out.write(as_lines(results))
+    ctx.note(*results)
     if not ctx.option("fix"):
         return 1 if failed(results) else 0
     addition = missing_cversions_line(capi, ctx.config.project, version.major, version.minor)

@@ -68,6 +68,7 @@ def run(ctx: Context) -> int:
                     ref=opts.ref)
     state, sightings, findings, usable = found.state, found.sightings, found.findings, found.lines
     ctx.say(f"mailmap: {len(sightings.commits)} identities in {span}, {state.where}")
+    ctx.note(*(finding.result(ctx.config.mailmap) for finding in findings))
     if opts.json:
         if opts.write or opts.issue or opts.publish:
             raise UsageError("--json reports the findings only",

@@ -53,6 +53,7 @@ def build_plan(ctx: Context, version: ReleaseVersion) -> Plan:
                           ctx.path(ctx.config.notes, version), ctx.say)
     plan = Plan(f"release notes for {ctx.config.project} {version}")
     plan.notes.extend(found.remarks)
+    ctx.note(*found.warnings)
     if found.skeleton is not None:
         plan.add(WriteFile(ctx.repo, found.notes, found.skeleton))
     if found.rendered is not None:

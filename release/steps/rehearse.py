@@ -9,18 +9,23 @@ project and the stand-ins' state. A rerun there resumes an interrupted rehearsal
 stages its journal says are done once their results re-check as present
 (`release.rehearsal.resume`); after a finished rehearsal, or with `--fresh`, it starts over.
 
-Fault injection: `RELEASE_REHEARSAL_KILL=before:N`, `asset:K` or `upload:K` (comma-separated)
-makes the rehearsal SIGKILL itself as stage N is about to run, as the K-th GitHub release asset
-upload reaches the fake GitHub (before it is stored), or as the K-th file upload reaches the
-package index (before the index sees it); see `release.rehearsal.faults`. The fault tests kill a
-rehearsal at every step boundary and in both uploads, rerun it, and compare the end state with
-an uninterrupted run.
+Fault injection: `RELEASE_REHEARSAL_KILL=before:N`, `asset:K`, `upload:K` or `wipe:K`
+(comma-separated) makes the rehearsal SIGKILL itself as stage N is about to run, as the K-th
+GitHub release asset upload reaches the fake GitHub (before it is stored), as the K-th file
+upload reaches the package index (before the index sees it), or at the K-th point of emptying
+the workdir to start over; see `release.rehearsal.faults`. The fault tests kill a rehearsal at
+every step boundary, in both uploads and at every point of a `--fresh` wipe, rerun it, and
+compare the end state with an uninterrupted run.
+
+The verdict (`release.rehearsal.verdict`): green, amber (findings, each with its fix) or red (a
+stage failed, or `--strict` and findings); exit 0 for green and amber, 1 for red, 130 for a
+Ctrl-C. `--json` prints it as data; the report's directory always gets rehearsal-verdict.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import json
 import shlex
 import sys
 import tomllib
@@ -44,9 +49,16 @@ from release.fakes.milestone_seed import seed_milestone
 from release.fakes.stand_ins import StandIns
 from release.rehearsal.ci import CiFinding, CiVerdict, in_github_actions, publish
 from release.rehearsal.faults import Faults, KillBefore
+from release.rehearsal.forecast import forecast
 from release.rehearsal.past_release import RealRelease, compare, replay_hand_edits
 from release.rehearsal.progress import progress_observers
-from release.rehearsal.report import check_report_dir, describe, forecast, secrets_in, write_report
+from release.rehearsal.report import (
+    check_report_dir,
+    describe,
+    secrets_in,
+    terminal_end,
+    write_report,
+)
 from release.rehearsal.resume import (
     FINISHED,
     READY,
@@ -58,8 +70,9 @@ from release.rehearsal.resume import (
     open_workdir,
 )
 from release.rehearsal.resume import Places as ResumePlaces
-from release.rehearsal.runner import Rehearsal, Stage, Tally, first_problem
+from release.rehearsal.runner import Outcome, Rehearsal, Stage, Tally
 from release.rehearsal.scratch import Rewind, scratch_copy
+from release.rehearsal.verdict import Verdict, judge
 from release.repo.next_release import infer
 from release.repo.revision_range import resolve
 from release.services.git import GitService
@@ -103,8 +116,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "checkout's .github/workflows/wheels.yml): dispatches must fit its "
                              "workflow_dispatch inputs (default: numpy-release's)")
     parser.add_argument("--strict", action="store_true",
-                        help="findings (an advisory stage that fails: .mailmap, preflight) make "
-                             "the rehearsal fail too")
+                        help="findings (a warning of a stage, or an advisory stage that fails: "
+                             ".mailmap, preflight) make the verdict red and the exit code 1")
+    parser.add_argument("--json", action="store_true",
+                        help="print the verdict as JSON on stdout (the verdict, exit code, "
+                             "failure and findings, each with its fix, file and line); the "
+                             "summary goes to stderr")
     parser.add_argument("--real-changelog", type=Path, metavar="FILE",
                         help="with --repo and a version already tagged: the published changelog "
                              "to compare with (default: the changelog file at the tag)")
@@ -213,7 +230,8 @@ def _workdir(ctx: Context, versions: list[str], label: list[str]) -> Iterator[Pa
     given = ctx.option("workdir")
     workdir = Path(given).resolve() if given else default_workdir(ctx.env, "-".join(label))
     with hold(workdir):
-        wiped = open_workdir(workdir, versions, fresh=bool(ctx.option("fresh")))
+        wiped = open_workdir(workdir, versions, fresh=bool(ctx.option("fresh")),
+                             at_point=Faults.from_env(ctx.env).at_wipe())
         if wiped:
             ctx.say(wiped)
         yield workdir
@@ -322,6 +340,7 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
                      stand_ins, common)
     resume = _resume(ctx, project, stand_ins, plan, workdir, versions)
     kill = [KillBefore(faults.before)] if faults and faults.before else []
+    interrupted = False
     with progress_observers(ctx.err, workdir) as observers:
         rehearsal = Rehearsal(common, {**ctx.env, **places.env}, ctx.err, ctx.run_command(),
                               observers=[*observers, resume, *kill], resume=resume,
@@ -330,47 +349,43 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
                                                          github.graphql_points))
         try:
             rehearsal.run(plan)
+        except KeyboardInterrupt:
+            interrupted = True
         finally:  # the report matters most when the rehearsal fails
+            verdict = judge(plan, rehearsal.outcomes, strict=bool(ctx.option("strict")),
+                            interrupted=interrupted)
             report = write_report(Path(ctx.option("report") or workdir), about, plan,
-                                  rehearsal.outcomes, secrets_in(ctx.env, places.env))
-    print(rehearsal.summary(), file=ctx.out)
-    print(f"\nScratch project and stand-ins left in {workdir}", file=ctx.out)
-    print(f"report: {report}", file=ctx.out)
-    passed = rehearsal.passed(len(plan), strict=bool(ctx.option("strict")))
+                                  rehearsal.outcomes, verdict, secrets_in(ctx.env, places.env))
+    end = terminal_end(plan, rehearsal.outcomes, verdict, workdir, report)
+    if ctx.option("json"):
+        ctx.err.write(end)
+        print(json.dumps({**verdict.as_dict(), "report": str(report)}, indent=2), file=ctx.out)
+    else:
+        ctx.out.write(end)
     if in_github_actions(ctx.env):
-        publish(_ci_verdict(rehearsal, plan, versions, report, passed), ctx.env, ctx.out)
-    if passed:
+        publish(_ci_verdict(verdict, plan, rehearsal.outcomes, versions, report), ctx.env, ctx.out)
+    if verdict.failure is None and verdict.interrupted is None:
         mark(workdir, [str(v) for v in versions], FINISHED)
-    return 0 if passed else 1
+    return verdict.exit_code
 
 
-def _ci_verdict(rehearsal: Rehearsal, plan: list[Stage], versions: list[ReleaseVersion],
-                report: Path, passed: bool) -> CiVerdict:
-    """What GitHub Actions shows of this rehearsal: the verdict, findings where a file and line
-    are named, the forecast's two figures."""
-    failed = [CiFinding(first_problem(o.output), stage=o.stage.title, level="error")
-              for o in rehearsal.outcomes if not o.ok and not o.stage.advisory]
-    findings = [_located(first_problem(o.output), o.stage.title) for o in rehearsal.findings]
-    verdict = "red" if failed or not passed else "amber" if findings else "green"
-    cost = forecast(plan, rehearsal.outcomes)
+def _ci_verdict(verdict: Verdict, plan: list[Stage], outcomes: list[Outcome],
+                versions: list[ReleaseVersion], report: Path) -> CiVerdict:
+    """What GitHub Actions shows of this rehearsal, from the verdict's own values: each finding
+    at its file and line, the failed stage, the forecast's two figures."""
+    failure = verdict.failure
+    failed = [] if failure is None else [CiFinding(failure.error, failure.hint, stage=failure.stage_title,
+                                                   level="error")]
+    findings = [CiFinding(f.what, f.fix, f.file or None, f.line, f.stage_title)
+                for f in verdict.findings]  # warnings: the rehearsal went on past them
+    cost = forecast(plan, outcomes)
     lines = [f"{what}: {count} ({personal} of a personal token's hour, {actions} of "
              "GITHUB_TOKEN's)" for what, count, personal, actions in cost.budget()]
     lines.append(f"about {cost.hours:.1f} h of machine time, most of it wheel builds")
-    totals = (f"{sum(o.ok for o in rehearsal.outcomes)} of {len(plan)} stages ok, "
+    totals = (f"{sum(o.ok for o in outcomes)} of {len(plan)} stages ok, "
               f"{len(findings)} finding(s), {len(failed)} failed")
-    return CiVerdict(verdict, [str(v) for v in versions], findings, lines, report, totals, failed)
-
-
-def _located(problem: str, stage: str) -> CiFinding:
-    """A finding that names `FILE line N` points its annotation there."""
-    found = re.search(r"(?P<file>[\w./-]*[\w.]) line (?P<line>\d+)", problem)
-    fix = ""
-    if ": fix " in problem:
-        problem, fix = problem.split(": fix ", 1)
-        fix = "fix " + fix
-    if not found:
-        return CiFinding(problem, fix, stage=stage)
-    return CiFinding(problem, fix, found["file"], int(found["line"]), stage)
+    return CiVerdict(verdict.level.value, [str(v) for v in versions], findings, lines, report,
+                     totals, failed)
 
 
 def _resume(ctx: Context, project: ExampleProject, stand_ins: StandIns,

@@ -85,6 +85,7 @@ def run(ctx: Context) -> int:
                         "fix": r.fix} for r in results]})
         return 1 if failed(results) else 0
     _report(ctx, version, declared, window, series_window(policy, day, _series(ctx)), results)
+    ctx.note(*results)
     mismatches = sum(r.status is Status.FAIL for r in results)
     ctx.say(f"{mismatches} mismatch{'es' if mismatches != 1 else ''} with {policy.name}"
             if mismatches else f"consistent with {policy.name}")

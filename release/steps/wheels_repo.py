@@ -53,6 +53,7 @@ def run(ctx: Context) -> int:
             + (f" in {spot.checkout}" if spot.checkout else " through the GitHub API")
             + (f", compared with {spot.previous_ref}" if spot.previous_ref else ""))
     rows = collect(ctx, version)
+    ctx.note(*rows)
     ctx.out.write(table(for_table(rows), f"Release repository {spot.repo} ({spot.ref}) for "
                               f"{ctx.config.project} {version}: {worst(rows).value}"))
     return 1 if failed(rows) else 0
