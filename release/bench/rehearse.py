@@ -11,6 +11,7 @@ targets; exit codes are printed beside them.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -23,11 +24,10 @@ from pathlib import Path
 
 from release.fakes.example import build_example_project
 from release.fakes.stand_ins import StandIns
-from release.rehearsal.report import MARKDOWN_NAME
+from release.rehearsal.report import MARKDOWN_NAME, VERDICT_NAME
 
 BUNDLE = Path(__file__).resolve().parents[2] / "tests" / "data" / "numpy" / "history.bundle"
 TARGETS = {"example": 30.0, "numpy": 90.0}
-_SUMMARY_LINE = re.compile(r"^  (ok  |warn|FAIL) exit -?\d+  ", re.MULTILINE)
 _GITHUB = re.compile(r"this rehearsal made (\d+) REST requests and (\d+) GraphQL requests")
 
 
@@ -77,7 +77,9 @@ def _rehearse(workdir: Path, argv: list[str]) -> Timed:
     report = workdir / MARKDOWN_NAME
     found = _GITHUB.search(report.read_text(encoding="utf-8")) if report.is_file() else None
     requests = int(found[1]) + int(found[2]) if found else None
-    return Timed(done.returncode, len(_SUMMARY_LINE.findall(done.stdout)), requests, seconds)
+    verdict = workdir / VERDICT_NAME
+    ran = json.loads(verdict.read_text(encoding="utf-8"))["ran"] if verdict.is_file() else 0
+    return Timed(done.returncode, int(ran), requests, seconds)
 
 
 def _stand_ins(workdir: Path) -> None:
