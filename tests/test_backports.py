@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GITHUB_CANARY
-from helpers import git, table_rows
+from helpers import Cli, git, table_rows
 
 from release.assistants.backports import fork_point, merged_on_main, on_branch
 from release.fakes.github import FakeGitHub
@@ -62,7 +62,7 @@ def _state(repo: Path) -> tuple[str, str, str, bytes]:
             git(repo, "rev-parse", "HEAD"), (repo / ".git" / "index").read_bytes())
 
 
-def test_candidates_with_cherry_pick_results(project: Path, labelled: FakeGitHub, cli) -> None:  # type: ignore[no-untyped-def]
+def test_candidates_with_cherry_pick_results(project: Path, labelled: FakeGitHub, cli: Cli) -> None:
     before = _state(project)
     result = cli("backports", "1.0.1", "--repo", str(project))
     assert result.code == 0, result.err
@@ -83,7 +83,7 @@ def test_candidates_with_cherry_pick_results(project: Path, labelled: FakeGitHub
     assert GITHUB_CANARY not in result.out + result.err
 
 
-def test_labels_are_asked_in_one_query_then_cached(project: Path, labelled: FakeGitHub, cli) -> None:  # type: ignore[no-untyped-def]
+def test_labels_are_asked_in_one_query_then_cached(project: Path, labelled: FakeGitHub, cli: Cli) -> None:
     assert cli("backports", "1.0.1", "--repo", str(project)).code == 0
     assert labelled.graphql_calls == 1
     assert cli("backports", "1.0.1", "--repo", str(project)).code == 0
@@ -94,7 +94,7 @@ def test_labels_are_asked_in_one_query_then_cached(project: Path, labelled: Fake
     assert "#13" in {row[0] for row in table_rows(again.out)}
 
 
-def test_without_a_token_it_says_so(project: Path, fake_github: FakeGitHub, cli,  # type: ignore[no-untyped-def]
+def test_without_a_token_it_says_so(project: Path, fake_github: FakeGitHub, cli: Cli,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     result = cli("backports", "1.0.1", "--repo", str(project))

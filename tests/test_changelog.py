@@ -221,7 +221,7 @@ def test_first_time_and_order() -> None:
     assert (summary.total, summary.first_time) == (5, 3)
 
 
-def test_three_dots_are_a_symmetric_difference_not_a_version(example: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_three_dots_are_a_symmetric_difference_not_a_version(example: ExampleProject, cli: Cli) -> None:
     before = snapshot(example.repo)
     result = cli("changelog", "v1.1.0...v1.2.0.dev0", "--offline", "--repo", str(example.repo))
     assert result.code == 2

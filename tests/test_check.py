@@ -191,7 +191,7 @@ def test_check_json(branch: ExampleProject, cli: Cli) -> None:
     assert len(document["checks"]) >= 8
 
 
-def test_offline_a_missing_upstream_remote_fails_as_tag_would(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_offline_a_missing_upstream_remote_fails_as_tag_would(branch: ExampleProject, cli: Cli) -> None:
     git(branch.repo, "remote", "remove", "upstream")
     result = cli("check", "1.2.0", "--repo", str(branch.repo), "--offline")
     assert result.code == 1, result.out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import git, table_rows
+from helpers import Cli, git, table_rows
 
 ENV = ["-c", "user.name=Chuck", "-c", "user.email=chuck@example.org"]
 
@@ -92,7 +92,7 @@ def _rows(out: str) -> dict[str, list[str]]:
     return {row[0]: row for row in table_rows(out)}
 
 
-def test_each_deprecation_with_its_version_date_and_nep23_status(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_each_deprecation_with_its_version_date_and_nep23_status(project: Path, cli: Cli) -> None:
     result = cli("deprecations", "2.6.0", "--repo", str(project))
     assert result.code == 0, result.err
     rows = _rows(result.out)
@@ -110,7 +110,7 @@ def test_each_deprecation_with_its_version_date_and_nep23_status(project: Path, 
                               "numpy/_core/src/multiarray/getset.c:5", "numpy/lib/_old.py:5"]
 
 
-def test_a_patch_release_and_a_ref(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_patch_release_and_a_ref(project: Path, cli: Cli) -> None:
     """For 2.5.3 only 2.3 and older are due; at the dev0 tag the 2.6 work is not there."""
     result = cli("deprecations", "2.6.0", "--repo", str(project), "--ref", "v2.6.0.dev0", "--due")
     rows = _rows(result.out)
@@ -120,6 +120,6 @@ def test_a_patch_release_and_a_ref(project: Path, cli) -> None:  # type: ignore[
     assert "numpy/_core/src/multiarray/getset.c:5" not in patch
 
 
-def test_a_ref_that_does_not_exist(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_ref_that_does_not_exist(project: Path, cli: Cli) -> None:
     result = cli("deprecations", "2.6.0", "--repo", str(project), "--ref", "v9")
     assert result.code == 2 and "--ref 'v9'" in result.err and "hint: " in result.err

@@ -91,3 +91,11 @@ def test_the_architecture_page_lists_every_module_once() -> None:
                 listed.append(folder + found.group(1))
     on_disk = sorted(str(path.relative_to(PACKAGE.parent)) for _, path in modules())
     assert sorted(listed) == on_disk
+
+
+def test_tests_are_typed_too() -> None:
+    """mypy strict covers tests/: a test's fixtures carry their types (`cli: Cli`, ...)."""
+    marker = "type: ignore[" + "no-untyped-def]"  # spelt apart, so this file does not hold it
+    untyped = [path.name for path in sorted((PACKAGE.parent / "tests").glob("*.py"))
+               if marker in path.read_text(encoding="utf-8")]
+    assert untyped == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GITHUB_CANARY
-from helpers import git, table_rows
+from helpers import Cli, git, table_rows
 
 from release.fakes.github import FakeGitHub
 
@@ -37,7 +37,7 @@ def _on(github: FakeGitHub, number: int) -> str | None:
     return (repo.pulls.get(number) or repo.issues[number]).milestone
 
 
-def test_the_groups(milestone: FakeGitHub, project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_groups(milestone: FakeGitHub, project: Path, cli: Cli) -> None:
     result = cli("milestones", "2.5.3", "--repo", str(project))
     assert result.code == 0, result.err
     rows = [row[:3] for row in table_rows(result.out)]
@@ -49,7 +49,7 @@ def test_the_groups(milestone: FakeGitHub, project: Path, cli) -> None:  # type:
     assert "python -m release milestones 2.5.3 --move-to 2.5.4 --apply" in result.err
 
 
-def test_the_move_is_shown_then_applied_and_verified(milestone: FakeGitHub, project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_move_is_shown_then_applied_and_verified(milestone: FakeGitHub, project: Path, cli: Cli) -> None:
     shown = cli("milestones", "2.5.3", "--repo", str(project), "--move-to", "2.5.4")
     assert shown.code == 0
     assert "Dry run: move 2 open items from '2.5.3 release' to '2.5.4 release'" in shown.out
@@ -65,7 +65,7 @@ def test_the_move_is_shown_then_applied_and_verified(milestone: FakeGitHub, proj
     assert GITHUB_CANARY not in done.out + done.err
 
 
-def test_a_missing_milestone_says_how_to_make_it(milestone: FakeGitHub, project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_milestone_says_how_to_make_it(milestone: FakeGitHub, project: Path, cli: Cli) -> None:
     result = cli("milestones", "2.5.3", "--repo", str(project), "--move-to", "2.5.5")
     assert result.code == 1
     assert "numpy/numpy has no milestone '2.5.5 release'" in result.err
@@ -73,7 +73,7 @@ def test_a_missing_milestone_says_how_to_make_it(milestone: FakeGitHub, project:
     assert _on(milestone, 101) == "2.5.3 release"
 
 
-def test_a_read_only_token_is_refused_and_nothing_moves(project: Path, cli,  # type: ignore[no-untyped-def]
+def test_a_read_only_token_is_refused_and_nothing_moves(project: Path, cli: Cli,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     reader = "github_pat_canaryReader0000000000000000000000000000000001"
     with FakeGitHub(tokens={reader: "read"}) as github:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import git, snapshot, table_rows
+from helpers import Cli, git, snapshot, table_rows
 
 from release.fakes.example import ExampleProject
 
@@ -29,7 +29,7 @@ def branch(example: ExampleProject) -> ExampleProject:
     return example
 
 
-def test_tests_run_in_a_scratch_clone_and_the_tree_stays(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_tests_run_in_a_scratch_clone_and_the_tree_stays(branch: ExampleProject, cli: Cli) -> None:
     before = snapshot(branch.repo)
     # the test sees the release commit's files in its own directory, not the user's checkout
     command = (f"{PY} -c \"import os, sys; print(os.getcwd()); "
@@ -44,7 +44,7 @@ def test_tests_run_in_a_scratch_clone_and_the_tree_stays(branch: ExampleProject,
     assert _row(result.out, "git submodule update")[3] == "no submodules"
 
 
-def test_a_failing_suite_fails_with_its_last_lines(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_suite_fails_with_its_last_lines(branch: ExampleProject, cli: Cli) -> None:
     command = f"{PY} -c \"print('3 failed, 97 passed'); raise SystemExit(1)\""
     result = cli("sanity", "1.2.0", "--repo", str(branch.repo), "--test-command", command)
     assert result.code == 1
@@ -52,7 +52,7 @@ def test_a_failing_suite_fails_with_its_last_lines(branch: ExampleProject, cli) 
     assert row[2] == "fail" and "failed (exit 1)" in row[3] and "3 failed, 97 passed" in row[3]
 
 
-def test_what_git_clean_would_delete_and_clean(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_what_git_clean_would_delete_and_clean(branch: ExampleProject, cli: Cli) -> None:
     (branch.repo / "build").mkdir()
     (branch.repo / "build" / "x.o").write_text("x")
     (branch.repo / "notes.txt").write_text("mine")
@@ -70,7 +70,7 @@ def test_what_git_clean_would_delete_and_clean(branch: ExampleProject, cli) -> N
     assert _row(cli(*args).out, "git clean -xdfq")[3] == "nothing untracked or ignored"
 
 
-def test_a_branch_behind_upstream_and_a_changed_file(branch: ExampleProject, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_branch_behind_upstream_and_a_changed_file(branch: ExampleProject, cli: Cli) -> None:
     git(branch.repo, "reset", "-q", "--hard", "HEAD~1")
     (branch.repo / "README.md").write_text("changed\n")
     result = cli("sanity", "1.2.0", "--repo", str(branch.repo), "--no-tests")
@@ -81,7 +81,7 @@ def test_a_branch_behind_upstream_and_a_changed_file(branch: ExampleProject, cli
     assert "README.md" in _row(result.out, "work tree")[3]
 
 
-def test_submodules_are_checked_out_in_the_scratch_clone(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_submodules_are_checked_out_in_the_scratch_clone(tmp_path: Path, cli: Cli) -> None:
     sub = tmp_path / "highway"
     git(tmp_path, "init", "-q", "-b", "main", str(sub))
     (sub / "hwy.h").write_text("// highway\n")
@@ -103,7 +103,7 @@ def test_submodules_are_checked_out_in_the_scratch_clone(tmp_path: Path, cli) ->
     assert not (repo / "vendored" / "highway" / "hwy.h").exists()
 
 
-def test_without_the_release_commit_it_says_what_to_fetch(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_without_the_release_commit_it_says_what_to_fetch(tmp_path: Path, cli: Cli) -> None:
     repo = tmp_path / "numpy"
     git(tmp_path, "init", "-q", "-b", "main", str(repo))
     (repo / "a").write_text("a")

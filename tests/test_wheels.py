@@ -378,7 +378,8 @@ def test_json_file_check(example: ExampleProject, cli: Cli, tmp_path: Path) -> N
 @pytest.mark.parametrize(("option", "value"), [
     ("--poll-interval", "-1"), ("--poll-interval", "nan"), ("--timeout", "0"),
     ("--timeout", "inf"), ("--timeout", "-5")])
-def test_waits_are_checked_before_the_dispatch(example, release_repo, cli, option: str,  # type: ignore[no-untyped-def]
+def test_waits_are_checked_before_the_dispatch(example: ExampleProject, release_repo: FakeGitHub, cli: Cli,
+                                               option: str,
                                                value: str) -> None:
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", option, value)
     assert result.code == 2
@@ -389,7 +390,8 @@ def test_waits_are_checked_before_the_dispatch(example, release_repo, cli, optio
 
 @pytest.mark.parametrize("fault", ["fail:1", "interrupt:2", "term:3", "fail:verify", "kill:2",
                                    "kill:3"])
-def test_a_stopped_dispatch_is_followed_not_dispatched_again(example, release_repo, cli,  # type: ignore[no-untyped-def]
+def test_a_stopped_dispatch_is_followed_not_dispatched_again(example: ExampleProject,
+                                                             release_repo: FakeGitHub, cli: Cli,
                                                              fault: str) -> None:
     argv = ["wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0"]
     env = {**os.environ, "RELEASE_FAULT": fault}
@@ -417,7 +419,8 @@ def test_a_stopped_dispatch_is_followed_not_dispatched_again(example, release_re
     assert sorted(p.name for p in dest.iterdir()) == sorted(expected(example))
 
 
-def test_a_failed_run_is_not_followed_again(example, fake_github, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_run_is_not_followed_again(example: ExampleProject, fake_github: FakeGitHub,
+                                            cli: Cli) -> None:
     fake_github.add_repo(WORKFLOW_REPO, "main", refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
     fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", conclusion="failure",
                              artifacts=artifacts(example))
