@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest import GITHUB_CANARY
+from helpers import Cli
 
 from release.config import load_config
 from release.errors import ServiceError
 from release.fakes.dists import seed_wheel_workflow
+from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.github_tokens import Token
 from release.services.github import GitHubService
@@ -53,7 +55,8 @@ def service(gh: FakeGitHub, tmp_path: Path, token: str = GITHUB_CANARY, repo: st
                          cache_dir=tmp_path / "cache", **options)  # type: ignore[arg-type]
 
 
-def test_a_dispatch_the_workflow_refuses_names_its_inputs(example, cli, fake_github) -> None:  # type: ignore[no-untyped-def]
+def test_a_dispatch_the_workflow_refuses_names_its_inputs(example: ExampleProject, cli: Cli,
+                                                          fake_github: FakeGitHub) -> None:
     config = load_config(example.repo).config
     seed_wheel_workflow(fake_github, config, VERSION, source=(
         "on:\n  workflow_dispatch:\n    inputs:\n      upload:\n        required: true\n"

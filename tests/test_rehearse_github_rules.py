@@ -9,7 +9,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from helpers import git
+from helpers import Cli, git
 
 from release.cli import main
 from release.fakes.example import ExampleProject, build_example_project
@@ -34,7 +34,8 @@ def rehearse_until(project: ExampleProject, s: StandIns, title: str) -> tuple[bo
     return passed, rehearsal.outcomes[-1]
 
 
-def test_a_dispatch_input_the_workflow_does_not_declare_fails_the_wheel_stage(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_dispatch_input_the_workflow_does_not_declare_fails_the_wheel_stage(cli: Cli,
+                                                                              tmp_path: Path) -> None:
     workflow = tmp_path / "wheels.yml"
     workflow.write_text("on:\n  workflow_dispatch:\n    inputs:\n      target:\n"
                         "        required: true\n        type: choice\n"
@@ -86,7 +87,7 @@ def test_a_token_without_the_workflow_permission_fails_the_push(tmp_path: Path) 
     assert git(project.fork, "branch", "--list", f"prepare-{VERSION}").strip() == ""
 
 
-def test_token_permissions_are_checked_before_anything(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_token_permissions_are_checked_before_anything(cli: Cli, tmp_path: Path) -> None:
     result = cli("rehearse", VERSION, "--workdir", str(tmp_path / "w"), "--token-permissions",
                  "contents=write,pulls=write")
     assert result.code == 2
