@@ -241,24 +241,22 @@ class ApplyExecutor:
             first_line = action.describe().splitlines()[0]
             print(f"[{number}/{total}] {first_line}", file=self.progress)
             count = len(self.applied) + 1
-            started = False
             try:
                 self._save(action)
                 if self.fault is not None:
                     self.fault.strike(count)
-                started = True
+                self._starting(count, first_line, action)
                 action.apply()
             except OSError as exc:
+                self._refused(count)
                 where = f" ({exc.filename})" if exc.filename else ""
                 raise ActionFailed(f"action {number}/{total} ({first_line}) failed: "
                                    f"{exc.strerror or exc}{where}",
                                    hint="fix the cause and rerun") from None
             except KeyboardInterrupt:
-                if started and effect_of(action) != LOCAL:
-                    # stopped while a push or a request was on its way: it may have arrived,
-                    # so nothing is put back and the message lists it
-                    self._finished(count, f"{first_line} (stopped while it ran; it may have "
-                                          "happened)", action)
+                raise  # a push or a request on its way may have arrived: it stays listed
+            except BaseException:
+                self._refused(count)
                 raise
             self._finished(count, first_line, action)
         if self.fault is not None and plan.checks:
@@ -278,11 +276,26 @@ class ApplyExecutor:
         for path in touched.files:
             self.record.save_file(path)
 
+    def _starting(self, count: int, line: str, action: Action) -> None:
+        """A push or a request is noted (on disk) before it is sent: if the run is stopped or
+        killed while it is on its way, it may have arrived, and nothing is put back."""
+        from release.repo.undo import Done
+
+        if self.record is not None and effect_of(action) not in (LOCAL, READ):
+            self.record.finished(Done(count, f"{line} (stopped while it ran; it may have "
+                                             "happened)", effect_of(action), undo_of(action)))
+
+    def _refused(self, count: int) -> None:
+        """The other side said no (or the program failed): the action did not happen."""
+        if self.record is not None:
+            self.record.forget(count)
+
     def _finished(self, count: int, line: str, action: Action) -> None:
         from release.repo.undo import Done
 
         self.applied.append(line)
         if self.record is not None:
+            self.record.forget(count)
             self.record.finished(Done(count, line, effect_of(action), undo_of(action)))
 
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from helpers import Cli, git, snapshot
@@ -142,3 +143,36 @@ def test_a_record_that_does_not_parse_stops_the_next_run(example: ExampleProject
     assert f"error: {record} does not parse" in result.err
     assert "put back by hand what needs it, then remove" in result.err
     assert snapshot(example.repo) == before
+
+
+def test_killed_while_a_push_was_on_its_way_nothing_is_put_back(example: ExampleProject,
+                                                                 cli: Cli) -> None:
+    """The push may have arrived (here it does: git finishes it after its parent died), so the
+    next run keeps the commit the remote may hold, says so, and finishes the work."""
+    git(example.repo, "checkout", "-q", "maintenance/1.2.x")
+    go = example.repo.parent / "let-the-push-through"
+    hook = example.upstream / "hooks" / "pre-receive"
+    hook.write_text(f"#!/bin/sh\nwhile [ ! -e '{go}' ]; do sleep 0.1; done\n")
+    hook.chmod(0o755)
+    commit_release_files(example, "1.2.0", {CHANGELOG: "\nContributors\n============\n"})
+    argv = ["tag", "1.2.0", "--push", "--repo", str(example.repo)]
+    running = subprocess.Popen([sys.executable, "-m", "release", *argv])
+    record = example.repo / ".git" / "release" / "undo" / "record.json"
+    for _ in range(600):  # until the push is noted as on its way (the hook holds it there)
+        if record.is_file() and "it may have happened" in record.read_text():
+            break
+        time.sleep(0.1)
+    running.kill()
+    running.wait()
+    go.touch()
+    for _ in range(600):  # git's push, orphaned, still delivers the tag
+        if git(example.upstream, "tag", "-l", "v1.2.0"):
+            break
+        time.sleep(0.1)
+    result = cli(*argv)
+    assert result.code == 0, result.err
+    assert "note: an earlier run (`python -m release tag 1.2.0 --push --repo" in result.err
+    assert "2. run git push upstream refs/tags/v1.2.0:refs/tags/v1.2.0" in result.err
+    assert "(stopped while it ran; it may have happened)" in result.err
+    assert git(example.upstream, "rev-parse", "refs/tags/v1.2.0") == git(
+        example.repo, "rev-parse", "refs/tags/v1.2.0")  # the tag the remote got is the one kept

@@ -165,6 +165,13 @@ class UndoRecord:
         self.done.append(item)
         self.save()
 
+    def forget(self, number: int) -> None:
+        """Drop the note that action `number` was on its way (it finished, or was refused)."""
+        kept = [item for item in self.done if item.number != number]
+        if len(kept) != len(self.done):
+            self.done = kept
+            self.save()
+
     # -- reading ---------------------------------------------------------------------------
 
     @property
