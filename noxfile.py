@@ -69,9 +69,9 @@ for _declared in declared().values():
 
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
-    """Run the test suite (`-- -m "not slow"` leaves out the whole rehearsals)."""
+    """Run the test suite on two cores (`-- -m "not slow"` leaves out the whole rehearsals)."""
     python = _toolkit_python(session)
-    session.run(python, "-m", "pytest", *session.posargs, external=True)
+    session.run(python, "-m", "pytest", "-n", "2", *session.posargs, external=True)
 
 
 @nox.session(venv_backend="none")

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 DATA = Path(__file__).resolve().parent / "data"
 NUMPY_FIXTURE = DATA / "numpy"
 SCIPY_FIXTURE = DATA / "scipy"
+# pytest-xdist's workers start with COLUMNS=80 and LINES=24; tables follow COLUMNS when they do not
+# go to a terminal, so every test (and every module- or session-wide rehearsal) starts without them.
+for _sized in ("COLUMNS", "LINES"):
+    os.environ.pop(_sized, None)
+
 SECRET_VARS = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_GRAPHQL_URL",
                "RELEASE_REPO", "RELEASE_INVOKED_FROM", "TWINE_PASSWORD", "TWINE_USERNAME",
                "RELEASE_SMTP_PASSWORD", "GNUPGHOME", "PYPI_API_TOKEN", "XDG_CONFIG_HOME",
