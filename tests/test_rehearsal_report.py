@@ -373,3 +373,20 @@ def test_rehearse_help_names_the_report_and_json_options() -> None:
     done = subprocess.run([sys.executable, "-m", "release", "rehearse", "--help"], capture_output=True,
                           text=True, check=True)
     assert "--report DIR" in done.stdout and "--json" in done.stdout
+
+
+def test_the_assistants_findings_are_in_the_report(example: tuple[int, str, Path, Path, str]) -> None:
+    """The read-only assistants run on the stand-ins, and what they found is in the report."""
+    text = (example[3] / "rehearsal-report.md").read_text()
+    for shown in (
+            "What the release steps of tinynum need",  # doctor
+            "originals on upstream/maintenance/1.2.x: #12",  # backports
+            "marked ('09 - Backport-Candidate' or milestone '1.2.0 release') and already on "
+            "upstream/maintenance/1.2.x: #12",
+            "move issue #15 (mean() is slow on huge inputs) to milestone '1.2.1 release'",  # milestones
+            "verified: every moved item is on '1.2.1 release'",
+            "Deprecations in the work tree for tinynum 1.2",  # deprecations
+            "Release repository example/tinynum-release (maintenance/1.2.x) for tinynum 1.2.0rc1",
+            "Sanity check of tinynum 1.2.0rc1 at"):
+        assert shown in text, shown
+    assert CANARY not in text
