@@ -34,6 +34,11 @@ class CheckResult:
     def passed(self) -> bool:
         return self.status is Status.PASS
 
+    def as_dict(self) -> dict[str, str]:
+        """The row as `--json` prints it (area, name, status, detail, fix)."""
+        return {"area": self.area, "name": self.name, "status": self.status.value,
+                "detail": self.detail, "fix": self.fix}
+
     @classmethod
     def ok(cls, area: str, name: str, detail: str) -> CheckResult:
         return cls(area, name, Status.PASS, detail)

@@ -75,8 +75,7 @@ def run(ctx: Context) -> int:
         write_json(ctx, "check", {
             "project": ctx.config.project, "release": str(version), "worst": worst(results).value,
             "exit_code": code,
-            "checks": [{"area": r.area, "name": r.name, "status": r.status.value,
-                        "detail": r.detail, "fix": r.fix} for r in results]})
+            "checks": [r.as_dict() for r in results]})
     else:
         ctx.out.write(table(for_table(results), f"Preflight for {ctx.config.project} {version}: "
                                      f"{worst(results).value}"))

@@ -81,8 +81,7 @@ def run(ctx: Context) -> int:
                        "past_end_of_life": [r.version for r in window.past_end_of_life]},
             "declared": {"where": declared.where, "summary": declared.describe()},
             "worst": worst(results).value, "exit_code": 1 if failed(results) else 0,
-            "checks": [{"area": r.area, "name": r.name, "status": r.status.value, "detail": r.detail,
-                        "fix": r.fix} for r in results]})
+            "checks": [r.as_dict() for r in results]})
         return 1 if failed(results) else 0
     _report(ctx, version, declared, window, series_window(policy, day, _series(ctx)), results)
     ctx.note(*results)
