@@ -13,14 +13,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import TextIO
 
-from release import __version__, invocation
+from release import __version__
 from release.checks.result import CheckResult
 from release.config import load_config, user_config_path
 from release.context import Context
-from release.errors import ReleaseError, UsageError
-from release.failures import BUG_EXIT, expected, write_traceback
+from release.errors import BUG_EXIT, ReleaseError, UsageError, expected, write_traceback
 from release.journal import check_readable, record, scrub, utc_now
-from release.redact import Scrubber, scrubbed
+from release.output import invocation
+from release.output.redact import Scrubber, scrubbed
 from release.steps import declared, load
 
 # Every step that may change something runs under the repository's lock, all or nothing (see

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from release.atomic_file import replace_file
 from release.errors import ReleaseError
-from release.redact import HIDDEN, SECRET_NAME, mask_url_credentials
+from release.output.redact import HIDDEN, SECRET_NAME, mask_url_credentials
 from release.services.git import GitService
 from release.version import ReleaseVersion
 

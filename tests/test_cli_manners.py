@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from release import invocation
 from release.cli import examples, load_step, step_parser
+from release.output import invocation
 from release.steps import declared
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from release.errors import ReleaseError
 from release.fakes.example import ExampleProject, commit_release_files
 from release.fakes.github import FakeGitHub
 from release.journal import Entry, append, read_entries, scrub
-from release.redact import HIDDEN
+from release.output.redact import HIDDEN
 
 CHANGELOG = "doc/changelog/1.2.0-changelog.rst"
 

@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "release"
 JOBS = ("changelog", "identities", "notes", "checks", "wheels", "support", "downstream", "sites",
-        "repo", "assistants", "profiles")
+        "repo", "assistants", "profiles", "output")
 # The toolkit's roads to the outside; only services/ takes them (the stand-ins are the outside).
 OUTSIDE = ("git", "github", "smtplib", "twine", "pypandoc", "requests", "urllib", "http",
            "socket")
@@ -36,6 +36,19 @@ def imports(path: Path) -> set[str]:
 
 def within(name: str, *packages: str) -> bool:
     return any(name == f"release.{p}" or name.startswith(f"release.{p}.") for p in packages)
+
+
+def test_the_core_stays_small() -> None:
+    """At most a dozen modules at the top of release/; the rest live in a package for their job."""
+    top = sorted(path.name for path in PACKAGE.glob("*.py"))
+    assert len(top) <= 12, top
+
+
+def test_what_people_see_depends_on_nothing_of_the_toolkits() -> None:
+    wrong = {module: sorted(name for name in imports(path)
+                            if name.startswith("release.") and not within(name, "output"))
+             for module, path in modules() if within(module, "output")}
+    assert {module: names for module, names in wrong.items() if names} == {}
 
 
 def test_only_the_entry_point_imports_the_cli() -> None:

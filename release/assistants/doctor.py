@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from release import invocation
 from release.checks.result import CheckResult
+from release.output import invocation
 from release.services.github_token import RepoAccess, TokenView
 
 # Token kinds by the prefix GitHub gives each (the prefix is the kind, not a secret).

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from release import invocation
 from release.assistants.doctor import (
     GitHubFacts,
     Need,
@@ -19,6 +18,7 @@ from release.assistants.doctor import (
 from release.checks.result import CheckResult, Status
 from release.context import Context
 from release.errors import ReleaseError, ServiceError
+from release.output import invocation
 from release.services.github import GitHubService
 from release.services.github_token import RepoAccess, probe, repo_access, token_view
 from release.services.gpg import secret_keys

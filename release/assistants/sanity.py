@@ -10,9 +10,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from release import invocation
 from release.checks.result import CheckResult
 from release.errors import GitError
+from release.output import invocation
 from release.services.commands import run_command
 from release.services.git import GitService, scratch_clone
 

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from packaging.version import InvalidVersion, Version
 
-from release import invocation
 from release.changelog.authors import authors_listed
 from release.checks.result import CheckResult
 from release.context import Context
@@ -19,6 +18,7 @@ from release.errors import PreconditionError, ReleaseError
 from release.identities.findings import Finding
 from release.notes.fragments import load_towncrier
 from release.notes.index import entry_target, has_entry
+from release.output import invocation
 from release.profiles.versions import before_release
 from release.repo.pyproject_file import read_version
 from release.repo.revision_range import start_tag

@@ -23,8 +23,7 @@ from towncrier._settings.load import Config as TowncrierConfig
 from towncrier._settings.load import load_config_from_file
 from towncrier.build import _get_date
 
-from release.errors import PreconditionError
-from release.failures import decode_utf8
+from release.errors import PreconditionError, decode_utf8
 
 # the names towncrier itself passes over in a fragments folder (compared lower-cased, as fnmatch
 # patterns); `[tool.towncrier] ignore` adds to them

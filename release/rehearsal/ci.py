@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from release.redact import Scrubber
+from release.output.redact import Scrubber
 from release.templating import render
 
 SUMMARY_LIMIT = 1024 * 1024  # GitHub drops a step summary above 1024k

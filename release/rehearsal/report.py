@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from release.changelog.pulls import pulls_in_range
 from release.errors import ReleaseError, UsageError
 from release.fakes.stand_ins import StandIns
-from release.redact import Scrubber, secret_values
+from release.output.redact import Scrubber, secret_values
 from release.rehearsal.forecast import (
     LIMITS,
     POLL_INTERVAL,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from release.errors import PreconditionError
-from release.failures import decode_utf8
+from release.errors import PreconditionError, decode_utf8
 from release.services.git import GitService
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-from release.errors import GitError, ReleaseError, UsageError
-from release.failures import decode_utf8
+from release.errors import GitError, ReleaseError, UsageError, decode_utf8
 
 _READ_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
 _SURROGATES = re.compile("[\udc80-\udcff]")

@@ -12,12 +12,12 @@ import argparse
 import fnmatch
 import posixpath
 
-from release import invocation
 from release.checks.cversions_comment import series_comment
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.notes.index import with_entry
 from release.notes.skeleton import feature_skeleton
+from release.output import invocation
 from release.plan import Plan
 from release.repo.branch_commit import (
     CommitSpec,

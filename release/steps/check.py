@@ -9,7 +9,6 @@ from functools import cache, partial
 
 from rich.table import Table
 
-from release import invocation
 from release.checks.notes import fragment_results
 from release.checks.preflight import file_results, mailmap_summary, tree_results, version_results
 from release.checks.result import CheckResult, Status, for_table, range_unknown, worst
@@ -17,6 +16,7 @@ from release.context import Context
 from release.errors import PreconditionError, ReleaseError
 from release.identities.propose import propose
 from release.notes.fragments import load_towncrier
+from release.output import invocation
 from release.repo.revision_range import RevisionRange, resolve
 from release.steps import Step
 from release.steps.common import COULD_NOT_LOOK, add_json_option, add_version, write_json

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from release import invocation
 from release.assistants.milestones import GROUPS, Triage, move_plan, triage
 from release.context import Context
 from release.errors import PreconditionError, UsageError
+from release.output import invocation
 from release.plan import DryRunExecutor
 from release.services.github_triage import MilestoneView, milestone_view, set_milestone
 from release.steps import Step

@@ -10,7 +10,6 @@ from pathlib import Path
 from rich.table import Table
 from rich.text import Text
 
-from release import invocation
 from release.config import PinsConfig, load_config
 from release.context import Context
 from release.downstream.marker_pins import check_pin_set, read_pin_set
@@ -18,6 +17,7 @@ from release.downstream.platform_configs import Matrix, build_matrix
 from release.downstream.project import read_project
 from release.downstream.rules import Finding, check_project, pin_set_findings
 from release.errors import UsageError
+from release.output import invocation
 from release.steps import Step
 
 STEP = Step(name="pins", order=190, journaled=False, read_only=True,

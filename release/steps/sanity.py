@@ -9,7 +9,6 @@ import shlex
 
 from rich.markup import escape
 
-from release import invocation
 from release.assistants.sanity import (
     clean_row,
     scratch,
@@ -22,6 +21,7 @@ from release.assistants.sanity import (
 from release.checks.result import CheckResult, failed, worst
 from release.context import Context
 from release.errors import PreconditionError, UsageError
+from release.output import invocation
 from release.steps import Step
 from release.steps.check import table
 from release.steps.common import add_version

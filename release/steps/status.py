@@ -11,11 +11,11 @@ from pathlib import Path
 
 from rich.table import Table
 
-from release import invocation
 from release.context import Context
 from release.errors import ReleaseError, UsageError
 from release.journal import journal_path, last_success, read_entries
 from release.notes.index import entry_target, has_entry
+from release.output import invocation
 from release.profiles.versions import after_release
 from release.repo.pyproject_file import read_version
 from release.services.git import GitService

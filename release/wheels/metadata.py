@@ -17,8 +17,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from release.errors import PreconditionError
-from release.failures import decode_utf8
+from release.errors import PreconditionError, decode_utf8
 
 _WHEEL_METADATA = re.compile(r"^[^/]+\.dist-info/METADATA$")
 
