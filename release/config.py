@@ -120,6 +120,7 @@ class Config:
     rel_commit: str = "pull-request"
     index_entry: str = "labelled"
     mailmap_style: str = "git"
+    wheel_tags: str = "numpy-release"
     # a folder of the project's own templates, searched before the profile's (templates/<profile>/)
     templates: str = ""
     project: str = "NumPy"

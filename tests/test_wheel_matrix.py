@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from release.config import Config, WheelsConfig, load_config
+from release.config import Config, WheelsConfig, from_table, load_config
 from release.errors import ConfigError
 from release.version import ReleaseVersion
 from release.wheels.file_set import compare
@@ -196,3 +196,43 @@ def test_bad_matrix_config_is_named(field: str, value: tuple[str, ...], words: s
         settings: dict[str, Any] = {field: value}  # as a TOML table would give it
         build_matrix(WheelsConfig(**settings), "x", "[tool.release.wheels]")
     assert words in f"{info.value.message} {info.value.hint}"
+
+
+SCIPY_PUBLISHED = Path(__file__).parent / "data/scipy/wheels/1.18.1-published.txt"
+
+
+def scipy_published() -> list[str]:
+    lines = SCIPY_PUBLISHED.read_text(encoding="utf-8").splitlines()
+    return [line.split()[0] for line in lines if line and not line.startswith("#")]
+
+
+def test_scipy_profile_expects_scipy_release_macos_tags() -> None:
+    """scipy-release's OpenBLAS macOS rows target 10.15 and 12.3: the names PyPI holds for
+    SciPy 1.18.1 are all expected, NumPy's OpenBLAS macOS names are not."""
+    scipy = from_table({"profile": "scipy"}, "test")
+    matrix = matrix_for(scipy, ReleaseVersion.parse("1.18.1"))
+    expected = matrix.filenames("1.18.1")
+    published = scipy_published()
+    assert len(expected) == 61 and len(published) == 9
+    assert not set(published) - set(expected)
+    macos_openblas = sorted(n for n in expected if "macosx_1" in n and "_14_0_" not in n)
+    assert len(macos_openblas) == 12
+    assert all(n.endswith(("macosx_10_15_x86_64.whl", "macosx_12_0_arm64.whl"))
+               for n in macos_openblas)
+    # NumPy's profile keeps numpy-release's tags for the same matrix
+    numpy_like = build_matrix(scipy.wheels, "scipy", "test").filenames("1.18.1")
+    assert "scipy-1.18.1-cp313-cp313-macosx_12_0_arm64.whl" not in numpy_like
+    assert "scipy-1.18.1-cp313-cp313-macosx_11_0_arm64.whl" in numpy_like
+
+
+def test_scipy_file_check_passes_on_its_set_and_names_a_missing_published_wheel() -> None:
+    scipy = from_table({"profile": "scipy"}, "test")
+    expected = matrix_for(scipy, ReleaseVersion.parse("1.18.1")).filenames("1.18.1")
+    assert compare("dist", expected, expected, "scipy", "1.18.1").ok
+    gone = "scipy-1.18.1-cp313-cp313-macosx_12_0_arm64.whl"
+    report = compare("dist", expected, [n for n in expected if n != gone], "scipy", "1.18.1")
+    assert report.missing == (gone,)
+    numpy_name = "scipy-1.18.1-cp313-cp313-macosx_11_0_arm64.whl"
+    swapped = [numpy_name if n == gone else n for n in expected]
+    report = compare("dist", expected, swapped, "scipy", "1.18.1")
+    assert report.missing == (gone,) and report.unexpected == (numpy_name,)

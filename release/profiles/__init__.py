@@ -43,6 +43,12 @@ CHOICES: dict[str, dict[str, str]] = {
         "git": ".mailmap by git's rules: e-mails identify people",
         "names": ".mailmap read by name only (`New <> old <>` lines allowed), as SciPy's tools do",
     },
+    "wheel_tags": {
+        "numpy-release": "wheel filenames carry numpy-release's platform tags (macOS OpenBLAS: "
+                         "macosx_10_13/10_15_x86_64, macosx_11_0_arm64)",
+        "scipy-release": "macOS OpenBLAS wheels carry scipy-release's deployment targets "
+                         "(macosx_10_15_x86_64, macosx_12_0_arm64)",
+    },
 }
 """Every strategy choice, its values and what each means (for errors and the docs)."""
 

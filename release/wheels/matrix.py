@@ -7,6 +7,7 @@ macOS deployment targets per BLAS variant) and each platform's NEP 57 tier. A ma
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterable
@@ -84,6 +85,15 @@ PLATFORMS: dict[str, Platform] = {p.key: p for p in (
     _row("win_arm64", _fixed("win_arm64"), pypy=False),
     _row("win32", _fixed("win32"), pypy=False),
 )}
+
+# scipy-release's macOS OpenBLAS rows set their own deployment targets (10.15 on x86-64, 12.3 on
+# arm64, which wheel tags write as 12_0); its other rows carry numpy-release's tags.
+SCIPY_RELEASE_TAGS: dict[str, str] = {
+    "macosx_x86_64-openblas": "macosx_10_15_x86_64",
+    "macosx_arm64-openblas": "macosx_12_0_arm64",
+}
+WHEEL_TAGS: dict[str, dict[str, str]] = {"numpy-release": {}, "scipy-release": SCIPY_RELEASE_TAGS}
+"""Per `wheel_tags` choice, the platforms whose tag differs from the catalogue's."""
 
 # NEP 57: free-threaded CPython is a Tier 2 dimension across every platform.
 FREE_THREADED_TIER = tier_of("free-threaded")
@@ -180,10 +190,12 @@ def matrix_for(config: Config, version: ReleaseVersion) -> Matrix:
             and version.series in NUMPY_SERIES:
         wheels = NUMPY_SERIES[version.series]
         source = f"numpy-release maintenance/{version.series}.x matrix"
-    return build_matrix(wheels, distribution, source)
+    return build_matrix(wheels, distribution, source, tags=WHEEL_TAGS[config.wheel_tags])
 
 
-def build_matrix(wheels: WheelsConfig, distribution: str, source: str) -> Matrix:
+def build_matrix(wheels: WheelsConfig, distribution: str, source: str, *,
+                 tags: dict[str, str] | None = None) -> Matrix:
+    """The matrix of `wheels`; `tags` replaces the catalogue's tag of the platforms it names."""
     where = source
     interpreters = [Interpreter.parse(n, f"{where} python") for n in wheels.python]
     interpreters += [Interpreter.parse(n, f"{where} pypy") for n in wheels.pypy]
@@ -197,6 +209,9 @@ def build_matrix(wheels: WheelsConfig, distribution: str, source: str) -> Matrix
     interpreters.sort(key=lambda i: (i.pypy, i.minor, i.free_threaded))
     names = wheels.platforms or tuple(k for k, p in PLATFORMS.items() if p.tier in wheels.tiers)
     platforms = [_platform(name, where) for name in _unique((*names, *wheels.legacy_platforms))]
+    own = tags or {}
+    platforms = [dataclasses.replace(p, tag=_fixed(own[p.key])) if p.key in own else p
+                 for p in platforms]
     return Matrix(source, distribution, tuple(interpreters), tuple(platforms),
                   frozenset(_exclusion(item, where) for item in wheels.exclude), wheels.sdist)
 
