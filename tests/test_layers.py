@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "release"
 JOBS = ("changelog", "identities", "notes", "checks", "wheels", "support", "downstream", "sites",
-        "repo", "assistants", "profiles", "output")
+        "repo", "assistants", "profiles", "output", "status")
 # The toolkit's roads to the outside; only services/ takes them (the stand-ins are the outside).
 OUTSIDE = ("git", "github", "smtplib", "twine", "pypandoc", "requests", "urllib", "http",
            "socket")
@@ -81,6 +81,26 @@ def test_only_services_talk_to_the_outside() -> None:
     wrong = {module: sorted(name for name in imports(path) if name.split(".")[0] in OUTSIDE)
              for module, path in modules()
              if not within(module, "services", "fakes", "bench")}
+    assert {module: names for module, names in wrong.items() if names} == {}
+
+
+def step_modules() -> set[str]:
+    """The modules under release/steps/ that declare a step (`STEP = Step(...)`)."""
+    return {module for module, path in modules()
+            if module.startswith("release.steps.") and "STEP = Step(" in path.read_text("utf-8")}
+
+
+def test_no_step_imports_another() -> None:
+    """What two steps share lives in a job package; a step module imports no other step module
+    (the registry and the argument helpers in steps/ are not steps)."""
+    steps = step_modules()
+    assert len(steps) > 20
+    wrong = {module: sorted(name for name in imports(path)
+                            if any(name == other or name.startswith(f"{other}.")
+                                   for other in steps - {module})
+                            or name in {f"release.steps.{other.rsplit('.', 1)[1]}"
+                                        for other in steps - {module}})
+             for module, path in modules() if module.startswith("release.steps")}
     assert {module: names for module, names in wrong.items() if names} == {}
 
 

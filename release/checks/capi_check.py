@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 from release.checks.capi import api_hash, min_versions, read_cversions
 from release.checks.result import CheckResult
+from release.config import Config
 from release.errors import PreconditionError
+from release.repo.files import RepoFiles
 from release.templating import render
+from release.version import ReleaseVersion
 
 AREA = "C-API"
 _API_RE = re.compile(r"^C_API_VERSION\s*=\s*'(0x[0-9a-fA-F]{8})'", re.M)
@@ -246,3 +249,26 @@ def _meson_comment(files: CapiFiles, version: int, major: int, minor: int) -> Ch
         return CheckResult.ok(AREA, name, want)
     return CheckResult.warn(AREA, name, f"no `{want}` line in the table above C_API_VERSION",
                             f"add to {files.meson_path}: {want}")
+
+
+def load_capi_files(files: RepoFiles, config: Config) -> CapiFiles:
+    meson_path, meson = files.require(config.meson_build, "meson.build")
+    cversions_path, cversions = files.require(config.cversions, "cversions.txt")
+    numpy_api_path, numpy_api = files.require(config.numpy_api, "numpy_api.py")
+    numpyconfig_path, numpyconfig = files.require(config.numpyconfig, "numpyconfig.h")
+    return CapiFiles(meson=meson, cversions=cversions, numpy_api=numpy_api, numpyconfig=numpyconfig,
+                     meson_path=meson_path, cversions_path=cversions_path,
+                     numpy_api_path=numpy_api_path, numpyconfig_path=numpyconfig_path)
+
+
+def no_capi(config: Config) -> CheckResult:
+    """The row for a project that says it has no NumPy-style C API (`cversions = ""`)."""
+    return CheckResult.ok("C-API", "C-API version",
+                          f'none to check: cversions = "" in {config.project}\'s [tool.release]')
+
+
+def capi_results(files: RepoFiles, config: Config, version: ReleaseVersion) -> list[CheckResult]:
+    """The C-API rows for `version` from the files at `files`' commit (or work tree)."""
+    if not config.cversions:
+        return [no_capi(config)]
+    return check_capi(load_capi_files(files, config), version.major, version.minor, config.project)

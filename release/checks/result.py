@@ -87,3 +87,23 @@ def for_table(results: Iterable[CheckResult]) -> list[CheckResult]:
     from rich.markup import escape
 
     return [replace(r, detail=escape(r.detail), fix=escape(r.fix)) for r in results]
+
+
+_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
+
+
+def table(results: list[CheckResult], title: str) -> str:
+    """The rows as the terminal table every checking step prints (area, check, status, detail,
+    fix), sized to the terminal."""
+    from rich.table import Table
+
+    from release.output import invocation
+
+    grid = Table(title=title, title_justify="left", show_lines=False)
+    for column in ("area", "check", "status", "detail", "fix"):
+        grid.add_column(column, overflow="fold")
+    for result in results:
+        grid.add_row(result.area, result.name,
+                     f"[{_STYLE[result.status]}]{result.status.value}[/]", result.detail,
+                     result.fix if result.status is not Status.PASS else "")
+    return invocation.render(grid)

@@ -322,7 +322,7 @@ class Resume:
 
     def status(self, name: str, version: str) -> str | None:
         """`name`'s status look on the stand-ins: None when done (or skipped), else its detail."""
-        from release.steps.status import State
+        from release.status import State
 
         look = step(name).status
         assert look is not None, f"{name} has no status look"

@@ -9,13 +9,20 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from release.config import Config
 from release.errors import PreconditionError
 from release.notes.summary import NotesSummary, inline_markdown
 from release.templating import render
+from release.version import ReleaseVersion
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WIDTH = 79
 RELEASES_HEADING = "## Releases"
+
+
+def release_url(config: Config, version: ReleaseVersion) -> str:
+    """The GitHub release page the news line and the mail link to."""
+    return f"https://github.com/{config.github_repo}/releases/tag/{version.tag(config.tag_format)}"
 
 
 @dataclass(frozen=True)

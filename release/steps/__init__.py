@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from release.config import Config
     from release.context import Context
     from release.services.git import GitService
-    from release.steps.status import Found
+    from release.status import Found
     from release.version import ReleaseVersion
 
 # The fields the registry reads from the source; they must be literals in the declaration.

@@ -25,8 +25,9 @@ from release.services.git import GitService
 from release.services.github import GitHubService
 from release.services.mail import PartialDelivery, SmtpSettings
 from release.sites.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
-from release.sites.news_page import Announcement, edit_news, edit_site_config
-from release.steps import Look, Rechecks, Step, status
+from release.sites.news_page import Announcement, edit_news, edit_site_config, release_url
+from release.status import looks
+from release.steps import Look, Rechecks, Step
 from release.steps.common import add_push_option, add_version, option_path
 from release.templating import render
 from release.version import ReleaseVersion
@@ -42,7 +43,7 @@ def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
 
 STEP = Step(name="announce", order=140, journaled=True, read_only=False,
             summary="Announce on the website and write the mailing-list mail",
-            status=Look(row="announcement", order=7, find=status.announcement), resume=recheck)
+            status=Look(row="announcement", order=7, find=looks.announcement), resume=recheck)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,7 +76,7 @@ def run(ctx: Context) -> int:
     elif ctx.option("website_repo") or ctx.config.docs.website_repo:
         announcement = Announcement(
             project=ctx.config.project, version=str(version), series=version.series, date=day,
-            release_url=release_url(ctx, version), notes=notes, feature=version.is_feature)
+            release_url=release_url(ctx.config, version), notes=notes, feature=version.is_feature)
         Website.from_context(ctx, version, announcement).add_to(plan)
     else:
         plan.notes.append("website left alone: pass --website-repo PATH (a numpy.org-shaped clone)")
@@ -116,10 +117,6 @@ def _read_inputs(ctx: Context, version: ReleaseVersion) -> tuple[NotesSummary, C
         return summarize(texts[0]), read_notes_credits(texts[0], ctx.path(ctx.config.notes, version))
     where = ctx.path(ctx.config.changelog, version)
     return summarize(texts[0]), read_changelog(texts[1], where)
-
-
-def release_url(ctx: Context, version: ReleaseVersion) -> str:
-    return f"https://github.com/{ctx.config.github_repo}/releases/tag/{version.tag(ctx.config.tag_format)}"
 
 
 # -- the website -----------------------------------------------------------------------------
@@ -253,7 +250,7 @@ class MailStep:
             project=cfg.project, version=str(version), prerelease=version.is_prerelease,
             patch=version.is_patch, subject=mail.subject.format(**names), sender=mail.sender,
             to=mail.to, bcc=mail.bcc, signer=mail.signer or display_name(mail.sender),
-            pypi_url=mail.pypi_url.format(**names), release_url=release_url(ctx, version),
+            pypi_url=mail.pypi_url.format(**names), release_url=release_url(ctx.config, version),
             notes_url=mail.notes_url.format(**{**names, "version": version.base}),
         )
         if not version.is_feature:

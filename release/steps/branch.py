@@ -37,10 +37,10 @@ from release.repo.preconditions import (
     require_version,
 )
 from release.repo.pyproject_file import read_version, set_version
+from release.repo.tag import TagSpec, add_tag, check_existing_tag
 from release.services.git import GitService
 from release.steps import Rechecks, Step
 from release.steps.common import add_push_option, add_version
-from release.steps.tag import TagSpec, add_tag, check_existing_tag
 from release.version import ReleaseVersion
 
 
@@ -226,7 +226,7 @@ def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str, pyproject:
 
 def _plan_tag(ctx: Context, plan: Plan, series: Series) -> None:
     """The dev tag on HEAD, which is the Begin commit by the time the tag is made."""
-    add_tag(plan, ctx, series.tag, on="the new commit")
+    add_tag(plan, ctx.git, ctx.repo, series.tag, on="the new commit")
 
 
 def _fragments(ctx: Context) -> list[str]:

@@ -7,27 +7,24 @@ import argparse
 from collections.abc import Callable
 from functools import cache, partial
 
-from rich.table import Table
-
+from release.checks.capi_check import capi_results
 from release.checks.notes import fragment_results
 from release.checks.preflight import file_results, mailmap_summary, tree_results, version_results
-from release.checks.result import CheckResult, Status, for_table, range_unknown, worst
+from release.checks.result import CheckResult, Status, for_table, range_unknown, table, worst
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError
 from release.identities.propose import propose
 from release.notes.fragments import load_towncrier
 from release.output import invocation
+from release.repo.files import RepoFiles
 from release.repo.revision_range import RevisionRange, resolve
 from release.steps import Step
 from release.steps.common import COULD_NOT_LOOK, add_json_option, add_version, write_json
-from release.steps.cversions import capi_results
 from release.version import ReleaseVersion
 
 STEP = Step(name="check", order=10, journaled=False, read_only=True,
             summary="Run every preflight check for a release and show one table",
             status=None, resume=None)
-
-_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +48,8 @@ def run(ctx: Context) -> int:
     results: list[CheckResult] = []
     results += version_results(ctx, version)
     results += tree_results(ctx, version)
-    results += _guarded("C-API", lambda: capi_results(ctx, version, None))
+    work_tree = RepoFiles(ctx.git, ctx.repo, None)
+    results += _guarded("C-API", lambda: capi_results(work_tree, ctx.config, version))
     span = cache(partial(resolve, ctx.git, ctx.config, version))  # one lookup for both areas
     if ctx.config.fragments_dir:
         results += _guarded("fragments", lambda: fragment_results(
@@ -133,14 +131,3 @@ def _facilities(ctx: Context) -> list[CheckResult]:
 
     why = _not_asking_github(ctx)
     return doctor_rows(ctx, probe_writes=False, offline=bool(why), why=why or "--offline")
-
-
-def table(results: list[CheckResult], title: str) -> str:
-    grid = Table(title=title, title_justify="left", show_lines=False)
-    for column in ("area", "check", "status", "detail", "fix"):
-        grid.add_column(column, overflow="fold")
-    for result in results:
-        grid.add_row(result.area, result.name,
-                     f"[{_STYLE[result.status]}]{result.status.value}[/]", result.detail,
-                     result.fix if result.status is not Status.PASS else "")
-    return invocation.render(grid)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from release.checks.capi_check import CapiFiles, check_capi, missing_cversions_line
+from release.checks.capi_check import (
+    capi_results,
+    check_capi,
+    load_capi_files,
+    missing_cversions_line,
+    no_capi,
+)
 from release.checks.preflight import require_series
-from release.checks.result import CheckResult, Status, as_lines, failed
-from release.config import Config
+from release.checks.result import Status, as_lines, failed
 from release.context import Context
 from release.errors import UsageError, VerificationError
 from release.plan import Plan, WriteFile
@@ -61,7 +66,7 @@ def run(ctx: Context) -> int:
     ctx.execute(plan)
     if ctx.dry_run:
         return 1 if failed(results) else 0
-    after = capi_results(ctx, version, None)
+    after = capi_results(RepoFiles(ctx.git, ctx.repo, None), ctx.config, version)
     ctx.say("after the fix:")
     ctx.out.write(as_lines(after))
     return 1 if failed(after) else 0
@@ -81,32 +86,8 @@ def release_version(ctx: Context, files: RepoFiles) -> ReleaseVersion:
     return ReleaseVersion.parse(read_version(text, path))
 
 
-def load_capi_files(files: RepoFiles, config: Config) -> CapiFiles:
-    meson_path, meson = files.require(config.meson_build, "meson.build")
-    cversions_path, cversions = files.require(config.cversions, "cversions.txt")
-    numpy_api_path, numpy_api = files.require(config.numpy_api, "numpy_api.py")
-    numpyconfig_path, numpyconfig = files.require(config.numpyconfig, "numpyconfig.h")
-    return CapiFiles(meson=meson, cversions=cversions, numpy_api=numpy_api, numpyconfig=numpyconfig,
-                     meson_path=meson_path, cversions_path=cversions_path,
-                     numpy_api_path=numpy_api_path, numpyconfig_path=numpyconfig_path)
-
-
-def no_capi(config: Config) -> CheckResult:
-    """The row for a project that says it has no NumPy-style C API (`cversions = ""`)."""
-    return CheckResult.ok("C-API", "C-API version",
-                          f'none to check: cversions = "" in {config.project}\'s [tool.release]')
-
-
-def capi_results(ctx: Context, version: ReleaseVersion, ref: str | None) -> list[CheckResult]:
-    if not ctx.config.cversions:
-        return [no_capi(ctx.config)]
-    files = RepoFiles(ctx.git, ctx.repo, ref)
-    return check_capi(load_capi_files(files, ctx.config), version.major, version.minor,
-                      ctx.config.project)
-
-
 def _verify(ctx: Context, version: ReleaseVersion) -> None:
-    bad = [r for r in capi_results(ctx, version, None)
+    bad = [r for r in capi_results(RepoFiles(ctx.git, ctx.repo, None), ctx.config, version)
            if r.name == "cversions.txt hash" and r.status is not Status.PASS]
     if bad:
         raise VerificationError(f"cversions.txt still does not match: {bad[0].detail}",

@@ -28,14 +28,15 @@ from release.sites.doc_site import (
     series_directories,
     series_key,
 )
-from release.steps import Look, Step, by_status, status
+from release.status import looks
+from release.steps import Look, Step, by_status
 from release.steps.common import add_push_option, add_version, option_path
 from release.templating import render
 from release.version import ReleaseVersion
 
 STEP = Step(name="docs", order=120, journaled=True, read_only=False,
             summary="Merge the built docs into the numpy/doc-shaped repository",
-            status=Look(row="docs", order=5, find=status.docs), resume=by_status)
+            status=Look(row="docs", order=5, find=looks.docs), resume=by_status)
 
 UPDATE_SCRIPT = "update.py"
 VERSION_WARNING = "_static/versionwarning.js"

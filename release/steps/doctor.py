@@ -8,10 +8,9 @@ from __future__ import annotations
 import argparse
 
 from release.assistants.doctor_read import collect
-from release.checks.result import failed, for_table, worst
+from release.checks.result import failed, for_table, table, worst
 from release.context import Context
 from release.steps import Step
-from release.steps.check import table
 from release.steps.common import add_version
 
 STEP = Step(name="doctor", order=5, journaled=False, read_only=True,

@@ -22,7 +22,8 @@ from release.errors import ConfigError, PreconditionError, UsageError, Verificat
 from release.plan import READ, Call, DryRunExecutor, Plan, WriteFile
 from release.repo.preconditions import require_remote
 from release.services.github_releases import GitHubReleases, RemoteRelease
-from release.steps import Look, Step, by_status, status
+from release.status import looks
+from release.steps import Look, Step, by_status
 from release.steps.common import add_version
 from release.version import ReleaseVersion
 
@@ -41,7 +42,7 @@ from release.wheels.release_body import release_markdown
 
 STEP = Step(name="github-release", order=100, journaled=True, read_only=False,
             summary="Make the GitHub release; verify assets",
-            status=Look(row="GitHub release", order=4, find=status.github_release), resume=by_status)
+            status=Look(row="GitHub release", order=4, find=looks.github_release), resume=by_status)
 
 BODY_LIMIT = 125_000  # GitHub refuses longer release bodies
 OUT_DIR = "release"

@@ -31,13 +31,14 @@ from release.repo.preconditions import (
     stale_branch,
 )
 from release.repo.pull_request import add_publish
-from release.steps import Look, Step, by_status, status
+from release.status import looks
+from release.steps import Look, Step, by_status
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.version import ReleaseVersion
 
 STEP = Step(name="post-release", order=150, journaled=True, read_only=False,
             summary="Bring notes, changelog, .mailmap to main",
-            status=Look(row="main updated", order=8, find=status.main_updated), resume=by_status)
+            status=Look(row="main updated", order=8, find=looks.main_updated), resume=by_status)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -38,7 +38,8 @@ from release.repo.preconditions import require_branch, require_clean, require_re
 from release.repo.pull_request import add_publish
 from release.repo.pyproject_file import read_version, set_version
 from release.repo.revision_range import resolve
-from release.steps import Look, Rechecks, Step, status
+from release.status import looks
+from release.steps import Look, Rechecks, Step
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.templating import render
 from release.version import ReleaseVersion
@@ -58,7 +59,7 @@ def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
 
 STEP = Step(name="prepare", order=70, journaled=True, read_only=False,
             summary="Make the REL commit on a branch and open the release PR",
-            status=Look(row="release PR merged", order=1, find=status.release_pr), resume=recheck)
+            status=Look(row="release PR merged", order=1, find=looks.release_pr), resume=recheck)
 
 COMMIT_TEMPLATE = "commit-prepare.txt.j2"
 PR_TEMPLATE = "prepare-pr.md.j2"

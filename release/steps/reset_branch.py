@@ -36,13 +36,14 @@ from release.repo.preconditions import (
 )
 from release.repo.pull_request import add_publish
 from release.repo.pyproject_file import read_version, set_version
-from release.steps import Look, Step, by_status, status
+from release.status import looks
+from release.steps import Look, Step, by_status
 from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.version import ReleaseVersion
 
 STEP = Step(name="reset-branch", order=130, journaled=True, read_only=False,
             summary="Reset the maintenance branch for development",
-            status=Look(row="maintenance reset", order=6, find=status.reset_branch), resume=by_status)
+            status=Look(row="maintenance reset", order=6, find=looks.reset_branch), resume=by_status)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -18,12 +18,11 @@ from release.assistants.sanity import (
     up_to_date,
     would_clean,
 )
-from release.checks.result import CheckResult, failed, worst
+from release.checks.result import CheckResult, failed, table, worst
 from release.context import Context
 from release.errors import PreconditionError, UsageError
 from release.output import invocation
 from release.steps import Step
-from release.steps.check import table
 from release.steps.common import add_version
 
 STEP = Step(name="sanity", order=85, journaled=False, read_only=False,

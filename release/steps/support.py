@@ -10,11 +10,10 @@ from dataclasses import replace
 
 from rich.markup import escape
 
-from release.checks.result import CheckResult, Status, failed, worst
+from release.checks.result import CheckResult, Status, failed, table, worst
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError
 from release.steps import Step
-from release.steps.check import table
 from release.steps.common import add_json_option, add_version, write_json
 from release.support.checks import (
     Declared,

@@ -10,14 +10,16 @@ from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Plan
 from release.repo.branch_commit import git_command
 from release.repo.preconditions import require_branch, require_clean, require_remote, require_version
-from release.services.git import GitService, push_argv, tag_argv
-from release.steps import Look, Step, by_status, status
+from release.repo.tag import TagSpec, add_signature_check, add_tag, check_existing_tag
+from release.services.git import GitService, push_argv
+from release.status import looks
+from release.steps import Look, Step, by_status
 from release.steps.common import add_push_option, add_version
 from release.version import ReleaseVersion
 
 STEP = Step(name="tag", order=90, journaled=True, read_only=False,
             summary="Create, verify and (with --push) publish the release tag",
-            status=Look(row="tag", order=2, find=status.tag), resume=by_status)
+            status=Look(row="tag", order=2, find=looks.tag), resume=by_status)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def run(ctx: Context) -> int:
             f"{version} is a development version; its tag is made by the branch step",
             hint=f"run `nox -s branch -- {version.base}`",
         )
-    spec = TagSpec.from_context(ctx, version)
+    spec = tag_spec(ctx, version)
     git = ctx.git
     local = git.tag_object(spec.name)
     if local is not None:
@@ -63,55 +65,20 @@ def run(ctx: Context) -> int:
     return 0
 
 
-@dataclass
-class TagSpec:
-    """What the tag must look like: name, message, commit (a revision: HEAD for a commit the
-    same plan makes first), signing and the remote."""
-
-    name: str
-    message: str
-    commit: str
-    sign: bool
-    key: str
-    remote: str
-    push: bool
-
-    @classmethod
-    def from_context(cls, ctx: Context, version: ReleaseVersion) -> TagSpec:
-        cfg = ctx.config
-        opts = ctx.typed(TagOptions)
-        key = opts.local_user or cfg.signing_key
-        return cls(
-            name=version.tag(cfg.tag_format),
-            message=cfg.tag_message.format(project=cfg.project, version=version),
-            commit=ctx.git.head(),
-            sign=bool(opts.sign or cfg.sign_tags or key),
-            key=key,
-            remote=cfg.upstream_remote,
-            push=opts.push,
-        )
-
-
-def check_existing_tag(git: GitService, spec: TagSpec) -> None:
-    """A rerun is fine when the tag is the one we would have made; anything else is an error."""
-    commit = git.tag_commit(spec.name)
-    wanted = git.rev_parse(spec.commit)
-    if commit != wanted:
-        raise PreconditionError(
-            f"tag {spec.name} already exists on commit {commit[:12]}, not on HEAD {wanted[:12]}",
-            hint=f"if it is a mistake and unpublished: git tag -d {spec.name}",
-        )
-    if git.tag_type(spec.name) != "tag":
-        raise PreconditionError(
-            f"tag {spec.name} exists but is a lightweight tag",
-            hint=f"delete it (git tag -d {spec.name}) and rerun to make an annotated tag",
-        )
-    found = git.tag_message(spec.name)
-    if found != spec.message:
-        raise PreconditionError(
-            f"tag {spec.name} exists with message {found!r}, expected {spec.message!r}",
-            hint=f"if it is unpublished: git tag -d {spec.name}, then rerun",
-        )
+def tag_spec(ctx: Context, version: ReleaseVersion) -> TagSpec:
+    """The release tag the config and the step's options ask for, on HEAD."""
+    cfg = ctx.config
+    opts = ctx.typed(TagOptions)
+    key = opts.local_user or cfg.signing_key
+    return TagSpec(
+        name=version.tag(cfg.tag_format),
+        message=cfg.tag_message.format(project=cfg.project, version=version),
+        commit=ctx.git.head(),
+        sign=bool(opts.sign or cfg.sign_tags or key),
+        key=key,
+        remote=cfg.upstream_remote,
+        push=opts.push,
+    )
 
 
 def check_preconditions(ctx: Context, version: ReleaseVersion, spec: TagSpec) -> None:
@@ -153,7 +120,7 @@ def build_plan(ctx: Context, spec: TagSpec, local: str | None, remote: str | Non
     git = ctx.git
     plan = Plan(f"tag {spec.name} on {spec.commit[:12]}")
     if local is None:
-        add_tag(plan, ctx, spec, on=spec.commit[:12])
+        add_tag(plan, git, ctx.repo, spec, on=spec.commit[:12])
     elif spec.sign:
         add_signature_check(plan, git, spec)
     if spec.push and remote is None:
@@ -163,33 +130,6 @@ def build_plan(ctx: Context, spec: TagSpec, local: str | None, remote: str | Non
     elif not spec.push and local is None:
         plan.notes.append(f"not pushed; publish with --push (git push {spec.remote} {spec.name})")
     return plan
-
-
-def add_tag(plan: Plan, ctx: Context, spec: TagSpec, on: str) -> None:
-    """Create the annotated tag `spec` on `spec.commit` (shown as `on`); verify it is the tag
-    asked for and, when signed, that its signature verifies."""
-    git = ctx.git
-    plan.add(git_command(git, ctx.repo, *tag_argv(spec.name, spec.message, spec.commit,
-                                                   sign=spec.sign, key=spec.key)))
-    plan.verify(f"{spec.name} is an annotated tag on {on} saying {spec.message!r}",
-                lambda: check_existing_tag(git, spec))
-    if spec.sign:
-        add_signature_check(plan, git, spec)
-
-
-def add_signature_check(plan: Plan, git: GitService, spec: TagSpec) -> None:
-    plan.verify(f"git tag -v {spec.name} accepts the signature",
-                lambda: _verify_signature(git, spec.name))
-
-
-def _verify_signature(git: GitService, name: str) -> None:
-    try:
-        git.verify_tag(name)
-    except Exception as exc:
-        raise VerificationError(
-            f"the signature on {name} does not verify: {exc}",
-            hint="check your gpg setup (gpg --list-secret-keys) and user.signingkey",
-        ) from None
 
 
 def _verify_remote(git: GitService, spec: TagSpec) -> None:

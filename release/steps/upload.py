@@ -26,7 +26,8 @@ from release.services.pypi import (
     index_for_upload,
     require_credentials,
 )
-from release.steps import Look, Step, by_status, status
+from release.status import looks
+from release.steps import Look, Step, by_status
 from release.steps.common import add_version
 from release.wheels.dist_dir import list_dir, sha256
 from release.wheels.file_set import compare
@@ -35,7 +36,7 @@ from release.wheels.metadata import require_matching_metadata
 
 STEP = Step(name="upload", order=110, journaled=True, read_only=False,
             summary="Upload wheels, then the sdist, to the package index",
-            status=Look(row="wheels on the index", order=3, find=status.index_files), resume=by_status)
+            status=Look(row="wheels on the index", order=3, find=looks.index_files), resume=by_status)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,19 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packaging.version import Version
-
 from release.context import Context
 from release.errors import PreconditionError, ReleaseError, UsageError
 from release.journal import journal_path
 from release.plan import LOCAL, READ, Call, Plan, Touches
-from release.services.pypi import PackageIndex
 from release.steps import Rechecks, Step
 from release.steps.common import add_json_option, add_version, write_json
 from release.version import ReleaseVersion
 from release.wheels import dispatched
 from release.wheels.dist_dir import list_dir
-from release.wheels.file_set import FileSetReport, compare, is_dist_file, name_and_version
+from release.wheels.file_set import FileSetReport, compare, index_report, is_dist_file
 from release.wheels.matrix import Matrix, matrix_for
 from release.wheels.metadata import require_matching_metadata
 
@@ -124,20 +121,6 @@ def report(ctx: Context, result: FileSetReport) -> int:
 
 def check_index(ctx: Context, matrix: Matrix, version: ReleaseVersion, url: str) -> int:
     return report(ctx, index_report(matrix, version, ctx.index(url)))
-
-
-def index_report(matrix: Matrix, version: ReleaseVersion, index: PackageIndex) -> FileSetReport:
-    """What the index holds for this version (files of other versions are its history)."""
-    held = index.files(matrix.distribution)
-    wanted = Version(str(version))
-    mine = [name for name in held if _version_of(name) in (wanted, None)]
-    return compare(index.project_url(matrix.distribution), matrix.filenames(str(version)), mine,
-                   matrix.distribution, str(version), labels=matrix.platform_labels(str(version)))
-
-
-def _version_of(name: str) -> Version | None:
-    parsed = name_and_version(name)
-    return parsed[1] if parsed else None
 
 
 def show(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:

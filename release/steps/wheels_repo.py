@@ -8,11 +8,10 @@ import argparse
 from pathlib import Path
 
 from release.assistants.wheels_repo_read import DEFAULT_INDEX, collect, where
-from release.checks.result import failed, for_table, worst
+from release.checks.result import failed, for_table, table, worst
 from release.context import Context
 from release.errors import UsageError
 from release.steps import Step
-from release.steps.check import table
 from release.steps.common import add_version
 
 STEP = Step(name="wheels-repo", order=26, journaled=False, read_only=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from packaging.utils import (
     InvalidSdistFilename,
@@ -19,6 +20,11 @@ from packaging.utils import (
 from packaging.version import Version
 
 from release.errors import VerificationError
+
+if TYPE_CHECKING:
+    from release.services.pypi import PackageIndex
+    from release.version import ReleaseVersion
+    from release.wheels.matrix import Matrix
 
 DIST_SUFFIXES = (".whl", ".tar.gz")
 
@@ -131,3 +137,17 @@ def compare(
         ignored=tuple(ignored),
         labels=dict(labels or {}),
     )
+
+
+def index_report(matrix: Matrix, version: ReleaseVersion, index: PackageIndex) -> FileSetReport:
+    """What the index holds for this version (files of other versions are its history)."""
+    held = index.files(matrix.distribution)
+    wanted = Version(str(version))
+    mine = [name for name in held if _version_of(name) in (wanted, None)]
+    return compare(index.project_url(matrix.distribution), matrix.filenames(str(version)), mine,
+                   matrix.distribution, str(version), labels=matrix.platform_labels(str(version)))
+
+
+def _version_of(name: str) -> Version | None:
+    parsed = name_and_version(name)
+    return parsed[1] if parsed else None
