@@ -157,6 +157,9 @@ class Config:
     cversions: str = "numpy/_core/code_generators/cversions.txt"
     numpy_api: str = "numpy/_core/code_generators/numpy_api.py"
     numpyconfig: str = "numpy/_core/include/numpy/numpyconfig.h"
+    # credits that are not people (AI assistants, bots), left out of the Authors (credits =
+    # "authors"): fnmatch patterns on a credit line's <e-mail> or on the name; NumPy lists them
+    credits_not_people: tuple[str, ...] = ()
     # names left out of the contributors (NumPy's tools/changelog.py drops exactly these two)
     changelog_drop_names: tuple[str, ...] = ("Homu", "dependabot-preview")
     # pull requests left out of a release's changelog: titles starting with one of these

@@ -1,5 +1,6 @@
-"""A whole rehearsal of SciPy's 1.18.1 on SciPy's history under the SciPy profile: green, and its
-comparison with the real release clean (one bundle clone per session, copied by the rehearsal)."""
+"""Whole rehearsals of SciPy's 1.18.1 and 1.18.0 on SciPy's history under the SciPy profile: green,
+and their comparison with the real release clean (one bundle clone per session, copied by the
+rehearsal)."""
 
 from __future__ import annotations
 
@@ -15,21 +16,26 @@ from release.cli import main
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def rehearsed(scipy_bundle_clone: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, str]:
-    before = snapshot(scipy_bundle_clone)
+def rehearse(version: str, clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Result:
+    before = snapshot(clone)
     workdir = tmp_path_factory.mktemp("scipy-rehearsal") / "rehearsal"
     out, err = io.StringIO(), io.StringIO()
-    code = main(["rehearse", "1.18.1", "--repo", str(scipy_bundle_clone), "--workdir", str(workdir),
-                 "--config", str(scipy_bundle_clone.parent / "scipy-release.toml")],
+    code = main(["rehearse", version, "--repo", str(clone), "--workdir", str(workdir),
+                 "--config", str(clone.parent / "scipy-release.toml")],
                 env=dict(os.environ), out=out, err=err)
-    assert snapshot(scipy_bundle_clone) == before
-    return Result(code, out.getvalue(), err.getvalue()), before
+    assert snapshot(clone) == before
+    return Result(code, out.getvalue(), err.getvalue())
 
 
-def test_scipy_1_18_1_rehearses_green_and_compares_clean(rehearsed: tuple[Result, str]) -> None:
-    result, _ = rehearsed
+@pytest.fixture(scope="module")
+def rehearsed(scipy_bundle_clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Result:
+    return rehearse("1.18.1", scipy_bundle_clone, tmp_path_factory)
+
+
+def test_scipy_1_18_1_rehearses_green_and_compares_clean(rehearsed: Result) -> None:
+    result = rehearsed
     assert result.code == 0, result.out[-3000:]
+    assert "verdict: GREEN" in result.out, result.out[-3000:]
     assert "Findings to look at" not in result.out, result.out[-3000:]
     assert "warn" not in result.out and "FAIL" not in result.out
     assert "the fake GitHub's milestone 1.18.1 holds the 41 issues and pull requests" in result.err
@@ -39,3 +45,17 @@ def test_scipy_1_18_1_rehearses_green_and_compares_clean(rehearsed: tuple[Result
     assert ("Authors' commit counts differ (SciPy's list is taken before the release's last "
             "commits): Ralf Gommers 12 (published 11), Tyler Reddy") in result.err
     assert "pull requests: the same 25 as published" in result.err
+
+
+def test_scipy_1_18_0_rehearses_green_and_compares_clean(
+        scipy_bundle_clone: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """X.Y.0 from the previous X.(Y-1).0 tag (no dev tag), the REL commit on 1.18.0rc3.dev0; the
+    Authors leave out the assistants' trailers as SciPy's published list does (the profile's
+    credits_not_people), and say so."""
+    result = rehearse("1.18.0", scipy_bundle_clone, tmp_path_factory)
+    assert result.code == 0, result.out[-3000:]
+    assert "verdict: GREEN" in result.out, result.out[-3000:]
+    assert "Authors: the same 103 names, `+` marks and order as published" in result.err
+    assert ("Authors: Claude Opus, Claude Sonnet left out as not people (credits_not_people; "
+            "SciPy's tools/authors.py lists them)") in result.err
+    assert "pull requests: the same 508 as published" in result.err

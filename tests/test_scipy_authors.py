@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SCIPY_FIXTURE
+from conftest import DATA, SCIPY_FIXTURE
 from helpers import Cli
 
-from release.changelog.authors import authors_of, credited, name_map, sort_key
+from release.changelog.authors import NotPeople, authors_of, credited, name_map, sort_key
+from release.config import from_table, load_config
 from release.errors import PreconditionError
 
 GOLDEN = SCIPY_FIXTURE / "authors"
@@ -29,8 +30,10 @@ def config_of(clone: Path) -> str:
 
 @pytest.mark.parametrize("version", sorted(RANGES))
 def test_authors_equal_scipys_tool(cli: Cli, scipy_bundle_clone: Path, version: str) -> None:
-    """stdout is the tool's stdout but for its closing reminder, which goes to stderr."""
-    result = cli("changelog", version, "--until", f"v{version}", "--offline",
+    """stdout is the tool's stdout but for its closing reminder, which goes to stderr
+    (`--all-credits`: the names the profile's credits_not_people leaves out listed too, as the
+    tool lists them)."""
+    result = cli("changelog", version, "--until", f"v{version}", "--offline", "--all-credits",
                  "--mailmap-from", f"v{version}", "--repo", str(scipy_bundle_clone),
                  "--config", config_of(scipy_bundle_clone))
     assert result.code == 0, result.err
@@ -45,6 +48,57 @@ def test_authors_equal_scipys_tool(cli: Cli, scipy_bundle_clone: Path, version: 
         assert [ln.strip() for ln in result.out.splitlines()] == \
             [ln.strip() for ln in printed.splitlines()][:len(result.out.splitlines())]
         assert result.out != printed
+
+
+@pytest.mark.parametrize("version", sorted(RANGES))
+def test_profile_leaves_out_what_scipy_published_without(cli: Cli, scipy_bundle_clone: Path,
+                                                         version: str) -> None:
+    """Under SciPy's profile the Authors leave out the AI assistants' `Co-authored-by` names, as
+    SciPy's published notes do: for 1.18.0 the tool's list less `Claude Opus` and `Claude
+    Sonnet` (105 people -> 103, the published total); the other releases have none to leave out."""
+    result = cli("changelog", version, "--until", f"v{version}", "--offline",
+                 "--mailmap-from", f"v{version}", "--repo", str(scipy_bundle_clone),
+                 "--config", config_of(scipy_bundle_clone))
+    assert result.code == 0, result.err
+    tool = (GOLDEN / f"{version}.txt").read_text(encoding="utf-8").partition(REMINDER)[0]
+    left_out = [line for line in tool.splitlines(keepends=True)
+                if line.startswith(("* Claude Opus (", "* Claude Sonnet ("))]
+    assert len(left_out) == (2 if version == "1.18.0" else 0)
+    expected = "".join(line for line in tool.splitlines(keepends=True) if line not in left_out)
+    total = len([line for line in tool.splitlines() if line.startswith("* ")])
+    expected = expected.replace(f"A total of {total} people",
+                                f"A total of {total - len(left_out)} people")
+    assert result.out == expected
+    published = git_show(scipy_bundle_clone, f"v{version}:doc/source/release/{version}-notes.rst")
+    assert f"A total of {total - len(left_out)} people contributed" in published
+    assert "Claude" not in published
+
+
+def test_not_people_by_email_and_name() -> None:
+    """A credit line whose e-mail matches is left out (Claude's trailer), as is a name that
+    matches (a bot author); a person's own trailer, and SciPy's tool's rules otherwise, stay."""
+    lines = ["@@@Ann Author@@@", "@@@Ann Author@@@",
+             "Co-authored-by: Claude Opus 4.6 (1M context) <noreply@anthropic.com>",
+             "Co-authored-by: Dee Doe <dee@example.org>",
+             "@@@Copilot@@@", "@@@GitHub@@@"]
+    patterns = ("*@anthropic.com", "Copilot")
+    assert credited(lines, {}) == {"Ann Author": 2, "Claude Opus": 1, "Dee Doe": 1,
+                                   "Copilot": 1, "GitHub": 1}
+    assert credited(lines, {}, NotPeople(patterns)) == {"Ann Author": 2, "Dee Doe": 1, "GitHub": 1}
+
+
+def test_numpy_profile_lists_every_credit() -> None:
+    """NumPy's 2.5.0 changelog lists `Claude Opus 4.6 (1M context) +`: its profile leaves no
+    credit out."""
+    changelog = (DATA / "numpy" / "changelogs" / "2.5.0-changelog.rst").read_text(encoding="utf-8")
+    assert "* Claude Opus 4.6 (1M context) +" in changelog
+    assert load_config(None).config.credits_not_people == ()
+    assert from_table({"profile": "scipy"}, "test").credits_not_people
+
+
+def git_show(repo: Path, what: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), "show", what], check=True, capture_output=True,
+                          text=True).stdout
 
 
 def test_golden_file_is_what_scipys_tool_prints(scipy_bundle_clone: Path, tmp_path: Path) -> None:

@@ -9,6 +9,11 @@
 - `GitHub` (the committer of web merges) is left out; `@handle` names print without the `@`.
 - Order: surname then forename, lowercased, with a leading `van der `, `de ` or `von ` skipped;
   equal keys keep the order the log first showed them in.
+
+`credits_not_people` (SciPy's profile sets it) leaves out credits that are not people: a body
+line whose `<e-mail>` matches one of its patterns (an AI assistant's `Co-authored-by` trailer)
+and a name that does (a bot author). SciPy's tool lists them; SciPy's published 1.18.0 Authors
+do not, so this is where the profile says why.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from release.errors import PreconditionError
 from release.services.git import GitService
@@ -35,6 +41,7 @@ _SURNAME = re.compile(r" [a-z ]*[A-Za-z-]+$")
 _ASCII_SPACE = " \t\n\r\x0b\x0c"
 _LEFT_OUT = "GitHub"
 _NOT_NAMES = ("this",)
+_EMAIL = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
 
 
 @dataclass(frozen=True)
@@ -74,12 +81,36 @@ def rejected_lines(text: str) -> list[tuple[int, str]]:
             and _MAILMAP_LINE.match(raw.strip()) is None]
 
 
-def credited(lines: Iterable[str], names: dict[str, str]) -> dict[str, int]:
-    """Name -> times credited, in order of first credit, over `git log --format=LOG_FORMAT` lines."""
+@dataclass(frozen=True)
+class NotPeople:
+    """Patterns (fnmatch, case-sensitive) of credits that are not people: e-mails on a credit's
+    line, or names as credited or as mapped."""
+
+    patterns: tuple[str, ...] = ()
+
+    def line(self, line: str) -> bool:
+        return any(self._matches(email) for email in _EMAIL.findall(line))
+
+    def name(self, *names: str) -> bool:
+        return any(self._matches(name) for name in names)
+
+    def _matches(self, text: str) -> bool:
+        return any(fnmatchcase(text, pattern) for pattern in self.patterns)
+
+
+def credited(lines: Iterable[str], names: dict[str, str],
+             not_people: NotPeople | None = None) -> dict[str, int]:
+    """Name -> times credited, in order of first credit, over `git log --format=LOG_FORMAT` lines
+    (credits `not_people` matches left out)."""
     counts: dict[str, int] = {}
-    for line in lines:
-        for name in _names_in(line.strip(_ASCII_SPACE)):
+    for raw in lines:
+        line = raw.strip(_ASCII_SPACE)
+        if not_people is not None and not_people.line(line):
+            continue
+        for name in _names_in(line):
             mapped = names.get(name, name)
+            if not_people is not None and not_people.name(name, mapped):
+                continue
             counts[mapped] = counts.get(mapped, 0) + 1
     return counts
 
@@ -120,11 +151,14 @@ def log_lines(git: GitService, revisions: str) -> list[str]:
     return git.run(["log", f"--pretty={LOG_FORMAT}", revisions]).split("\n")
 
 
-def authors(git: GitService, start: str, end: str, mailmap_text: str) -> tuple[Author, ...]:
-    """The Authors of `start..end`, with `.mailmap` text read by name."""
+def authors(git: GitService, start: str, end: str, mailmap_text: str,
+            not_people: tuple[str, ...] = ()) -> tuple[Author, ...]:
+    """The Authors of `start..end`, with `.mailmap` text read by name; `not_people`: patterns of
+    credits to leave out (`credits_not_people`)."""
     names = name_map(mailmap_text)
-    before = credited(log_lines(git, start), names)
-    return authors_of(credited(log_lines(git, f"{start}..{end}"), names), before)
+    left_out = NotPeople(not_people) if not_people else None
+    before = credited(log_lines(git, start), names, left_out)
+    return authors_of(credited(log_lines(git, f"{start}..{end}"), names, left_out), before)
 
 
 _LISTED = re.compile(r"^\* (?!Name \(commits\)$).+ \(\d+\)(?: \+)?$", re.MULTILINE)

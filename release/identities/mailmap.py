@@ -9,7 +9,7 @@ Text after the last address, which git ignores, is reported by `trailing_text`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from release.errors import PreconditionError
@@ -171,14 +171,19 @@ def sort_key(line: str) -> tuple[int, str]:
     return (0 if line.startswith("!") else 1, line.lstrip("!").casefold())
 
 
-def insert_lines(text: str, new_lines: Iterable[str]) -> str:
+def insert_lines(text: str, new_lines: Iterable[str],
+                 check: Callable[[str], object] | None = None) -> str:
     """`text` with each new line placed where it sorts among the mapping lines (comments and
     the header stay where they are); lines already present are not added twice. Each new line
-    is checked; the file's own lines are the caller's to check (`Mailmap.malformed`)."""
+    is checked (by git's rules, or `check`); the file's own lines are the caller's to check
+    (`Mailmap.malformed`)."""
     lines = text.splitlines()
     present = {line.strip() for line in lines}
     for new in sorted(set(new_lines) - present, key=sort_key):
-        parse_line(new, 0, "proposed line")
+        if check is None:
+            parse_line(new, 0, "proposed line")
+        else:
+            check(new)
         position = len(lines)
         for index, existing in enumerate(lines):
             stripped = existing.strip()

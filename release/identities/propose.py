@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from release.changelog.authors import NotPeople
 from release.config import Config
 from release.errors import PreconditionError
 from release.identities.findings import (
@@ -20,7 +21,7 @@ from release.identities.findings import (
 )
 from release.identities.history import Sightings, authors_until, collect
 from release.identities.mailmap import Mailmap, takes_effect
-from release.identities.names_only import names_findings
+from release.identities.names_only import NamesView, usable_by_name
 from release.repo.files import RepoFiles
 from release.repo.revision_range import RevisionRange
 from release.services.git import GitService
@@ -60,7 +61,8 @@ class Proposal:
     state: MailmapState
     sightings: Sightings
     findings: list[Finding]
-    lines: list[str]  # the proposed lines git would honour
+    lines: list[str]  # the proposed lines git would honour (names style: SciPy's reader)
+    notes: tuple[Finding, ...] = ()  # worth a look, not counted (names style)
 
 
 def propose(git: GitService, repo: Path, config: Config, span: RevisionRange, *,
@@ -70,14 +72,25 @@ def propose(git: GitService, repo: Path, config: Config, span: RevisionRange, *,
     the lines to add; logins from GitHub unless `github` is None (offline)."""
     state = MailmapState.read(git, repo, config.mailmap, ref)
     sightings = collect(git, str(span))
+    if config.mailmap_style == "names":
+        view = names_view(config, sightings, state.text)
+        found = view.findings()
+        return Proposal(state, sightings, found,
+                        usable_by_name(state.text, proposals(found), config.mailmap),
+                        tuple(view.notes()))
     found = find_problems(sightings, state.mailmap, state.text,
                           placeholders=config.mailmap_placeholders,
                           bots=(*config.changelog_drop_names, *config.mailmap_ignore),
                           people=people(git, span, sightings, github, say),
                           history=elsewhere(authors_until(git, span.end), state.mailmap))
-    if config.mailmap_style == "names":
-        found = names_findings(found, state.text, config.mailmap)
     return Proposal(state, sightings, found, state.usable(found))
+
+
+def names_view(config: Config, sightings: Sightings, text: str) -> NamesView:
+    """SciPy's view: the names its Authors rules credit, not-people and bots left out."""
+    ignore = NotPeople((*config.credits_not_people, *config.mailmap_ignore,
+                        *config.changelog_drop_names))
+    return NamesView(sightings, text, config.mailmap, ignore)
 
 
 def people(git: GitService, span: RevisionRange, sightings: Sightings,

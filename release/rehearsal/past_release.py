@@ -174,10 +174,17 @@ def compare_credits(git: GitService, cfg: Config, real: RealRelease, span: Revis
     published = read_notes_credits(real.notes, f"{real.rewind.tag}:{notes}")
     # the list goes into the notes before the REL commit (whose committer is whoever rehearses)
     before = f"{span.end}^" if cfg.rel_commit == "direct" else span.end
-    people = authors(git, span.start, before, git.show_file(span.end, cfg.mailmap) or "")
+    mailmap = git.show_file(span.end, cfg.mailmap) or ""
+    people = authors(git, span.start, before, mailmap, cfg.credits_not_people)
     ours = [(p.display, p.first_time, p.commits) for p in people]
     theirs = [_listed_author(line) for line in published.contributors]
     lines = []
+    if cfg.credits_not_people:
+        kept = {p.name for p in people}
+        left_out = [p.display for p in authors(git, span.start, before, mailmap) if p.name not in kept]
+        if left_out:
+            lines.append(f"Authors: {', '.join(left_out)} left out as not people "
+                         "(credits_not_people; SciPy's tools/authors.py lists them)")
     if [(n, plus) for n, plus, _ in ours] == [(n, plus) for n, plus, _ in theirs]:
         lines.append(f"Authors: the same {len(ours)} names, `+` marks and order as published")
         counts = [f"{n} {c} (published {pc})" for (n, _, c), (_, _, pc) in zip(ours, theirs, strict=True)

@@ -49,6 +49,7 @@ class ChangelogOptions:
     exclude: Sequence[int]
     include: Sequence[int]
     explain: bool
+    all_credits: bool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +75,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include", metavar="N", type=int, action="append", default=[],
                         help="list pull request N even if a rule leaves it out (the release's own "
                              "PR, one merged outside the range); repeatable")
+    parser.add_argument("--all-credits", action="store_true",
+                        help="credits = \"authors\": list every name credited, those "
+                             "credits_not_people leaves out too (what SciPy's tools/authors.py "
+                             "prints)")
     parser.add_argument("--explain", action="store_true",
                         help="write nothing; say which commit and rule lists or leaves out each "
                              "pull request where NumPy's tools/changelog.py would differ")
@@ -93,6 +98,10 @@ def run(ctx: Context) -> int:
     request = read_request(ctx)
     if ctx.config.credits == "authors":
         return run_authors(ctx, request)
+    if ctx.typed(ChangelogOptions).all_credits:
+        raise UsageError("--all-credits is for the Authors section (credits = \"authors\"); the "
+                         "changelog leaves no credit out as not a person",
+                         hint="drop --all-credits")
     ctx.say(f"changelog for {request.range}")
     result = compute(ctx.git, ctx.config, request.range, request.version, github=titles_from(ctx),
                      say=ctx.say, selection=chosen, refresh=ctx.typed(ChangelogOptions).refresh,
@@ -124,7 +133,9 @@ def run_authors(ctx: Context, request: ChangelogRequest) -> int:
     """SciPy's Authors section, then (unless `--offline`) the milestone's issue and pull-request
     lists, on stdout (or into `--output`); the Authors reminder on stderr."""
     ctx.say(f"authors for {request.range}")
-    people = authors(ctx.git, request.range.start, request.range.end, _mailmap_text(ctx))
+    opts = ctx.typed(ChangelogOptions)
+    left_out = () if opts.all_credits else ctx.config.credits_not_people
+    people = authors(ctx.git, request.range.start, request.range.end, _mailmap_text(ctx), left_out)
     text = ctx.render("authors.rst.j2", authors=people)
     if not ctx.typed(ChangelogOptions).offline:
         if request.version is None:

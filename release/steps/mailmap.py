@@ -8,13 +8,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from release.changelog.authors import rejected_lines
 from release.changelog.contributors import shortlog_names
 from release.context import Context
-from release.errors import UsageError, VerificationError
+from release.errors import PreconditionError, UsageError, VerificationError
 from release.identities.findings import Finding, proposals
 from release.identities.history import Sightings
 from release.identities.mailmap import Mailmap, insert_lines, skipped_lines
-from release.identities.propose import MailmapState, propose
+from release.identities.names_only import insert_by_name
+from release.identities.propose import MailmapState, Proposal, names_view, propose
 from release.plan import Call, Plan, WriteFile
 from release.repo.revision_range import RevisionRange, resolve
 from release.steps import Step
@@ -75,9 +77,11 @@ def run(ctx: Context) -> int:
                              hint="drop --write/--issue/--publish, or --json")
         write_json(ctx, "mailmap", as_json(findings, usable, state.text))
         return 1 if any(f.is_error for f in findings) else 0
-    ctx.out.write(report(findings, usable))
+    ctx.out.write(report(findings, usable, found.notes))
     plan = Plan(f".mailmap for {span}")
-    if opts.write:
+    if opts.write and ctx.config.mailmap_style == "names":
+        _write_by_name(ctx, plan, found)
+    elif opts.write:
         _write_actions(ctx, plan, span, state, sightings, usable)
     if opts.issue or opts.publish:
         _issue_actions(ctx, plan, version, span, findings)
@@ -100,12 +104,24 @@ def github_for(ctx: Context) -> Callable[[], GitHubService] | None:
     return None if ctx.typed(MailmapOptions).offline else ctx.github
 
 
-def report(findings: Sequence[Finding], usable: Sequence[str]) -> str:
+def report(findings: Sequence[Finding], usable: Sequence[str],
+           notes: Sequence[Finding] = ()) -> str:
+    shown = [*_described(notes, "note ")]
     if not findings:
-        return "no identity problems found\n"
+        return "\n".join([*shown, "no identity problems found"]) + "\n"
+    lines = [*_described(findings), *shown]
+    lines.append("")
+    lines.append(f"{len(usable)} proposed .mailmap line(s)" + (":" if usable else ""))
+    lines.extend(f"  {line}" for line in usable)
+    lines.extend(f"  not proposed (a later .mailmap line for that address wins; edit it instead): {line}"
+                 for line in proposals(findings) if line not in usable)
+    return "\n".join(lines) + "\n"
+
+
+def _described(findings: Sequence[Finding], label: str = "") -> list[str]:
     lines = []
     for finding in findings:
-        level = "error" if finding.is_error else "warn "
+        level = label or ("error" if finding.is_error else "warn ")
         lines.append(f"{level} {finding.kind}: {finding.detail}")
         if finding.commits:
             more = len(finding.commits) - MAX_COMMITS
@@ -114,12 +130,7 @@ def report(findings: Sequence[Finding], usable: Sequence[str]) -> str:
         lines.extend(f"      propose: {line}" for line in finding.proposals)
         if finding.reason:
             lines.append(f"      why ({finding.likelihood}): {finding.reason}")
-    lines.append("")
-    lines.append(f"{len(usable)} proposed .mailmap line(s)" + (":" if usable else ""))
-    lines.extend(f"  {line}" for line in usable)
-    lines.extend(f"  not proposed (a later .mailmap line for that address wins; edit it instead): {line}"
-                 for line in proposals(findings) if line not in usable)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def as_json(findings: Sequence[Finding], usable: Sequence[str], text: str) -> dict[str, Any]:
@@ -162,6 +173,33 @@ def _write_actions(ctx: Context, plan: Plan, span: RevisionRange, state: Mailmap
     plan.add(WriteFile(ctx.repo, ctx.config.mailmap, new_text))
     plan.verify("git shortlog lists the names predicted above",
                 lambda: _verify_shortlog(ctx, str(span), set(after_names), sightings))
+
+
+def _write_by_name(ctx: Context, plan: Plan, found: Proposal) -> None:
+    """Names style: the lines SciPy's name mapping honours, the Authors' names before and after,
+    and a check that the written file maps them so."""
+    if rejected_lines(found.state.text):
+        raise PreconditionError(f"{ctx.config.mailmap} has a line SciPy's name mapping refuses",
+                                hint="fix that line first (see the malformed finding)")
+    if not found.lines:
+        ctx.say("--write: no lines to add")
+        return
+    new_text = insert_by_name(found.state.text, found.lines)
+    view = names_view(ctx.config, found.sightings, found.state.text)
+    before, after = sorted(set(view.credited().values())), sorted(set(view.credited(new_text).values()))
+    diff = difflib.unified_diff([n + "\n" for n in before], [n + "\n" for n in after],
+                                fromfile="Authors (before)", tofile="Authors (after)")
+    ctx.out.write("".join(diff) or "Authors: unchanged\n")
+    plan.add(WriteFile(ctx.repo, ctx.config.mailmap, new_text))
+
+    def check() -> None:
+        written = (ctx.repo / ctx.config.mailmap).read_text(encoding="utf-8")
+        got = sorted(set(view.credited(written).values()))
+        if got != after:
+            raise VerificationError(f"{ctx.config.mailmap} maps the names otherwise than predicted",
+                                    hint="another process may have written it; rerun")
+
+    plan.verify(f"SciPy's name mapping credits the {len(after)} names predicted above", check)
 
 
 def _verify_shortlog(ctx: Context, span: str, expected: set[str], sightings: Sightings) -> None:

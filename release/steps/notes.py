@@ -73,7 +73,8 @@ def authors_plan(ctx: Context, version: ReleaseVersion) -> Plan:
     span = resolve(ctx.git, cfg, version)
     mailmap = ctx.repo / cfg.mailmap
     people = authors(ctx.git, span.start, span.end,
-                     mailmap.read_text(encoding="utf-8") if mailmap.is_file() else "")
+                     mailmap.read_text(encoding="utf-8") if mailmap.is_file() else "",
+                     cfg.credits_not_people)
     ctx.say(f"authors for {span}: {len(people)}")
     text = fill_authors(found.text, ctx.render("notes-authors.rst.j2", authors=people), notes)
     if not ctx.option("offline"):
