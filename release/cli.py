@@ -15,12 +15,13 @@ from typing import TextIO
 
 from release import __version__
 from release.checks.result import CheckResult
-from release.config import load_config, user_config_path
+from release.config import LoadedConfig, load_config, user_config_path
 from release.context import Context
 from release.errors import BUG_EXIT, ReleaseError, UsageError, expected, write_traceback
 from release.journal import check_readable, record, scrub, utc_now
 from release.output import invocation
 from release.output.redact import Scrubber, scrubbed
+from release.services.git import GitService
 from release.steps import declared, load
 
 # Every step that may change something runs under the repository's lock, all or nothing (see
@@ -169,8 +170,9 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO,
         return result
     if not journaled:
         return _guarded(ctx, module)
-    if ctx.options.get("version"):
-        check_readable(ctx.repo, str(ctx.options["version"]))
+    repository = _repository(ctx)
+    if ctx.options.get("version") and repository is not None:
+        check_readable(repository, str(ctx.options["version"]))
     return _journaled(ctx, name, module, args[1:])
 
 
@@ -198,12 +200,21 @@ def _journaled(ctx: Context, name: str, module: ModuleType, args: list[str]) -> 
         if ctx.applied and ctx.options.get("version"):
             try:
                 clean = Scrubber.from_env(ctx.env)
-                record(ctx.repo, name, str(ctx.options["version"]), [clean(arg) for arg in args],
+                record(_repository(ctx), name, str(ctx.options["version"]), [clean(arg) for arg in args],
                        started, code)
             except OSError as exc:
                 ctx.say(f"note: the release journal was not written: {exc.strerror}")
             except ReleaseError as exc:
                 ctx.say(f"note: the release journal was not written: {exc.message}")
+
+
+def _repository(ctx: Context) -> GitService | None:
+    """The step's repository, None for a directory that is not one (the journal lives in its
+    git dir)."""
+    try:
+        return ctx.git
+    except ReleaseError:
+        return None
 
 
 def load_step(name: str) -> ModuleType:
@@ -306,35 +317,36 @@ def _expand(path: Path) -> Path:
                          hint="check the path (a leading ~name means the home of user name)") from None
 
 
-def resolve_repo(options: Mapping[str, object], environ: Mapping[str, str]) -> Path:
-    """--repo, then RELEASE_REPO, then `repo` in the config, then where the user invoked us."""
-    if options.get("repo"):
-        return _expand(Path(str(options["repo"]))).resolve()
-    if environ.get("RELEASE_REPO"):
-        return _expand(Path(environ["RELEASE_REPO"])).resolve()
+def resolve_repo(options: Mapping[str, object], environ: Mapping[str, str]) -> tuple[Path, LoadedConfig]:
+    """--repo, then RELEASE_REPO, then `repo` in the config, then where the user invoked us; and
+    the config, loaded once (a `repo` key's checkout brings its own `[tool.release]` along)."""
+    config_file = Path(str(options["config"])) if options.get("config") else None
+    user_file = user_config_path(environ)
+    given = options.get("repo") or environ.get("RELEASE_REPO")
+    if given:
+        repo = _expand(Path(str(given))).resolve()
+        if not repo.is_dir():
+            raise UsageError(f"repository {repo} does not exist", hint="check --repo or RELEASE_REPO")
+        return repo, load_config(repo, config_file, user_file=user_file)
     invoked = Path(environ.get("RELEASE_INVOKED_FROM") or os.getcwd())
-    config_file = options.get("config")
-    loaded = load_config(invoked, Path(str(config_file)) if config_file else None)
-    if loaded.config.repo:
-        base = Path(str(config_file)).parent if config_file else invoked
-        return _expand(base / loaded.config.repo).resolve()
-    return invoked.resolve()
+    base = config_file.parent if config_file else invoked
+    loaded = load_config(invoked, config_file, user_file=user_file,
+                         follow=lambda named: _expand(base / named).resolve())
+    return loaded.checkout or invoked.resolve(), loaded
 
 
 def make_context(
     options: dict[str, object], environ: Mapping[str, str], out: TextIO, err: TextIO,
     findings: list[CheckResult] | None = None,
 ) -> Context:
-    repo = resolve_repo(options, environ)
+    repo, loaded = resolve_repo(options, environ)
     if not repo.is_dir():
         raise UsageError(f"repository {repo} does not exist", hint="check --repo or RELEASE_REPO")
-    config_file = options.get("config")
-    loaded = load_config(repo, Path(str(config_file)) if config_file else None,
-                         user_file=user_config_path(environ))
     return Context(
         repo=repo,
         config=loaded.config,
         config_source=loaded.source,
+        config_sources=loaded.sources,
         options=options,
         env=environ,
         out=out,

@@ -8,6 +8,7 @@ import difflib
 import tomllib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,8 @@ class LoadedConfig:
     source: str
     # where each value that is not the built-in default came from, by dotted key (`mail.sender`)
     sources: dict[str, str] = field(default_factory=dict)
+    # the checkout the config's `repo` key named (see `load_config`'s `follow`), if it did
+    checkout: Path | None = None
 
 
 # What belongs to the person, not the project: the only keys a user config may set.
@@ -214,29 +217,34 @@ def user_config_path(env: typing.Mapping[str, str]) -> Path:
 
 
 def load_config(repo: Path | None, config_file: Path | None = None, *,
-                user_file: Path | None = None) -> LoadedConfig:
+                user_file: Path | None = None,
+                follow: Callable[[str], Path] | None = None) -> LoadedConfig:
     """The built-in profile, then the user config (personal keys only), then the repository's
     `release.toml` or `pyproject.toml` `[tool.release]`, then `--config`: each layer's keys on top
-    of the ones below."""
+    of the ones below.
+
+    With `follow` (which makes a `repo` value a path), a `repo` key naming another checkout
+    brings that checkout's own `[tool.release]` in under the files that named it; every file is
+    read once and the config built once."""
     if config_file is not None and not config_file.is_file():
         raise ConfigError(f"config file {config_file} does not exist", hint="check --config")
     layers: list[tuple[str, dict[str, Any]]] = []
     if user_file is not None and user_file.is_file():
         layers.append(_user_layer(user_file))
-    if repo is not None:
-        for name in ("release.toml", "pyproject.toml"):
-            candidate = repo / name
-            if candidate.is_file() and candidate != config_file:
-                table = _table(candidate)
-                if table:
-                    layers.append((f"[tool.release] in {candidate}", table))
-                    break
+    personal = len(layers)
+    layers += _repository_layer(repo, config_file)
     if config_file is not None:
         table = _table(config_file)
         if table:
             layers.append((f"[tool.release] in {config_file}", table))
+    checkout = None
+    named = next((layer["repo"] for _, layer in reversed(layers) if layer.get("repo")), None)
+    if follow is not None and isinstance(named, str):
+        checkout = follow(named)
+        if repo is None or checkout != repo.resolve():
+            layers[personal:personal] = _repository_layer(checkout, config_file)
     if not layers:
-        return LoadedConfig(Config(), "built-in NumPy profile")
+        return LoadedConfig(Config(), "built-in NumPy profile", checkout=checkout)
     combined: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for where, layer in layers:
@@ -245,7 +253,20 @@ def load_config(repo: Path | None, config_file: Path | None = None, *,
         combined = merged(combined, layer)
         sources.update(dict.fromkeys(_dotted(layer), where))
     where = layers[-1][0]
-    return LoadedConfig(from_table(combined, where), where, sources)
+    return LoadedConfig(from_table(combined, where), where, sources, checkout)
+
+
+def _repository_layer(repo: Path | None, config_file: Path | None) -> list[tuple[str, dict[str, Any]]]:
+    """The repository's own `[tool.release]`: release.toml first, else pyproject.toml."""
+    if repo is None:
+        return []
+    for name in ("release.toml", "pyproject.toml"):
+        candidate = repo / name
+        if candidate.is_file() and candidate != config_file:
+            table = _table(candidate)
+            if table:
+                return [(f"[tool.release] in {candidate}", table)]
+    return []
 
 
 def _dotted(table: dict[str, Any], prefix: str = "") -> list[str]:

@@ -62,6 +62,8 @@ class Context:
     # What the step found wrong but went on past (and what made it fail), as values, so a
     # rehearsal can judge a run without reading its output.
     findings: list[CheckResult] = field(default_factory=list, compare=False)
+    # Where each setting that is not the profile's came from (the `config` step shows it).
+    config_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def dry_run(self) -> bool:

@@ -95,11 +95,10 @@ def _unreadable(path: Path, why: str) -> ReleaseError:
                              "one; nothing was changed")
 
 
-def check_readable(repo: Path, version: str) -> None:
+def check_readable(git: GitService, version: str) -> None:
     """Refuse, before a journaled step changes anything, when its journal would not take the
     run's entry."""
     try:
-        git = GitService(repo)
         parsed = ReleaseVersion.parse(version)
     except ReleaseError:
         return
@@ -116,11 +115,12 @@ def append(path: Path, entry: Entry) -> None:
     write_json(path, {"entries": [asdict(item) | {"args": list(item.args)} for item in entries]})
 
 
-def record(repo: Path, step: str, version: str, args: Sequence[str], started: str,
+def record(git: GitService | None, step: str, version: str, args: Sequence[str], started: str,
            code: int) -> None:
     """Append one run to `version`'s journal; nothing when there is no repository or version."""
+    if git is None:
+        return
     try:
-        git = GitService(repo)
         parsed = ReleaseVersion.parse(version)
     except ReleaseError:
         return

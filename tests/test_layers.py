@@ -104,6 +104,35 @@ def test_no_step_imports_another() -> None:
     assert {module: names for module, names in wrong.items() if names} == {}
 
 
+# The classes that reach the outside; the Context hands them out (ctx.git, ctx.git_at(path),
+# ctx.github(), ctx.index(url), ctx.mail(settings), ...), or a function takes one as a parameter.
+SERVICES = ("GitService", "GitHubService", "GitHubActions", "GitHubReleases", "PackageIndex",
+            "Uploader", "MailService", "GraphQLClient", "PullRequestCache", "TriageCache")
+
+
+def constructions(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in SERVICES:
+            found.append(f"{func.id}() line {node.lineno}")
+        elif (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+              and func.value.id in SERVICES and func.attr.startswith("from_")):
+            found.append(f"{func.value.id}.{func.attr}() line {node.lineno}")
+    return found
+
+
+def test_services_come_from_the_context() -> None:
+    """Only services/ and the Context construct a service (the stand-ins, which build the world
+    the rehearsal runs in, and the benchmarks aside); everything else is handed one."""
+    assert constructions(PACKAGE / "context.py")  # the rule looks at real constructions
+    wrong = {module: constructions(path) for module, path in modules()
+             if not within(module, "services", "fakes", "bench", "context")}
+    assert {module: found for module, found in wrong.items() if found} == {}
+
+
 def test_steps_compose_without_reparsing_each_other() -> None:
     for module, path in modules():
         text = path.read_text(encoding="utf-8")

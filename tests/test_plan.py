@@ -70,7 +70,7 @@ def test_a_request_stopped_while_it_ran_is_listed_as_maybe_done(tmp_path: Path) 
     def interrupted() -> None:
         raise KeyboardInterrupt
 
-    record = UndoRecord(tmp_path / "undo", "python -m release upload 1.2.0 --upload")
+    record = UndoRecord(tmp_path / "undo", "python -m release upload 1.2.0 --upload", GitService)
     plan = Plan("upload", [Call("upload a.whl", lambda: None), Call("upload b.whl", interrupted)])
     with pytest.raises(KeyboardInterrupt):
         ApplyExecutor(io.StringIO(), record).execute(plan)

@@ -160,7 +160,7 @@ def test_replaying_again_finds_the_branch(rehearsed: tuple[Result, Path, str], n
     real = RealRelease.read(source, Config(), version, rewind)
     assert real.hand_paths == (".mailmap", "doc/release/upcoming_changes/31771.c_api.rust")
     repo = workdir / "scratch" / numpy_bundle_clone.name
-    said = replay_hand_edits(real, repo, "maintenance/2.5.x", "prepare-2.5.2", tmp_path / "p")
+    said = replay_hand_edits(real, GitService(repo), "maintenance/2.5.x", "prepare-2.5.2", tmp_path / "p")
     assert said == "on prepare-2.5.2, which an earlier run started"
     assert not (tmp_path / "p").exists()
 

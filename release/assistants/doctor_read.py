@@ -22,7 +22,7 @@ from release.output import invocation
 from release.services.github import GitHubService
 from release.services.github_token import RepoAccess, probe, repo_access, token_view
 from release.services.gpg import secret_keys
-from release.services.mail import MailService, SmtpSettings
+from release.services.mail import SmtpSettings
 from release.services.pypi import Credentials
 
 
@@ -157,7 +157,7 @@ def smtp_row(ctx: Context) -> CheckResult:
                                 f"export {mail.password_env} (the SMTP password of {mail.smtp_user})")
     settings = SmtpSettings(mail.smtp_host, mail.smtp_port, mail.smtp_user, password, mail.starttls,
                             ctx.env.get("SSL_CERT_FILE") or None)
-    MailService(settings).check_login()
+    ctx.mail(settings).check_login()
     return CheckResult.ok(area, name, f"logged in to {settings.describe()}; nothing sent")
 
 

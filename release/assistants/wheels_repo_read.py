@@ -20,7 +20,6 @@ from release.assistants.wheels_workflow import parse_pins, parse_workflow
 from release.checks.result import CheckResult
 from release.context import Context
 from release.errors import UsageError
-from release.services.git import GitService
 from release.services.pypi import PackageIndex
 from release.version import ReleaseVersion
 from release.wheels.file_set import name_and_version
@@ -66,7 +65,7 @@ def collect(ctx: Context, version: ReleaseVersion, *, index: bool = True) -> lis
     previous = _branch(read, spot.previous_ref) if spot.previous_ref else None
     if previous is not None and previous.workflow is None and previous.pins is None:
         previous = None
-    newest = _newest(spot.index) if spot.index else None
+    newest = _newest(ctx.index(spot.index)) if spot.index else None
     rows = results(expected, current, previous, newest, _index_name(spot.index))
     if spot.previous_ref and previous is None:
         rows.append(CheckResult.warn(AREA, "previous branch", f"{spot.previous_ref} of {spot.repo} "
@@ -83,17 +82,17 @@ def _branch(read: Reader, ref: str) -> Branch:
 
 def _reader(ctx: Context, spot: Where) -> Reader:
     if spot.checkout is not None:
-        return _checkout_reader(spot.checkout)
+        return _checkout_reader(ctx, spot.checkout)
     service = ctx.github(spot.repo)
     return lambda ref, path: service.file_text(path, ref)
 
 
-def _checkout_reader(path: Path) -> Reader:
+def _checkout_reader(ctx: Context, path: Path) -> Reader:
     if not (path / ".git").exists() and not (path / "HEAD").is_file():
         raise UsageError(f"--checkout {path} is not a git checkout",
                          hint="clone the release repository, e.g. git clone https://github.com/"
                               "numpy/numpy-release")
-    git = GitService(path)
+    git = ctx.git_at(path)
 
     def read(ref: str, file: str) -> str | None:
         for candidate in (ref, f"origin/{ref}", f"upstream/{ref}"):
@@ -104,11 +103,11 @@ def _checkout_reader(path: Path) -> Reader:
     return read
 
 
-def _newest(index: str) -> dict[str, str]:
+def _newest(index: PackageIndex) -> dict[str, str]:
     """The newest final release of cibuildwheel and the OpenBLAS wheels on the index."""
     found = {}
     for project in ("cibuildwheel", *OPENBLAS):
-        versions = [parsed[1] for name in PackageIndex(index).files(project)
+        versions = [parsed[1] for name in index.files(project)
                     if (parsed := name_and_version(name)) is not None]
         finals = [v for v in versions if not v.is_prerelease]
         if finals:

@@ -18,6 +18,7 @@ import tomllib
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -160,10 +161,15 @@ class StandIns:
         )
         return self
 
+    @cached_property
+    def git(self) -> GitService:
+        """The rehearsed project's repository (the example's, or the scratch copy's)."""
+        return GitService(self.project.repo)
+
     def _signing_key(self) -> None:
         """The project signs its tags: a throw-away key, used by the scratch repository only."""
         wrapper, fingerprint = rehearsal_key(self.workdir / "gnupg", self._committer())
-        git = GitService(self.project.repo)
+        git = self.git
         git.run(["config", "gpg.program", str(wrapper)])
         git.run(["config", "user.signingkey", fingerprint])
 
@@ -215,7 +221,7 @@ class StandIns:
         return from_table(self._table(), "the rehearsal's config")
 
     def _committer(self) -> str:
-        git = GitService(self.project.repo)
+        git = self.git
         name, email = (git.run(["config", "--get", key]).strip() for key in ("user.name", "user.email"))
         return f"{name} <{email}>"
 

@@ -102,10 +102,9 @@ def _under(path: str, roots: tuple[str, ...]) -> bool:
     return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
 
 
-def replay_hand_edits(real: RealRelease, repo: Path, base: str, branch: str,
+def replay_hand_edits(real: RealRelease, git: GitService, base: str, branch: str,
                       patch_file: Path) -> str:
     """Start the release-PR branch with the real release commit's hand edits, committed."""
-    git = GitService(repo)
     if branch == base:  # the REL commit lands on the branch itself (rel_commit = "direct")
         git.run(["checkout", "--quiet", branch])
     elif git.ok(["rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"]):  # a resumed run
@@ -124,11 +123,10 @@ def replay_hand_edits(real: RealRelease, repo: Path, base: str, branch: str,
             f"(files the toolkit does not write):\n{listed}")
 
 
-def compare(real: RealRelease, repo: Path, cfg: Config) -> Said:
+def compare(real: RealRelease, git: GitService, cfg: Config) -> Said:
     """The rehearsal's release (its PR's commits, up to its tag) against the real one: differing
     Contributors or version line fail it, pull requests only one changelog lists are a warning;
     each is a finding with its file."""
-    git = GitService(repo)
     tag = real.rewind.tag
     ours = [path for path in git.run(["diff", "--name-only", real.rewind.parent, tag, "--"])
             .split("\n") if path]

@@ -38,7 +38,6 @@ from release.rehearsal.pictures import COLOURS, MODES, Cell, budget_svg, matrix_
 from release.rehearsal.runner import Outcome, Stage, Tally
 from release.rehearsal.verdict import STATE_LABELS, Verdict, stage_findings, stage_state
 from release.repo.revision_range import resolve
-from release.services.git import GitService
 from release.services.github_graphql import MAX_BATCH
 from release.templating import render
 from release.version import ReleaseVersion
@@ -75,7 +74,7 @@ def describe(project_name: str, versions: Sequence[ReleaseVersion], checkout: Pa
     """The report's head: a checkout's rehearsal names the checkout; the example, its build."""
     assert stand_ins.places is not None and stand_ins.index is not None
     project, places = stand_ins.project, stand_ins.places
-    git, config = GitService(project.repo), stand_ins.config()
+    git, config = stand_ins.git, stand_ins.config()
     ranges = {}
     for version in versions:
         try:

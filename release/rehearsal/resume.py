@@ -213,6 +213,7 @@ class Places:
     doc_repo: Path
     website_repo: Path
     mails: Callable[[], int]
+    git: GitService  # the scratch repo's, as the Context hands it out
 
 
 @dataclass
@@ -225,7 +226,7 @@ class Resume:
     _skipped: Entry | None = None
 
     def __post_init__(self) -> None:
-        self.git = GitService(self.places.repo)
+        self.git = self.places.git
         for path in sorted(self._journal_dir().glob("rehearsal-*.json")):
             try:
                 rows = json.loads(path.read_text(encoding="utf-8"))["stages"]

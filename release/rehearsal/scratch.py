@@ -7,6 +7,7 @@ that was already tagged is rehearsed on a copy rewound to just before it (see `R
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,10 +78,11 @@ def _later(tags: list[str], version: ReleaseVersion, tag_format: str) -> list[Re
 
 
 def scratch_copy(source: Path, dest: Path, upstream_remote: str, *,
+                 git_at: Callable[[Path], GitService],
                  rewind: Rewind | None = None) -> ExampleProject:
     """`dest/<name>` cloned from `dest/upstream.git`, with `dest/fork.git` as `origin`; with
     `rewind`, both bare repositories start from the state before that release."""
-    original = GitService(source)
+    original = git_at(source)
     upstream = dest / "upstream.git"
     init_repo(upstream, bare=True)
     remotes = original.remotes()
@@ -96,7 +98,7 @@ def scratch_copy(source: Path, dest: Path, upstream_remote: str, *,
         rewind.apply(upstream)
     repo = dest / source.resolve().name
     clone(upstream, repo, origin="upstream")
-    scratch = GitService(repo)
+    scratch = git_at(repo)
     fork = dest / "fork.git"
     clone_bare(upstream, fork)
     scratch.run(["remote", "add", "origin", str(fork)])

@@ -23,7 +23,6 @@ from release.errors import ReleaseError
 from release.plan import ActionFailed
 from release.repo.lock import repository_lock
 from release.repo.undo import Done, UndoRecord
-from release.services.git import GitService
 
 
 class Interrupted(ReleaseError):
@@ -40,11 +39,11 @@ def raise_terminated(_signum: int, _frame: object) -> None:
     raise Terminated
 
 
-def _release_dirs(repo: Path) -> tuple[Path, Path] | None:
+def _release_dirs(ctx: Context, repo: Path) -> tuple[Path, Path] | None:
     """(the common git dir, which the lock is on, and the undo record's directory in this work
     tree's git dir), or None outside a git repository."""
     try:
-        git = GitService(repo)
+        git = ctx.git_at(repo)
         common = git.run(["rev-parse", "--git-common-dir"]).strip()
         own = git.run(["rev-parse", "--git-path", "release/undo"]).strip()
     except ReleaseError:
@@ -58,7 +57,7 @@ def guarded(ctx: Context) -> Iterator[Context]:
     repository the run changes (the doc repository, the website) is locked as the run first
     touches it. Outside a git repository the record is kept in a temporary directory."""
     with contextlib.ExitStack() as stack:
-        dirs = _release_dirs(ctx.repo)
+        dirs = _release_dirs(ctx, ctx.repo)
         if dirs is None:
             git_dir, undo_dir = None, _outside_undo_dir(ctx)
             undo_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -70,12 +69,12 @@ def guarded(ctx: Context) -> Iterator[Context]:
         locked = {git_dir}
 
         def lock(root: Path) -> None:
-            other = _release_dirs(root)
+            other = _release_dirs(ctx, root)
             if other is not None and other[0] not in locked:
                 stack.enter_context(repository_lock(other[0], ctx.rerun))
                 locked.add(other[0])
 
-        record = UndoRecord(undo_dir, ctx.rerun, on_repo=lock)
+        record = UndoRecord(undo_dir, ctx.rerun, ctx.git_at, on_repo=lock)
         guarded_ctx = dataclasses.replace(ctx, record=record)
         try:
             yield guarded_ctx
@@ -96,9 +95,9 @@ def _outside_undo_dir(ctx: Context) -> Path:
 def note_leftover(ctx: Context) -> None:
     """For a dry run, which changes nothing: say that a killed run's changes are still here
     (the next real run puts them back before it looks)."""
-    dirs = _release_dirs(ctx.repo)
+    dirs = _release_dirs(ctx, ctx.repo)
     try:
-        old = UndoRecord.load(dirs[1] if dirs else _outside_undo_dir(ctx))
+        old = UndoRecord.load(dirs[1] if dirs else _outside_undo_dir(ctx), ctx.git_at)
     except ReleaseError:
         old = None
     if old is not None and old.done:
@@ -110,7 +109,7 @@ def note_leftover(ctx: Context) -> None:
 def recover(ctx: Context, undo_dir: Path) -> None:
     """Deal with the record of a run that was killed outright: put back what it changed, or,
     when it had already done something remote, keep it and say what it did."""
-    old = UndoRecord.load(undo_dir)
+    old = UndoRecord.load(undo_dir, ctx.git_at)
     if old is None:
         return
     remote = old.left_machine

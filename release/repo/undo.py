@@ -74,6 +74,8 @@ class Done:
 class UndoRecord:
     directory: Path
     command: str
+    # The repositories the record saves and puts back, as the Context hands them out.
+    git_at: Callable[[Path], GitService] = field(repr=False)
     files: dict[str, SavedFile] = field(default_factory=dict)
     repos: dict[str, SavedRepo] = field(default_factory=dict)
     done: list[Done] = field(default_factory=list)
@@ -83,7 +85,7 @@ class UndoRecord:
     # -- keeping ---------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, directory: Path) -> UndoRecord | None:
+    def load(cls, directory: Path, git_at: Callable[[Path], GitService]) -> UndoRecord | None:
         """The record an earlier run left, or None. One that does not parse is an error: it
         may be all that says how to put a repository back."""
         path = directory / RECORD
@@ -91,7 +93,7 @@ class UndoRecord:
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(directory, str(data["command"]),
+            return cls(directory, str(data["command"]), git_at,
                        {k: SavedFile(**v) for k, v in data["files"].items()},
                        {k: SavedRepo(**v) for k, v in data["repos"].items()},
                        [Done(**item) for item in data["done"]])
@@ -141,7 +143,7 @@ class UndoRecord:
             self.repos[key].unlisted |= unlisted
             self.save()
             return
-        git = GitService(root)
+        git = self.git_at(root)
         if self.on_repo is not None:
             self.on_repo(root)
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -184,7 +186,7 @@ class UndoRecord:
         for a message after something has left the machine."""
         commands: list[str] = []
         for saved in self.repos.values():
-            commands += _repo_commands(saved, Path(saved.root) != home)
+            commands += _repo_commands(saved, Path(saved.root) != home, self.git_at)
         return commands
 
     # -- putting back ----------------------------------------------------------------------
@@ -193,7 +195,7 @@ class UndoRecord:
         """Put every saved repository and file back; what could not be, in words."""
         problems: list[str] = []
         for saved in reversed(list(self.repos.values())):
-            problems += _restore_repo(saved, self.directory)
+            problems += _restore_repo(saved, self.directory, self.git_at)
         for saved_file in self.files.values():
             try:
                 _restore_file(saved_file, self.directory)
@@ -239,10 +241,11 @@ def _refs(git: GitService) -> dict[str, str]:
     return {name: sha for name, _, sha in pairs}
 
 
-def _restore_repo(saved: SavedRepo, directory: Path) -> list[str]:
+def _restore_repo(saved: SavedRepo, directory: Path,
+                  git_at: Callable[[Path], GitService]) -> list[str]:
     root = Path(saved.root)
     try:
-        git = GitService(root)
+        git = git_at(root)
         now = _refs(git)
         if saved.head.startswith("ref: "):
             git.run(["symbolic-ref", "HEAD", saved.head[5:]])
@@ -340,10 +343,11 @@ def _remove_empty_parents(directory: Path, stop: Path | None) -> None:
         return
 
 
-def _repo_commands(saved: SavedRepo, other: bool) -> list[str]:
+def _repo_commands(saved: SavedRepo, other: bool,
+                   git_at: Callable[[Path], GitService]) -> list[str]:
     git = f"git -C {saved.root}" if other else "git"
     try:
-        repo = GitService(Path(saved.root))
+        repo = git_at(Path(saved.root))
         now, head = _refs(repo), _head(repo)
     except ReleaseError:
         return []

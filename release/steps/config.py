@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from pathlib import Path
 from typing import Any
 
-from release.config import PERSONAL_KEYS, load_config, user_config_path
+from release.config import PERSONAL_KEYS, user_config_path
 from release.context import Context
 from release.steps import Step
 from release.steps.common import add_json_option, write_json
@@ -34,13 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(ctx: Context) -> int:
     user = user_config_path(ctx.env)
-    given = ctx.option("config")
-    loaded = load_config(ctx.repo, Path(str(given)) if given else None, user_file=user)
-    profile = f"built-in {loaded.config.profile} profile"
-    rows = [(key, value, loaded.sources.get(key, profile))
-            for key, value in _flat(loaded.config)
-            if not (ctx.option("only_set") and key not in loaded.sources)]
-    password_env = loaded.config.mail.password_env
+    profile = f"built-in {ctx.config.profile} profile"
+    rows = [(key, value, ctx.config_sources.get(key, profile))
+            for key, value in _flat(ctx.config)
+            if not (ctx.option("only_set") and key not in ctx.config_sources)]
+    password_env = ctx.config.mail.password_env
     secrets = {name: bool(ctx.env.get(name)) for name in (*SECRET_VARIABLES, password_env)}
     if ctx.option("json"):
         write_json(ctx, "config", {

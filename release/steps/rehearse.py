@@ -254,7 +254,8 @@ def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
         project = ExampleProject(scratch / ctx.repo.resolve().name, scratch / "upstream.git",
                                  scratch / "fork.git")
     else:
-        project = scratch_copy(ctx.repo, scratch, cfg.upstream_remote, rewind=rewind)
+        project = scratch_copy(ctx.repo, scratch, cfg.upstream_remote, rewind=rewind,
+                               git_at=ctx.git_at)
     table = _config_table(ctx)
     with StandIns(project, workdir, str(version), example=False, table=table,
                   given_dist=ctx.option("dist"),
@@ -396,7 +397,8 @@ def _resume(ctx: Context, project: ExampleProject, stand_ins: StandIns,
     resume = Resume(ResumePlaces(project.repo, stand_ins.config(), places.config_file,
                                  {**ctx.env, **places.env}, stand_ins.index.simple_url,
                                  places.doc.repo, places.website.repo,
-                                 lambda: len(smtp.messages) if smtp else 0), ctx.say)
+                                 lambda: len(smtp.messages) if smtp else 0,
+                                 ctx.git_at(project.repo)), ctx.say)
     if marked(workdir) == READY:
         ctx.say(f"resuming the rehearsal in {workdir}: {resume.done(plan)} of {len(plan)} "
                 "stages done")
@@ -418,7 +420,7 @@ def stages(project: ExampleProject, s: StandIns, v: ReleaseVersion, *,
 def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
              offline: bool, real: RealRelease | None = None) -> list[Stage]:
     assert s.places is not None and s.index is not None and s.github is not None
-    git = GitService(project.repo)
+    git = s.git
     version, branch = str(v), v.maintenance_branch()
     dist = str(s.places.dist / version)
     index_url, upload_url = s.index.simple_url, s.upload_url
@@ -533,10 +535,10 @@ def _with_real(walk: list[Stage], project: ExampleProject, s: StandIns,
         Stage("release notes from the fragments as the branch stood, dry run",
               ("notes", version, "--dry-run"), advisory=True),
         Stage(f"replay the real {tag} commit's hand edits on {pr_branch}",
-              action=lambda: replay_hand_edits(real, project.repo, branch, pr_branch, patch)),
+              action=lambda: replay_hand_edits(real, s.git, branch, pr_branch, patch)),
     ]
     after = [Stage(f"compare with the real {tag}", advisory=True,
-                   action=lambda: compare(real, project.repo, config))]
+                   action=lambda: compare(real, s.git, config))]
     at_pr = next(n for n, stage in enumerate(walk) if stage.title.startswith("changelog, dry run"))
     at_tag = next(n for n, stage in enumerate(walk) if stage.title == "tag again: nothing to do")
     return walk[:at_pr] + before + walk[at_pr:at_tag + 1] + after + walk[at_tag + 1:]
@@ -545,7 +547,7 @@ def _with_real(walk: list[Stage], project: ExampleProject, s: StandIns,
 def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[Stage]:
     assert s.places is not None
     p = s.places
-    git = GitService(project.repo)
+    git = s.git
     version = str(v)
     docs = ("docs", version, "--doc-repo", str(p.doc.repo), "--built", str(p.html), "--push")
     announce = ("announce", version, "--website-repo", str(p.website.repo), "--date",
@@ -612,7 +614,7 @@ def _checkout(git: GitService, ref: str) -> Callable[[], str]:
 def _final_checks(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> list[str]:
     """Look at the stand-ins the way a release manager would check by hand afterwards."""
     assert s.github is not None and s.index is not None
-    git = GitService(project.repo)
+    git = s.git
     config = s.config()
     tag = v.tag(config.tag_format)
     remote = git.remote_tag_object(config.upstream_remote, tag)
