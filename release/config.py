@@ -121,6 +121,7 @@ class Config:
     rel_commit: str = "pull-request"
     index_entry: str = "labelled"
     mailmap_style: str = "git"
+    branching: str = "begin-tag"
     wheel_tags: str = "numpy-release"
     # a folder of the project's own templates, searched before the profile's (templates/<profile>/)
     templates: str = ""

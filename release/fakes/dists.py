@@ -15,9 +15,11 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from packaging.requirements import Requirement
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
+    canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
 )
@@ -28,8 +30,9 @@ from release.errors import UsageError
 from release.fakes.github import FakeGitHub
 from release.fakes.github_workflows import NUMPY_RELEASE_WORKFLOW
 from release.fakes.release_repo import seed_release_repo
+from release.repo.upper_bounds import requirements
 from release.version import ReleaseVersion
-from release.wheels.matrix import ExpectedFile, matrix_for
+from release.wheels.matrix import ExpectedFile, matrix_for, sdist_name
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -186,3 +189,19 @@ def seed_wheel_workflow(github: FakeGitHub, config: Config, version: str,
                         conclusion=conclusion, approval_environments=("testpypi", "pypi"),
                         source=source or NUMPY_RELEASE_WORKFLOW)
     return sorted(built) if given is not None else [item.filename for item in files]
+
+
+def seed_build_requirements(dest: Path, pyproject: str, where: str) -> list[str]:
+    """One sdist per build requirement with a lower bound, at that version (what an index holds
+    at least), so the upper bounds a new maintenance branch pins can be read from a stand-in
+    index; NumPy's bound comes from the toolkit's own data, so it gets none."""
+    written = []
+    for table, text in requirements(pyproject, where):
+        req = Requirement(text)
+        lower = [s.version for s in req.specifier if s.operator == ">="]
+        if table != "build-system.requires" or not lower or canonicalize_name(req.name) == "numpy":
+            continue
+        filename = sdist_name(req.name, lower[0])
+        write_dists(dest, [filename], req.name)
+        written.append(filename)
+    return written

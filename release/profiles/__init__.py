@@ -43,6 +43,12 @@ CHOICES: dict[str, dict[str, str]] = {
         "git": ".mailmap by git's rules: e-mails identify people",
         "names": ".mailmap read by name only (`New <> old <>` lines allowed), as SciPy's tools do",
     },
+    "branching": {
+        "begin-tag": "branch makes a BEG commit on main, tags it vX.(Y+1).0.dev0 and starts "
+                     "the maintenance branch at the commit before",
+        "version-pr": "branch starts the maintenance branch at main's tip with the upper bounds "
+                      "pinned, and sets main to X.(Y+1).0.dev0 through a pull request; no tag",
+    },
     "wheel_tags": {
         "numpy-release": "wheel filenames carry numpy-release's platform tags (macOS OpenBLAS: "
                          "macosx_10_13/10_15_x86_64, macosx_11_0_arm64)",

@@ -19,6 +19,7 @@ from release.notes.index import with_entry
 from release.notes.skeleton import feature_skeleton
 from release.output import invocation
 from release.plan import Plan
+from release.repo import version_pr_branch
 from release.repo.branch_commit import (
     CommitSpec,
     FileChange,
@@ -40,7 +41,7 @@ from release.repo.pyproject_file import read_version, set_version
 from release.repo.tag import TagSpec, add_tag, check_existing_tag
 from release.services.git import GitService
 from release.steps import Rechecks, Step
-from release.steps.common import add_push_option, add_version
+from release.steps.common import add_pull_request_options, add_push_option, add_version
 from release.version import ReleaseVersion
 
 
@@ -65,6 +66,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_push_option(parser, "main, the dev tag and the new maintenance branch to the upstream remote")
     parser.add_argument("--sign", action="store_true", help="sign the dev tag with your default key")
     parser.add_argument("-u", "--local-user", metavar="KEY", help="sign the dev tag with KEY")
+    add_pull_request_options(parser)
+    parser.add_argument("--index-url", metavar="URL",
+                        help='branching = "version-pr": the index to read the build requirements\' '
+                             "newest releases from, for their upper bounds (default: PyPI)")
 
 
 def run(ctx: Context) -> int:
@@ -74,6 +79,8 @@ def run(ctx: Context) -> int:
             f"branch takes the X.Y.0 version of the series to branch off, not {version}",
             hint=f"e.g. nox -s branch -- {version.major}.{version.minor}.0",
         )
+    if ctx.config.branching == "version-pr":
+        return version_pr_branch.run(ctx, version)
     cfg, git = ctx.config, ctx.git
     series = Series.of(ctx, version)
     require_remote(git, cfg.upstream_remote, "upstream_remote")

@@ -40,7 +40,7 @@ import yaml
 from release.config import Config
 from release.context import Context
 from release.errors import UsageError, VerificationError
-from release.fakes.dists import given_files, seed_wheel_workflow
+from release.fakes.dists import given_files, seed_build_requirements, seed_wheel_workflow
 from release.fakes.example import ExampleProject, build_example_project
 from release.fakes.github import FakeGitHub
 from release.fakes.github_tokens import PERMISSIONS, Token
@@ -74,6 +74,7 @@ from release.rehearsal.runner import Outcome, Rehearsal, Stage, Tally
 from release.rehearsal.scratch import Rewind, scratch_copy
 from release.rehearsal.verdict import Verdict, judge
 from release.repo.next_release import infer
+from release.repo.pyproject_file import read_version
 from release.repo.revision_range import resolve
 from release.services.git import GitService
 from release.steps import Step
@@ -573,10 +574,8 @@ def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> lis
         Stage("update main again: nothing to do", ("post-release", version, "--push")),
         Stage("check out main", action=_checkout(git, "main")),
     ]
-    if v.is_feature and s.config().series_start != "dev-tag":
-        stages.append(Stage("branching the next series: not rehearsed", action=lambda: (
-            "the branch step makes NumPy's dev-tagged start of a cycle; this profile's projects "
-            "start theirs without a tag, through a pull request on main (done by hand)")))
+    if v.is_feature and s.config().branching == "version-pr":
+        stages += _version_pr_branching(project, s)
     elif v.is_feature:
         nxt = v.next_dev()
         stages += [
@@ -590,6 +589,28 @@ def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> lis
                         ("status", version, "--index-url", s.index.simple_url, "--doc-repo",
                          str(p.doc.repo), "--website-repo", str(p.website.repo))))
     return stages
+
+
+def _version_pr_branching(project: ExampleProject, s: StandIns) -> list[Stage]:
+    """`branching = "version-pr"` (SciPy): the series main is on is branched, its upper bounds
+    read from the stand-in index, which holds each build requirement at its lower bound."""
+    assert s.index is not None
+    index, config = s.index, s.config()
+    main = GitService(project.repo).show_file(config.main_branch, config.pyproject) or ""
+    series = ReleaseVersion.parse(read_version(main, config.pyproject)).base
+    branch = ("branch", series, "--push", "--index-url", index.simple_url)
+
+    def seed_index() -> str:
+        names = seed_build_requirements(index.packages, main, config.pyproject)
+        return f"the stand-in index holds {', '.join(names)}"
+
+    return [
+        Stage("the build requirements' releases on the stand-in index", action=seed_index),
+        Stage(f"branch {series}, dry run", (*branch, "--dry-run")),
+        Stage(f"branch {series}: the maintenance branch with upper bounds, main's next version "
+              "as a pull request", branch),
+        Stage("branch again: nothing to do", branch),
+    ]
 
 
 def _skipped(v: ReleaseVersion) -> list[Stage]:
