@@ -41,7 +41,6 @@ from release.repo.pull_request import add_publish
 from release.repo.pyproject_file import read_version, set_version
 from release.repo.upper_bounds import Pin, apply_pins, np_maxversion, pins, requirements
 from release.services.git import GitService
-from release.services.pypi import PackageIndex
 from release.version import ReleaseVersion
 from release.wheels.file_set import name_and_version
 
@@ -132,7 +131,7 @@ def _newest_numpy(ctx: Context) -> str:
 def bounds(ctx: Context, pyproject: str) -> list[Pin]:
     """The pins `pyproject` gets; the build requirements' newest releases come from the index."""
     cfg = ctx.config
-    index = PackageIndex(ctx.option("index_url") or PYPI)
+    index = ctx.index(ctx.option("index_url") or PYPI)
     cache: dict[str, Version | None] = {}
 
     def newest(name: str) -> Version | None:

@@ -596,7 +596,7 @@ def _version_pr_branching(project: ExampleProject, s: StandIns) -> list[Stage]:
     read from the stand-in index, which holds each build requirement at its lower bound."""
     assert s.index is not None
     index, config = s.index, s.config()
-    main = GitService(project.repo).show_file(config.main_branch, config.pyproject) or ""
+    main = s.git.show_file(config.main_branch, config.pyproject) or ""
     series = ReleaseVersion.parse(read_version(main, config.pyproject)).base
     branch = ("branch", series, "--push", "--index-url", index.simple_url)
 
