@@ -41,3 +41,10 @@ def fill_lists(notes_text: str, lists_text: str, title: str, where: str) -> str:
                                      "SciPy's skeleton")
     # one blank line between the two lists, as SciPy's notes have (gh_lists.py prints two)
     return notes_text[:heading.start()] + re.sub(r"\n{3,}", "\n\n", lists_text.strip("\n")) + "\n"
+
+
+def without_lists(notes_text: str) -> str:
+    """The notes up to their `Issues closed for` heading (SciPy's GitHub release description
+    leaves the lists out); the notes as they are when there is none."""
+    heading = re.search(r"^(?:([-=*])\1+\n)?Issues closed for .*\n[-=*]+\n", notes_text, re.MULTILINE)
+    return notes_text[:heading.start()].rstrip("\n") + "\n" if heading else notes_text

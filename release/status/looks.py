@@ -167,7 +167,8 @@ def _missing_assets(ctx: Context, version: ReleaseVersion, present: list[str]) -
     cfg = ctx.config
     wanted = {"readme": "README.rst",
               "notes": Path(ctx.path(cfg.notes, version)).name,
-              "changelog": Path(ctx.path(cfg.changelog, version)).name}
+              "changelog": Path(ctx.path(cfg.changelog, version)).name,
+              "checksums": "README.txt", "log": "Changelog"}
     missing = [wanted[kind] for kind in cfg.github.release_assets
                if kind in wanted and wanted[kind] not in present]
     if "sdist" in cfg.github.release_assets and not any(n.endswith(".tar.gz") for n in present):

@@ -1,4 +1,5 @@
-"""The GitHub release: body from the notes, the sdist, README.rst and changelog as assets.
+"""The GitHub release: body from the notes, the sdist, README.rst and changelog as assets (SciPy:
+the sdist, README.txt with the checksums of every distribution, and Changelog, the `git log`).
 
 Releases are immutable once published, so the order is GitHub's own advice: a draft, every
 asset uploaded, every asset checked (name, size, sha256), and only then publish. `--draft`
@@ -17,10 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+import jinja2
+
 from release.context import Context
 from release.errors import ConfigError, PreconditionError, UsageError, VerificationError
+from release.notes.authors_section import without_lists
 from release.plan import READ, Call, DryRunExecutor, Plan, WriteFile
 from release.repo.preconditions import require_remote
+from release.repo.revision_range import infer_start
 from release.services.github_releases import GitHubReleases, RemoteRelease
 from release.status import looks
 from release.steps import Look, Step, by_status
@@ -33,11 +38,12 @@ from release.wheels.assets import (
     LocalAsset,
     RemoteAsset,
     check_kinds,
+    checksums,
     compare,
     find_sdist,
     read_sdist,
 )
-from release.wheels.matrix import sdist_name
+from release.wheels.matrix import matrix_for, sdist_name
 from release.wheels.release_body import release_markdown
 
 STEP = Step(name="github-release", order=100, journaled=True, read_only=False,
@@ -114,7 +120,8 @@ class ReleaseSpec:
         check_kinds(cfg.github.release_assets)
         notes_path = ctx.path(cfg.notes, version)
         notes = _file_at(ctx, tag, notes_path, "notes")
-        body = release_markdown(notes)
+        # SciPy's release descriptions leave out the issue and pull-request lists
+        body = release_markdown(without_lists(notes) if cfg.credits == "authors" else notes)
         if len(body) > BODY_LIMIT:
             raise PreconditionError(
                 f"the release body is {len(body)} characters; GitHub takes at most {BODY_LIMIT}",
@@ -183,6 +190,10 @@ def _assets(ctx: Context, version: ReleaseVersion, tag: str, notes_path: str,
             assets.append(LocalAsset(kind, PurePosixPath(path).name, text.encode(), f"{tag}:{path}"))
         elif kind == "sdist":
             assets.append(_sdist(ctx, version, tag))
+        elif kind == "checksums":
+            assets.append(_readme_with_checksums(ctx, version, tag, notes_path, notes))
+        elif kind == "log":
+            assets.append(_git_log(ctx, version, tag))
     names = [asset.name for asset in assets]
     if len(set(names)) != len(names):
         raise ConfigError(f"two release assets share a name: {', '.join(names)}",
@@ -205,6 +216,44 @@ def _sdist(ctx: Context, version: ReleaseVersion, tag: str) -> LocalAsset:
     if index_url:
         check_index(ctx.index(str(index_url)), str(index_url), project_name, asset)
     return asset
+
+
+def _readme_with_checksums(ctx: Context, version: ReleaseVersion, tag: str, notes_path: str,
+                           notes: str) -> LocalAsset:
+    """README.txt: the notes, then the md5 and sha256 of every file of the release's matrix in
+    --dist (what goes to PyPI), as SciPy's tools/release/write_release_and_log.py appends them."""
+    dist = ctx.option("dist")
+    matrix = matrix_for(ctx.config, version)
+    if dist is None:
+        raise PreconditionError("README.txt lists the checksums of the release's files",
+                                hint="pass --dist DIR with the wheels and the sdist uploaded to "
+                                     "the package index")
+    expected = [Path(dist) / item.filename for item in matrix.files(str(version))]
+    missing = [path.name for path in expected if not path.is_file()]
+    if missing:
+        raise PreconditionError(
+            f"README.txt needs the checksums of all {len(expected)} files of {version}; "
+            f"{len(missing)} are not in {dist}: {', '.join(missing[:3])}"
+            + (f" (+{len(missing) - 3} more)" if len(missing) > 3 else ""),
+            hint="download every file the release put on the package index into --dist")
+    try:
+        text = ctx.render("release-readme.txt.j2", notes=notes, files=checksums(expected))
+    except jinja2.TemplateNotFound:
+        raise ConfigError("the `checksums` release asset is SciPy's README.txt; this profile has "
+                          "no template for it",
+                          hint='use profile = "scipy", or a `templates` folder with your own '
+                               "release-readme.txt.j2") from None
+    return LocalAsset("checksums", "README.txt", text.encode(),
+                      f"{tag}:{notes_path} and {len(expected)} files in {dist}")
+
+
+def _git_log(ctx: Context, version: ReleaseVersion, tag: str) -> LocalAsset:
+    """Changelog: `git log` of the release's range (from the previous release's tag), as
+    SciPy's tools/release/write_release_and_log.py writes it."""
+    start = infer_start(ctx.git, ctx.config, version)
+    text = ctx.git.run(["log", "--no-decorate", "--no-color", "--no-show-signature",
+                        f"{start}..{tag}"])
+    return LocalAsset("log", "Changelog", text.encode(), f"git log {start}..{tag}")
 
 
 def check_index(index: PackageIndex, index_url: str, project_name: str, asset: LocalAsset) -> None:
@@ -245,6 +294,9 @@ def build_plan(ctx: Context, spec: ReleaseSpec, github: GitHubReleases,
         body_file = f"{OUT_DIR}/README.md"
         plan.add(WriteFile(ctx.repo, f"{OUT_DIR}/README.rst", spec.readme_rst))
         plan.add(WriteFile(ctx.repo, body_file, spec.body))
+        for asset in spec.assets:
+            if asset.kind in ("checksums", "log"):  # where SciPy's tool writes them
+                plan.add(WriteFile(ctx.repo, f"{OUT_DIR}/{asset.name}", asset.data.decode()))
     if not mode and local:
         plan.notes.append("nothing is sent to GitHub without --draft or --publish")
     return plan

@@ -1,7 +1,10 @@
 """The files a GitHub release carries, and how the ones on GitHub compare with them.
 
 NumPy attaches exactly three: the sdist (the one on PyPI), `release/README.rst` (the notes) and
-the changelog. Which kinds a project attaches is `[tool.release.github] release_assets`.
+the changelog. SciPy attaches the sdist, `README.txt` (the notes, then the md5 and sha256 of every
+file the release put on PyPI, as its tools/release/write_release_and_log.py writes them; the
+`checksums` kind) and `Changelog` (`git log` of the release's range; the `log` kind). Which kinds
+a project attaches is `[tool.release.github] release_assets`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from packaging.utils import canonicalize_name
 
 from release.errors import ConfigError, PreconditionError
 
-ASSET_KINDS = ("sdist", "readme", "changelog", "notes")
+ASSET_KINDS = ("sdist", "readme", "changelog", "notes", "checksums", "log")
 
 
 @dataclass(frozen=True)
@@ -146,3 +149,22 @@ def _pkg_info(data: bytes, path: Path) -> tuple[str, str]:
                                 hint="pass the .tar.gz sdist") from None
     headers = HeaderParser().parsestr(text)
     return str(headers.get("Name", "")), str(headers.get("Version", ""))
+
+
+@dataclass(frozen=True)
+class Checksummed:
+    """One distribution file in a README's checksums."""
+
+    name: str
+    md5: str
+    sha256: str
+
+
+def checksums(paths: Iterable[Path]) -> list[Checksummed]:
+    """md5 and sha256 of each file, in file-name order (as SciPy's README lists them)."""
+    found = []
+    for path in sorted(paths, key=lambda p: p.name):
+        data = path.read_bytes()
+        found.append(Checksummed(path.name, hashlib.md5(data, usedforsecurity=False).hexdigest(),
+                                 hashlib.sha256(data).hexdigest()))
+    return found
