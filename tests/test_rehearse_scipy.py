@@ -1,4 +1,4 @@
-"""Whole rehearsals of SciPy's 1.18.1 and 1.18.0 on SciPy's history under the SciPy profile: green,
+"""Whole rehearsals of SciPy's 1.18.1 and 1.18.0rc1 on SciPy's history under the SciPy profile: green,
 and their comparison with the real release clean (one bundle clone per session, copied by the
 rehearsal)."""
 
@@ -47,15 +47,24 @@ def test_scipy_1_18_1_rehearses_green_and_compares_clean(rehearsed: Result) -> N
     assert "pull requests: the same 25 as published" in result.err
 
 
-def test_scipy_1_18_0_rehearses_green_and_compares_clean(
+def test_scipy_1_18_0rc1_rehearses_green_and_compares_clean(
         scipy_bundle_clone: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """X.Y.0 from the previous X.(Y-1).0 tag (no dev tag), the REL commit on 1.18.0rc3.dev0; the
-    Authors leave out the assistants' trailers as SciPy's published list does (the profile's
-    credits_not_people), and say so."""
-    result = rehearse("1.18.0", scipy_bundle_clone, tmp_path_factory)
+    """A release candidate: the range from the previous X.(Y-1).0 tag (no dev tag), the REL commit
+    on the branch, the Authors without the assistants' trailers as SciPy published them (the
+    profile's credits_not_people, named in the comparison), a pre-release on GitHub with SciPy's
+    README.txt and Changelog, no docs, then the branch set to the next candidate's dev0 through a
+    pull request; main untouched. (1.18.0's own comparison is asserted in test_scipy_authors.)"""
+    result = rehearse("1.18.0rc1", scipy_bundle_clone, tmp_path_factory)
     assert result.code == 0, result.out[-3000:]
     assert "verdict: GREEN" in result.out, result.out[-3000:]
-    assert "Authors: the same 103 names, `+` marks and order as published" in result.err
+    assert "Authors: the same 100 names, `+` marks and order as published" in result.err
     assert ("Authors: Claude Opus, Claude Sonnet left out as not people (credits_not_people; "
             "SciPy's tools/authors.py lists them)") in result.err
-    assert "pull requests: the same 508 as published" in result.err
+    assert "pull requests: the same 488 as published" in result.err
+    assert "create draft pre-release v1.18.0rc1" in result.err
+    assert "upload Changelog from git log v1.17.0..v1.18.0rc1" in result.err
+    assert "verified: v1.18.0rc1 is published with exactly its 3 assets" in result.err
+    assert "skipped: documentation is not merged for pre-releases (1.18.0rc1)" in result.err
+    assert "[4/6] run git commit --quiet -m 'REL: set 1.18.0rc2 unreleased" in result.err
+    assert "begin-1.18.0rc2 is already prepared for 1.18.0rc2 development; nothing to do" in result.err
+    assert "1.18.0rc1 is a pre-release; main is updated only after a final release" in result.err

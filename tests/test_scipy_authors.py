@@ -6,6 +6,7 @@ there); one test runs the tool itself on the bundle to show they still are.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,11 @@ from helpers import Cli
 from release.changelog.authors import NotPeople, authors_of, credited, name_map, sort_key
 from release.config import from_table, load_config
 from release.errors import PreconditionError
+from release.rehearsal.past_release import RealRelease, compare_credits
+from release.rehearsal.scratch import Rewind
+from release.repo.revision_range import RevisionRange, infer_start
+from release.services.git import GitService
+from release.version import ReleaseVersion
 
 GOLDEN = SCIPY_FIXTURE / "authors"
 REMINDER = "NOTE: Check this list manually!"
@@ -139,3 +145,31 @@ def test_sort_key_skips_particles() -> None:
     names = ["Ludwig von Beethoven", "Guido van der Berg", "Ana de Castro", "@zeta", "Bob Adams"]
     assert sorted(names, key=sort_key) == ["@zeta", "Bob Adams", "Ludwig von Beethoven",
                                           "Guido van der Berg", "Ana de Castro"]
+
+
+@pytest.mark.parametrize("left_out", [True, False])
+def test_1_18_0_authors_against_the_published_list(scipy_bundle_clone: Path, left_out: bool) -> None:
+    """What `rehearse 1.18.0` compares, on the real tag: with SciPy's profile the Authors up to
+    the REL commit are the published 103 names, marks and order, and the comparison names the two
+    left out; without credits_not_people the two `Claude` names are a finding."""
+    git = GitService(scipy_bundle_clone)
+    cfg = from_table({"profile": "scipy"}, "test")
+    if not left_out:
+        cfg = dataclasses.replace(cfg, credits_not_people=())
+    version = ReleaseVersion.parse("1.18.0")
+    rewind = Rewind.find(git, cfg, version)
+    assert rewind is not None
+    real = RealRelease.read(git, cfg, version, rewind)
+    problems: list[str] = []
+    span = RevisionRange(infer_start(git, cfg, version), rewind.tag)
+    lines = compare_credits(git, cfg, real, span, problems)
+    assert span.start == "v1.17.0"
+    assert "pull requests: the same 508 as published" in lines
+    if left_out:
+        assert problems == []
+        assert "Authors: the same 103 names, `+` marks and order as published" in lines
+        assert ("Authors: Claude Opus, Claude Sonnet left out as not people (credits_not_people; "
+                "SciPy's tools/authors.py lists them)") in lines
+    else:
+        assert problems == ["Authors differ from the published list: only published -, only the "
+                            "rehearsal's ['Claude Opus', 'Claude Sonnet'] (or marks and order)"]

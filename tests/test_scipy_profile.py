@@ -9,6 +9,7 @@ from helpers import git
 
 from release.config import from_table
 from release.notes.index import add_entry, entries, has_entry
+from release.profiles.versions import after_release, next_candidate
 from release.repo.revision_range import infer_start
 from release.services.git import GitService
 from release.version import ReleaseVersion
@@ -48,3 +49,15 @@ def test_notes_parts_are_found_under_overlined_headings(scipy_bundle_clone: Path
     lists = "\nIssues closed for 1.18.0\n---\n\n* a\n\n\nPull requests for 1.18.0\n---\n\n* b\n\n"
     assert fill_lists(text, lists, "1.18.0", "notes").endswith(
         "complete.\n\n\n\nIssues closed for 1.18.0\n---\n\n* a\n\nPull requests for 1.18.0\n---\n\n* b\n")
+
+
+def test_between_candidates_the_branch_heads_for_the_next_ones_dev0() -> None:
+    """SciPy: after 1.18.0rc1 the branch says 1.18.0rc2.dev0 (its real history); NumPy's branch
+    says 1.18.0 between candidates, so it has no candidate to head for."""
+    scipy, numpy = from_table({"profile": "scipy"}, "test"), from_table({}, "test")
+    rc1 = ReleaseVersion.parse("1.18.0rc1")
+    assert (after_release(scipy, rc1), str(next_candidate(scipy, rc1))) == ("1.18.0rc2.dev0",
+                                                                            "1.18.0rc2")
+    assert next_candidate(numpy, rc1) is None and after_release(numpy, rc1) == "1.18.0"
+    for final in ("1.18.0", "1.18.1", "1.19.0.dev0"):
+        assert next_candidate(scipy, ReleaseVersion.parse(final)) is None

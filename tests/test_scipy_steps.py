@@ -110,3 +110,27 @@ def test_notes_fill_the_authors_list_where_scipy_keeps_it(cli: Cli, scipy_bundle
     expected = published.replace("".join(listed), "".join(tool))
     assert notes.read_text(encoding="utf-8") == expected
     assert cli("notes", "1.18.1", "--offline", *config).out.endswith("nothing to do\n")
+
+
+def test_reset_after_a_candidate_sets_the_next_candidates_dev0(cli: Cli, scipy_bundle_clone: Path,
+                                                               tmp_path: Path) -> None:
+    """After 1.18.0rc1 the branch says 1.18.0rc2.dev0: pyproject.toml byte-identical to SciPy's
+    "REL: set 1.18.0rc2 unreleased" commit, its message but for the pull request's number; then
+    nothing to do. NumPy's profile still refuses (its branch says 1.18.0 between candidates)."""
+    work = branch_at(scipy_bundle_clone, tmp_path, "maintenance/1.18.x", "v1.18.0rc1")
+    config = ("--repo", str(work), "--config", str(scipy_bundle_clone.parent / "scipy-release.toml"))
+    result = cli("reset-branch", "1.18.0rc1", *config)
+    assert result.code == 0, result.err
+    real = real_commit(scipy_bundle_clone, "origin/maintenance/1.18.x", "REL: set 1.18.0rc2 unreleased")
+    assert git(work, "diff", "--name-only", "maintenance/1.18.x", "begin-1.18.0rc2").split() == \
+        ["pyproject.toml"]
+    assert git(work, "show", "begin-1.18.0rc2:pyproject.toml") == \
+        git(scipy_bundle_clone, "show", f"{real}:pyproject.toml")
+    ours = git(work, "log", "-1", "--format=%B", "begin-1.18.0rc2").rstrip("\n")
+    theirs = git(scipy_bundle_clone, "log", "-1", "--format=%B", real).rstrip("\n")
+    assert ours == theirs.replace(" (#25224)", "")  # GitHub's squash stores no final newline
+    again = cli("reset-branch", "1.18.0rc1", *config)
+    assert again.code == 0 and "nothing to do" in again.out
+    numpy = cli("reset-branch", "1.18.0rc1", "--repo", str(work))
+    assert numpy.code == 2 and "1.18.0rc1 is a pre-release; the maintenance branch is reset only " \
+                               "after a final release" in numpy.err

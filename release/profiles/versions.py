@@ -32,3 +32,12 @@ def before_release(found: str, version: ReleaseVersion) -> bool:
     except InvalidVersion:
         return False
     return parsed.base_version == version.base and parsed < version.parsed
+
+
+def next_candidate(config: Config, version: ReleaseVersion) -> ReleaseVersion | None:
+    """The candidate the branch heads for after release candidate `version` when the branch says
+    its dev0 in between (`next-dev0`: 1.18.0rc1 -> 1.18.0rc2); None otherwise."""
+    pre = version.parsed.pre
+    if config.branch_version != "next-dev0" or version.is_dev or pre is None:
+        return None
+    return ReleaseVersion.parse(f"{version.base}{pre[0]}{pre[1] + 1}")

@@ -10,7 +10,7 @@ from release.context import Context
 from release.errors import UsageError
 from release.notes.index import entry_target, has_entry
 from release.output import invocation
-from release.profiles.versions import after_release
+from release.profiles.versions import after_release, next_candidate
 from release.repo.pyproject_file import read_version
 from release.services.git import GitService
 from release.sites.doc_site import INDEX, has_series_link
@@ -208,10 +208,11 @@ def _side_repo(ctx: Context, option: str, configured: str, what: str) -> Path:
 
 
 def reset_branch(ctx: Context, version: ReleaseVersion) -> Found:
-    if not version.is_final:
+    candidate = next_candidate(ctx.config, version)
+    if not version.is_final and candidate is None:
         return Found(State.SKIPPED, "the maintenance branch is not reset after a pre-release")
     git, cfg = ctx.git, ctx.config
-    following, says = version.next_patch(), after_release(cfg, version)
+    following, says = candidate or version.next_patch(), after_release(cfg, version)
     maintenance = version.maintenance_branch(cfg.maintenance_branch)
     begin = f"begin-{following}"
     for ref in [*_branch_refs(ctx, maintenance), f"refs/heads/{begin}"]:

@@ -47,6 +47,7 @@ from release.fakes.github_tokens import PERMISSIONS, Token
 from release.fakes.history_seed import HistoryPull, history_pulls, seed_pulls
 from release.fakes.milestone_seed import seed_milestone
 from release.fakes.stand_ins import StandIns
+from release.profiles.versions import after_release, next_candidate
 from release.rehearsal.ci import CiFinding, CiVerdict, in_github_actions, publish
 from release.rehearsal.faults import Faults, KillBefore
 from release.rehearsal.forecast import forecast
@@ -414,7 +415,7 @@ def stages(project: ExampleProject, s: StandIns, v: ReleaseVersion, *,
     version = str(v)
     label = f"[{version}] "
     steps = _release(project, s, v, offline, real) + (
-        _after_final(project, s, v) if v.is_final else _skipped(v))
+        _after_final(project, s, v) if v.is_final else _skipped(s, v))
     return [replace(stage, title=label + stage.title) for stage in steps]
 
 
@@ -442,6 +443,8 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         return f"fast-forwarded {branch} to the release PR and pushed it upstream"
 
     off = ("--offline",) if offline else ()
+    # steps still to come after status: the final release's, or SciPy's next-candidate dev0
+    after = v.is_final or next_candidate(s.config(), v) is not None
     upload = ("upload", version, "--dist", dist, "--repository-url", upload_url, "--upload")
     release = ("github-release", version, "--dist", dist, "--index-url", index_url, "--publish")
     walk = [
@@ -480,8 +483,8 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         *assistant_stages(version, index_url),
         Stage("what landed where", action=lambda: "\n".join(_final_checks(project, s, v))),
         # a final's later steps (branch reset, announcement, main) are still to come: exit 3
-        Stage("where the release stands" + (": the after-release steps not yet" if v.is_final else ""),
-              ("status", version, "--index-url", index_url, *off), expect=NOT_DONE if v.is_final else 0),
+        Stage("where the release stands" + (": the after-release steps not yet" if after else ""),
+              ("status", version, "--index-url", index_url, *off), expect=NOT_DONE if after else 0),
     ]
     return walk if real is None else _with_real(walk, project, s, real)
 
@@ -613,14 +616,27 @@ def _version_pr_branching(project: ExampleProject, s: StandIns) -> list[Stage]:
     ]
 
 
-def _skipped(v: ReleaseVersion) -> list[Stage]:
-    """Steps a pre-release skips: each says so instead of acting."""
+def _skipped(s: StandIns, v: ReleaseVersion) -> list[Stage]:
+    """Steps a pre-release skips: each says so instead of acting. Under `branch_version =
+    "next-dev0"` (SciPy) the branch then says the next candidate's dev0, through a pull request."""
     version = str(v)
+    config = s.config()
+    if config.branch_version == "next-dev0":
+        says = after_release(config, v)
+        reset = [
+            Stage(f"check out {v.maintenance_branch()}", action=_checkout(s.git, v.maintenance_branch())),
+            Stage(f"set the maintenance branch to {says}, dry run",
+                  ("reset-branch", version, "--push", "--dry-run")),
+            Stage(f"set the maintenance branch to {says}, open the PR",
+                  ("reset-branch", version, "--push")),
+            Stage(f"{says} again: nothing to do", ("reset-branch", version, "--push"))]
+    else:
+        reset = [Stage("the maintenance branch is not reset after a pre-release",
+                       ("reset-branch", version), expect=2)]
     return [
         Stage("docs are skipped for a pre-release", ("docs", version, "--doc-repo", ".",
                                                     "--built", ".")),
-        Stage("the maintenance branch is not reset after a pre-release",
-              ("reset-branch", version), expect=2),
+        *reset,
         Stage("main is not updated after a pre-release", ("post-release", version), expect=2),
     ]
 

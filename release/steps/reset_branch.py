@@ -1,5 +1,7 @@
 """Reset the maintenance branch after a final release: next patch notes, index entry, version
-(the next patch, or its dev0 under `branch_version = "next-dev0"`).
+(the next patch, or its dev0 under `branch_version = "next-dev0"`). Under "next-dev0" a release
+candidate is followed too: the branch says the next candidate's dev0 (1.18.0rc1 ->
+1.18.0rc2.dev0, SciPy's "REL: set 1.18.0rc2 unreleased"), the version only.
 
 As in NumPy's walkthrough the commit goes on a `begin-X.Y.Z+1` branch made from
 `maintenance/X.Y.x`, to be merged through a pull request; `--direct` commits on the maintenance
@@ -15,7 +17,7 @@ from release.errors import PreconditionError
 from release.notes.index import entry_target, has_entry, with_entry
 from release.notes.skeleton import patch_skeleton, python_range
 from release.plan import Plan
-from release.profiles.versions import after_release
+from release.profiles.versions import after_release, next_candidate
 from release.repo.branch_commit import (
     CommitSpec,
     FileChange,
@@ -54,12 +56,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser, direct="commit on the maintenance branch itself, not on a begin-X.Y.Z+1 branch")
 
 
+def between_candidates(ctx: Context, version: ReleaseVersion) -> bool:
+    """A release candidate whose branch then says the next candidate's dev0 (SciPy)."""
+    return next_candidate(ctx.config, version) is not None
+
+
 def run(ctx: Context) -> int:
     version = ctx.version()
-    require_final(version, "the maintenance branch is reset only after a final release",
-                  hint=f"after {version.base} is released: nox -s reset-branch -- {version.base}")
+    candidates = between_candidates(ctx, version)
+    if not candidates:
+        require_final(version, "the maintenance branch is reset only after a final release",
+                      hint=f"after {version.base} is released: nox -s reset-branch -- {version.base}")
     cfg, git = ctx.config, ctx.git
-    following = version.next_patch()
+    following = next_candidate(cfg, version) or version.next_patch()
     maintenance = version.maintenance_branch(cfg.maintenance_branch)
     direct = bool(ctx.option("direct"))
     work = maintenance if direct else f"begin-{following}"
@@ -94,10 +103,12 @@ def _is_reset(ctx: Context, ref: str, version: ReleaseVersion, following: Releas
     entry."""
     cfg, git = ctx.config, ctx.git
     pyproject = git.show_file(ref, cfg.pyproject)
+    says = pyproject is not None and read_version(pyproject, cfg.pyproject) == after_release(cfg, version)
+    if between_candidates(ctx, version):
+        return says
     index = git.show_file(ref, cfg.release_index) or ""
     notes = ctx.path(cfg.notes, following)
-    return (pyproject is not None and read_version(pyproject, cfg.pyproject) == after_release(cfg, version)
-            and git.show_file(ref, notes) is not None
+    return (says and git.show_file(ref, notes) is not None
             and has_entry(index, entry_target(cfg.release_index, notes)))
 
 
@@ -112,6 +123,15 @@ def _commit_spec(ctx: Context, version: ReleaseVersion, following: ReleaseVersio
     require_release_tag(ctx, version, start, maintenance, "the branch is reset")
     require_remote(git, cfg.upstream_remote, "upstream_remote")
     require_up_to_date(git, cfg.upstream_remote, maintenance, start)
+    if between_candidates(ctx, version):  # the version only
+        says = after_release(cfg, version)
+        return CommitSpec(branch=work, start=start, message_template="commit-candidate.txt.j2",
+                          values={"project": cfg.project, "following": str(following),
+                                  "says": says},
+                          changes=(FileChange(cfg.pyproject, set_version(pyproject, says,
+                                                                         cfg.pyproject), "Update"),),
+                          skip_ci=cfg.skip_ci_line, new_branch=not direct,
+                          search=ctx.template_search())
     label = str(following)
     notes_path = ctx.path(cfg.notes, following)
     index = with_entry(git.show_file("HEAD", cfg.release_index), cfg.release_index, label,
