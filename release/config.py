@@ -89,6 +89,12 @@ class DocsConfig:
     website_branch: str = "announce-{package}-{version}"
     website_commit_message: str = "announce the {project} {version} release"
     news_file: str = "content/en/news.md"
+    # doc_site = "docs-scipy-org": the served tree to upload into (personal: a mount of the doc
+    # server), whether patch releases get docs, each release's URL and the version switcher
+    upload_dir: str = ""
+    patch_releases: bool = True
+    release_url: str = ""
+    switcher: str = "doc/source/_static/version_switcher.json"
     site_config: str = "content/en/config.yaml"
 
 
@@ -122,6 +128,7 @@ class Config:
     index_entry: str = "labelled"
     mailmap_style: str = "git"
     branching: str = "begin-tag"
+    doc_site: str = "numpy-doc"
     wheel_tags: str = "numpy-release"
     # a folder of the project's own templates, searched before the profile's (templates/<profile>/)
     templates: str = ""
@@ -202,6 +209,7 @@ PERSONAL_KEYS = {
     "mail.smtp_user": "your login there", "mail.starttls": "whether it speaks STARTTLS",
     "mail.signer": "the name that signs the announcement",
     "docs.doc_repo": "your clone of the doc repository",
+    "docs.upload_dir": "where the doc server's served tree is mounted",
     "docs.website_repo": "your clone of the website",
     "docs.website_fork_owner": "your login owning the website's fork",
 }

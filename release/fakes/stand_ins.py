@@ -28,6 +28,7 @@ import tomlkit
 from release.config import Config, from_table
 from release.fakes import push_rules
 from release.fakes.dists import seed_wheel_workflow
+from release.fakes.docs_scipy_org import build_docs_scipy_org, try_examples_json
 from release.fakes.example import ExampleProject
 from release.fakes.github import FakeGitHub
 from release.fakes.github_seed import example_seed
@@ -55,6 +56,7 @@ class Places:
     doc: DocRepo
     website: WebsiteRepo
     env: dict[str, str]
+    upload_dir: Path | None = None  # docs.scipy.org's served tree, for doc_site = "docs-scipy-org"
 
 
 def stop_left_over_index(pid_file: Path, packages: Path) -> None:
@@ -126,13 +128,13 @@ class StandIns:
             FakeSMTP(user="alice", password=smtp_password, mail_dir=self.workdir / "mail"))
         release = ReleaseVersion.parse(self.version)
         previous = f"{release.major}.{max(release.minor - 1, 0)}"
-        doc = DocRepo(self.workdir / "docsite" / "doc", self.workdir / "docsite" / "doc.git")
-        if not doc.repo.is_dir():
-            doc = build_numpy_doc(self.workdir / "docsite", series=(previous,), stable=previous)
+        doc, upload_dir = self._doc_site(config, previous)
         html = self.workdir / "html"
         if not html.is_dir():
             html = build_html(html, project=config.project, version=self.version,
                               package=config.package, pdfs=False)
+            if upload_dir is not None:
+                (html / "try_examples.json").write_text(try_examples_json(), encoding="utf-8")
         website = WebsiteRepo(self.workdir / "web" / "numpy.org",
                               self.workdir / "web" / "numpy.org-fork.git")
         if not website.repo.is_dir():
@@ -158,8 +160,25 @@ class StandIns:
             doc=doc,
             website=website,
             env=env,
+            upload_dir=upload_dir,
         )
         return self
+
+    def _doc_site(self, config: Config, previous: str) -> tuple[DocRepo, Path | None]:
+        """The doc repository the docs step is pointed at (numpy/doc- or docs.scipy.org-shaped)
+        and, for docs.scipy.org, the served tree the upload goes into."""
+        place = self.workdir / "docsite"
+        if config.doc_site == "docs-scipy-org":
+            doc = DocRepo(place / "docs.scipy.org", place / "docs.scipy.org.git")
+            if not doc.repo.is_dir():
+                site = build_docs_scipy_org(place, project=config.project, package=config.package,
+                                            releases=(f"{previous}.0",))
+                doc = DocRepo(site.repo, site.remote)
+            return doc, place / "server"
+        doc = DocRepo(place / "doc", place / "doc.git")
+        if not doc.repo.is_dir():
+            doc = build_numpy_doc(place, series=(previous,), stable=previous)
+        return doc, None
 
     @cached_property
     def git(self) -> GitService:

@@ -49,6 +49,13 @@ CHOICES: dict[str, dict[str, str]] = {
         "version-pr": "branch starts the maintenance branch at main's tip with the upper bounds "
                       "pinned, and sets main to X.(Y+1).0.dev0 through a pull request; no tag",
     },
+    "doc_site": {
+        "numpy-doc": "docs merge into a numpy/doc-shaped repository (series folders, stable "
+                     "link, versions.json there)",
+        "docs-scipy-org": "docs go to docs.scipy.org (a row in scipy/docs.scipy.org's index.rst, "
+                          "scipy-X.Y.Z/ on the server) and post-release updates the project's "
+                          "version_switcher.json on main",
+    },
     "wheel_tags": {
         "numpy-release": "wheel filenames carry numpy-release's platform tags (macOS OpenBLAS: "
                          "macosx_10_13/10_15_x86_64, macosx_11_0_arm64)",

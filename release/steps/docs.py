@@ -17,6 +17,7 @@ from release.plan import Action, Plan, RunCommand, WriteFile
 from release.repo.branch_commit import add_push_if_needed, git_command
 from release.repo.tree_sync import PointSymlink, Source, SyncTree, files_under, zip_tree
 from release.services.git import GitService
+from release.sites import scipy_doc_merge
 from release.sites.doc_site import (
     INDEX,
     VERSIONS,
@@ -49,6 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a clone of the numpy/doc-shaped repository (default: docs.doc_repo)")
     parser.add_argument("--built", type=Path, metavar="DIR",
                         help="the built HTML (default: docs.built_html in the project)")
+    parser.add_argument("--upload-dir", type=Path, metavar="DIR",
+                        help='doc_site = "docs-scipy-org": the served doc tree to put the release '
+                             "folder and the link into (default: docs.upload_dir; without it the "
+                             "upload stays yours)")
 
 
 def run(ctx: Context) -> int:
@@ -60,6 +65,11 @@ def run(ctx: Context) -> int:
         print(f"skipped: documentation is not merged for pre-releases ({version}); nothing to do",
               file=ctx.out)
         return 0
+    if ctx.config.doc_site == "docs-scipy-org":
+        return _docs_scipy_org(ctx, version)
+    if ctx.option("upload_dir"):
+        raise UsageError("--upload-dir is for doc_site = \"docs-scipy-org\"",
+                         hint="this project's docs merge into a numpy/doc-shaped repository")
     merge = DocMerge.from_context(ctx, version)
     plan = merge.plan()
     if not plan.actions:
@@ -70,6 +80,22 @@ def run(ctx: Context) -> int:
     if not ctx.dry_run:
         print(f"{merge.root}: {merge.git.head()[:12]} {merge.message}", file=ctx.out)
     return 0
+
+
+def _docs_scipy_org(ctx: Context, version: ReleaseVersion) -> int:
+    cfg = ctx.config.docs
+    if version.is_patch and not cfg.patch_releases:
+        print(f"skipped: {ctx.config.project} publishes documentation for X.Y.0 releases only "
+              f"(docs.patch_releases = false); nothing to do for {version}", file=ctx.out)
+        return 0
+    if not ctx.option("doc_repo") and not cfg.doc_repo:
+        raise UsageError("no documentation repository given",
+                         hint="pass --doc-repo PATH (a clone of scipy/docs.scipy.org) or set "
+                              "docs.doc_repo")
+    root = option_path(ctx, "doc_repo", cfg.doc_repo)
+    if not root.is_dir():
+        raise UsageError(f"documentation repository {root} does not exist", hint="check --doc-repo")
+    return scipy_doc_merge.run(ctx, version, root, option_path(ctx, "built", cfg.built_html))
 
 
 @dataclass

@@ -31,6 +31,7 @@ from release.repo.preconditions import (
     stale_branch,
 )
 from release.repo.pull_request import add_publish
+from release.sites.scipy_docs import with_stable
 from release.status import looks
 from release.steps import Look, Step, by_status
 from release.steps.common import add_pull_request_options, add_push_option, add_version
@@ -132,10 +133,30 @@ def _changes(ctx: Context, version: ReleaseVersion, source: str,
                            f"since branching that {maintenance} lacks; merge it by hand")
         else:
             wanted.append(FileChange(cfg.mailmap, mailmap, "Update"))
+    switcher = _switcher(ctx, version, base)
+    if isinstance(switcher, FileChange):
+        wanted.append(switcher)
+    elif switcher:
+        remarks.append(switcher)
     wanted.append(FileChange(cfg.release_index, with_entry(
         git.show_file(base, cfg.release_index), cfg.release_index, str(version), notes_path,
         at=f"on {cfg.main_branch}", ordered=True, style=cfg.index_entry), "Update"))
     return [c for c in wanted if git.show_file(base, c.path) != c.content], remarks
+
+
+def _switcher(ctx: Context, version: ReleaseVersion, base: str) -> FileChange | str:
+    """Under doc_site = "docs-scipy-org": main's version switcher names the release as stable
+    (or lists an older one), for releases whose docs are published; else why not ("" when the
+    project keeps no switcher on main)."""
+    cfg = ctx.config
+    if cfg.doc_site != "docs-scipy-org" or (version.is_patch and not cfg.docs.patch_releases):
+        return ""
+    text = ctx.git.show_file(base, cfg.docs.switcher)
+    if text is None:
+        return f"{cfg.docs.switcher} is not on {cfg.main_branch}; no version switcher to update"
+    url = cfg.docs.release_url.format(version=version, series=version.series)
+    return FileChange(cfg.docs.switcher, with_stable(text, str(version), url, cfg.docs.switcher),
+                      "Update")
 
 
 def _main_only_lines(ctx: Context, source: str, base: str, ours: str) -> set[str]:

@@ -553,7 +553,8 @@ def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> lis
     p = s.places
     git = s.git
     version = str(v)
-    docs = ("docs", version, "--doc-repo", str(p.doc.repo), "--built", str(p.html), "--push")
+    docs = ("docs", version, "--doc-repo", str(p.doc.repo), "--built", str(p.html), "--push",
+            *(("--upload-dir", str(p.upload_dir)) if p.upload_dir is not None else ()))
     announce = ("announce", version, "--website-repo", str(p.website.repo), "--date",
                 "2025-04-02", "--push", "--send")
     stages = []
