@@ -80,6 +80,7 @@ from release.repo.revision_range import resolve
 from release.services.git import GitService
 from release.steps import Step
 from release.steps.common import NOT_DONE
+from release.templating import render
 from release.version import ReleaseVersion
 
 STEP = Step(name="rehearse", order=170, journaled=False, read_only=False,
@@ -455,6 +456,8 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         Stage("changelog, dry run" + (" (titles from git)" if offline else " (titles from GitHub)"),
               ("changelog", version, "--dry-run", *off)),
         Stage("release notes from the fragments, dry run", ("notes", version, "--dry-run")),
+        *(_credits_into_notes(s, v, branch) if real is None and s.config().credits == "authors"
+          else []),
         *(_direct_rel_commit(version, branch) if s.config().rel_commit == "direct" else [
             Stage("release PR, dry run", ("prepare", version, "--push", "--dry-run", *off)),
             Stage(f"release PR: commit on prepare-{version}, push to the fork, open the PR",
@@ -487,6 +490,31 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
               ("status", version, "--index-url", index_url, *off), expect=NOT_DONE if after else 0),
     ]
     return walk if real is None else _with_real(walk, project, s, real)
+
+
+def _credits_into_notes(s: StandIns, v: ReleaseVersion, branch: str) -> list[Stage]:
+    """`credits = "authors"` (SciPy), a release still to come: `notes` fills the Authors and the
+    milestone's lists into the hand-written notes, which then land on the branch (the notes pull
+    request SciPy merges before its REL commit). Not run twice: the commit that lands them is
+    one more credit by SciPy's rules, as the real merge is."""
+    version = str(v)
+
+    def land() -> str:
+        config = s.config()
+        notes = config.notes.format(**{**v.fields(), "version": v.base})
+        s.git.run(["checkout", "--quiet", branch])
+        s.git.run(["add", "--", notes, config.release_index])
+        if s.git.ok(["diff", "--cached", "--quiet"]):
+            return f"{notes} already holds the Authors and lists"
+        message = render("commit-notes-credits.txt.j2", project=config.project, version=version)
+        s.git.run(["commit", "--quiet", "--no-verify", "-m", message.rstrip("\n")])
+        s.git.run(["push", "--quiet", "upstream", f"refs/heads/{branch}:refs/heads/{branch}"])
+        return f"committed {notes} on {branch} and pushed it upstream"
+
+    return [
+        Stage("the Authors and the milestone's lists into the notes", ("notes", version)),
+        Stage(f"the notes pull request merged into {branch}", action=land),
+    ]
 
 
 def _direct_rel_commit(version: str, branch: str) -> list[Stage]:
