@@ -68,6 +68,8 @@ class MailConfig:
     subject: str = "{project} {version} released"
     signer: str = ""
     output: str = "release/{package}-{version}-announcement.eml"
+    # announcement = "discourse": the post written for discuss.scientific-python.org
+    post_output: str = "release/{package}-{version}-announcement.md"
     pypi_url: str = "https://pypi.org/project/{package}/{version}/"
     notes_url: str = "https://numpy.org/doc/stable/release/{version}-notes.html"
 
@@ -129,6 +131,8 @@ class Config:
     mailmap_style: str = "git"
     branching: str = "begin-tag"
     doc_site: str = "numpy-doc"
+    website: str = "numpy-org"
+    announcement: str = "mail"
     wheel_tags: str = "numpy-release"
     # a folder of the project's own templates, searched before the profile's (templates/<profile>/)
     templates: str = ""

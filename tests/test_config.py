@@ -96,7 +96,8 @@ def test_numpy_profile_file_spells_out_the_defaults(tmp_path: Path) -> None:
     ("toml", "message", "hint"),
     [
         ('profile = "skimage"', "unknown profile 'skimage' (built in: numpy, scipy)",
-         "override the choices that differ (branch_version, branching, credits, doc_site, index_entry"),
+         "override the choices that differ (announcement, branch_version, branching, credits, "
+         "doc_site, index_entry"),
         ('profile = "scipy"\nseries_start = "dev-tags"', "series_start = 'dev-tags' is not a choice",
          "'dev-tag': an X.Y.0 range starts at the vX.Y.0.dev0 tag"),
         ("profile = 3", "profile must be a string", 'profile = "numpy" or "scipy"'),

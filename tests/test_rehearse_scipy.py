@@ -45,6 +45,11 @@ def test_scipy_1_18_1_rehearses_green_and_compares_clean(rehearsed: Result) -> N
     assert ("Authors' commit counts differ (SciPy's list is taken before the release's last "
             "commits): Ralf Gommers 12 (published 11), Tyler Reddy") in result.err
     assert "pull requests: the same 25 as published" in result.err
+    # scipy.org's news (a section for a patch release too) and the Discourse post, no mail
+    assert "titled 'Announce SciPy 1.18.1'" in result.err
+    assert "+### SciPy 1.18.1 released" in result.err
+    assert ("scipy-1.18.1-announcement.md is written ('ANN: SciPy 1.18.1'); the mail server "
+            "received nothing") in result.err
 
 
 def test_scipy_1_18_0rc1_rehearses_green_and_compares_clean(

@@ -26,7 +26,7 @@ from typing import Any
 import tomlkit
 
 from release.config import Config, from_table
-from release.fakes import push_rules
+from release.fakes import push_rules, scipy_org
 from release.fakes.dists import seed_wheel_workflow
 from release.fakes.docs_scipy_org import build_docs_scipy_org, try_examples_json
 from release.fakes.example import ExampleProject
@@ -193,6 +193,10 @@ class StandIns:
         git.run(["config", "user.signingkey", fingerprint])
 
     def _build_website(self, config: Config, previous: str) -> WebsiteRepo:
+        if config.website == "scipy-org":
+            news = scipy_org.news_md(config.project, config.github_repo,
+                                     [(f"{previous}.0", "2025-02-03")])
+            return build_numpy_org(self.workdir / "web", news=news, config=scipy_org.SITE_CONFIG)
         if config.project == "NumPy":
             return build_numpy_org(self.workdir / "web")
         news, site = project_site(config.project, previous, f"{previous}.0", "2025-02-03")

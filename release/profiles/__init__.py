@@ -56,6 +56,17 @@ CHOICES: dict[str, dict[str, str]] = {
                           "scipy-X.Y.Z/ on the server) and post-release updates the project's "
                           "version_switcher.json on main",
     },
+    "website": {
+        "numpy-org": "announce edits a numpy.org-shaped site: a news section for X.Y.0, the "
+                     "releases line (`_18 May 2026_`), the front-page button",
+        "scipy-org": "announce edits a scipy.org-shaped site: a news section for every release, "
+                     "the releases line with an ISO date, no button",
+    },
+    "announcement": {
+        "mail": "announce writes the mailing-list mail (.eml) and sends it with --send",
+        "discourse": "announce writes the post for discuss.scientific-python.org (a file to post "
+                     "by hand); nothing is mailed",
+    },
     "wheel_tags": {
         "numpy-release": "wheel filenames carry numpy-release's platform tags (macOS OpenBLAS: "
                          "macosx_10_13/10_15_x86_64, macosx_11_0_arm64)",

@@ -24,6 +24,7 @@ from release.repo.pull_request import add_open_pull, url_owner
 from release.services.git import GitService
 from release.services.github import GitHubService
 from release.services.mail import PartialDelivery, SmtpSettings
+from release.sites import scipy_news
 from release.sites.announce_mail import MailSpec, body, display_name, eml_text, message, sender_domain
 from release.sites.news_page import Announcement, edit_news, edit_site_config, release_url
 from release.status import looks
@@ -36,13 +37,14 @@ from release.version import ReleaseVersion
 def recheck(rechecks: Rechecks, argv: tuple[str, ...]) -> str | None:
     """A resumed rehearsal's look: status's, and with `--send` a mail on the stand-in server."""
     missing = rechecks.status("announce", argv[1])
-    if missing is None and "--send" in argv and rechecks.mails() == 0:
+    mailed = rechecks.config.announcement == "mail"
+    if missing is None and mailed and "--send" in argv and rechecks.mails() == 0:
         return "the mail server holds no announcement"
     return missing
 
 
 STEP = Step(name="announce", order=140, journaled=True, read_only=False,
-            summary="Announce on the website and write the mailing-list mail",
+            summary="Announce on the website; write the mailing-list mail or the Discourse post",
             status=Look(row="announcement", order=7, find=looks.announcement), resume=recheck)
 
 
@@ -80,15 +82,19 @@ def run(ctx: Context) -> int:
         Website.from_context(ctx, version, announcement).add_to(plan)
     else:
         plan.notes.append("website left alone: pass --website-repo PATH (a numpy.org-shaped clone)")
-    mail = MailStep.from_context(ctx, version, notes, changelog)
-    mail.add_to(plan)
+    message: MailStep | DiscoursePost
+    if ctx.config.announcement == "discourse":
+        message = DiscoursePost.from_context(ctx, version)
+    else:
+        message = MailStep.from_context(ctx, version, notes, changelog)
+    message.add_to(plan)
     if not plan.actions:
         for note in plan.notes:
             ctx.say(f"note: {note}")
         print(f"{ctx.config.project} {version} is already announced; nothing to do", file=ctx.out)
     else:
         ctx.execute(plan)
-    print(mail.path, file=ctx.out)
+    print(message.path, file=ctx.out)
     return 0
 
 
@@ -163,10 +169,18 @@ class Website:
         exists = self.git.has_ref(f"refs/heads/{self.branch}")
         writes: list[FileChange] = []
         news_old = self._current(cfg.news_file, exists)
-        news_new = edit_news(news_old, self.announcement, str(self.root / cfg.news_file))
+        scipy_org = self.ctx.config.website == "scipy-org"
+        if scipy_org:
+            a = self.announcement
+            news_new = scipy_news.edit_news(
+                news_old, project=a.project, version=a.version, day=a.date,
+                release_url=a.release_url, where=str(self.root / cfg.news_file),
+                search=self.ctx.template_search())
+        else:
+            news_new = edit_news(news_old, self.announcement, str(self.root / cfg.news_file))
         if news_new != news_old:
             writes.append(FileChange(cfg.news_file, news_new, ""))
-        if self.announcement.feature:
+        if self.announcement.feature and not scipy_org:
             config_old = self._current(cfg.site_config, exists)
             config_new = edit_site_config(config_old, self.announcement, str(self.root / cfg.site_config))
             if config_new != config_old:
@@ -228,6 +242,44 @@ class Website:
                            release_url=self.announcement.release_url)
         add_open_pull(plan, self.ctx, github, head=head, base=cfg.website_base, title=self.message,
                       body=body_text)
+
+
+# -- the Discourse post ----------------------------------------------------------------------
+
+
+@dataclass
+class DiscoursePost:
+    """`announcement = "discourse"` (SciPy): the post for discuss.scientific-python.org's
+    Announcements, written as a file; posting it stays the release manager's."""
+
+    ctx: Context
+    version: ReleaseVersion
+    path: Path
+    text: str
+
+    @classmethod
+    def from_context(cls, ctx: Context, version: ReleaseVersion) -> DiscoursePost:
+        cfg = ctx.config
+        names = {"project": cfg.project, "package": cfg.package, "version": str(version),
+                 "series": version.series}
+        notes = (ctx.repo / ctx.path(cfg.notes, version)).read_text(encoding="utf-8")
+        text = scipy_news.discourse_post(
+            project=cfg.project, package=cfg.package, version=str(version),
+            release_url=release_url(cfg, version), pypi_url=cfg.mail.pypi_url.format(**names),
+            notes=notes, search=ctx.template_search())
+        output = ctx.option("output")
+        path = Path(output).resolve() if output else ctx.repo / cfg.mail.post_output.format(**names)
+        return cls(ctx, version, path, text)
+
+    def add_to(self, plan: Plan) -> None:
+        root = self.ctx.repo if self.path.is_relative_to(self.ctx.repo) else self.path.parent
+        post = WriteFile(root, str(self.path.relative_to(root)), self.text)
+        if not post.is_noop():
+            plan.add(post)
+        plan.notes.append(f"post {self.path.name} on discuss.scientific-python.org (Announcements) "
+                          "by hand: its first line is the title"
+                          + ("; nothing is mailed (--send has no mail to send)"
+                             if self.ctx.option("send") else ""))
 
 
 # -- the mail --------------------------------------------------------------------------------

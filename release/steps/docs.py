@@ -36,7 +36,7 @@ from release.templating import render
 from release.version import ReleaseVersion
 
 STEP = Step(name="docs", order=120, journaled=True, read_only=False,
-            summary="Merge the built docs into the numpy/doc-shaped repository",
+            summary="Publish the built docs (a numpy/doc-shaped repository, or docs.scipy.org)",
             status=Look(row="docs", order=5, find=looks.docs), resume=by_status)
 
 UPDATE_SCRIPT = "update.py"

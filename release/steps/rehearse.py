@@ -583,6 +583,7 @@ def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> lis
     version = str(v)
     docs = ("docs", version, "--doc-repo", str(p.doc.repo), "--built", str(p.html), "--push",
             *(("--upload-dir", str(p.upload_dir)) if p.upload_dir is not None else ()))
+    discourse = s.config().announcement == "discourse"
     announce = ("announce", version, "--website-repo", str(p.website.repo), "--date",
                 "2025-04-02", "--push", "--send")
     stages = []
@@ -596,9 +597,12 @@ def _after_final(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> lis
         Stage("reset the maintenance branch, open the PR", ("reset-branch", version, "--push")),
         Stage("reset again: nothing to do", ("reset-branch", version, "--push")),
         Stage("announce, dry run", (*announce, "--dry-run")),
-        Stage("announce: website PR and the mail", announce),
+        Stage("announce: website PR and the " + ("Discourse post" if discourse else "mail"),
+              announce),
         Stage("announce again: nothing to do", announce),
-        Stage("the announcement reached the mail server once", action=lambda: _mail_delivered(s)),
+        Stage("the Discourse post is written, no mail sent" if discourse else
+              "the announcement reached the mail server once",
+              action=lambda: _post_written(s, project, v) if discourse else _mail_delivered(s)),
         Stage("check out main", action=_checkout(git, "main")),
         Stage("update main after the release, dry run", ("post-release", version, "--push",
                                                          "--dry-run")),
@@ -698,6 +702,24 @@ def _final_checks(project: ExampleProject, s: StandIns, v: ReleaseVersion) -> li
     kind = "pre-release" if v.is_prerelease else "release"
     lines.append(f"GitHub {kind} {releases[0].name!r} published with {', '.join(assets)}")
     return lines
+
+
+def _post_written(s: StandIns, project: ExampleProject, v: ReleaseVersion) -> str:
+    """announcement = "discourse": the post is a file in the project, titled for the release,
+    and the mail server received nothing."""
+    assert s.smtp is not None
+    config = s.config()
+    names = {"project": config.project, "package": config.package, "version": str(v),
+             "series": v.series}
+    post = project.repo / config.mail.post_output.format(**names)
+    title = f"ANN: {config.project} {v}"
+    if not post.is_file() or post.read_text(encoding="utf-8").splitlines()[0] != title:
+        raise VerificationError(f"{post} is missing or not titled {title!r}",
+                                hint="see the announce stage")
+    if s.smtp.messages:
+        raise VerificationError(f"the mail server holds {len(s.smtp.messages)} messages, not 0",
+                                hint="this profile announces on Discourse only")
+    return f"{post.name} is written ({title!r}); the mail server received nothing"
 
 
 def _mail_delivered(s: StandIns) -> str:
