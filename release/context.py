@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar, cast
 
 from release.checks.result import CheckResult
 from release.config import Config
@@ -64,6 +64,8 @@ class Context:
     findings: list[CheckResult] = field(default_factory=list, compare=False)
     # Where each setting that is not the profile's came from (the `config` step shows it).
     config_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Each options dataclass `typed` built, by its class (a replaced Context starts afresh).
+    _typed: dict[type, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def dry_run(self) -> bool:
@@ -125,8 +127,15 @@ class Context:
 
     def typed(self, kind: type[OptionsT]) -> OptionsT:
         """The step's own options as its frozen dataclass, each field named as argparse names the
-        option (a field the parser lacks is a KeyError, which the step registry's test finds)."""
-        return kind(**{item.name: self.options[item.name] for item in dataclasses.fields(kind)})
+        option, built once per run (a field the parser lacks is a KeyError, which the step
+        registry's test finds; a field with a default may be left out of a Context made by hand,
+        such as a resumed rehearsal's re-check)."""
+        built = self._typed.get(kind)
+        if built is None:
+            built = kind(**{item.name: self.options[item.name] for item in dataclasses.fields(kind)
+                            if item.name in self.options or item.default is dataclasses.MISSING})
+            self._typed[kind] = built
+        return cast("OptionsT", built)
 
     def version(self) -> ReleaseVersion:
         """The version argparse parsed (a Context made by hand may hold its text)."""

@@ -92,3 +92,14 @@ def test_a_steps_typed_options_are_options_its_parser_has(module_name: str) -> N
     for kind in kinds:
         assert kind.__dataclass_params__.frozen, kind  # type: ignore[attr-defined]
         assert {item.name for item in dataclasses.fields(kind)} <= dests, kind
+
+
+def test_steps_read_their_options_typed() -> None:
+    """Each step reads its options from its frozen dataclass (`ctx.typed(XOptions)`), built once
+    from argparse's namespace; no step looks an option up by its name as a string."""
+    steps_dir = Path(release.steps.__file__).parent
+    by_name = {path.name: [pattern for pattern in ("ctx.option(", "ctx.options[", "ctx.options.get(")
+                           if pattern in path.read_text(encoding="utf-8")]
+               for path in sorted(steps_dir.glob("*.py"))}
+    assert len(by_name) > 20
+    assert {name: found for name, found in by_name.items() if found} == {}

@@ -41,18 +41,29 @@ class Where:
     index: str | None  # None: offline
 
 
+@dataclass(frozen=True)
+class WheelsRepoOptions:
+    """The options the release repository's rows read (wheels-repo's; check has some of them)."""
+
+    workflow_ref: str | None = None
+    previous_ref: str | None = None
+    checkout: Path | None = None
+    offline: bool = False
+    workflow_repo: str | None = None
+    index_url: str | None = None
+
+
 def where(ctx: Context, version: ReleaseVersion, *, index: bool = True) -> Where:
     """From the options; without `index` (or with --offline) the index is not asked."""
-    wheels = ctx.config.wheels
-    ref = version.format(ctx.option("workflow_ref") or wheels.workflow_ref or ctx.config.maintenance_branch)
-    previous = ctx.option("previous_ref")
+    wheels, opts = ctx.config.wheels, ctx.typed(WheelsRepoOptions)
+    ref = version.format(opts.workflow_ref or wheels.workflow_ref or ctx.config.maintenance_branch)
+    previous = opts.previous_ref
     if previous is None and version.minor > 0:
         previous = ctx.config.maintenance_branch.format(major=version.major, minor=version.minor - 1)
-    checkout = ctx.option("checkout")
-    offline = bool(ctx.option("offline")) or not index
-    return Where(ctx.option("workflow_repo") or wheels.workflow_repo, ref, previous or None,
-                 Path(checkout).resolve() if checkout else None,
-                 None if offline else str(ctx.option("index_url") or DEFAULT_INDEX))
+    offline = opts.offline or not index
+    return Where(opts.workflow_repo or wheels.workflow_repo, ref, previous or None,
+                 Path(opts.checkout).resolve() if opts.checkout else None,
+                 None if offline else str(opts.index_url or DEFAULT_INDEX))
 
 
 def collect(ctx: Context, version: ReleaseVersion, *, index: bool = True) -> list[CheckResult]:

@@ -329,8 +329,8 @@ class Resume:
         assert look is not None, f"{name} has no status look"
         p = self.places
         loaded = load_config(p.repo, p.config_file)
-        options = {"version": version, "index_url": p.index_url, "doc_repo": str(p.doc_repo),
-                   "website_repo": str(p.website_repo)}
+        options = {"version": version, "index_url": p.index_url, "doc_repo": p.doc_repo,
+                   "website_repo": p.website_repo}
         ctx = Context(repo=p.repo.resolve(), config=loaded.config, config_source=loaded.source,
                       options=options, env=p.env, out=io.StringIO(), err=io.StringIO())
         found = look.find(ctx, ReleaseVersion.parse(version))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from release.context import Context
 from release.errors import PreconditionError, VerificationError
@@ -19,6 +20,15 @@ from release.repo.preconditions import require_remote
 from release.services.github import GitHubService
 
 _GITHUB_URL = re.compile(r"github\.com[:/]([^/]+)/")
+
+
+
+@dataclass(frozen=True)
+class PullRequestOptions:
+    """`--fork-owner` and `--no-pr`, for the steps that have them (add_pull_request_options)."""
+
+    fork_owner: str | None = None
+    no_pr: bool = False
 
 
 def add_publish(plan: Plan, ctx: Context, *, work: str, base: str, direct: bool, committed: bool,
@@ -33,7 +43,7 @@ def add_publish(plan: Plan, ctx: Context, *, work: str, base: str, direct: bool,
     add_push_if_needed(plan, ctx, remote, ref, committed=committed)
     if direct:
         return
-    if ctx.option("no_pr"):
+    if ctx.typed(PullRequestOptions).no_pr:
         plan.notes.append(f"no pull request opened (--no-pr); open one from {work} by hand")
         return
     text = message or git.run(["log", "-1", "--format=%B", ref])
@@ -51,7 +61,7 @@ def url_owner(url: str) -> str | None:
 
 
 def fork_owner(ctx: Context, remote: str) -> str:
-    owner = ctx.option("fork_owner") or ctx.config.github.fork_owner or url_owner(
+    owner = ctx.typed(PullRequestOptions).fork_owner or ctx.config.github.fork_owner or url_owner(
         ctx.git.remote_url(remote))
     if not owner:
         raise PreconditionError(f"cannot tell whose fork the remote {remote!r} is",

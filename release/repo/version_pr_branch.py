@@ -11,6 +11,7 @@ is made; the maintenance branch keeps saying 1.18.0.dev0 until the rc1 REL commi
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
@@ -47,6 +48,14 @@ from release.wheels.file_set import name_and_version
 PYPI = "https://pypi.org/simple/"
 
 
+@dataclass(frozen=True)
+class VersionPrOptions:
+    """What the branch step's options say to this way of branching (`--push`, `--index-url`)."""
+
+    push: bool = False
+    index_url: str | None = None
+
+
 def run(ctx: Context, version: ReleaseVersion) -> int:
     cfg, git = ctx.config, ctx.git
     following = ReleaseVersion.parse(version.next_dev().base)
@@ -65,7 +74,7 @@ def run(ctx: Context, version: ReleaseVersion) -> int:
         message = _plan_next_series(ctx, plan, version, following, dev, work, start, pyproject)
     else:
         _check_done(ctx, version, maintenance, work, made)
-    if ctx.option("push"):
+    if ctx.typed(VersionPrOptions).push:
         add_push_if_needed(plan, ctx, cfg.upstream_remote, f"refs/heads/{maintenance}",
                            committed=made is None)
         add_publish(plan, ctx, work=work, base=cfg.main_branch, direct=False,
@@ -76,7 +85,7 @@ def run(ctx: Context, version: ReleaseVersion) -> int:
     if not plan.actions:
         print(f"{maintenance} and {work} already exist"
               + (f"; {maintenance} is on {cfg.upstream_remote} and the pull request is open"
-                 if ctx.option("push") else "") + "; nothing to do", file=ctx.out)
+                 if ctx.typed(VersionPrOptions).push else "") + "; nothing to do", file=ctx.out)
         return 0
     ctx.execute(plan)
     if not ctx.dry_run:
@@ -131,7 +140,7 @@ def _newest_numpy(ctx: Context) -> str:
 def bounds(ctx: Context, pyproject: str) -> list[Pin]:
     """The pins `pyproject` gets; the build requirements' newest releases come from the index."""
     cfg = ctx.config
-    index = ctx.index(ctx.option("index_url") or PYPI)
+    index = ctx.index(ctx.typed(VersionPrOptions).index_url or PYPI)
     cache: dict[str, Version | None] = {}
 
     def newest(name: str) -> Version | None:

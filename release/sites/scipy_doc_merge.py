@@ -33,6 +33,14 @@ from release.version import ReleaseVersion
 
 
 @dataclass(frozen=True)
+class ScipyDocsOptions:
+    """What the docs step's options say to SciPy's doc site (`--upload-dir`, `--push`)."""
+
+    upload_dir: Path | None = None
+    push: bool = False
+
+
+@dataclass(frozen=True)
 class ServerTree(SyncTree):
     """The release's folder in the served tree: it is the doc server, so it cannot be put back."""
 
@@ -84,7 +92,7 @@ class ScipyDocMerge:
 
     @cached_property
     def upload_dir(self) -> Path | None:
-        given = self.ctx.option("upload_dir") or self.ctx.config.docs.upload_dir
+        given = self.ctx.typed(ScipyDocsOptions).upload_dir or self.ctx.config.docs.upload_dir
         if not given:
             return None
         path = Path(given).expanduser().resolve()
@@ -190,7 +198,7 @@ class ScipyDocMerge:
 
     def _add_push(self, plan: Plan, committed: bool) -> None:
         remote = self.ctx.config.docs.doc_remote
-        if not self.ctx.option("push"):
+        if not self.ctx.typed(ScipyDocsOptions).push:
             if committed:
                 plan.notes.append(f"not pushed; publish with --push ({remote} of {self.root})")
             return

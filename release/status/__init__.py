@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 
 class State(StrEnum):
@@ -22,3 +23,13 @@ class Found:
     state: State
     detail: str
     next: str = ""
+
+
+@dataclass(frozen=True)
+class LookOptions:
+    """What the looks read of `status`'s options (a resumed rehearsal's re-check gives some)."""
+
+    offline: bool = False
+    index_url: str | None = None
+    doc_repo: Path | None = None
+    website_repo: Path | None = None

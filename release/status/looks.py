@@ -15,17 +15,16 @@ from release.repo.pyproject_file import read_version
 from release.services.git import GitService
 from release.sites.doc_site import INDEX, has_series_link
 from release.sites.news_page import release_url
-from release.status import Found, State
+from release.status import Found, LookOptions, State
 from release.templating import render
 from release.version import ReleaseVersion
 from release.wheels.file_set import index_report
 from release.wheels.matrix import matrix_for
 
 
-def _option_path(ctx: Context, option: str, configured: str) -> Path:
+def _option_path(ctx: Context, given: Path | None, configured: str) -> Path:
     """A path option (the CLI has made it relative to where the user is), else the configured
     value (relative to the project)."""
-    given = ctx.option(option)
     if given:
         return Path(given).resolve()
     return (ctx.repo / configured).expanduser().resolve()
@@ -44,7 +43,7 @@ def _branch_refs(ctx: Context, branch: str) -> list[str]:
     has its commit (a fetch brings it); `--offline` looks at the local branch only."""
     git, remote = ctx.git, ctx.config.upstream_remote
     refs = [f"refs/heads/{branch}"] if _branch_sha(git, branch) else []
-    if ctx.option("offline") or remote not in git.remotes():
+    if ctx.typed(LookOptions).offline or remote not in git.remotes():
         return refs
     tips = [r.sha for r in git.remote_refs(remote, f"refs/heads/{branch}")
             if r.name == f"refs/heads/{branch}"]
@@ -100,7 +99,7 @@ def tag(ctx: Context, version: ReleaseVersion) -> Found:
     tag_name = version.tag(cfg.tag_format)
     local = git.tag_object(tag_name)
     push = _cmd("tag", version, "--push")
-    if ctx.option("offline"):
+    if ctx.typed(LookOptions).offline:
         if local is None:
             return Found(State.NOT_YET, f"no local tag {tag_name}", push)
         return Found(State.UNKNOWN, f"{tag_name} is local ({local[:12]}); "
@@ -122,7 +121,7 @@ def tag(ctx: Context, version: ReleaseVersion) -> Found:
 
 
 def index_files(ctx: Context, version: ReleaseVersion) -> Found:
-    url = ctx.option("index_url")
+    url = ctx.typed(LookOptions).index_url
     if not url:
         return Found(State.UNKNOWN, "not looked at: pass --index-url URL")
     report = index_report(matrix_for(ctx.config, version), version, ctx.index(str(url)))
@@ -138,7 +137,7 @@ def index_files(ctx: Context, version: ReleaseVersion) -> Found:
 
 
 def github_release(ctx: Context, version: ReleaseVersion) -> Found:
-    if ctx.option("offline"):
+    if ctx.typed(LookOptions).offline:
         return Found(State.UNKNOWN, "not looked at (--offline)")
     service = ctx.github()
     if not service.has_token:
@@ -180,7 +179,7 @@ def docs(ctx: Context, version: ReleaseVersion) -> Found:
     if version.is_prerelease:
         return Found(State.SKIPPED, "documentation is not merged for pre-releases")
     cfg = ctx.config.docs
-    if not (ctx.option("doc_repo") or cfg.doc_repo):
+    if not (ctx.typed(LookOptions).doc_repo or cfg.doc_repo):
         return Found(State.UNKNOWN, "not looked at: pass --doc-repo PATH")
     root = _side_repo(ctx, "doc_repo", cfg.doc_repo, "documentation")
     git = ctx.git_at(root)
@@ -200,7 +199,9 @@ def docs(ctx: Context, version: ReleaseVersion) -> Found:
 
 def _side_repo(ctx: Context, option: str, configured: str, what: str) -> Path:
     """The doc or website clone named by --doc-repo/--website-repo or the config."""
-    root = _option_path(ctx, option, configured)
+    opts = ctx.typed(LookOptions)
+    root = _option_path(ctx, opts.doc_repo if option == "doc_repo" else opts.website_repo,
+                        configured)
     if not root.is_dir():
         flag = "--" + option.replace("_", "-")
         raise UsageError(f"{what} repository {root} does not exist", hint=f"check {flag}")
@@ -227,7 +228,7 @@ def announcement(ctx: Context, version: ReleaseVersion) -> Found:
     if version.is_prerelease:
         return Found(State.SKIPPED, "pre-releases are not announced on the website")
     cfg = ctx.config.docs
-    if not (ctx.option("website_repo") or cfg.website_repo):
+    if not (ctx.typed(LookOptions).website_repo or cfg.website_repo):
         return Found(State.UNKNOWN, "not looked at: pass --website-repo PATH")
     root = _side_repo(ctx, "website_repo", cfg.website_repo, "website")
     git = ctx.git_at(root)

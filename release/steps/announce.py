@@ -48,6 +48,18 @@ STEP = Step(name="announce", order=140, journaled=True, read_only=False,
             status=Look(row="announcement", order=7, find=looks.announcement), resume=recheck)
 
 
+@dataclass(frozen=True)
+class AnnounceOptions:
+    """The options argparse parsed for this step."""
+
+    date: str | None
+    fork_owner: str | None
+    output: Path | None
+    push: bool
+    send: bool
+    website_repo: Path | None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     add_push_option(parser, "the website branch to your fork and open the pull request")
@@ -75,7 +87,7 @@ def run(ctx: Context) -> int:
     plan = Plan(f"announce {ctx.config.project} {version}")
     if version.is_prerelease:
         plan.notes.append(f"website left alone: pre-releases ({version}) are not announced there")
-    elif ctx.option("website_repo") or ctx.config.docs.website_repo:
+    elif ctx.typed(AnnounceOptions).website_repo or ctx.config.docs.website_repo:
         announcement = Announcement(
             project=ctx.config.project, version=str(version), series=version.series, date=day,
             release_url=release_url(ctx.config, version), notes=notes, feature=version.is_feature)
@@ -99,7 +111,7 @@ def run(ctx: Context) -> int:
 
 
 def _date(ctx: Context) -> datetime.date:
-    given = ctx.option("date")
+    given = ctx.typed(AnnounceOptions).date
     if not given:
         return datetime.datetime.now(datetime.UTC).date()
     try:
@@ -140,7 +152,7 @@ class Website:
     @classmethod
     def from_context(cls, ctx: Context, version: ReleaseVersion, a: Announcement) -> Website:
         cfg = ctx.config.docs
-        root = option_path(ctx, "website_repo", cfg.website_repo)
+        root = option_path(ctx, ctx.typed(AnnounceOptions).website_repo, cfg.website_repo)
         if not root.is_dir():
             raise UsageError(f"website repository {root} does not exist", hint="check --website-repo")
         git = ctx.git_at(root)
@@ -200,7 +212,7 @@ class Website:
                               new_branch=not exists, text=self.message)
             add_commit(plan, self.ctx, spec, git=self.git)
             plan.verify(f"the website repository {self.root} is clean", self._check_clean)
-        if self.ctx.option("push") and (writes or exists):  # else the base already has it all
+        if self.ctx.typed(AnnounceOptions).push and (writes or exists):  # else the base already has it all
             self._add_push(plan, changed=bool(writes))
         elif writes:
             plan.notes.append(f"website branch not pushed; --push pushes {self.branch} to "
@@ -215,7 +227,7 @@ class Website:
     def _fork_owner(self, remote: str, github: GitHubService) -> str:
         """docs.website_fork_owner, else the owner in the fork's GitHub URL, else the login of
         the token's user (whose fork it normally is)."""
-        owner = self.ctx.option("fork_owner") or self.ctx.config.docs.website_fork_owner
+        owner = self.ctx.typed(AnnounceOptions).fork_owner or self.ctx.config.docs.website_fork_owner
         if owner:
             return owner
         found = url_owner(self.git.remote_url(remote))
@@ -267,7 +279,7 @@ class DiscoursePost:
             project=cfg.project, package=cfg.package, version=str(version),
             release_url=release_url(cfg, version), pypi_url=cfg.mail.pypi_url.format(**names),
             notes=notes, search=ctx.template_search())
-        output = ctx.option("output")
+        output = ctx.typed(AnnounceOptions).output
         path = Path(output).resolve() if output else ctx.repo / cfg.mail.post_output.format(**names)
         return cls(ctx, version, path, text)
 
@@ -279,7 +291,7 @@ class DiscoursePost:
         plan.notes.append(f"post {self.path.name} on discuss.scientific-python.org (Announcements) "
                           "by hand: its first line is the title"
                           + ("; nothing is mailed (--send has no mail to send)"
-                             if self.ctx.option("send") else ""))
+                             if self.ctx.typed(AnnounceOptions).send else ""))
 
 
 # -- the mail --------------------------------------------------------------------------------
@@ -308,7 +320,7 @@ class MailStep:
         if not version.is_feature:
             notes = NotesSummary(notes.intro, (), notes.python)
         text = eml_text(message(spec, body(spec, notes, changelog)))
-        output = ctx.option("output")
+        output = ctx.typed(AnnounceOptions).output
         path = Path(output).resolve() if output else ctx.repo / mail.output.format(**names)
         return cls(ctx, spec, path, text)
 
@@ -324,7 +336,7 @@ class MailStep:
         eml = WriteFile(root, str(self.path.relative_to(root)), self.text)
         if not eml.is_noop():
             plan.add(eml)
-        if not self.ctx.option("send"):
+        if not self.ctx.typed(AnnounceOptions).send:
             plan.notes.append(f"mail not sent; --send delivers it to {', '.join(self.spec.recipients)}")
             return
         record = render("announce-sent.txt.j2", digest=self.digest(), recipients=self.spec.recipients)

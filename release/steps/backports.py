@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import io
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +23,17 @@ from release.steps.common import add_version
 STEP = Step(name="backports", order=22, journaled=False, read_only=True,
             summary="List the pull requests to backport, each tried as a cherry-pick",
             status=None, resume=None)
+
+
+@dataclass(frozen=True)
+class BackportsOptions:
+    """The options argparse parsed for this step."""
+
+    branch: str | None
+    label: str | None
+    main: str | None
+    milestone: str | None
+    refresh: bool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,14 +55,14 @@ def run(ctx: Context) -> int:
                          hint=f"nox -s backports -- {version.next_patch()}")
     cfg = ctx.config
     maintenance = version.maintenance_branch(cfg.maintenance_branch)
-    main = _ref(ctx, ctx.option("main"), cfg.main_branch)
-    branch = _ref(ctx, ctx.option("branch"), maintenance)
-    label = ctx.option("label") or cfg.backport_label
-    milestone = ctx.option("milestone") or ctx.path(cfg.milestone_format, version)
+    main = _ref(ctx, ctx.typed(BackportsOptions).main, cfg.main_branch)
+    branch = _ref(ctx, ctx.typed(BackportsOptions).branch, maintenance)
+    label = ctx.typed(BackportsOptions).label or cfg.backport_label
+    milestone = ctx.typed(BackportsOptions).milestone or ctx.path(cfg.milestone_format, version)
     service = ctx.github()
 
     def triage(numbers: list[int]) -> dict[int, PullTriage]:
-        return pull_triage(service, numbers, refresh=bool(ctx.option("refresh")))
+        return pull_triage(service, numbers, refresh=bool(ctx.typed(BackportsOptions).refresh))
 
     found = survey(ctx.git, main, branch, triage, label, milestone)
     report(ctx, found, branch, label, milestone, maintenance)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import posixpath
+from dataclasses import dataclass
 
 from release.checks.cversions_comment import series_comment
 from release.context import Context
@@ -58,6 +59,16 @@ STEP = Step(name="branch", order=160, journaled=True, read_only=False,
             summary="Begin the next cycle on main; create the maintenance branch",
             status=None, resume=recheck)
 
+
+@dataclass(frozen=True)
+class BranchOptions:
+    """The options argparse parsed for this step."""
+
+    local_user: str | None
+    push: bool
+    sign: bool
+
+
 FRAGMENT_PATTERN = "[0-9]*.*.rst"
 
 
@@ -96,7 +107,7 @@ def run(ctx: Context) -> int:
                           + invocation.command("cversions") + " checks it)")
     if local_tag is None or local_branch(git, series.maintenance) is None:
         _plan_branch(ctx, plan, series, start)
-    if ctx.option("push"):
+    if ctx.typed(BranchOptions).push:
         for ref in (f"refs/heads/{cfg.main_branch}", f"refs/tags/{series.tag.name}",
                     f"refs/heads/{series.maintenance}"):
             if local_tag is None or not _published(ctx, series, ref):
@@ -107,7 +118,7 @@ def run(ctx: Context) -> int:
 
     if not plan.actions:
         print(f"{series.tag.name} and {series.maintenance} already exist"
-              + (f" and are on {cfg.upstream_remote}" if ctx.option("push") else "")
+              + (f" and are on {cfg.upstream_remote}" if ctx.typed(BranchOptions).push else "")
               + "; nothing to do", file=ctx.out)
         return 0
     ctx.execute(plan)
@@ -131,12 +142,12 @@ class Series:
     def of(cls, ctx: Context, version: ReleaseVersion) -> Series:
         cfg = ctx.config
         dev = version.next_dev()
-        key = ctx.option("local_user") or cfg.signing_key
+        key = ctx.typed(BranchOptions).local_user or cfg.signing_key
         tag = TagSpec(
             name=dev.tag(cfg.tag_format),
             message=cfg.dev_tag_message.format(project=cfg.project, version=dev.base),
-            commit="HEAD", sign=bool(ctx.option("sign") or cfg.sign_tags or key), key=key,
-            remote=cfg.upstream_remote, push=bool(ctx.option("push")),
+            commit="HEAD", sign=bool(ctx.typed(BranchOptions).sign or cfg.sign_tags or key), key=key,
+            remote=cfg.upstream_remote, push=bool(ctx.typed(BranchOptions).push),
         )
         return cls(version, dev, tag, version.maintenance_branch(cfg.maintenance_branch))
 

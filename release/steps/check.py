@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, partial
 
 from release.checks.capi_check import capi_results
@@ -25,6 +26,14 @@ from release.version import ReleaseVersion
 STEP = Step(name="check", order=10, journaled=False, read_only=True,
             summary="Run every preflight check for a release and show one table",
             status=None, resume=None)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """The options argparse parsed for this step."""
+
+    json: bool
+    offline: bool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,7 +78,7 @@ def run(ctx: Context) -> int:
     fails = [r for r in results if r.status is Status.FAIL]
     could_not = [r for r in fails if r.name == "could not run"]
     code = 1 if len(fails) > len(could_not) else COULD_NOT_LOOK if could_not else 0
-    if ctx.option("json"):
+    if ctx.typed(CheckOptions).json:
         write_json(ctx, "check", {
             "project": ctx.config.project, "release": str(version), "worst": worst(results).value,
             "exit_code": code,
@@ -97,14 +106,14 @@ def _mailmap(ctx: Context, version: ReleaseVersion, span: Callable[[], RevisionR
     except PreconditionError as exc:
         return range_unknown("mailmap", "identities", exc)
     found = propose(ctx.git, ctx.repo, ctx.config, revisions, say=ctx.say,
-                    github=None if ctx.option("offline") else ctx.github)
+                    github=None if ctx.typed(CheckOptions).offline else ctx.github)
     identities.extend(finding.result(ctx.config.mailmap) for finding in found.findings)
     return mailmap_summary(found.findings, version)
 
 
 def _not_asking_github(ctx: Context) -> str:
     """Why check leaves GitHub alone ("" when it asks): --offline, or no token to ask with."""
-    if ctx.option("offline"):
+    if ctx.typed(CheckOptions).offline:
         return "--offline"
     if not (ctx.env.get("GITHUB_TOKEN") or ctx.env.get("GH_TOKEN")):
         return "no GITHUB_TOKEN or GH_TOKEN"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from dataclasses import dataclass
 
 from release.context import Context
 from release.errors import UsageError
@@ -18,6 +19,17 @@ from release.steps import Step
 STEP = Step(name="ci-template", order=175, journaled=False, read_only=False,
             summary="Write the workflow that rehearses each maintenance branch's next release",
             status=None, resume=None)
+
+
+@dataclass(frozen=True)
+class CiTemplateOptions:
+    """The options argparse parsed for this step."""
+
+    cron: str
+    output: str
+    strict: bool
+    uses: str
+
 
 DEFAULT_PATH = ".github/workflows/rehearse-release.yml"
 _USES = re.compile(r"^(?P<repo>[\w.-]+/[\w.-]+)@(?P<ref>[\w./-]+)$")
@@ -37,15 +49,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> int:
-    uses = _USES.match(str(ctx.option("uses")))
+    opts = ctx.typed(CiTemplateOptions)
+    uses = _USES.match(opts.uses)
     if uses is None:
-        raise UsageError(f"--uses {ctx.option('uses')!r} is not OWNER/REPO@REF",
+        raise UsageError(f"--uses {opts.uses!r} is not OWNER/REPO@REF",
                          hint="e.g. --uses my-org/numpy-release-toolkit@v1")
     cfg = ctx.config
     text = caller_workflow(project=cfg.project, branch_pattern=cfg.release_branch or cfg.maintenance_branch,
-                           repository=uses["repo"], ref=uses["ref"], strict=bool(ctx.option("strict")),
-                           cron=str(ctx.option("cron")))
-    output = str(ctx.option("output"))
+                           repository=uses["repo"], ref=uses["ref"], strict=opts.strict,
+                           cron=opts.cron)
+    output = opts.output
     if output == "-":
         ctx.out.write(text)
         return 0

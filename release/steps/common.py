@@ -37,10 +37,9 @@ def add_pull_request_options(parser: argparse.ArgumentParser, *, direct: str = "
         parser.add_argument("--direct", action="store_true", help=direct)
 
 
-def option_path(ctx: Context, option: str, configured: str) -> Path:
+def option_path(ctx: Context, given: Path | None, configured: str) -> Path:
     """A path option (the CLI has made it relative to where the user is), else the configured
     value (relative to the project)."""
-    given = ctx.option(option)
     if given:
         return Path(given).resolve()
     return (ctx.repo / configured).expanduser().resolve()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from release.config import PERSONAL_KEYS, user_config_path
@@ -19,6 +20,15 @@ from release.steps.common import add_json_option, write_json
 STEP = Step(name="config", order=185, journaled=False, read_only=True,
             summary="Show the merged configuration and where each value comes from",
             status=None, resume=None)
+
+
+@dataclass(frozen=True)
+class ConfigOptions:
+    """The options argparse parsed for this step."""
+
+    json: bool
+    only_set: bool
+
 
 SECRET_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN", "TWINE_PASSWORD", "PYPI_API_TOKEN")
 
@@ -36,10 +46,10 @@ def run(ctx: Context) -> int:
     profile = f"built-in {ctx.config.profile} profile"
     rows = [(key, value, ctx.config_sources.get(key, profile))
             for key, value in _flat(ctx.config)
-            if not (ctx.option("only_set") and key not in ctx.config_sources)]
+            if not (ctx.typed(ConfigOptions).only_set and key not in ctx.config_sources)]
     password_env = ctx.config.mail.password_env
     secrets = {name: bool(ctx.env.get(name)) for name in (*SECRET_VARIABLES, password_env)}
-    if ctx.option("json"):
+    if ctx.typed(ConfigOptions).json:
         write_json(ctx, "config", {
             "user_config": str(user), "user_config_exists": user.is_file(),
             "settings": [{"key": key, "value": value, "source": source}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 from release.checks.capi_check import (
     capi_results,
@@ -27,6 +28,15 @@ STEP = Step(name="cversions", order=30, journaled=True, read_only=False,
             status=None, resume=None)
 
 
+@dataclass(frozen=True)
+class CversionsOptions:
+    """The options argparse parsed for this step."""
+
+    version: ReleaseVersion | None
+    fix: bool
+    ref: str | None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser, optional=True)
     parser.add_argument("--ref", help="check the files at this commit instead of the work tree")
@@ -35,8 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> int:
-    ref = ctx.option("ref")
-    if ctx.option("fix") and ref:
+    ref = ctx.typed(CversionsOptions).ref
+    if ctx.typed(CversionsOptions).fix and ref:
         raise UsageError("--fix writes the work tree; it cannot be combined with --ref",
                          hint="drop --ref, or check out the commit first")
     files = RepoFiles(ctx.git, ctx.repo, ref)
@@ -51,7 +61,7 @@ def run(ctx: Context) -> int:
             f"({'at ' + ref if ref else 'work tree'}):")
     ctx.out.write(as_lines(results))
     ctx.note(*results)
-    if not ctx.option("fix"):
+    if not ctx.typed(CversionsOptions).fix:
         return 1 if failed(results) else 0
     addition = missing_cversions_line(capi, ctx.config.project, version.major, version.minor)
     if addition is None:
@@ -77,7 +87,7 @@ def release_version(ctx: Context, files: RepoFiles) -> ReleaseVersion:
     C-API files it is checked with)."""
     path = ctx.config.pyproject
     text = files.read(path)
-    if ctx.options.get("version"):
+    if ctx.typed(CversionsOptions).version:
         version = ctx.version()
         require_series(version, text, files.where(path))
         return version

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import io
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markup import escape
@@ -24,6 +25,14 @@ STEP = Step(name="deprecations", order=28, journaled=False, read_only=True,
             status=None, resume=None)
 
 
+@dataclass(frozen=True)
+class DeprecationsOptions:
+    """The options argparse parsed for this step."""
+
+    due: bool
+    ref: str | None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     parser.add_argument("--ref", metavar="REV", help="read the code at this revision (default: the "
@@ -36,7 +45,7 @@ def run(ctx: Context) -> int:
     if version.is_dev:
         raise UsageError(f"{version} is a development version; check a release",
                          hint=f"nox -s deprecations -- {version.base}")
-    rev = ctx.option("ref")
+    rev = ctx.typed(DeprecationsOptions).ref
     if rev and not ctx.git.has_ref(rev):
         raise UsageError(f"--ref {rev!r} is not a revision of {ctx.repo}", hint="e.g. --ref v2.5.2")
     found = cluster(grep(ctx.git, rev))
@@ -44,7 +53,7 @@ def run(ctx: Context) -> int:
     release = (version.major, version.minor)
     rows = [(d, _status(d, release, new)) for d in found]
     rows.sort(key=lambda row: (_ORDER[row[1]], row[0].path, row[0].line))
-    if ctx.option("due"):
+    if ctx.typed(DeprecationsOptions).due:
         rows = [row for row in rows if row[1] in ("due for review", "new, no version named")]
     _print(ctx, rows, version.series, rev)
     due = sum(status == "due for review" for _, status in rows)

@@ -39,6 +39,17 @@ STEP = Step(name="docs", order=120, journaled=True, read_only=False,
             summary="Publish the built docs (a numpy/doc-shaped repository, or docs.scipy.org)",
             status=Look(row="docs", order=5, find=looks.docs), resume=by_status)
 
+
+@dataclass(frozen=True)
+class DocsOptions:
+    """The options argparse parsed for this step."""
+
+    doc_repo: Path | None
+    built: Path | None
+    push: bool
+    upload_dir: Path | None
+
+
 UPDATE_SCRIPT = "update.py"
 VERSION_WARNING = "_static/versionwarning.js"
 
@@ -67,7 +78,7 @@ def run(ctx: Context) -> int:
         return 0
     if ctx.config.doc_site == "docs-scipy-org":
         return _docs_scipy_org(ctx, version)
-    if ctx.option("upload_dir"):
+    if ctx.typed(DocsOptions).upload_dir:
         raise UsageError("--upload-dir is for doc_site = \"docs-scipy-org\"",
                          hint="this project's docs merge into a numpy/doc-shaped repository")
     merge = DocMerge.from_context(ctx, version)
@@ -88,14 +99,15 @@ def _docs_scipy_org(ctx: Context, version: ReleaseVersion) -> int:
         print(f"skipped: {ctx.config.project} publishes documentation for X.Y.0 releases only "
               f"(docs.patch_releases = false); nothing to do for {version}", file=ctx.out)
         return 0
-    if not ctx.option("doc_repo") and not cfg.doc_repo:
+    if not ctx.typed(DocsOptions).doc_repo and not cfg.doc_repo:
         raise UsageError("no documentation repository given",
                          hint="pass --doc-repo PATH (a clone of scipy/docs.scipy.org) or set "
                               "docs.doc_repo")
-    root = option_path(ctx, "doc_repo", cfg.doc_repo)
+    root = option_path(ctx, ctx.typed(DocsOptions).doc_repo, cfg.doc_repo)
     if not root.is_dir():
         raise UsageError(f"documentation repository {root} does not exist", hint="check --doc-repo")
-    return scipy_doc_merge.run(ctx, version, root, option_path(ctx, "built", cfg.built_html))
+    return scipy_doc_merge.run(ctx, version, root,
+                               option_path(ctx, ctx.typed(DocsOptions).built, cfg.built_html))
 
 
 @dataclass
@@ -113,15 +125,15 @@ class DocMerge:
     @classmethod
     def from_context(cls, ctx: Context, version: ReleaseVersion) -> DocMerge:
         cfg = ctx.config.docs
-        option = ctx.option("doc_repo")
+        option = ctx.typed(DocsOptions).doc_repo
         if not option and not cfg.doc_repo:
             raise UsageError("no documentation repository given",
                              hint="pass --doc-repo PATH (a clone of numpy/doc) or set docs.doc_repo")
-        root = option_path(ctx, "doc_repo", cfg.doc_repo)
+        root = option_path(ctx, ctx.typed(DocsOptions).doc_repo, cfg.doc_repo)
         if not root.is_dir():
             raise UsageError(f"documentation repository {root} does not exist", hint="check --doc-repo")
         git = ctx.git_at(root)
-        built = option_path(ctx, "built", cfg.built_html)
+        built = option_path(ctx, ctx.typed(DocsOptions).built, cfg.built_html)
         if not (built / "index.html").is_file():
             raise PreconditionError(f"{built} holds no built HTML (index.html is missing)",
                                     hint="build the docs first (spin docs), or pass --built DIR")
@@ -267,7 +279,7 @@ class DocMerge:
                                     hint=f"git -C {self.root} status")
 
     def _add_push(self, plan: Plan) -> None:
-        if not self.ctx.option("push"):
+        if not self.ctx.typed(DocsOptions).push:
             if plan.actions:
                 plan.notes.append(f"not pushed; publish with --push "
                                   f"({self.ctx.config.docs.doc_remote} of {self.root})")

@@ -6,6 +6,7 @@ Read-only; secrets are never shown, only whether they work."""
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 from release.assistants.doctor_read import collect
 from release.checks.result import failed, for_table, table, worst
@@ -18,6 +19,14 @@ STEP = Step(name="doctor", order=5, journaled=False, read_only=True,
             status=None, resume=None)
 
 
+@dataclass(frozen=True)
+class DoctorOptions:
+    """The options argparse parsed for this step."""
+
+    offline: bool
+    probe: bool
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser, optional=True)
     parser.add_argument("--probe", action="store_true",
@@ -27,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> int:
-    rows = collect(ctx, probe_writes=bool(ctx.option("probe")), offline=bool(ctx.option("offline")))
+    opts = ctx.typed(DoctorOptions)
+    rows = collect(ctx, probe_writes=opts.probe, offline=opts.offline)
     ctx.out.write(table(for_table(rows), f"What the release steps of {ctx.config.project} need: "
                                          f"{worst(rows).value}"))
     return 1 if failed(rows) else 0

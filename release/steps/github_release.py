@@ -50,6 +50,18 @@ STEP = Step(name="github-release", order=100, journaled=True, read_only=False,
             summary="Make the GitHub release; verify assets",
             status=Look(row="GitHub release", order=4, find=looks.github_release), resume=by_status)
 
+
+@dataclass(frozen=True)
+class GitHubReleaseOptions:
+    """The options argparse parsed for this step."""
+
+    dist: Path | None
+    draft: bool
+    index_url: str | None
+    publish: bool
+    sdist: Path | None
+
+
 BODY_LIMIT = 125_000  # GitHub refuses longer release bodies
 OUT_DIR = "release"
 
@@ -76,7 +88,8 @@ def run(ctx: Context) -> int:
         raise UsageError(f"{version} is a development version; it gets no GitHub release",
                          hint="give the release version, e.g. 2.4.0 or 2.4.0rc1")
     spec = ReleaseSpec.build(ctx, version)
-    mode = "publish" if ctx.option("publish") else "draft" if ctx.option("draft") else ""
+    opts = ctx.typed(GitHubReleaseOptions)
+    mode = "publish" if opts.publish else "draft" if opts.draft else ""
     github = ctx.releases()
     if not mode and not github.service.has_token:
         plan = build_plan(ctx, spec, github, None, "")
@@ -205,14 +218,15 @@ def _sdist(ctx: Context, version: ReleaseVersion, tag: str) -> LocalAsset:
     pyproject = _file_at(ctx, tag, ctx.config.pyproject, "pyproject")
     project_name = str(tomllib.loads(pyproject).get("project", {}).get("name", ctx.config.package))
     name = sdist_name(project_name, str(version))
-    given, dist = ctx.option("sdist"), ctx.option("dist")
+    given, dist = ctx.typed(GitHubReleaseOptions).sdist, ctx.typed(GitHubReleaseOptions).dist
     if given is None and dist is None:
         raise PreconditionError(f"the sdist {name} is needed as a release asset",
                                 hint="pass --dist DIR (with the file from the package index) or "
                                      "--sdist PATH")
-    path = Path(given) if given is not None else find_sdist(Path(dist), name)
+    path = given if given is not None else find_sdist(dist, name) if dist is not None else None
+    assert path is not None  # one of the two, checked above
     asset = read_sdist(path, name, project_name, str(version))
-    index_url = ctx.option("index_url")
+    index_url = ctx.typed(GitHubReleaseOptions).index_url
     if index_url:
         check_index(ctx.index(str(index_url)), str(index_url), project_name, asset)
     return asset
@@ -222,7 +236,7 @@ def _readme_with_checksums(ctx: Context, version: ReleaseVersion, tag: str, note
                            notes: str) -> LocalAsset:
     """README.txt: the notes, then the md5 and sha256 of every file of the release's matrix in
     --dist (what goes to PyPI), as SciPy's tools/release/write_release_and_log.py appends them."""
-    dist = ctx.option("dist")
+    dist = ctx.typed(GitHubReleaseOptions).dist
     matrix = matrix_for(ctx.config, version)
     if dist is None:
         raise PreconditionError("README.txt lists the checksums of the release's files",

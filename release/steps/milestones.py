@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import io
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markup import escape
@@ -24,6 +25,14 @@ from release.version import ReleaseVersion
 STEP = Step(name="milestones", order=24, journaled=True, read_only=False,
             summary="Triage the release's milestone; --move-to and --apply move what is open",
             status=None, resume=None)
+
+
+@dataclass(frozen=True)
+class MilestonesOptions:
+    """The options argparse parsed for this step."""
+
+    apply: bool
+    move_to: str | None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +54,7 @@ def run(ctx: Context) -> int:
     view = _view(ctx, title)
     found = triage(view)
     _print(ctx, found)
-    target_version = ctx.option("move_to")
+    target_version = ctx.typed(MilestonesOptions).move_to
     if not target_version:
         if found.to_move:
             ctx.say("to move them: "
@@ -57,7 +66,7 @@ def run(ctx: Context) -> int:
     plan = move_plan(found, target, ctx.config.github_repo,
                      lambda number, milestone: set_milestone(service, number, milestone),
                      lambda: (milestone_view(service, view.title), milestone_view(service, target.title)))
-    if ctx.option("apply"):
+    if ctx.typed(MilestonesOptions).apply:
         ctx.execute(plan)
     else:
         DryRunExecutor(ctx.out).execute(plan)

@@ -5,6 +5,7 @@ patch notes' skeleton (X.Y.Z), plus the entry in the release-notes index. Under
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 from release.changelog.authors import authors
 from release.changelog.milestone import render_lists
@@ -24,6 +25,13 @@ from release.version import ReleaseVersion
 STEP = Step(name="notes", order=50, journaled=False, read_only=False,
             summary="Build the release notes from the towncrier fragments",
             status=None, resume=None)
+
+
+@dataclass(frozen=True)
+class NotesOptions:
+    """The options argparse parsed for this step."""
+
+    offline: bool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,7 +85,7 @@ def authors_plan(ctx: Context, version: ReleaseVersion) -> Plan:
                      cfg.credits_not_people)
     ctx.say(f"authors for {span}: {len(people)}")
     text = fill_authors(found.text, ctx.render("notes-authors.rst.j2", authors=people), notes)
-    if not ctx.option("offline"):
+    if not ctx.typed(NotesOptions).offline:
         lists = milestone_lists(ctx.github(), version.base)
         ctx.say(f"milestone {lists.title}: {len(lists.issues)} issues closed, "
                 f"{len(lists.pulls)} pull requests")

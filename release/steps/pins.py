@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.table import Table
@@ -23,6 +24,19 @@ from release.steps import Step
 STEP = Step(name="pins", order=190, journaled=False, read_only=True,
             summary="Check a downstream project's NumPy pins against the guide",
             status=None, resume=None)
+
+
+@dataclass(frozen=True)
+class PinsOptions:
+    """The options argparse parsed for this step."""
+
+    config: Path | None
+    date: str | None
+    path: Path | None
+    pin_set: Path | None
+    python: list[str]
+    platform: list[str]
+    implementation: list[str]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,11 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> int:
-    path, pin_set = ctx.option("path"), ctx.option("pin_set")
+    path, pin_set = ctx.typed(PinsOptions).path, ctx.typed(PinsOptions).pin_set
     if path is None and pin_set is None:
         raise UsageError("nothing to check", hint="pass a pyproject.toml (or its directory) "
                                                   "and/or --pin-set FILE")
-    day = parse_day(ctx.option("date"))
+    day = parse_day(ctx.typed(PinsOptions).date)
     # Read every input before saying anything, so bad input is one error and nothing else.
     project = read_project(path) if path is not None else None
     lines = read_pin_set(pin_set) if pin_set is not None else None
@@ -89,14 +103,16 @@ def parse_day(value: str | None) -> datetime.date:
 
 def _project_pins(ctx: Context, pyproject: Path) -> PinsConfig:
     """`--config` wins; else the checked project's own `[tool.release.pins]`, if it has one."""
-    if ctx.option("config"):
+    if ctx.typed(PinsOptions).config:
         return ctx.config.pins
     return load_config(pyproject.parent).config.pins
 
 
 def matrix_for(ctx: Context, day: datetime.date, pins: PinsConfig) -> Matrix:
-    flags = {name: [v.strip() for value in ctx.option(name, []) for v in value.split(",")
-                    if v.strip()] for name in ("python", "platform", "implementation")}
+    opts = ctx.typed(PinsOptions)
+    flags = {name: [v.strip() for value in given for v in value.split(",") if v.strip()]
+             for name, given in (("python", opts.python), ("platform", opts.platform),
+                                 ("implementation", opts.implementation))}
     given = any(flags.values())
     return build_matrix(
         flags["python"] or pins.python, flags["platform"] or pins.platforms,

@@ -8,6 +8,7 @@ for a pull request; `--direct` commits on main itself.
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 from release.context import Context
 from release.errors import PreconditionError
@@ -42,6 +43,14 @@ STEP = Step(name="post-release", order=150, journaled=True, read_only=False,
             status=Look(row="main updated", order=8, find=looks.main_updated), resume=by_status)
 
 
+@dataclass(frozen=True)
+class PostReleaseOptions:
+    """The options argparse parsed for this step."""
+
+    direct: bool
+    push: bool
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     add_push_option(parser, "the post-X.Y.Z-release-update branch to the fork remote and open the "
@@ -56,7 +65,7 @@ def run(ctx: Context) -> int:
                   hint="pre-release notes and changelog stay on the maintenance branch")
     cfg, git = ctx.config, ctx.git
     main = cfg.main_branch
-    direct = bool(ctx.option("direct"))
+    direct = bool(ctx.typed(PostReleaseOptions).direct)
     work = main if direct else f"post-{version}-release-update"
     source = _source(ctx, version)
     existing = local_branch(git, work)
@@ -81,7 +90,7 @@ def run(ctx: Context) -> int:
                           changes=tuple(changes), skip_ci=cfg.skip_ci_line, new_branch=not direct)
         add_commit(plan, ctx, spec)
         message = spec.message
-    if ctx.option("push") and (changes or existing is not None or direct):
+    if ctx.typed(PostReleaseOptions).push and (changes or existing is not None or direct):
         add_publish(plan, ctx, work=work, base=main, direct=direct, committed=bool(changes),
                     message=message)
     elif changes:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import posixpath
+from dataclasses import dataclass
 
 from release.changelog.compute import changelog_range, compute
 from release.context import Context
@@ -61,6 +62,16 @@ STEP = Step(name="prepare", order=70, journaled=True, read_only=False,
             summary="Make the REL commit on a branch and open the release PR",
             status=Look(row="release PR merged", order=1, find=looks.release_pr), resume=recheck)
 
+
+@dataclass(frozen=True)
+class PrepareOptions:
+    """The options argparse parsed for this step."""
+
+    mailmap: bool
+    offline: bool
+    push: bool
+
+
 COMMIT_TEMPLATE = "commit-prepare.txt.j2"
 PR_TEMPLATE = "prepare-pr.md.j2"
 
@@ -83,7 +94,7 @@ def run(ctx: Context) -> int:
     if ctx.config.rel_commit == "direct":
         return run_direct(ctx, version)
     where = Where.find(ctx, version)
-    if ctx.option("mailmap") and not ctx.dry_run:
+    if ctx.typed(PrepareOptions).mailmap and not ctx.dry_run:
         mailmap = mailmap_change(ctx, version)
         build_plan(ctx, version, where, mailmap)  # every check before the first write
         if mailmap is not None and where.new_branch:
@@ -97,7 +108,7 @@ def run(ctx: Context) -> int:
                                                        str(mailmap.content))))
         plan = build_plan(ctx, version, where, mailmap)
     else:
-        mailmap = mailmap_change(ctx, version) if ctx.option("mailmap") else None
+        mailmap = mailmap_change(ctx, version) if ctx.typed(PrepareOptions).mailmap else None
         plan = build_plan(ctx, version, where, mailmap)
         if mailmap is not None:
             plan.notes.append("the changelog above is computed with the current .mailmap; it is "
@@ -110,7 +121,7 @@ def run_direct(ctx: Context, version: ReleaseVersion) -> int:
     """The version-only REL commit on the maintenance branch itself."""
     cfg, git = ctx.config, ctx.git
     base = version.format(cfg.release_branch or cfg.maintenance_branch)
-    if ctx.option("mailmap"):
+    if ctx.typed(PrepareOptions).mailmap:
         raise UsageError("--mailmap has no place in a version-only REL commit",
                          hint="write the .mailmap lines with `mailmap --write` and merge them first")
     require_clean(git)
@@ -131,7 +142,7 @@ def run_direct(ctx: Context, version: ReleaseVersion) -> int:
                                                                          cfg.pyproject), "Update"),),
                           skip_ci="", new_branch=False, search=ctx.template_search())
         add_commit(plan, ctx, spec)
-    if ctx.option("push"):
+    if ctx.typed(PrepareOptions).push:
         add_publish(plan, ctx, work=base, base=base, direct=True, committed=committed, message=None)
     elif committed:
         plan.notes.append(unpushed_note(ctx, base, direct=True))
@@ -190,7 +201,7 @@ def build_plan(ctx: Context, version: ReleaseVersion, where: Where,
     elif where.new_branch:
         raise PreconditionError(f"{where.base} already holds every release file for {version}",
                                 hint="nothing to prepare; go on with the wheels and the tag")
-    if ctx.option("push"):
+    if ctx.typed(PrepareOptions).push:
         _push(ctx, plan, version, where, message, pushed=not changes)
     elif changes:
         plan.notes.append(unpushed_note(ctx, where.branch, direct=False))
@@ -205,7 +216,7 @@ def changelog_text(ctx: Context, version: ReleaseVersion) -> str:
     """The changelog exactly as the changelog step writes it."""
     span = changelog_range(ctx.git, ctx.config, version)
     result = compute(ctx.git, ctx.config, span, version, say=ctx.say,
-                     github=None if ctx.option("offline") else ctx.github)
+                     github=None if ctx.typed(PrepareOptions).offline else ctx.github)
     ctx.say(f"changelog for {span}: {result.people.total} contributors, "
             f"{len(result.titles)} pull requests")
     return result.text
@@ -279,7 +290,7 @@ def mailmap_change(ctx: Context, version: ReleaseVersion) -> FileChange | None:
     """The `.mailmap` with the mailmap step's proposed lines added, or None if it proposes none."""
     span = resolve(ctx.git, ctx.config, version)
     found = propose(ctx.git, ctx.repo, ctx.config, span, say=ctx.say,
-                    github=None if ctx.option("offline") else ctx.github)
+                    github=None if ctx.typed(PrepareOptions).offline else ctx.github)
     if not found.lines:
         ctx.say(f"mailmap: no lines to add for {span}")
         return None

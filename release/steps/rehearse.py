@@ -31,7 +31,7 @@ import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +88,27 @@ STEP = Step(name="rehearse", order=170, journaled=False, read_only=False,
             status=None, resume=None)
 
 
+@dataclass(frozen=True)
+class RehearseOptions:
+    """The options argparse parsed for this step."""
+
+    version: ReleaseVersion | None
+    branch: str | None
+    config: Path | None
+    dist: Path | None
+    fresh: bool
+    json: bool
+    real_changelog: Path | None
+    repo: Path | None
+    report: Path | None
+    strict: bool
+    token_permissions: str | None
+    workdir: Path | None
+    workflow_file: Path | None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("version", nargs="?",
+    parser.add_argument("version", nargs="?", type=ReleaseVersion.parse,
                         help="with --repo: the release to rehearse on a scratch copy of that "
                              "checkout; without: 1.2.0rc1, 1.2.0 or the patch release 1.1.1 of the "
                              "example project (default: 1.2.0rc1, then 1.2.0)")
@@ -135,18 +154,18 @@ EXAMPLE_RELEASES = ("1.2.0rc1", "1.2.0", "1.1.1")
 
 def run(ctx: Context) -> int:
     faults = Faults.from_env(ctx.env)
-    check_report_dir(ctx.option("report"))
-    token_of(ctx.option("token_permissions"))  # both refused before anything is made
-    workflow_source(ctx.option("workflow_file"))
-    if ctx.option("repo"):
-        if not ctx.option("version"):
+    check_report_dir(ctx.typed(RehearseOptions).report)
+    token_of(ctx.typed(RehearseOptions).token_permissions)  # both refused before anything is made
+    workflow_source(ctx.typed(RehearseOptions).workflow_file)
+    if ctx.typed(RehearseOptions).repo:
+        if not ctx.typed(RehearseOptions).version:
             ctx = _with_inferred_version(ctx)
-        label = [ctx.repo.resolve().name, str(ReleaseVersion.parse(str(ctx.option("version"))))]
+        label = [ctx.repo.resolve().name, str(ctx.version())]
         _check_dist(ctx, label[1:])
         with _workdir(ctx, label[1:], label) as workdir:
             return _rehearse_checkout(ctx, workdir, faults)
-    chosen = ctx.option("version")
-    versions = [ReleaseVersion.parse(str(chosen))] if chosen else [
+    chosen = ctx.typed(RehearseOptions).version
+    versions = [chosen] if chosen else [
         ReleaseVersion.parse("1.2.0rc1"), ReleaseVersion.parse("1.2.0")]
     for version in versions:
         if str(version) not in EXAMPLE_RELEASES:
@@ -162,11 +181,11 @@ def run(ctx: Context) -> int:
 def _with_inferred_version(ctx: Context) -> Context:
     """The next release of the branch, as if it had been given."""
     cfg = ctx.config
-    version, branch = infer(ctx.git, ctx.option("branch"), remote=cfg.upstream_remote, env=ctx.env,
-                            pattern=cfg.release_branch or cfg.maintenance_branch,
+    version, branch = infer(ctx.git, ctx.typed(RehearseOptions).branch, remote=cfg.upstream_remote,
+                            env=ctx.env, pattern=cfg.release_branch or cfg.maintenance_branch,
                             tag_format=cfg.tag_format)
     ctx.say(f"rehearsing {version}, the next release of {branch} (from its tags)")
-    return replace(ctx, options={**ctx.options, "version": str(version)})
+    return replace(ctx, options={**ctx.options, "version": version})
 
 
 def token_of(spec: str | None) -> Token | None:
@@ -204,9 +223,11 @@ def workflow_source(given: Path | str | None) -> str | None:
 
 def _check_dist(ctx: Context, versions: list[str]) -> None:
     """With --dist, every rehearsed version has built files there, before anything is made."""
-    given = ctx.option("dist")
-    for version in versions if given else []:
-        given_files(Path(given), version)
+    given = ctx.typed(RehearseOptions).dist
+    if given is None:
+        return
+    for version in versions:
+        given_files(given, version)
 
 
 def _rehearse_example(ctx: Context, workdir: Path, versions: list[ReleaseVersion],
@@ -217,9 +238,9 @@ def _rehearse_example(ctx: Context, workdir: Path, versions: list[ReleaseVersion
     else:
         ctx.say(f"building the example project and the stand-ins in {workdir}")
         project = build_example_project(scratch)
-    with StandIns(project, workdir, str(versions[0]), given_dist=ctx.option("dist"),
-                  token=token_of(ctx.option("token_permissions")),
-                  workflow_source=workflow_source(ctx.option("workflow_file")),
+    with StandIns(project, workdir, str(versions[0]), given_dist=ctx.typed(RehearseOptions).dist,
+                  token=token_of(ctx.typed(RehearseOptions).token_permissions),
+                  workflow_source=workflow_source(ctx.typed(RehearseOptions).workflow_file),
                   before_asset=faults.at_asset(),
                   before_upload=faults.at_upload()) as stand_ins:
         return _run_stages(ctx, project, stand_ins, versions, workdir, offline=False,
@@ -230,10 +251,10 @@ def _rehearse_example(ctx: Context, workdir: Path, versions: list[ReleaseVersion
 def _workdir(ctx: Context, versions: list[str], label: list[str]) -> Iterator[Path]:
     """--workdir or the default one under the user cache dir, held for this rehearsal alone and
     opened for resuming or wiped for a new one (only ever a dir with the rehearsal's marker)."""
-    given = ctx.option("workdir")
+    given = ctx.typed(RehearseOptions).workdir
     workdir = Path(given).resolve() if given else default_workdir(ctx.env, "-".join(label))
     with hold(workdir):
-        wiped = open_workdir(workdir, versions, fresh=bool(ctx.option("fresh")),
+        wiped = open_workdir(workdir, versions, fresh=bool(ctx.typed(RehearseOptions).fresh),
                              at_point=Faults.from_env(ctx.env).at_wipe())
         if wiped:
             ctx.say(wiped)
@@ -243,7 +264,7 @@ def _workdir(ctx: Context, versions: list[str], label: list[str]) -> Iterator[Pa
 def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
     """A scratch copy of the user's checkout (rewound to before the release when its tag exists),
     with the fake GitHub seeded with the pull requests its history names."""
-    version = ReleaseVersion.parse(str(ctx.option("version")))
+    version = ctx.version()
     cfg = ctx.config
     rewind = Rewind.find(ctx.git, cfg, version)
     real_changelog = _real_changelog(ctx, rewind)
@@ -261,9 +282,9 @@ def _rehearse_checkout(ctx: Context, workdir: Path, faults: Faults) -> int:
                                git_at=ctx.git_at)
     table = _config_table(ctx)
     with StandIns(project, workdir, str(version), example=False, table=table,
-                  given_dist=ctx.option("dist"),
-                  token=token_of(ctx.option("token_permissions")),
-                  workflow_source=workflow_source(ctx.option("workflow_file")),
+                  given_dist=ctx.typed(RehearseOptions).dist,
+                  token=token_of(ctx.typed(RehearseOptions).token_permissions),
+                  workflow_source=workflow_source(ctx.typed(RehearseOptions).workflow_file),
                   before_asset=faults.at_asset(), before_upload=faults.at_upload()) as stand_ins:
         assert stand_ins.github is not None
         count = seed_pulls(stand_ins.github, cfg.github_repo,
@@ -293,11 +314,11 @@ def _seed_milestone(ctx: Context, github: FakeGitHub, project: ExampleProject,
 
 
 def _real_changelog(ctx: Context, rewind: Rewind | None) -> Path | None:
-    given = ctx.option("real_changelog")
+    given = ctx.typed(RehearseOptions).real_changelog
     if given is None:
         return None
     if rewind is None:
-        raise UsageError(f"--real-changelog: {ctx.option('version')} is not tagged in {ctx.repo}, "
+        raise UsageError(f"--real-changelog: {ctx.version()} is not tagged in {ctx.repo}, "
                          "so there is no real release to compare with",
                          hint="leave --real-changelog out, or rehearse a version that is tagged")
     path = Path(given).expanduser().resolve()
@@ -318,7 +339,7 @@ def _history_pulls(git: GitService, cfg: Config, version: ReleaseVersion) -> lis
 
 def _config_table(ctx: Context) -> dict[str, Any]:
     """The [tool.release] table the user's config came from (empty for NumPy's profile)."""
-    source = ctx.option("config") or (ctx.repo / "release.toml")
+    source = ctx.typed(RehearseOptions).config or (ctx.repo / "release.toml")
     for path in (Path(source), ctx.repo / "pyproject.toml"):
         if path.is_file():
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -340,8 +361,8 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
     assert github is not None
     plan = [stage for version in versions
             for stage in stages(project, stand_ins, version, offline=offline, real=real)]
-    about = describe(stand_ins.config().project, versions, ctx.repo if ctx.option("repo") else None,
-                     stand_ins, common)
+    checkout = ctx.repo if ctx.typed(RehearseOptions).repo else None
+    about = describe(stand_ins.config().project, versions, checkout, stand_ins, common)
     resume = _resume(ctx, project, stand_ins, plan, workdir, versions)
     kill = [KillBefore(faults.before)] if faults and faults.before else []
     interrupted = False
@@ -356,12 +377,12 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
         except KeyboardInterrupt:
             interrupted = True
         finally:  # the report matters most when the rehearsal fails
-            verdict = judge(plan, rehearsal.outcomes, strict=bool(ctx.option("strict")),
+            verdict = judge(plan, rehearsal.outcomes, strict=bool(ctx.typed(RehearseOptions).strict),
                             interrupted=interrupted)
-            report = write_report(Path(ctx.option("report") or workdir), about, plan,
+            report = write_report(Path(ctx.typed(RehearseOptions).report or workdir), about, plan,
                                   rehearsal.outcomes, verdict, secrets_in(ctx.env, places.env))
     end = terminal_end(plan, rehearsal.outcomes, verdict, workdir, report)
-    if ctx.option("json"):
+    if ctx.typed(RehearseOptions).json:
         ctx.err.write(end)
         print(json.dumps({**verdict.as_dict(), "report": str(report)}, indent=2), file=ctx.out)
     else:

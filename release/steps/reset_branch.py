@@ -11,6 +11,7 @@ branch itself (for projects that do not review this commit).
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 from release.context import Context
 from release.errors import PreconditionError
@@ -48,6 +49,14 @@ STEP = Step(name="reset-branch", order=130, journaled=True, read_only=False,
             status=Look(row="maintenance reset", order=6, find=looks.reset_branch), resume=by_status)
 
 
+@dataclass(frozen=True)
+class ResetBranchOptions:
+    """The options argparse parsed for this step."""
+
+    direct: bool
+    push: bool
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     add_push_option(parser, "the begin-X.Y.Z+1 branch to the fork remote and open the pull request "
@@ -70,7 +79,7 @@ def run(ctx: Context) -> int:
     cfg, git = ctx.config, ctx.git
     following = next_candidate(cfg, version) or version.next_patch()
     maintenance = version.maintenance_branch(cfg.maintenance_branch)
-    direct = bool(ctx.option("direct"))
+    direct = bool(ctx.typed(ResetBranchOptions).direct)
     work = maintenance if direct else f"begin-{following}"
     target = local_branch(git, work)
     done = target is not None and _is_reset(ctx, target, version, following)
@@ -88,7 +97,7 @@ def run(ctx: Context) -> int:
         spec = _commit_spec(ctx, version, following, maintenance, work, direct)
         add_commit(plan, ctx, spec)
         message = spec.message
-    if ctx.option("push"):
+    if ctx.typed(ResetBranchOptions).push:
         add_publish(plan, ctx, work=work, base=maintenance, direct=direct, committed=not done,
                     message=message)
     elif not done:

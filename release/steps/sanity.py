@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+from dataclasses import dataclass
 
 from rich.markup import escape
 
@@ -30,6 +31,18 @@ STEP = Step(name="sanity", order=85, journaled=False, read_only=False,
             status=None, resume=None)
 
 
+@dataclass(frozen=True)
+class SanityOptions:
+    """The options argparse parsed for this step."""
+
+    clean: bool
+    keep: bool
+    no_tests: bool
+    ref: str | None
+    test_command: str | None
+    timeout: float
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     parser.add_argument("--ref", metavar="REV", help="the release commit (default: the release tag "
@@ -52,26 +65,26 @@ def run(ctx: Context) -> int:
                          hint=f"nox -s sanity -- {version.base}")
     cfg = ctx.config
     branch = version.maintenance_branch(cfg.maintenance_branch)
-    commit = _release_commit(ctx, ctx.option("ref"), version.tag(cfg.tag_format), branch)
+    commit = _release_commit(ctx, ctx.typed(SanityOptions).ref, version.tag(cfg.tag_format), branch)
     rows: list[CheckResult] = [up_to_date(ctx.git, branch, f"{cfg.upstream_remote}/{branch}"),
                                tracked_changes(ctx.git)]
     paths = would_clean(ctx.git)
-    if ctx.option("clean") and paths and not ctx.dry_run:
+    if ctx.typed(SanityOptions).clean and paths and not ctx.dry_run:
         ctx.git.run(["clean", "-xdfq"])
         ctx.applied.append(f"git clean -xdfq ({len(paths)} deleted)")
-    rows.append(clean_row(paths, bool(ctx.option("clean")) and not ctx.dry_run, str(version)))
-    given = ctx.option("test_command")
+    rows.append(clean_row(paths, bool(ctx.typed(SanityOptions).clean) and not ctx.dry_run, str(version)))
+    given = ctx.typed(SanityOptions).test_command
     argv = shlex.split(given) if given else list(cfg.test_command)
     ctx.say(f"scratch clone of {ctx.repo} at {commit[:12]}")
-    with scratch(ctx.repo, commit, bool(ctx.option("keep"))) as clone:
+    with scratch(ctx.repo, commit, bool(ctx.typed(SanityOptions).keep)) as clone:
         rows.append(submodules(clone))
-        if ctx.option("no_tests"):
+        if ctx.typed(SanityOptions).no_tests:
             rows.append(CheckResult.warn("sanity", "tests", "not run (--no-tests)",
                                          invocation.command("sanity", version)))
         else:
             ctx.say(f"running {' '.join(argv)} in {clone.root}")
-            rows.append(tests(clone, argv, ctx.env, float(ctx.option("timeout", 240.0)) * 60))
-        if ctx.option("keep"):
+            rows.append(tests(clone, argv, ctx.env, float(ctx.typed(SanityOptions).timeout) * 60))
+        if ctx.typed(SanityOptions).keep:
             ctx.say(f"the scratch clone stays in {clone.root}")
     shown = [CheckResult(r.area, r.name, r.status, escape(r.detail), escape(r.fix)) for r in rows]
     ctx.out.write(table(shown, f"Sanity check of {cfg.project} {version} at {commit[:12]}: "

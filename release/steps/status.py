@@ -42,6 +42,13 @@ STEP = Step(name="status", summary="Show which steps of a release are done, from
             order=180, journaled=False, read_only=True, status=None, resume=None)
 
 
+@dataclass(frozen=True)
+class StatusOptions:
+    """The options argparse parsed for this step."""
+
+    json: bool
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     parser.add_argument("--offline", action="store_true",
@@ -70,7 +77,7 @@ def run(ctx: Context) -> int:
     rows = with_journal(ctx, version, [look(ctx, version, step) for step in looked_at()])
     states = {row.state for row in rows}
     code = NOT_DONE if State.NOT_YET in states else COULD_NOT_LOOK if State.UNKNOWN in states else 0
-    if ctx.option("json"):
+    if ctx.typed(StatusOptions).json:
         write_json(ctx, "status", {
             "project": ctx.config.project, "release": str(version), "done": code == 0,
             "exit_code": code,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from rich.markup import escape
 
@@ -40,6 +40,17 @@ STEP = Step(name="support", order=20, journaled=False, read_only=True,
             summary="Check the Python versions a release supports (NEP 29 or SPEC 0)",
             status=None, resume=None)
 
+
+@dataclass(frozen=True)
+class SupportOptions:
+    """The options argparse parsed for this step."""
+
+    date: str | None
+    json: bool
+    policy: str | None
+    ref: str | None
+
+
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -62,16 +73,16 @@ def run(ctx: Context) -> int:
         raise UsageError(f"{version} is a development version; check a release",
                          hint=f"nox -s support -- {version.base}")
     policy = _policy(ctx)
-    day = _day(ctx.option("date"))
+    day = _day(ctx.typed(SupportOptions).date)
     _covered(policy, day)
-    declared = _declared(ctx, version, ctx.option("ref"))
+    declared = _declared(ctx, version, ctx.typed(SupportOptions).ref)
     window = python_window(policy, day)
     results = requires_python_results(declared, window)
     results += classifier_results(declared, window)
     results += wheel_results(declared, window)
     if version.is_patch:
         results += _patch(ctx, version, declared)
-    if ctx.option("json"):
+    if ctx.typed(SupportOptions).json:
         write_json(ctx, "support", {
             "project": ctx.config.project, "release": str(version), "policy": policy.name,
             "day": day.isoformat(),
@@ -116,7 +127,7 @@ def _at_least(count: int) -> str:
 
 
 def _policy(ctx: Context) -> Policy:
-    given = ctx.option("policy")
+    given = ctx.typed(SupportOptions).policy
     key = str(given if given is not None else ctx.config.support.policy).strip().lower()
     if key in POLICIES:
         return POLICIES[key]

@@ -39,6 +39,16 @@ STEP = Step(name="upload", order=110, journaled=True, read_only=False,
             status=Look(row="wheels on the index", order=3, find=looks.index_files), resume=by_status)
 
 
+@dataclass(frozen=True)
+class UploadOptions:
+    """The options argparse parsed for this step."""
+
+    from_dir: Path
+    index_url: str | None
+    repository_url: str
+    upload: bool
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
     parser.add_argument("--dist", "--from-dir", dest="from_dir", type=Path, required=True,
@@ -68,16 +78,16 @@ def run(ctx: Context) -> int:
         raise UsageError(f"{version} is a development version; it is never uploaded",
                          hint="upload a release (X.Y.Z) or a pre-release (X.Y.ZrcN)")
     matrix = matrix_for(ctx.config, version)
-    dist = Path(ctx.options["from_dir"]).resolve()
-    repository = check_url(str(ctx.options["repository_url"]))
-    index = ctx.index(ctx.option("index_url") or index_for_upload(repository))
+    dist = Path(ctx.typed(UploadOptions).from_dir).resolve()
+    repository = check_url(str(ctx.typed(UploadOptions).repository_url))
+    index = ctx.index(ctx.typed(UploadOptions).index_url or index_for_upload(repository))
 
     files = check_dist_dir(ctx, dist, matrix.files(str(version)), matrix.distribution,
                            str(version))
     on_index = index.files(matrix.distribution)
     pending = [p for p in files if not already_there(p, on_index, index.url)]
     skipped = len(files) - len(pending)
-    apply = bool(ctx.options.get("upload")) and not ctx.dry_run
+    apply = bool(ctx.typed(UploadOptions).upload) and not ctx.dry_run
     credentials = require_credentials(ctx.env) if apply and pending else None
 
     uploader = ctx.uploader(repository, credentials) if credentials else None

@@ -49,6 +49,25 @@ STEP = Step(name="wheels", order=80, journaled=True, read_only=False,
             summary="Build wheels with the release workflow; verify the files",
             status=None, resume=recheck)
 
+
+@dataclass(frozen=True)
+class WheelsOptions:
+    """The options argparse parsed for this step."""
+
+    dest: Path | None
+    dispatch: bool
+    environment: str
+    from_dir: Path | None
+    index_url: str | None
+    json: bool
+    ref: str | None
+    run_id: int | None
+    workflow: str | None
+    workflow_repo: str | None
+    poll_interval: float
+    timeout: float
+
+
 ENVIRONMENTS = ("none", "testpypi", "pypi")
 
 
@@ -86,11 +105,12 @@ def run(ctx: Context) -> int:
         raise UsageError(f"{version} is a development version; releases have wheels",
                          hint="give the release version, e.g. 2.4.0 or 2.4.0rc1")
     matrix = matrix_for(ctx.config, version)
-    if ctx.option("json") and (ctx.option("dispatch") or ctx.option("run_id")):
+    opts = ctx.typed(WheelsOptions)
+    if opts.json and (opts.dispatch or opts.run_id):
         raise UsageError("--json is for the file check, not for following a run",
                          hint="drop --json, or check the files with --dist DIR or --index-url URL")
-    if ctx.option("from_dir"):
-        directory = Path(ctx.options["from_dir"]).resolve()
+    if opts.from_dir:
+        directory = opts.from_dir.resolve()
         expected = matrix.filenames(str(version))
         result = compare(str(directory), expected, list_dir(directory), matrix.distribution,
                          str(version), labels=matrix.platform_labels(str(version)))
@@ -98,15 +118,15 @@ def run(ctx: Context) -> int:
             require_matching_metadata([directory / name for name in expected],
                                       matrix.distribution, str(version), str(directory))
         return report(ctx, result)
-    if ctx.option("index_url"):
-        return check_index(ctx, matrix, version, str(ctx.options["index_url"]))
-    if ctx.option("dispatch") or ctx.option("run_id"):
+    if ctx.typed(WheelsOptions).index_url:
+        return check_index(ctx, matrix, version, str(ctx.typed(WheelsOptions).index_url))
+    if ctx.typed(WheelsOptions).dispatch or ctx.typed(WheelsOptions).run_id:
         return build(ctx, matrix, version)
     return show(ctx, matrix, version)
 
 
 def report(ctx: Context, result: FileSetReport) -> int:
-    if ctx.option("json"):
+    if ctx.typed(WheelsOptions).json:
         write_json(ctx, "wheels", {
             "where": result.where, "complete": result.ok, "expected": list(result.expected),
             "missing": [{"file": name, "what": result.labels.get(name, "")} for name in result.missing],
@@ -125,7 +145,7 @@ def check_index(ctx: Context, matrix: Matrix, version: ReleaseVersion, url: str)
 
 def show(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
     spec = WorkflowSpec.from_context(ctx, version)
-    if ctx.option("json"):
+    if ctx.typed(WheelsOptions).json:
         write_json(ctx, "wheels", {
             "where": "matrix", "distribution": matrix.distribution, "release": str(version),
             "expected": [item.filename for item in matrix.files(str(version))]})
@@ -152,23 +172,23 @@ class WorkflowSpec:
     @classmethod
     def from_context(cls, ctx: Context, version: ReleaseVersion) -> WorkflowSpec:
         wheels = ctx.config.wheels
-        ref = ctx.option("ref") or wheels.workflow_ref or ctx.config.maintenance_branch
-        dest = ctx.option("dest")
+        ref = ctx.typed(WheelsOptions).ref or wheels.workflow_ref or ctx.config.maintenance_branch
+        dest = ctx.typed(WheelsOptions).dest
         return cls(
-            repo=ctx.option("workflow_repo") or wheels.workflow_repo,
-            workflow=ctx.option("workflow") or wheels.workflow,
+            repo=ctx.typed(WheelsOptions).workflow_repo or wheels.workflow_repo,
+            workflow=ctx.typed(WheelsOptions).workflow or wheels.workflow,
             ref=version.format(ref),
-            environment=ctx.option("environment", "none"),
+            environment=ctx.typed(WheelsOptions).environment,
             dest=Path(dest).resolve() if dest else ctx.repo / "dist" / str(version),
-            poll_interval=_wait(ctx, "poll_interval", 15.0, "seconds", zero=True),
-            timeout=_wait(ctx, "timeout", 180.0, "minutes", zero=False),
+            poll_interval=_wait(ctx.typed(WheelsOptions).poll_interval, "poll_interval", 15.0,
+                                "seconds", zero=True),
+            timeout=_wait(ctx.typed(WheelsOptions).timeout, "timeout", 180.0, "minutes", zero=False),
         )
 
 
-def _wait(ctx: Context, name: str, default: float, unit: str, *, zero: bool) -> float:
+def _wait(value: float, name: str, default: float, unit: str, *, zero: bool) -> float:
     """A wait given on the command line, checked before anything leaves the machine (a bad one
     found after the dispatch would leave a build running that nobody follows)."""
-    value = float(ctx.option(name, default))
     if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
         flag = "--" + name.replace("_", "-")
         kind = "a number of" if zero else "a positive number of"
@@ -183,7 +203,7 @@ def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
     spec = WorkflowSpec.from_context(ctx, version)
     service = ctx.github(spec.repo)
     actions = ctx.actions(service)
-    dispatch = bool(ctx.option("dispatch"))
+    dispatch = bool(ctx.typed(WheelsOptions).dispatch)
     if dispatch and not ctx.dry_run:
         service.require_token(f"dispatch {spec.workflow} in {spec.repo}")
     if dispatch and not actions.workflow_exists(spec.workflow):
@@ -195,8 +215,10 @@ def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
     if earlier is not None and not earlier.same_build(wanted):
         earlier = None
     state = Followed()
+    run_id = ctx.typed(WheelsOptions).run_id
     if not dispatch:
-        state.run = actions.run(int(ctx.options["run_id"]))
+        assert run_id is not None  # --run-id, or --dispatch
+        state.run = actions.run(run_id)
     elif earlier is not None:
         state.run = dispatched.started_run(actions, earlier)
     if not (dispatch and earlier is not None and state.run is not None
