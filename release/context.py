@@ -71,10 +71,6 @@ class Context:
     def dry_run(self) -> bool:
         return bool(self.options.get("dry_run"))
 
-    def option(self, name: str, default: Any = None) -> Any:
-        value = self.options.get(name)
-        return default if value is None else value
-
     @cached_property
     def git(self) -> GitService:
         return GitService(self.repo)
