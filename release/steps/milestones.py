@@ -32,12 +32,12 @@ class MilestonesOptions:
     """The options argparse parsed for this step."""
 
     apply: bool
-    move_to: str | None
+    move_to: ReleaseVersion | None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_version(parser)
-    parser.add_argument("--move-to", metavar="VERSION",
+    parser.add_argument("--move-to", metavar="VERSION", type=ReleaseVersion.parse,
                         help="the release whose milestone takes the open items, e.g. the next patch")
     parser.add_argument("--apply", action="store_true",
                         help="with --move-to: move them on GitHub (without it they are only shown)")
@@ -60,7 +60,7 @@ def run(ctx: Context) -> int:
             ctx.say("to move them: "
                     + invocation.command("milestones", version, "--move-to", after, "--apply"))
         return 0
-    target = _view(ctx, ctx.path(ctx.config.milestone_format, ReleaseVersion.parse(str(target_version))))
+    target = _view(ctx, ctx.path(ctx.config.milestone_format, target_version))
     if target.number == view.number:
         raise UsageError("--move-to names the same milestone", hint=f"e.g. --move-to {after}")
     plan = move_plan(found, target, ctx.config.github_repo,
