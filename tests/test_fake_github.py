@@ -240,3 +240,70 @@ def test_a_bad_page_number_is_a_422_not_a_dropped_connection() -> None:
                                 headers={"Authorization": "token t"}, timeout=10)
         assert response.status_code == 422
         assert response.json()["message"] == "Validation Failed"
+
+
+# --- conditional requests -------------------------------------------------------------------
+
+
+def test_a_matching_if_none_match_is_a_free_304_without_a_body() -> None:
+    """GitHub: GETs carry an ETag; a conditional request that matches it is answered 304 with
+    no body, the same ETag and the rate-limit headers, and costs nothing when authorized."""
+    with FakeGitHub(tokens={"reader": "read"}, rest_limit=100) as gh:
+        gh.add_repo(REPO)
+        url = f"{gh.api_url}/repos/{REPO}"
+        auth = {"Authorization": "token reader"}
+        first = requests.get(url, headers=auth, timeout=10)
+        tag = first.headers["ETag"]
+        assert tag.startswith('W/"') and tag.endswith('"') and first.json()["full_name"] == REPO
+        for condition in (tag, tag.removeprefix("W/"), f'"other", {tag}', "*"):
+            again = requests.get(url, headers={**auth, "If-None-Match": condition}, timeout=10)
+            assert (again.status_code, again.content, again.headers["ETag"]) == (304, b"", tag)
+            assert again.headers["X-RateLimit-Remaining"] == "99"
+            assert "Content-Type" not in again.headers
+        assert gh.free_calls == {"GET /repos/{owner}/{repo}": 4}
+        assert (sum(gh.rest_calls.values()), gh.counted_rest, gh.rest_remaining) == (5, 1, 99)
+        stale = requests.get(url, headers={**auth, "If-None-Match": '"other"'}, timeout=10)
+        assert stale.status_code == 200 and stale.headers["ETag"] == tag
+        seen = requests.get(url, timeout=10).headers["ETag"]
+        assert seen != tag  # anonymous, the answer has no `permissions`: another ETag
+        anonymous = requests.get(url, headers={"If-None-Match": seen}, timeout=10)
+        assert anonymous.status_code == 304  # answered alike, but counted: no Authorization
+        assert (gh.counted_rest, gh.rest_remaining) == (4, 96)
+
+
+def test_the_etag_changes_when_what_the_endpoint_returns_changes() -> None:
+    """A poll never misses a change: a run's ETag moves with its status, an unchanged run's
+    stays, and a kept ETag no longer matches once the run moved on."""
+    with FakeGitHub(tokens={"t": "write"}, run_polls=3) as gh:
+        gh.add_repo(REPO)
+        gh.add_workflow(REPO, "wheels.yml")
+        run_id = gh.start_run(REPO, "wheels.yml", "main", "release-manager")
+        url = f"{gh.api_url}/repos/{REPO}/actions/runs/{run_id}"
+        auth = {"Authorization": "token t"}
+        looks = [requests.get(url, headers=auth, timeout=10) for _ in range(4)]
+        statuses = [look.json()["status"] for look in looks]
+        assert statuses == ["queued", "in_progress", "in_progress", "completed"]
+        tags = [look.headers["ETag"] for look in looks]
+        assert tags[1] == tags[2] and len({tags[0], tags[1], tags[3]}) == 3
+        moved = requests.get(url, headers={**auth, "If-None-Match": tags[1]}, timeout=10)
+        assert moved.status_code == 200 and moved.json()["conclusion"] == "success"
+        assert moved.headers["ETag"] == tags[3]
+
+
+def test_a_304_gives_back_the_json_the_poll_kept() -> None:
+    from release.services.github import GitHubService
+    from release.services.github_actions import GitHubActions, Poll
+
+    with FakeGitHub(tokens={"t": "write"}, run_polls=4) as gh:
+        gh.add_repo(REPO)
+        gh.add_workflow(REPO, "wheels.yml")
+        run_id = gh.start_run(REPO, "wheels.yml", "main", "release-manager")
+        actions = GitHubActions(GitHubService(REPO, token="t", api_url=gh.api_url))
+        poll = Poll()
+        assert actions.run(run_id, poll).status == "queued"
+        first = actions.run(run_id, poll)
+        assert first.status == "in_progress" and poll.unchanged == 0
+        assert actions.run(run_id, poll) == first and poll.unchanged == 1  # the 304's: no body
+        assert gh.free_calls == {"GET /repos/{owner}/{repo}/actions/runs/{run}": 1}
+        assert actions.run(run_id).status == "in_progress"  # outside a poll: unconditional
+        assert actions.run(run_id, poll).status == "completed" and poll.unchanged == 1

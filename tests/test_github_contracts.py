@@ -114,3 +114,8 @@ def test_the_checker_tells_breaks_from_deviations() -> None:
                     "status": 302, "headers": {}, "body": None}])
     assert list(moved.breaks) == ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact}/zip 302: "
                                   "header Location missing"]
+    run = "GET /repos/{owner}/{repo}/actions/runs/{run}"
+    unchanged = check([{"endpoint": run, "status": 304, "headers": {"ETag": 'W/"1"'}, "body": None}])
+    assert not unchanged.breaks and sum(unchanged.deviations.values()) == 1
+    with_body = check([{"endpoint": run, "status": 304, "headers": {}, "body": "{}"}])
+    assert list(with_body.breaks) == [f"{run} 304: a 304 with a body"]

@@ -113,12 +113,12 @@ def test_index_holding_the_release(example: ExampleProject, cli: Cli, pypi: Loca
 
 def test_dispatch_follows_downloads_and_verifies(example: ExampleProject, release_repo: FakeGitHub,
                                                  cli: Cli) -> None:
+    dest = example.repo / "dist" / VERSION
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
-                 "--poll-interval", "0")
+                 "--poll-interval", "0", "--dest", str(dest))
     assert result.code == 0, result.err
     assert release_repo.dispatches(WORKFLOW_REPO) == [
         ("wheels.yml", "maintenance/1.2.x", {"environment": "none"})]
-    dest = example.repo / "dist" / VERSION
     assert sorted(p.name for p in dest.iterdir()) == sorted(expected(example))
     assert (dest / "tinynum-1.2.0.tar.gz").read_bytes() == dist_bytes("tinynum-1.2.0.tar.gz",
                                                                        "tinynum")
@@ -133,7 +133,8 @@ def test_dispatch_follows_downloads_and_verifies(example: ExampleProject, releas
 def test_environment_is_passed_and_explained(example: ExampleProject, release_repo: FakeGitHub,
                                              cli: Cli) -> None:
     result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
-                 "--environment", "pypi", "--poll-interval", "0", "--ref", "maintenance/1.2.x")
+                 "--environment", "pypi", "--poll-interval", "0", "--ref", "maintenance/1.2.x",
+                 "--dest", str(example.repo / "dist" / VERSION))
     assert result.code == 0, result.err
     assert release_repo.dispatches(WORKFLOW_REPO)[0][2] == {"environment": "pypi"}
     assert "approved on example/tinynum-release's deployments page" in result.err
@@ -208,11 +209,13 @@ def test_run_missing_a_wheel_fails_verification(example: ExampleProject, fake_gi
 
 def test_run_id_follows_an_existing_run_and_refuses_a_full_dest(example: ExampleProject,
                                                                 release_repo: FakeGitHub, cli: Cli) -> None:
+    dest = str(example.repo / "dist" / VERSION)
     first = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch",
-                "--poll-interval", "0")
+                "--poll-interval", "0", "--dest", dest)
     assert first.code == 0, first.err
     run_id = max(release_repo.repo(WORKFLOW_REPO).runs)
-    again = cli("wheels", VERSION, "--repo", str(example.repo), "--run-id", str(run_id))
+    again = cli("wheels", VERSION, "--repo", str(example.repo), "--run-id", str(run_id),
+                "--dest", dest)
     assert again.code == 1
     one_line_error(again.err, "already holds wheels or an sdist")
     other = example.repo.parent / "second"
@@ -287,9 +290,10 @@ def test_release_candidate_from_workflow_to_index(example: ExampleProject, fake_
     rc = "1.2.0rc1"
     names = seed_wheel_workflow(fake_github, load_config(example.repo).config, rc)
     assert names[-1] == "tinynum-1.2.0rc1.tar.gz"
-    built = cli("wheels", rc, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0")
-    assert built.code == 0, built.err
     dest = example.repo / "dist" / rc
+    built = cli("wheels", rc, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0",
+                "--dest", str(dest))
+    assert built.code == 0, built.err
     env = {**os.environ, **pypi.env()}
     uploaded = cli("upload", rc, "--repo", str(example.repo), "--from-dir", str(dest),
                    "--repository-url", pypi.url, "--upload", env=env)
@@ -393,7 +397,8 @@ def test_waits_are_checked_before_the_dispatch(example: ExampleProject, release_
 def test_a_stopped_dispatch_is_followed_not_dispatched_again(example: ExampleProject,
                                                              release_repo: FakeGitHub, cli: Cli,
                                                              fault: str) -> None:
-    argv = ["wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0"]
+    argv = ["wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0",
+            "--dest", str(example.repo / "dist" / VERSION)]
     env = {**os.environ, "RELEASE_FAULT": fault}
     if fault.startswith("kill:"):
         killed = subprocess.run([sys.executable, "-m", "release", *argv], env=env,
@@ -428,3 +433,68 @@ def test_a_failed_run_is_not_followed_again(example: ExampleProject, fake_github
     assert cli(*argv).code == 1
     assert cli(*argv).code == 1
     assert len(fake_github.dispatches(WORKFLOW_REPO)) == 2  # the failed build is built again
+
+
+# --- what a run's check costs ------------------------------------------------------------------
+
+ZIP = "GET /repos/{owner}/{repo}/actions/artifacts/{artifact}/zip"
+
+
+def test_the_test_build_is_checked_from_the_list_and_downloads_nothing(
+        example: ExampleProject, release_repo: FakeGitHub, cli: Cli) -> None:
+    result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0")
+    assert result.code == 0, result.err
+    assert release_repo.rest_calls[ZIP] == 0
+    assert release_repo.rest_calls["GET /repos/{owner}/{repo}/actions/runs/{run}/artifacts"] == 1
+    assert not (example.repo / "dist").exists()
+    assert "checked from its artifact list; nothing downloaded" in result.out
+    assert "left out (never uploaded): artifact cp313-pyodide_wasm32-" in result.out
+
+
+def test_an_uploading_build_downloads_only_the_sdist(example: ExampleProject, release_repo: FakeGitHub,
+                                                     cli: Cli) -> None:
+    result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--environment", "pypi",
+                 "--poll-interval", "0")
+    assert result.code == 0, result.err
+    assert release_repo.rest_calls[ZIP] == 1
+    dest = example.repo / "dist" / VERSION
+    assert [p.name for p in dest.iterdir()] == ["tinynum-1.2.0.tar.gz"]
+    assert "the sdist is in" in result.out and "waiting for approval" in result.out
+
+
+def test_an_expired_or_extra_artifact_fails_the_check_from_the_list(
+        example: ExampleProject, fake_github: FakeGitHub, cli: Cli) -> None:
+    files = artifacts(example)
+    files["cp312-freebsd_x86_64-"] = {"odd.whl": b"x"}
+    fake_github.add_repo(WORKFLOW_REPO, "main", refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
+    fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", artifacts=files)
+    result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0")
+    assert result.code == 1
+    one_line_error(result.err, "1 not in the matrix (artifact cp312-freebsd_x86_64-)")
+    assert fake_github.rest_calls[ZIP] == 0
+
+
+def test_a_poll_over_an_unchanged_run_costs_no_counted_request() -> None:
+    import io
+
+    from release.services.github import GitHubService
+    from release.services.github_actions import GitHubActions
+    from release.wheels.run import Followed, follow
+
+    with FakeGitHub(run_polls=8) as gh:
+        gh.add_repo(WORKFLOW_REPO, "main")
+        gh.add_workflow(WORKFLOW_REPO, "wheels.yml")
+        actions = GitHubActions(GitHubService(WORKFLOW_REPO, token="t", api_url=gh.api_url))
+        started = actions.dispatch("wheels.yml", "main", {"environment": "none"})  # looked: queued
+        gh.reset_counts()
+        remaining = gh.rest_remaining
+        state = Followed(started)
+        err = io.StringIO()
+        run = follow(actions, state, err, 1, 60, sleep=lambda _: None, clock=lambda: 0)
+        looks = gh.rest_calls["GET /repos/{owner}/{repo}/actions/runs/{run}"]
+        # in_progress (changed: counted), six unchanged looks (304: free), completed (counted)
+        assert (looks, gh.free_calls["GET /repos/{owner}/{repo}/actions/runs/{run}"]) == (8, 6)
+        assert gh.counted_rest == 2 and state.unchanged == 6
+        assert gh.rest_remaining == remaining - 2  # the limit GitHub reports, alike
+        assert run.status == "completed" and run.conclusion == "success"
+        assert err.getvalue().count("in_progress") == 1  # each 304 gave back what the look before had

@@ -3,8 +3,10 @@
 Real PyGithub and `requests` talk to it over HTTP, so tests and the rehearsal exercise the same
 code as a real release. URLs follow GitHub Enterprise's layout (`/api/v3`, `/api/graphql`,
 `/api/uploads`), which PyGithub derives from one `base_url`. Besides state, it counts requests per
-endpoint, charges GraphQL points, and can be told to be slow or to fail (5xx storms, secondary and
-primary rate limits, bad or read-only tokens). Tokens are kept only as SHA-256 digests.
+endpoint (all of them, and apart the ones GitHub does not count against the primary limit: a 304
+to an authorized conditional GET, which every GET with an ETag answers when nothing changed),
+charges GraphQL points, and can be told to be slow or to fail (5xx storms, secondary and primary
+rate limits, bad or read-only tokens). Tokens are kept only as SHA-256 digests.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import release.fakes.github_rest_triage  # noqa: F401  (registers routes)
 from release.atomic_file import replace_file
 from release.fakes import github_graphql
 from release.fakes.github_downloads import PREFIX, SignedLinks
-from release.fakes.github_http import Request, Response, error, json_response, not_found
+from release.fakes.github_http import Request, Response, error, json_response, not_found, not_modified
 from release.fakes.github_rest import find_route
 from release.fakes.github_rest_actions import artifact_bytes
 from release.fakes.github_rest_releases import asset_bytes
@@ -55,6 +57,7 @@ PRIMARY_MESSAGE = ("API rate limit exceeded for user ID 1. If you reach out to G
                    "please include the request ID F00D:1234:5678.")
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 RESET_AT = "2026-01-01T01:00:00Z"
+ARTIFACT_ZIP = "GET /repos/{owner}/{repo}/actions/artifacts/{artifact}/zip"
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,8 @@ class FakeGitHub:
         self.rest_remaining = rest_limit
         self.reset_epoch = int(time.time()) + 3600
         self.primary_exhausted: int | None = None
-        self.rest_calls: Counter[str] = Counter()
+        self.rest_calls: Counter[str] = Counter()  # every REST request, by endpoint
+        self.free_calls: Counter[str] = Counter()  # the 304s GitHub does not count, by endpoint
         self.graphql_calls = 0
         self.graphql_points = 0
         self.graphql_queries: list[str] = []
@@ -372,9 +376,21 @@ class FakeGitHub:
     def total_requests(self) -> int:
         return sum(self.rest_calls.values()) + self.graphql_calls
 
+    @property
+    def counted_rest(self) -> int:
+        """REST requests as GitHub's primary limit counts them: 304s to authorized conditional
+        requests are free."""
+        return sum(self.rest_calls.values()) - sum(self.free_calls.values())
+
+    @property
+    def artifact_downloads(self) -> int:
+        """Artifact zips asked for (each a counted request, answered with a signed link)."""
+        return self.rest_calls[ARTIFACT_ZIP]
+
     def reset_counts(self) -> None:
         with self._lock:
             self.rest_calls.clear()
+            self.free_calls.clear()
             self.graphql_calls = 0
             self.graphql_points = 0
             self.graphql_queries.clear()
@@ -418,10 +434,10 @@ class FakeGitHub:
                 return self._with_limits(self._graphql(request), True)
             if path == "/api/v3/rate_limit":
                 return self._with_limits(json_response(200, self._rate_limit_json()))
-            self.rest_remaining = max(0, self.rest_remaining - 1)
             if found is None:
+                self.rest_remaining = max(0, self.rest_remaining - 1)
                 return self._with_limits(not_found())
-            _, handler, params = found
+            endpoint, handler, params = found
             if method == "POST" and path.startswith("/api/uploads/"):
                 self.asset_uploads += 1
                 if self.before_asset is not None:
@@ -429,6 +445,11 @@ class FakeGitHub:
             response = handler(self.world, Shapes(self.root, self.world, self.links), request, params)
             if method in WRITE_METHODS or "/actions/" in path:  # looking at a run advances it
                 self.save()
+            response = not_modified(method, headers.get("if-none-match"), response)
+            if response.status == 304 and token is not None:
+                self.free_calls[endpoint] += 1  # GitHub: free when made with authorization
+            else:
+                self.rest_remaining = max(0, self.rest_remaining - 1)
             return self._with_limits(response)
 
     def _count(self, method: str, path: str, is_graphql: bool, endpoint: str | None, body: bytes) -> None:

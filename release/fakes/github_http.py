@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,3 +68,30 @@ def invalid(resource: str, field_name: str | None, code: str, message: str | Non
     if message is not None:
         detail["message"] = message
     return error(422, "Validation Failed", docs=docs, errors=[detail])
+
+
+def entity_tag(body: bytes) -> str:
+    """A weak validator over the answer's bytes, shaped like GitHub's (`W/"<hex>"`): it changes
+    whenever what the endpoint returns changes, so a poll never misses a change."""
+    return f'W/"{hashlib.sha256(body).hexdigest()}"'
+
+
+def _matches(condition: str, tag: str) -> bool:
+    """If-None-Match's weak comparison (RFC 9110 13.1.2): `*`, or any listed tag, `W/` aside."""
+    opaque = tag.removeprefix("W/")
+    return any(item.strip() == "*" or item.strip().removeprefix("W/") == opaque
+               for item in condition.split(","))
+
+
+def not_modified(method: str, condition: str | None, response: Response) -> Response:
+    """GitHub's conditional GET: a 200 answer gets an ETag; when the request's If-None-Match
+    names it, the answer is 304 with no body, the same ETag and the caching headers."""
+    if method not in ("GET", "HEAD") or response.status != 200:
+        return response
+    tag = entity_tag(response.body)
+    caching = {"ETag": tag, "Cache-Control": "private, max-age=60, s-maxage=60",
+               "Vary": "Accept, Authorization, Cookie, X-GitHub-OTP"}
+    if condition is not None and _matches(condition, tag):
+        return Response(304, b"", caching)
+    response.headers.update(caching)
+    return response

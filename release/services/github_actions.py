@@ -5,17 +5,22 @@ new run's id (`return_run_details`); where the server answers 204 only (GitHub E
 before 3.20), the run is the one workflow_dispatch run on the ref, started by the token's own
 user, that was not listed before: a run someone else started is never taken.
 
-Downloads follow GitHub's 302 to a signed link that lives a minute; a link that expired on the
-way is asked for again once, and an artifact past its retention (410) says so.
+Polls are conditional: a `Poll` keeps each URL's ETag and JSON, sends If-None-Match, and a 304
+(nothing changed, which GitHub does not count against the rate limit) gives back the JSON it
+kept. Downloads follow GitHub's 302 to a signed link that lives a minute; a link that expired on
+the way is asked for again once, an artifact past its retention (410) says so, and a zip whose
+SHA-256 is not the artifact's `digest` is refused.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import urllib.parse
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -57,6 +62,16 @@ class ArtifactInfo:
     size: int
     download_url: str
     expired: bool
+    digest: str | None = None  # "sha256:<hex>" of the zip; null for artifacts made before GitHub kept it
+
+
+@dataclass
+class Poll:
+    """What one poll has read, by URL: the ETag and the JSON that came with it, and how many
+    looks GitHub answered 304 (unchanged, and free against the primary rate limit)."""
+
+    seen: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    unchanged: int = 0
 
 
 def _describe_input(name: str, spec: Mapping[str, Any]) -> str:
@@ -79,9 +94,21 @@ class GitHubActions:
         self.service = service
         self.base = f"{service.api_url}/repos/{service.repo_name}/actions"
 
-    def _get(self, action: str, url: str, **params: Any) -> Any:
-        response = self._request(action, "GET", url, params=params or None)
-        return response.json()
+    def _get(self, action: str, url: str, poll: Poll | None = None, **params: Any) -> Any:
+        """The JSON at `url`; within a `poll`, asked conditionally (If-None-Match) once the URL
+        has an ETag, a 304 giving back the JSON kept with it."""
+        key = url + ("?" + urllib.parse.urlencode(sorted(params.items())) if params else "")
+        kept = poll.seen.get(key) if poll is not None else None
+        headers = {"If-None-Match": kept[0]} if kept is not None else None
+        response = self._request(action, "GET", url, params=params or None, headers=headers)
+        if response.status_code == 304 and poll is not None and kept is not None:
+            poll.unchanged += 1
+            return kept[1]
+        data = response.json()
+        tag = response.headers.get("ETag")
+        if poll is not None and tag:
+            poll.seen[key] = (tag, data)
+        return data
 
     def _request(self, action: str, method: str, url: str, allow: tuple[int, ...] = (),
                  **kwargs: Any) -> requests.Response:
@@ -92,13 +119,14 @@ class GitHubActions:
                                  f"{self.base}/workflows/{workflow}", allow=(404,))
         return response.status_code != 404
 
-    def dispatch_runs(self, workflow: str, ref: str, actor: str | None = None) -> set[int]:
+    def dispatch_runs(self, workflow: str, ref: str, actor: str | None = None,
+                      poll: Poll | None = None) -> set[int]:
         """Ids of the workflow_dispatch runs on `ref` (only `actor`'s, when given)."""
         params: dict[str, Any] = {"event": "workflow_dispatch", "branch": ref, "per_page": 100}
         if actor:
             params["actor"] = actor
         data = self._get(f"list the runs of {workflow}", f"{self.base}/workflows/{workflow}/runs",
-                         **params)
+                         poll, **params)
         return {int(run["id"]) for run in data.get("workflow_runs", [])
                 if not actor or (run.get("actor") or {}).get("login") == actor}
 
@@ -146,8 +174,9 @@ class GitHubActions:
             raise self._refused_dispatch(response, action, workflow, ref)
         if response.status_code == 200 and response.content:
             return self.run(int(response.json()["workflow_run_id"]))
+        poll = Poll()
         for attempt in range(attempts):
-            new = self.dispatch_runs(workflow, ref, actor) - before
+            new = self.dispatch_runs(workflow, ref, actor, poll) - before
             if len(new) == 1:
                 return self.run(new.pop())
             if len(new) > 1:
@@ -170,8 +199,8 @@ class GitHubActions:
                             hint=f"{where} declares: {declared or 'nothing readable'}; give the "
                                  "inputs it declares (--environment), or fix the workflow file")
 
-    def run(self, run_id: int) -> RunInfo:
-        return _run_info(self._get(f"read run {run_id}", f"{self.base}/runs/{run_id}"))
+    def run(self, run_id: int, poll: Poll | None = None) -> RunInfo:
+        return _run_info(self._get(f"read run {run_id}", f"{self.base}/runs/{run_id}", poll))
 
     def artifacts(self, run_id: int) -> list[ArtifactInfo]:
         """Every artifact of the run, page after page as GitHub's Link header leads."""
@@ -181,7 +210,8 @@ class GitHubActions:
         while url:
             response = self._request(f"list the artifacts of run {run_id}", "GET", url, params=params)
             found += [ArtifactInfo(int(a["id"]), str(a["name"]), int(a.get("size_in_bytes", 0)),
-                                   str(a["archive_download_url"]), bool(a.get("expired")))
+                                   str(a["archive_download_url"]), bool(a.get("expired")),
+                                   str(a["digest"]) if a.get("digest") else None)
                       for a in response.json().get("artifacts", [])]
             url, params = response.links.get("next", {}).get("url"), None  # the next URL has the query
         return found
@@ -206,6 +236,11 @@ class GitHubActions:
             raise ServiceError(f"could not {action}: its download link was refused twice "
                                f"({response.status_code})",
                                hint="check the machine's clock and rerun; links live a minute")
+        got = "sha256:" + hashlib.sha256(response.content).hexdigest()
+        if artifact.digest is not None and got != artifact.digest:
+            raise ServiceError(f"the artifact {artifact.name} downloaded is not the one GitHub lists "
+                               f"(digest {got}, listed {artifact.digest})",
+                               hint="download it again; if it differs again, look at the run's page")
         try:
             with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
                 return {info.filename.rsplit("/", 1)[-1]: archive.read(info)

@@ -2,7 +2,10 @@
 
 Without a mode it only shows the expected files: starting the workflow is a remote action and
 needs `--dispatch`. `--run-id` follows a run that already exists; `--dist` and `--index-url`
-check what a directory or a package index holds against the same matrix.
+check what a directory or a package index holds against the same matrix. A run's files are
+checked from its artifact list; only what a later step needs is downloaded: every file with
+`--dest DIR` (a local copy, for `upload`), else the sdist for the GitHub release when the run
+uploads (testpypi, pypi), else nothing.
 """
 
 from __future__ import annotations
@@ -92,7 +95,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workflow-repo", help="owner/name (default: [tool.release.wheels])")
     parser.add_argument("--workflow", help="workflow file name (default: [tool.release.wheels])")
     parser.add_argument("--dest", type=Path, metavar="DIR",
-                        help="where to download the files (default: dist/VERSION in the repo)")
+                        help="download every wheel and the sdist into DIR (for `upload`, or a "
+                             "local copy); without it the run is checked from its artifact list "
+                             "and only the sdist is downloaded, into dist/VERSION, when the "
+                             "environment uploads (testpypi, pypi)")
     parser.add_argument("--poll-interval", type=float, default=15.0, metavar="SECONDS",
                         help="first wait between looks at the run (backs off to 120 s)")
     parser.add_argument("--timeout", type=float, default=180.0, metavar="MINUTES",
@@ -197,10 +203,19 @@ def _wait(value: float, name: str, default: float, unit: str, *, zero: bool) -> 
     return value
 
 
+def downloads(ctx: Context, spec: WorkflowSpec) -> str:
+    """What a run's check downloads: "all" (a local copy asked for with --dest), "sdist" (the
+    GitHub release's asset, when the run uploads) or "none" (a test build)."""
+    if ctx.typed(WheelsOptions).dest is not None:
+        return "all"
+    return "none" if spec.environment == "none" else "sdist"
+
+
 def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
     from release.wheels.run import Followed, follow
 
     spec = WorkflowSpec.from_context(ctx, version)
+    copy = downloads(ctx, spec)
     service = ctx.github(spec.repo)
     actions = ctx.actions(service)
     dispatch = bool(ctx.typed(WheelsOptions).dispatch)
@@ -221,8 +236,9 @@ def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
         state.run = actions.run(run_id)
     elif earlier is not None:
         state.run = dispatched.started_run(actions, earlier)
-    if not (dispatch and earlier is not None and state.run is not None
-            and earlier.run_id == state.run.id and earlier.downloaded_to == str(spec.dest)):
+    if copy != "none" and not (dispatch and earlier is not None and state.run is not None
+                               and earlier.run_id == state.run.id
+                               and earlier.downloaded_to == str(spec.dest)):
         check_dest(spec.dest)  # a download over the same run's files is the one exception
 
     plan = Plan(f"{spec.workflow} in {spec.repo} for {matrix.distribution} {version}")
@@ -240,26 +256,77 @@ def build(ctx: Context, matrix: Matrix, version: ReleaseVersion) -> int:
                   f"{spec.poll_interval:g} s, backing off; give up after {spec.timeout:g} min)",
                   lambda: follow(actions, state, ctx.err, spec.poll_interval, spec.timeout),
                   effect=READ))
-    plan.add(_Download(f"download its artifacts' wheels and sdist into {spec.dest} "
-                       "(Pyodide wheels are never uploaded and are left out)",
-                       lambda: _download(actions, state, spec.dest, record_path, dispatch),
-                       spec.dest))
     expected = matrix.filenames(str(version))
-    plan.verify(f"{spec.dest} holds exactly the {len(expected)} files of the matrix",
-                lambda: _check_download(spec.dest, expected, matrix.distribution, str(version),
-                                        _run_url(state)))
+    ignored: list[str] = []
+
+    def listed() -> None:
+        ignored.extend(_check_listed(actions, state, matrix, version))
+
+    from_list = (f"checked against the {len(expected)} files of the matrix from the run's "
+                 "artifact list (names, sizes; one request per 100 artifacts)")
+    sdist = next((item.filename for item in matrix.files(str(version)) if item.is_sdist), None)
+    if copy == "all":
+        plan.add(_Download(f"download its artifacts' wheels and sdist into {spec.dest}, once "
+                           f"{from_list} (Pyodide wheels are never uploaded and are left out)",
+                           lambda: _download(actions, state, spec.dest, record_path, dispatch,
+                                             listed), spec.dest))
+        plan.verify(f"{spec.dest} holds exactly the {len(expected)} files of the matrix",
+                    lambda: _check_download(spec.dest, expected, matrix.distribution, str(version),
+                                            _run_url(state)))
+    elif copy == "sdist" and sdist is not None:
+        plan.add(_Download(f"download the sdist {sdist} into {spec.dest} for the GitHub release, "
+                           f"once {from_list} (`--dest DIR` downloads every file)",
+                           lambda: _download(actions, state, spec.dest, record_path, dispatch,
+                                             listed, sdist_only=True), spec.dest))
+        plan.verify(f"{spec.dest} holds the sdist {sdist} of {matrix.distribution} {version}",
+                    lambda: _check_sdist(spec.dest, sdist, matrix.distribution, str(version),
+                                         _run_url(state)))
+    else:
+        plan.verify(f"the run's artifacts hold the {len(expected)} files of the matrix, read "
+                    "from its artifact list (names, sizes; one request per 100 artifacts); "
+                    "nothing is downloaded (`--dest DIR` for a local copy)", listed)
     plan.notes += environment_notes(ctx, spec, version)
     ctx.execute(plan)
     if not ctx.dry_run:
-        print(f"run {_run_url(state)}: {len(state.written)} files in {spec.dest}, exactly the "
-              f"matrix ({matrix.describe(str(version))})", file=ctx.out)
-        if state.left_out:
-            print(f"left out (never uploaded): {', '.join(state.left_out)}", file=ctx.out)
+        _say_done(ctx, state, spec, copy, matrix.describe(str(version)), ignored)
         if state.run is not None and state.run.waiting:
             print(f"run {state.run.id} is waiting for approval of the {spec.environment} "
                   f"environment: the files check out; approve the deployment at "
                   f"{state.run.html_url} to upload them", file=ctx.out)
     return 0
+
+
+def _check_listed(actions: GitHubActions, state: Followed, matrix: Matrix,
+                  version: ReleaseVersion) -> list[str]:
+    """The wheel set from the run's artifact list; returns the artifacts never uploaded."""
+    from release.wheels.run import check_listed
+
+    result = check_listed(actions, state, matrix.files(str(version)),
+                          matrix.platform_labels(str(version)), matrix.distribution, str(version))
+    result.raise_for_problems(f"compare with the run's artifacts: {_run_url(state)}")
+    return list(result.ignored)
+
+
+def _say_done(ctx: Context, state: Followed, spec: WorkflowSpec, copy: str, matrix: str,
+              ignored: list[str]) -> None:
+    run = _run_url(state)
+    how = "from its artifact list" if state.listed else "by downloading them"
+    if copy == "all":
+        print(f"run {run}: {len(state.written)} files in {spec.dest}, exactly the matrix "
+              f"({matrix})", file=ctx.out)
+    elif copy == "sdist":
+        print(f"run {run}: exactly the matrix ({matrix}), checked {how}; the sdist is in "
+              f"{spec.dest} for the GitHub release (`--dest DIR` downloads every file)",
+              file=ctx.out)
+    else:
+        print(f"run {run}: exactly the matrix ({matrix}), checked {how}; nothing downloaded "
+              "(`--dest DIR` for a local copy)", file=ctx.out)
+    left_out = state.left_out or ignored
+    if left_out:
+        print(f"left out (never uploaded): {', '.join(left_out)}", file=ctx.out)
+    if state.unchanged:
+        ctx.say(f"GitHub answered {state.unchanged} of the looks at the run with 304 (unchanged; "
+                "not counted against the rate limit)")
 
 
 def _record_path(ctx: Context, version: ReleaseVersion) -> Path | None:
@@ -314,13 +381,21 @@ class _Download:
 
 
 def _download(actions: GitHubActions, state: Followed, dest: Path, record_path: Path | None,
-              dispatch: bool) -> None:
+              dispatch: bool, listed: Callable[[], None], *, sdist_only: bool = False) -> None:
+    """The wheel set is checked from the artifact list before anything is downloaded."""
     from release.wheels.run import download
 
-    download(actions, state, dest)
+    listed()
+    download(actions, state, dest, sdist_only=sdist_only)
     earlier = dispatched.load(record_path) if record_path else None
     if dispatch and earlier is not None and state.run is not None and earlier.run_id == state.run.id:
         _save(record_path, dataclasses.replace(earlier, downloaded_to=str(dest)))
+
+
+def _check_sdist(dest: Path, sdist: str, distribution: str, version: str, run_url: str) -> None:
+    from release.wheels.run import check_sdist
+
+    check_sdist(dest, sdist, distribution, version, run_url)
 
 
 def _check_download(dest: Path, expected: list[str], distribution: str, version: str,
