@@ -6,6 +6,10 @@ runs it, and is set against a baseline measured in the same run: for the example
 project and starting and stopping the stand-ins (what every rehearsal pays before its first
 stage); for NumPy, cloning the history bundle (git's own cost for that history). Times are the
 targets; exit codes are printed beside them.
+
+Each rehearsal's report also gives what the real release is forecast to cost on GitHub: every
+REST request (how they were all counted before polls were conditional: the baseline) and the
+ones GitHub counts against the hourly limit (304s free), against the goal for a release.
 """
 
 from __future__ import annotations
@@ -28,7 +32,11 @@ from release.rehearsal.report import MARKDOWN_NAME, VERDICT_NAME
 
 BUNDLE = Path(__file__).resolve().parents[2] / "tests" / "data" / "numpy" / "history.bundle"
 TARGETS = {"example": 30.0, "numpy": 90.0}
+# The real release's REST requests GitHub counts, at most (for the example's rc and final).
+GOAL = 150
 _GITHUB = re.compile(r"this rehearsal made (\d+) REST requests and (\d+) GraphQL requests")
+_COUNTED = re.compile(r"About \*\*([\d,]+) GitHub REST requests\*\*")
+_EVERY = re.compile(r"Every request, 304s included: ([\d,]+)\.")
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Timed:
     stages: int
     requests: int | None
     seconds: float
+    forecast: tuple[int, int] | None = None  # the real release: every REST request, counted ones
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -75,11 +84,18 @@ def _rehearse(workdir: Path, argv: list[str]) -> Timed:
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     seconds = time.perf_counter() - began
     report = workdir / MARKDOWN_NAME
-    found = _GITHUB.search(report.read_text(encoding="utf-8")) if report.is_file() else None
+    text = report.read_text(encoding="utf-8") if report.is_file() else ""
+    found = _GITHUB.search(text)
     requests = int(found[1]) + int(found[2]) if found else None
+    every, counted = _EVERY.search(text), _COUNTED.search(text)
+    forecast = (_number(every[1]), _number(counted[1])) if every and counted else None
     verdict = workdir / VERDICT_NAME
     ran = json.loads(verdict.read_text(encoding="utf-8"))["ran"] if verdict.is_file() else 0
-    return Timed(done.returncode, int(ran), requests, seconds)
+    return Timed(done.returncode, int(ran), requests, seconds, forecast)
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
 
 
 def _stand_ins(workdir: Path) -> None:
@@ -115,4 +131,23 @@ def _print(rows: list[tuple[str, str, Timed, str, float]]) -> bool:
         checks.append((f"{name} under {target:g} s", run.seconds < target))
     for text, ok in checks:
         print(f"  {'met ' if ok else 'MISS'}  target: {text}")
+    _print_github(rows, width)
     return all(ok for _, ok in checks)
+
+
+def _print_github(rows: list[tuple[str, str, Timed, str, float]], width: int) -> None:
+    """The real release's GitHub requests as forecast: every one (the baseline, as they were
+    all counted before) and the ones GitHub counts."""
+    print(f"\nGitHub REST requests of the real release, as each report forecasts them "
+          f"(goal: at most {GOAL} counted for the example's rc and final)")
+    print(f"{'':<{width}}  {'every request':>13}  {'counted':>7}  {'vs baseline':>11}")
+    for key, name, run, _, _ in rows:
+        if run.forecast is None:
+            print(f"{name:<{width}}  {'?':>13}  {'?':>7}")
+            continue
+        every, counted = run.forecast
+        print(f"{'baseline: every request':<{width}}  {every:>13}")
+        print(f"{name:<{width}}  {'':>13}  {counted:>7}  {counted / max(every, 1):>10.2f}x")
+        if key == "example":
+            print(f"  {'met ' if counted <= GOAL else 'MISS'}  goal: at most {GOAL} counted "
+                  f"requests ({counted})")

@@ -4,6 +4,17 @@ The rehearsal measures what each step asks of GitHub and how long it takes again
 stand-ins; the real release adds what the stand-ins shorten (the wheel builds run for about an
 hour, and the wheels step polls them meanwhile) and what no machine does (reviews). Resumed
 stages count with the figures their earlier run kept in the rehearsal journal.
+
+Requests are counted as GitHub counts them: a 304 to a conditional request is free. The wheels
+step's looks at a run are conditional, so the looks the real builds add (the run unchanged
+between its status changes, which the rehearsal's own looks already met and paid for) are
+answered 304; they are shown, and counted only in `rest`, every request made.
+
+The rehearsal's release builds download every file (`--dest`) for `upload`, its stand-in for
+numpy-release's own upload to PyPI; in the real release (the walkthrough's environment `pypi`)
+the workflow uploads and the wheels step downloads only the sdist for the GitHub release, so the
+forecast leaves the other downloads out and says how many (`local_copy`: what uploading from a
+local copy instead would add).
 """
 
 from __future__ import annotations
@@ -37,6 +48,12 @@ class Forecast:
     seconds: float
     builds: int
     resumed: int = 0  # stages whose figures come from an earlier run
+    # per step (its command's name; the rehearsal's own work as "rehearsal"): GitHub requests
+    # counted against the limit (REST and GraphQL), most first
+    steps: tuple[tuple[str, int], ...] = ()
+    # artifact downloads of the rehearsal's release builds beyond the sdist: the real release's
+    # workflow uploads the wheels itself, so it does not make them
+    local_copy: int = 0
 
     @property
     def polls_per_build(self) -> int:
@@ -49,7 +66,20 @@ class Forecast:
 
     @property
     def rest(self) -> int:
+        """Every REST request, 304s included (how requests were counted before polls were
+        conditional)."""
         return self.used.rest + self.polls
+
+    @property
+    def counted(self) -> int:
+        """REST requests GitHub's primary limit counts: the real builds' added looks find the
+        run unchanged and are answered 304; the release builds download the sdist only."""
+        return self.used.counted - self.local_copy
+
+    @property
+    def free(self) -> int:
+        """REST requests answered 304, the real builds' added looks among them."""
+        return self.used.free + self.polls
 
     @property
     def build_hours(self) -> float:
@@ -63,7 +93,7 @@ class Forecast:
         """(what, count, share of a personal token's hour, share of GITHUB_TOKEN's hour)."""
         personal, actions = (limit for _, limit in LIMITS)
         return [(what, count, f"{count / personal:.1%}", f"{count / actions:.1%}")
-                for what, count in (("REST requests", self.rest),
+                for what, count in (("REST requests", self.counted),
                                     ("GraphQL points", self.used.points))]
 
 
@@ -90,7 +120,26 @@ def forecast(stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> Forecast:
     used = sum((outcome.github for outcome in outcomes), Tally())
     builds = sum(1 for stage in stages if is_build(stage))
     return Forecast(used, sum(outcome.seconds for outcome in outcomes), builds,
-                    sum(1 for outcome in outcomes if outcome.resumed))
+                    sum(1 for outcome in outcomes if outcome.resumed), by_step(outcomes),
+                    sum(local_copy(outcome) for outcome in outcomes))
+
+
+def local_copy(outcome: Outcome) -> int:
+    """A build's downloads beyond the sdist when it copies every file for `upload` (`--dest`)."""
+    if not (is_build(outcome.stage) and "--dest" in outcome.stage.argv):
+        return 0
+    return max(0, outcome.github.downloads - 1)
+
+
+def by_step(outcomes: Sequence[Outcome]) -> tuple[tuple[str, int], ...]:
+    """Counted GitHub requests of the real release per step, most first (steps that cost
+    nothing left out)."""
+    cost: dict[str, int] = {}
+    for outcome in outcomes:
+        step = outcome.stage.argv[0] if outcome.stage.argv else "rehearsal"
+        spent = outcome.github.counted + outcome.github.graphql - local_copy(outcome)
+        cost[step] = cost.get(step, 0) + spent
+    return tuple(sorted(((step, n) for step, n in cost.items() if n), key=lambda item: -item[1]))
 
 
 @dataclass(frozen=True)

@@ -63,16 +63,16 @@ def timeline_svg(lanes: Sequence[tuple[str, list[Span]]]) -> str:
 
 
 def budget_svg(fc: Forecast) -> str:
-    """The real release's REST requests as a bar against each hourly limit; past the limit
-    the bar turns red and runs off the end."""
+    """The real release's REST requests, as GitHub counts them, as a bar against each hourly
+    limit; past the limit the bar turns red and runs off the end."""
     bars = []
     for row, (name, limit) in enumerate(LIMITS):
-        share = fc.rest / limit
+        share = fc.counted / limit
         y = 10 + row * (ROW_HEIGHT + 14)
         colour = COLOURS["failed"] if share > 1 else COLOURS["amber"] if share > 0.5 else COLOURS["ok"]
         bars.append((Bar(LABEL_WIDTH, y, CHART_WIDTH, ROW_HEIGHT, "#eeeeee"),
                      Bar(LABEL_WIDTH, y, max(2.0, min(share, 1.0) * CHART_WIDTH), ROW_HEIGHT, colour,
-                         f"{fc.rest:,} of {limit:,} requests an hour ({share:.1%})",
+                         f"{fc.counted:,} of {limit:,} requests an hour ({share:.1%})",
                          f"{name.replace('`', '')}: {limit:,} REST requests an hour"),
                      name.replace("`", "")))
     return render("rehearsal-budget.svg.j2", width=LABEL_WIDTH + CHART_WIDTH + 40,

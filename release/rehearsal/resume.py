@@ -178,15 +178,17 @@ class Entry:
     branch: str
     output: str = ""  # kept for an advisory stage's finding only
     seconds: float = 0.0  # what the stage cost, for the report's forecast of a resumed run
-    github: tuple[int, int, int] = (0, 0, 0)  # REST requests, GraphQL requests, points
+    # REST requests, GraphQL requests, points, REST requests answered 304 (free), artifact zips
+    github: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
     findings: tuple[CheckResult, ...] = ()
 
     @classmethod
     def load(cls, row: Mapping[str, Any]) -> Entry:
-        rest, graphql, points = (int(n) for n in row.get("github", (0, 0, 0)))
+        kept = [int(n) for n in row.get("github", ())]  # older journals have fewer figures
+        rest, graphql, points, free, downloads = (kept + [0] * 5)[:5]
         return cls(int(row["number"]), str(row["title"]), int(row["code"]), bool(row["ok"]),
                    str(row["branch"]), str(row.get("output", "")), float(row.get("seconds", 0.0)),
-                   (rest, graphql, points),
+                   (rest, graphql, points, free, downloads),
                    tuple(CheckResult(**{**item, "status": Status(item["status"])})
                          for item in row.get("findings", ())))
 
@@ -286,7 +288,7 @@ class Resume:
         github = outcome.github
         entry = Entry(number, outcome.stage.title, outcome.code, outcome.ok, branch,
                       "" if outcome.ok else outcome.output, outcome.seconds,
-                      (github.rest, github.graphql, github.points), outcome.findings)
+                      github.as_tuple(), outcome.findings)
         self.entries[number] = entry
         version = _title_version(outcome.stage.title)
         rows = [item.dump() for _, item in sorted(self.entries.items())

@@ -48,21 +48,33 @@ class Stage:
 
 @dataclass(frozen=True)
 class Tally:
-    """What one stage asked of GitHub: REST requests, GraphQL requests and GraphQL points."""
+    """What one stage asked of GitHub: REST requests, GraphQL requests and GraphQL points; the
+    REST requests GitHub answered 304 to a conditional request (free against its limit); the
+    artifact zips it downloaded (one REST request each)."""
 
     rest: int = 0
     graphql: int = 0
     points: int = 0
+    free: int = 0
+    downloads: int = 0
 
     @property
     def requests(self) -> int:
         return self.rest + self.graphql
 
+    @property
+    def counted(self) -> int:
+        """REST requests as GitHub's primary limit counts them."""
+        return self.rest - self.free
+
+    def as_tuple(self) -> tuple[int, int, int, int, int]:
+        return (self.rest, self.graphql, self.points, self.free, self.downloads)
+
     def __sub__(self, other: Tally) -> Tally:
-        return Tally(self.rest - other.rest, self.graphql - other.graphql, self.points - other.points)
+        return Tally(*(a - b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(self.rest + other.rest, self.graphql + other.graphql, self.points + other.points)
+        return Tally(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
 
 
 @dataclass

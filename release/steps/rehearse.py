@@ -371,7 +371,9 @@ def _run_stages(ctx: Context, project: ExampleProject, stand_ins: StandIns,
                               observers=[*observers, resume, *kill], resume=resume,
                               github_tally=lambda: Tally(sum(github.rest_calls.values()),
                                                          github.graphql_calls,
-                                                         github.graphql_points))
+                                                         github.graphql_points,
+                                                         sum(github.free_calls.values()),
+                                                         github.artifact_downloads))
         try:
             rehearsal.run(plan)
         except KeyboardInterrupt:
@@ -488,8 +490,8 @@ def _release(project: ExampleProject, s: StandIns, v: ReleaseVersion,
         Stage("every preflight check", ("check", version, *off), advisory=True),
         Stage("seed the wheel workflow", action=seed_wheels),
         Stage("test the wheel build (environment none)",
-              ("wheels", version, "--dispatch", "--environment", "none", "--dest",
-               f"{dist}-test", "--poll-interval", "0.05")),
+              ("wheels", version, "--dispatch", "--environment", "none", "--poll-interval",
+               "0.05")),
         Stage("tag, dry run", ("tag", version, "--push", "--dry-run")),
         Stage("tag and push it upstream", ("tag", version, "--push")),
         Stage("tag again: nothing to do", ("tag", version, "--push")),
