@@ -498,3 +498,26 @@ def test_a_poll_over_an_unchanged_run_costs_no_counted_request() -> None:
         assert gh.rest_remaining == remaining - 2  # the limit GitHub reports, alike
         assert run.status == "completed" and run.conclusion == "success"
         assert err.getvalue().count("in_progress") == 1  # each 304 gave back what the look before had
+
+
+def test_artifacts_named_otherwise_are_downloaded_once_to_be_checked(
+        example: ExampleProject, fake_github: FakeGitHub, cli: Cli) -> None:
+    """A workflow that does not name its artifacts as the matrix's jobs: the list cannot say
+    which file each holds, so they are downloaded (once, for the check and the copy alike)."""
+    files = {f"dist-{n}": contents for n, contents in enumerate(artifacts(example).values())}
+    fake_github.add_repo(WORKFLOW_REPO, "main", refs={"refs/heads/maintenance/1.2.x": "ab" * 20})
+    fake_github.add_workflow(WORKFLOW_REPO, "wheels.yml", artifacts=files)
+    dest = example.repo / "dist" / VERSION
+    result = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0",
+                 "--dest", str(dest))
+    assert result.code == 0, result.err
+    assert fake_github.rest_calls[ZIP] == len(files)
+    assert sorted(p.name for p in dest.iterdir()) == sorted(expected(example))
+    fake_github.reset_counts()
+    checked = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0",
+                  "--dest", str(example.repo / "second"))
+    assert checked.code == 0, checked.err
+    assert fake_github.rest_calls[ZIP] == len(files)  # the second run's, once
+    tested = cli("wheels", VERSION, "--repo", str(example.repo), "--dispatch", "--poll-interval", "0")
+    assert tested.code == 0, tested.err
+    assert "checked by downloading them to a temporary directory; nothing kept" in tested.out

@@ -310,7 +310,7 @@ def _check_listed(actions: GitHubActions, state: Followed, matrix: Matrix,
 def _say_done(ctx: Context, state: Followed, spec: WorkflowSpec, copy: str, matrix: str,
               ignored: list[str]) -> None:
     run = _run_url(state)
-    how = "from its artifact list" if state.listed else "by downloading them"
+    how = "from its artifact list" if state.listed else "by downloading them to a temporary directory"
     if copy == "all":
         print(f"run {run}: {len(state.written)} files in {spec.dest}, exactly the matrix "
               f"({matrix})", file=ctx.out)
@@ -319,8 +319,9 @@ def _say_done(ctx: Context, state: Followed, spec: WorkflowSpec, copy: str, matr
               f"{spec.dest} for the GitHub release (`--dest DIR` downloads every file)",
               file=ctx.out)
     else:
-        print(f"run {run}: exactly the matrix ({matrix}), checked {how}; nothing downloaded "
-              "(`--dest DIR` for a local copy)", file=ctx.out)
+        kept = "nothing downloaded" if state.listed else "nothing kept"
+        print(f"run {run}: exactly the matrix ({matrix}), checked {how}; {kept} (`--dest DIR` "
+              "for a local copy)", file=ctx.out)
     left_out = state.left_out or ignored
     if left_out:
         print(f"left out (never uploaded): {', '.join(left_out)}", file=ctx.out)

@@ -38,6 +38,7 @@ class Followed:
     run: RunInfo | None = None
     artifacts: list[ArtifactInfo] = field(default_factory=list)
     listed: bool = False  # the wheel set was checked from the artifact list
+    fetched: dict[str, bytes] | None = None  # the files, when checking them took a download
     written: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     unchanged: int = 0  # looks GitHub answered 304
@@ -112,14 +113,13 @@ def check_listed(actions: GitHubActions, state: Followed, files: Sequence[Expect
         state.listed = True
         return listed_report(where, state.artifacts, files, labels)
     with tempfile.TemporaryDirectory(prefix="wheels-check-") as tmp:
-        found = fetch(actions, state, state.artifacts)
+        found = state.fetched = fetch(actions, state, state.artifacts)
         write(Path(tmp), found)
         expected = [item.filename for item in files]
         report = compare(where, expected, list(found), distribution, version, labels=labels)
         if report.ok:
             require_matching_metadata([Path(tmp) / name for name in expected], distribution,
                                       version, where)
-    state.written.clear()
     return report
 
 
@@ -158,7 +158,7 @@ def download(actions: GitHubActions, state: Followed, dest: Path, *, sdist_only:
     artifacts = state.artifacts
     if sdist_only and state.listed:
         artifacts = [a for a in artifacts if a.name == SDIST_ARTIFACT]
-    found = fetch(actions, state, artifacts)
+    found = state.fetched if state.fetched is not None else fetch(actions, state, artifacts)
     if sdist_only:
         found = {name: data for name, data in found.items() if not name.endswith(".whl")}
     state.written += write(dest, found)
