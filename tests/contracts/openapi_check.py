@@ -121,7 +121,8 @@ def _reads(path: str, name: str) -> bool:
 
 
 def check(exchanges: Iterable[dict[str, Any]]) -> Report:
-    """Each distinct answer once (the same body from another fake's port is the same answer)."""
+    """Each distinct answer once (the same body from another fake's port is the same answer;
+    an answer kept without its body is the same whatever its ETag)."""
     report = Report()
     seen: set[str] = set()
     for exchange in exchanges:
@@ -130,6 +131,7 @@ def check(exchanges: Iterable[dict[str, Any]]) -> Report:
         if endpoint in SKIPPED:
             continue
         key = re.sub(r"127\.0\.0\.1:\d+", "ROOT", json.dumps(exchange, sort_keys=True))
+        key = re.sub(r'W/\\"[0-9a-f]+\\"', "ETAG", key)
         if key in seen:
             continue
         seen.add(key)
