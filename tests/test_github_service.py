@@ -305,3 +305,25 @@ def test_artifacts_follow_the_link_header_page_by_page(fake_github: FakeGitHub, 
     assert sorted(artifact.name for artifact in actions.artifacts(run.id)) == names
     # two full pages; the second carries no "next" link, so no third (empty) page is asked for
     assert fake_github.rest_calls == {"GET /repos/{owner}/{repo}/actions/runs/{run}/artifacts": 2}
+
+
+def test_an_artifact_is_listed_with_its_digest_and_a_download_must_match_it(
+        fake_github: FakeGitHub, tmp_path: Path) -> None:
+    import dataclasses
+    import hashlib
+
+    from release.services.github_actions import GitHubActions
+
+    fake_github.add_workflow(REPO, "wheels.yml", artifacts={"sdist": {"a.tar.gz": "a"}})
+    actions = GitHubActions(service(tmp_path))
+    run = actions.dispatch("wheels.yml", "main", {"environment": "none"})
+    while not actions.run(run.id).done:
+        pass
+    [artifact] = actions.artifacts(run.id)
+    zipped = fake_github.repo(REPO).runs[run.id].artifacts[0].archive()
+    assert artifact.digest == "sha256:" + hashlib.sha256(zipped).hexdigest()
+    assert actions.download(artifact) == {"a.tar.gz": b"a"}
+    other = dataclasses.replace(artifact, digest="sha256:" + "0" * 64)
+    with pytest.raises(ServiceError, match="downloaded is not the one GitHub lists"):
+        actions.download(other)
+    assert actions.download(dataclasses.replace(artifact, digest=None)) == {"a.tar.gz": b"a"}
