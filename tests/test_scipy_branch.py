@@ -144,3 +144,18 @@ def test_upper_bounds_rules_and_refusals() -> None:
     assert np_maxversion("np_minversion = '2.0.0'\nnp_maxversion = '9.9.99'\n", "2.5") == (
         "np_minversion = '2.0.0'\nnp_maxversion = '2.8.0'\n")
     assert np_maxversion("nothing here\n", "2.5") is None
+
+
+def test_after_the_pull_request_is_merged_there_is_nothing_to_do(
+        branched: Branched, cli: Cli, pypi_server: LocalIndex, tmp_path: Path) -> None:
+    repo = tmp_path / "scipy"
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(branched[0]), str(repo)],
+                   check=True)
+    git(repo, "checkout", "--quiet", "-B", "main", "origin/set-version-1.19.0.dev0")
+    git(repo, "branch", "--quiet", "-D", "set-version-1.19.0.dev0")  # the clone's first branch
+    git(repo, "branch", "--quiet", "maintenance/1.18.x", "origin/maintenance/1.18.x")
+    git(repo, "remote", "add", "upstream", str(branched[0].parent / "upstream.git"))
+    result = cli("branch", "1.18.0", "--repo", str(repo), "--config",
+                 str(branched[0].parent / "release.toml"), "--index-url", pypi_server.simple_url)
+    assert result.code == 0, result.err
+    assert "main says 1.19.0.dev0 (its pull request is merged); nothing to do" in result.out

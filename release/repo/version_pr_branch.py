@@ -72,20 +72,24 @@ def run(ctx: Context, version: ReleaseVersion) -> int:
         _plan_pins(ctx, plan, version, maintenance, start, pyproject)
         plan.add(git_command(git, ctx.repo, "checkout", "--quiet", cfg.main_branch))
         message = _plan_next_series(ctx, plan, version, following, dev, work, start, pyproject)
-    else:
-        _check_done(ctx, version, maintenance, work, made)
+    merged = made is not None and _check_done(ctx, version, maintenance, work, made, dev)
     if ctx.typed(VersionPrOptions).push:
         add_push_if_needed(plan, ctx, cfg.upstream_remote, f"refs/heads/{maintenance}",
                            committed=made is None)
-        add_publish(plan, ctx, work=work, base=cfg.main_branch, direct=False,
-                    committed=made is None, message=message)
+        if not merged:
+            add_publish(plan, ctx, work=work, base=cfg.main_branch, direct=False,
+                        committed=made is None, message=message)
     elif made is None:
         plan.notes.append(f"not pushed; publish with --push (git push {cfg.upstream_remote} "
                           f"{maintenance}; " + unpushed_note(ctx, work, False).split("(", 1)[1])
     if not plan.actions:
-        print(f"{maintenance} and {work} already exist"
-              + (f"; {maintenance} is on {cfg.upstream_remote} and the pull request is open"
-                 if ctx.typed(VersionPrOptions).push else "") + "; nothing to do", file=ctx.out)
+        if merged:
+            said = f"{maintenance} exists and {cfg.main_branch} says {dev} (its pull request is merged)"
+        else:
+            said = f"{maintenance} and {work} already exist" + (
+                f"; {maintenance} is on {cfg.upstream_remote} and the pull request is open"
+                if ctx.typed(VersionPrOptions).push else "")
+        print(said + "; nothing to do", file=ctx.out)
         return 0
     ctx.execute(plan)
     if not ctx.dry_run:
@@ -113,10 +117,13 @@ def _preconditions(ctx: Context, version: ReleaseVersion, maintenance: str,
 
 
 def _check_done(ctx: Context, version: ReleaseVersion, maintenance: str, work: str,
-                made: str) -> None:
-    """A rerun: the branch and the pull request's branch are there and look like ours."""
+                made: str, dev: str) -> bool:
+    """A rerun: the branch and the pull request's branch are there and look like ours; True
+    when the pull request's branch is gone because main says `dev` already (merged)."""
     cfg, git = ctx.config, ctx.git
-    if local_branch(git, work) is None:
+    main = git.show_file(f"refs/heads/{cfg.main_branch}", cfg.pyproject) or ""
+    merged = local_branch(git, work) is None and read_version(main, cfg.pyproject) == dev
+    if local_branch(git, work) is None and not merged:
         raise PreconditionError(
             f"{maintenance} exists but {work} does not",
             hint=f"the {version.series} series was branched another way; begin "
@@ -126,6 +133,7 @@ def _check_done(ctx: Context, version: ReleaseVersion, maintenance: str, work: s
             and not said.startswith(version.base):
         raise PreconditionError(f"{maintenance} says {said}, not a {version.series} version",
                                 hint=f"look at git log -3 {maintenance}")
+    return merged
 
 
 def _newest_numpy(ctx: Context) -> str:
