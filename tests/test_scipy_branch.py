@@ -159,3 +159,15 @@ def test_after_the_pull_request_is_merged_there_is_nothing_to_do(
                  str(branched[0].parent / "release.toml"), "--index-url", pypi_server.simple_url)
     assert result.code == 0, result.err
     assert "main says 1.19.0.dev0 (its pull request is merged); nothing to do" in result.out
+
+
+def test_the_rehearsal_index_holds_each_build_requirement_at_its_floor(
+        at_branch_point: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    from release.fakes.dists import seed_build_requirements
+
+    repo = at_branch_point[0]
+    pyproject = git(repo, "show", "main:pyproject.toml")
+    names = seed_build_requirements(tmp_path, pyproject, "pyproject.toml")
+    assert names == ["meson_python-0.15.0.tar.gz", "cython-3.2.0.tar.gz",
+                     "pybind11-2.13.2.tar.gz", "pythran-0.18.1.tar.gz"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
