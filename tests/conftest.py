@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import lazy_loads
 import pytest
 from helpers import Cli, Result
 
@@ -44,6 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
         transcript = Path(tempfile.mkdtemp(prefix="github-transcript-")) / "exchanges.jsonl"
         os.environ[TRANSCRIPT_VAR] = str(transcript)
         config.stash[_TRANSCRIPT] = transcript
+    lazy_loads.install()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -72,6 +74,18 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 _TRANSCRIPT = pytest.StashKey[Path]()
 _REPORT = pytest.StashKey[Any]()
+
+
+@pytest.fixture(autouse=True)
+def no_lazy_loads() -> Iterator[None]:
+    """No test may make PyGithub complete an object a list or create answer already carried
+    (one hidden, uncounted request each; see lazy_loads)."""
+    lazy_loads.take()
+    yield
+    hidden = lazy_loads.take()
+    if hidden:
+        pytest.fail(f"{len(hidden)} hidden PyGithub request(s) completing what an answer already "
+                    "carried: " + "; ".join(str(load) for load in hidden[:5]), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ from typing import Any, TextIO, TypeVar
 import github
 import requests
 from github.GithubException import GithubException, UnknownObjectException
+from github.GithubObject import GithubObject
 from github.Repository import Repository
 from urllib3.util.retry import Retry
 
@@ -321,8 +322,9 @@ class GitHubService:
 
         def first() -> IssueRef | None:
             for issue in self.repository().get_issues(state="open"):
-                if issue.pull_request is None and issue.title == title:
-                    return IssueRef(issue.number, issue.title, issue.html_url, issue.state)
+                raw = payload(issue)  # a plain issue has no `pull_request` key: no hidden GET
+                if raw.get("pull_request") is None and raw.get("title") == title:
+                    return IssueRef(int(raw["number"]), title, str(raw["html_url"]), str(raw["state"]))
             return None
 
         return self.call(f"look for an open issue titled {title!r}", first)
@@ -366,6 +368,13 @@ class GitHubService:
                 return None
 
         return self.call(f"look up the user {login}", name)
+
+
+def payload(obj: GithubObject) -> dict[str, Any]:
+    """The fields GitHub's answer carried for `obj` (a list's element, a create's result), read
+    without PyGithub completing it: `raw_data`, `.complete()` or a field the answer lacked would
+    each cost a hidden GET of the object's own URL."""
+    return dict(obj._rawData or {})
 
 
 def _raised_in_pygithub(exc: BaseException) -> bool:

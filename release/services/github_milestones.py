@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from release.errors import PreconditionError
-from release.services.github import GitHubService
+from release.services.github import GitHubService, payload
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,11 @@ def milestone_lists(service: GitHubService, title: str) -> MilestoneLists:
         found = []
         for issue in repo.get_issues(milestone=milestone, state="closed", sort="created",
                                      direction="asc"):
-            pull = issue.pull_request
-            if pull is not None and pull.merged_at is None:
+            raw = payload(issue)  # a plain issue has no `pull_request` key: no hidden GET for it
+            pull = raw.get("pull_request")
+            if pull is not None and pull.get("merged_at") is None:
                 continue  # closed unmerged
-            found.append((issue.number, issue.title, pull is not None))
+            found.append((int(raw["number"]), str(raw["title"]), pull is not None))
         return found
 
     items = sorted(service.call(f"list milestone {title} of {service.repo_name}", closed))

@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from typing import Any
 
 from github.GitRelease import GitRelease
 from github.GitReleaseAsset import GitReleaseAsset
 
 from release.errors import PreconditionError
-from release.services.github import GitHubService
+from release.services.github import GitHubService, payload
 from release.wheels.assets import LocalAsset, RemoteAsset
 
 CONTENTS = "contents: write"  # what every release change takes
@@ -101,24 +100,26 @@ class GitHubReleases:
         return self._handles[release_id]
 
     def _value(self, release: GitRelease) -> RemoteRelease:
-        self._handles[release.id] = release
-        raw: dict[str, Any] = release.raw_data
+        """The release as the answer that listed or made it carried it (see `payload`)."""
+        raw = payload(release)
+        self._handles[int(raw["id"])] = release
         return RemoteRelease(
-            id=release.id, tag=release.tag_name, title=release.name or "", body=release.body or "",
-            draft=release.draft, prerelease=release.prerelease,
-            immutable=bool(raw.get("immutable", False)), url=release.html_url,
-            assets=tuple(self._asset(a) for a in release.assets),
+            id=int(raw["id"]), tag=str(raw["tag_name"]), title=str(raw.get("name") or ""),
+            body=str(raw.get("body") or ""), draft=bool(raw["draft"]),
+            prerelease=bool(raw["prerelease"]), immutable=bool(raw.get("immutable", False)),
+            url=str(raw["html_url"]), assets=tuple(self._asset(a) for a in release.assets),
         )
 
     def _asset(self, asset: GitReleaseAsset) -> RemoteAsset:
-        raw: dict[str, Any] = asset.raw_data
+        raw = payload(asset)
         digest = str(raw.get("digest") or "")
+        state = str(raw.get("state", "uploaded"))
         sha = digest.removeprefix("sha256:") if digest.startswith("sha256:") else None
-        if sha is None and raw.get("state", "uploaded") == "uploaded":
-            sha = self._download_sha256(asset)
-        return RemoteAsset(asset.id, asset.name, asset.size, sha, str(raw.get("state", "uploaded")))
+        if sha is None and state == "uploaded":
+            sha = self._download_sha256(asset, str(raw["name"]))
+        return RemoteAsset(int(raw["id"]), str(raw["name"]), int(raw["size"]), sha, state)
 
-    def _download_sha256(self, asset: GitReleaseAsset) -> str:
+    def _download_sha256(self, asset: GitReleaseAsset, name: str) -> str:
         """Older assets carry no digest; hash the bytes GitHub serves instead."""
         digest = hashlib.sha256()
 
@@ -127,7 +128,7 @@ class GitHubReleases:
             for chunk in chunks:
                 digest.update(chunk)
 
-        self.service.call(f"download {asset.name}", read)
+        self.service.call(f"download {name}", read)
         return digest.hexdigest()
 
 

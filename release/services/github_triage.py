@@ -18,7 +18,7 @@ from typing import Any
 
 from release.atomic_file import replace_file
 from release.errors import ServiceError
-from release.services.github import GitHubService
+from release.services.github import GitHubService, payload
 from release.services.github_errors import Transient
 from release.services.github_graphql import MAX_BATCH
 
@@ -163,10 +163,12 @@ def milestone_view(service: GitHubService, title: str) -> MilestoneView | None:
             return None
         items = []
         for issue in repo.get_issues(milestone=found, state="all", sort="created", direction="asc"):
-            pull = issue.pull_request
-            items.append(MilestoneItem(issue.number, issue.title, issue.user.login if issue.user else "",
-                                       pull is not None, issue.state,
-                                       pull is not None and pull.merged_at is not None))
+            raw = payload(issue)  # a plain issue has no `pull_request` key: no hidden GET for it
+            pull = raw.get("pull_request")
+            user = raw.get("user") or {}
+            items.append(MilestoneItem(int(raw["number"]), str(raw["title"]), str(user.get("login", "")),
+                                       pull is not None, str(raw["state"]),
+                                       pull is not None and pull.get("merged_at") is not None))
         return MilestoneView(found.number, found.title, found.state, tuple(items))
 
     return service.call(f"read the milestone {title!r} of {service.repo_name}", read)
