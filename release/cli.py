@@ -22,6 +22,7 @@ from release.journal import check_readable, record, scrub, utc_now
 from release.output import invocation
 from release.output.redact import Scrubber, scrubbed
 from release.services.git import GitService
+from release.services.github_usage import GitHubUsage
 from release.steps import declared, load
 
 # Every step that may change something runs under the repository's lock, all or nothing (see
@@ -40,8 +41,10 @@ def main(
     out: TextIO | None = None,
     err: TextIO | None = None,
     findings: list[CheckResult] | None = None,
+    usage: GitHubUsage | None = None,
 ) -> int:
-    """Run one step; `findings`, when given, receives what the step noted as not passing."""
+    """Run one step; `findings`, when given, receives what the step noted as not passing, and
+    `usage` what it asked of GitHub."""
     args = list(sys.argv[1:] if argv is None else argv)
     environ = dict(os.environ if env is None else env)
     scrubber = Scrubber.from_env(environ)
@@ -51,7 +54,7 @@ def main(
     invocation.use_terminal(out, environ)
     previous = _on_sigterm()
     try:
-        code = _run(args, environ, out, err, findings)
+        code = _run(args, environ, out, err, findings, usage)
         out.flush()  # a reader that went away shows here, inside the handlers below
         return code
     except ReleaseError as exc:
@@ -132,7 +135,7 @@ def _silence_stdout() -> None:
 
 
 def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO,
-         findings: list[CheckResult] | None = None) -> int:
+         findings: list[CheckResult] | None = None, usage: GitHubUsage | None = None) -> int:
     if args and args[0] == "--version":
         print(f"numpy-release {__version__}", file=out)
         return 0
@@ -157,7 +160,16 @@ def _run(args: list[str], environ: dict[str, str], out: TextIO, err: TextIO,
     if module.STEP.read_only and options.get("dry_run"):
         raise UsageError(f"{name} only looks and changes nothing, so --dry-run has nothing to show",
                          hint="run it without --dry-run")
-    ctx = dataclasses.replace(make_context(options, environ, out, err, findings), rerun=rerun_command(args))
+    ctx = dataclasses.replace(make_context(options, environ, out, err, findings, usage),
+                              rerun=rerun_command(args))
+    try:
+        return _run_step(ctx, name, module, args)
+    finally:
+        if ctx.options.get("verbose"):
+            ctx.say(ctx.usage.summary())
+
+
+def _run_step(ctx: Context, name: str, module: ModuleType, args: list[str]) -> int:
     if name in HISTORY_STEPS and (ctx.repo / ".git").exists():
         ctx.git.require_full_history()
     journaled = module.STEP.journaled
@@ -298,6 +310,9 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="a release.toml with [tool.release] overrides")
     parser.add_argument("--dry-run", action="store_true",
                         help="show every action (diffs, commands) and change nothing")
+    parser.add_argument("--verbose", action="store_true",
+                        help="say at the end what the step asked of GitHub (REST requests, "
+                             "GraphQL queries and points)")
 
 
 def anchor_paths(options: dict[str, object], environ: Mapping[str, str]) -> dict[str, object]:
@@ -337,7 +352,7 @@ def resolve_repo(options: Mapping[str, object], environ: Mapping[str, str]) -> t
 
 def make_context(
     options: dict[str, object], environ: Mapping[str, str], out: TextIO, err: TextIO,
-    findings: list[CheckResult] | None = None,
+    findings: list[CheckResult] | None = None, usage: GitHubUsage | None = None,
 ) -> Context:
     repo, loaded = resolve_repo(options, environ)
     if not repo.is_dir():
@@ -353,4 +368,5 @@ def make_context(
         err=err,
         command=main,
         findings=[] if findings is None else findings,
+        usage=GitHubUsage() if usage is None else usage,
     )

@@ -15,6 +15,7 @@ from release.config import Config
 from release.errors import UsageError
 from release.plan import ApplyExecutor, DryRunExecutor, Executor, Fault, Plan
 from release.services.git import GitService
+from release.services.github_usage import GitHubUsage
 from release.version import ReleaseVersion
 
 if TYPE_CHECKING:
@@ -38,7 +39,8 @@ class Command(Protocol):
 
     def __call__(self, argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
                  out: TextIO | None = None, err: TextIO | None = None,
-                 findings: list[CheckResult] | None = None) -> int: ...
+                 findings: list[CheckResult] | None = None,
+                 usage: GitHubUsage | None = None) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Context:
     findings: list[CheckResult] = field(default_factory=list, compare=False)
     # Where each setting that is not the profile's came from (the `config` step shows it).
     config_sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Every request the step's GitHub services send, added up (`--verbose` prints it at the end;
+    # a rehearsal keeps it per stage).
+    usage: GitHubUsage = field(default_factory=GitHubUsage, compare=False)
     # Each options dataclass `typed` built, by its class (a replaced Context starts afresh).
     _typed: dict[type, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -80,7 +85,7 @@ class Context:
         from release.services.github import GitHubService
 
         return GitHubService.from_env(self.env, repo or self.config.github_repo, progress=self.err,
-                                      max_attempts=self.config.github.api_attempts)
+                                      max_attempts=self.config.github.api_attempts, usage=self.usage)
 
     def run_command(self) -> Command:
         if self.command is None:

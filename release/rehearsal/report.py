@@ -116,10 +116,13 @@ class Row:
     resumed: bool
     mode: str  # dry run, real, rerun, refusal, or check (the rehearsal's own actions)
     seconds: float | None
-    github: Tally | None
+    github: Tally | None  # as the step counted what it sent (the stand-in's count for actions)
     command: str
     output: str
     findings: int = 0
+    counted: bool = False  # `github` is the step's own count
+    not_modified: int = 0  # requests the step sent that GitHub answered 304 (free)
+    served: Tally | None = None  # what the stand-in GitHub answered, where that differs
 
     @property
     def status(self) -> str:
@@ -177,14 +180,19 @@ def rows(stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> list[Row]:
     for number, stage in enumerate(stages, 1):
         outcome = outcomes[number - 1] if number <= len(outcomes) else None
         command = "python -m release " + " ".join(stage.argv) if stage.argv else ""
+        sent = None if outcome is None or outcome.sent is None else Tally.of(outcome.sent)
+        served = None if outcome is None else outcome.github
         result.append(Row(
             number, stage.title, stage_state(outcome), bool(outcome and outcome.resumed),
             stage_mode(stage, stages[:number - 1]),
             None if outcome is None else outcome.seconds,
-            None if outcome is None else outcome.github, command,
+            sent or served, command,
             "" if outcome is None else outcome.output.rstrip("\n"),
             len(stage_findings(number, outcome)) if outcome and stage_state(outcome) == "amber"
-            else 0))
+            else 0,
+            counted=sent is not None,
+            not_modified=outcome.sent.not_modified if outcome and outcome.sent else 0,
+            served=served if sent is not None and served != sent else None))
     return result
 
 

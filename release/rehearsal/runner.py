@@ -16,6 +16,7 @@ from typing import Protocol, TextIO
 from release.checks.result import CheckResult, Status
 from release.context import Command
 from release.errors import ReleaseError
+from release.services.github_usage import GitHubUsage
 
 INTERRUPTED = 130  # the CLI's exit code for a Ctrl-C
 REFUSED = 2  # the CLI's exit code for a usage error: a step refusing what it must not do
@@ -76,6 +77,11 @@ class Tally:
     def __add__(self, other: Tally) -> Tally:
         return Tally(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
 
+    @classmethod
+    def of(cls, usage: GitHubUsage) -> Tally:
+        """What the toolkit counted as it sent the requests (304s, free, left out)."""
+        return cls(usage.rest, usage.graphql, usage.points)
+
 
 @dataclass
 class Outcome:
@@ -83,9 +89,12 @@ class Outcome:
     code: int
     output: str
     seconds: float = 0.0
-    github: Tally = field(default_factory=Tally)
+    github: Tally = field(default_factory=Tally)  # what the stand-in GitHub answered meanwhile
     resumed: bool = False  # found done by an earlier, interrupted run; not run again
     findings: tuple[CheckResult, ...] = ()  # what the step noted as not passing
+    # What the step counted as it sent its requests (a command's stage; None for the rehearsal's
+    # own actions): the figures a release manager sees with --verbose.
+    sent: GitHubUsage | None = None
 
     @property
     def ok(self) -> bool:
@@ -165,6 +174,7 @@ class Rehearsal:
     def _run_one(self, stage: Stage) -> Outcome:
         before, started = self.github_tally(), time.perf_counter()
         findings: list[CheckResult] = []
+        sent: GitHubUsage | None = None
         if stage.action is not None:
             try:
                 said = stage.action()
@@ -175,12 +185,12 @@ class Rehearsal:
                 output, code = f"error: {exc.message}\nhint: {exc.hint}", exc.exit_code
                 findings.append(CheckResult.fail("", "error", exc.message, exc.hint or ""))
         else:
-            buffer = io.StringIO()
+            buffer, sent = io.StringIO(), GitHubUsage()
             code = self.command([*stage.argv, *self.common], env=self.env, out=buffer,
-                                err=buffer, findings=findings)
+                                err=buffer, findings=findings, usage=sent)
             output = buffer.getvalue()
             if code == INTERRUPTED and stage.expect != INTERRUPTED:
                 raise KeyboardInterrupt  # the CLI caught a Ctrl-C inside the step
         seconds = time.perf_counter() - started
         return Outcome(stage, code, output, seconds, self.github_tally() - before,
-                       findings=tuple(findings))
+                       findings=tuple(findings), sent=sent)

@@ -44,6 +44,7 @@ from release.services.github_errors import (
     wait_out_secondary,
 )
 from release.services.github_graphql import MAX_BATCH, Budget, GraphQLClient
+from release.services.github_usage import GitHubUsage, graphql_cost, uploads_root
 
 __all__ = ["Budget", "GitHubService", "IssueRef", "PullRequestInfo", "PullRequestRef"]
 
@@ -116,7 +117,10 @@ class GitHubService:
         rest_retries: int = 3,
         rest_backoff: float = 0.5,
         timeout: float = 30.0,
+        usage: GitHubUsage | None = None,
     ) -> None:
+        """`usage` adds up every request this service sends (the run's, when the Context hands
+        the same one to each service it makes)."""
         if repo.count("/") != 1 or not all(repo.split("/")):
             raise ServiceError(f"{repo!r} is not a GitHub repository name",
                                hint="write it as owner/name, e.g. numpy/numpy")
@@ -130,6 +134,8 @@ class GitHubService:
         self.max_attempts = max_attempts
         self.timeout = timeout
         self._token = token or None
+        self.usage = usage if usage is not None else GitHubUsage()
+        self._rest_roots = (f"{self.api_url}/", uploads_root(self.api_url) + "/")
         self._rest_retry = SayingRetry(total=min(rest_retries, max(0, max_attempts - 1)),
                                        backoff_factor=rest_backoff,
                                        status_forcelist=(500, 502, 503, 504),
@@ -143,6 +149,7 @@ class GitHubService:
                                      "X-GitHub-Api-Version": "2022-11-28"})
         if self._token:
             self.session.headers["Authorization"] = f"bearer {self._token}"
+        self.session.hooks["response"].append(self._count)
         self.graphql = GraphQLClient(self.request, graphql_url, repo, sleep=sleep, progress=self.progress,
                                      max_attempts=max_attempts, timeout=timeout)
 
@@ -181,12 +188,20 @@ class GitHubService:
             paced = self.api_url == DEFAULT_API_URL
             self._client = github.Github(
                 base_url=self.api_url,
-                auth=github.Auth.Token(self._token) if self._token else None,
+                auth=CountedToken(self._token, self.usage) if self._token else CountedAnonymous(self.usage),
                 user_agent=USER_AGENT, per_page=100, retry=self._rest_retry,
                 timeout=max(1, round(self.timeout)),
                 seconds_between_requests=0.25 if paced else None,
                 seconds_between_writes=1.0 if paced else None)
         return self._client
+
+    def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """Each answer on `session` (a redirect's hops apart): GraphQL, REST, or a download link
+        away from the API, which costs nothing."""
+        if response.url.startswith(self.graphql_url):
+            self.usage.add_graphql(graphql_cost(response))
+        elif response.url.startswith(self._rest_roots):
+            self.usage.add_rest(response.status_code)
 
     def repository(self) -> Repository:
         """The PyGithub `Repository` (fetched once); failures become `ServiceError`."""
@@ -368,6 +383,40 @@ class GitHubService:
                 return None
 
         return self.call(f"look up the user {login}", name)
+
+
+class CountedToken(github.Auth.Token):
+    """The token as PyGithub sends it, counting each request it is sent with (PyGithub asks its
+    auth once per request, and has no other per-request hook)."""
+
+    def __init__(self, token: str, usage: GitHubUsage) -> None:
+        super().__init__(token)
+        self.usage = usage
+
+    def authentication(self, headers: dict[str, str]) -> None:
+        super().authentication(headers)
+        self.usage.add_rest()
+
+
+class CountedAnonymous(github.Auth.Auth):
+    """No token: nothing is added to the request, which is counted all the same."""
+
+    def __init__(self, usage: GitHubUsage) -> None:
+        self.usage = usage
+
+    @property
+    def token_type(self) -> str:
+        return ""
+
+    @property
+    def token(self) -> str:
+        return ""
+
+    def authentication(self, headers: dict[str, str]) -> None:
+        self.usage.add_rest()
+
+    def mask_authentication(self, headers: dict[str, str]) -> None:
+        """Nothing to mask: no Authorization header is sent."""
 
 
 def payload(obj: GithubObject) -> dict[str, Any]:
