@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -170,6 +171,30 @@ def test_publish_makes_the_release_with_three_verified_assets(scene: Scene, cli:
     assert "v1.2.0 (published):" in result.out
     written = b"".join(p.read_bytes() for p in scene.repo.rglob("*") if p.is_file())
     assert TOKEN not in result.out + result.err and TOKEN.encode() not in written
+
+
+def test_status_reads_a_finished_release_in_one_query(scene: Scene, cli: Cli) -> None:
+    """`status` asks GitHub once (GraphQL: the release, its assets, the release's pull requests)
+    where it listed releases and read each asset before; --verbose says what it sent, and the
+    fake GitHub saw the same."""
+    published = _run(scene, cli, "--publish", "--verbose")
+    assert published.code == 0, published.err
+    sent = sum(scene.github.rest_calls.values())  # PyGithub's requests and the session's alike
+    assert f"GitHub: {sent} REST requests, 0 GraphQL queries (0 points)" in published.err.splitlines()
+    scene.github.add_pull(REPO, 40, "REL: begin 1.2.1", "alice", state="open", merged=False,
+                          head="alice:begin-1.2.1", base="maintenance/1.2.x")
+    scene.github.reset_counts()
+    result = cli("status", "1.2.0", "--repo", str(scene.repo), "--json", "--verbose", env=scene.env)
+    rows = {row["step"]: row for row in json.loads(result.out)["steps"]}
+    assert rows["GitHub release"]["state"] == "done", rows["GitHub release"]
+    assert "published with " + ", ".join(sorted(_expected_assets(scene))) + ";" in \
+        rows["GitHub release"]["detail"]
+    assert f"; pull request #40 is open: {scene.github.root}/{REPO}/pull/40" in \
+        rows["maintenance reset"]["detail"]
+    counted = sum(scene.github.rest_calls.values()) + scene.github.graphql_calls
+    assert counted <= 3 and scene.github.graphql_calls == 1, scene.github.rest_calls
+    assert "GitHub: 0 REST requests, 1 GraphQL query (1 point)" in result.err.splitlines()
+    assert scene.github.graphql_points == 1
 
 
 def test_dry_run_changes_nothing_and_sends_no_write(scene: Scene, cli: Cli) -> None:

@@ -201,6 +201,27 @@ def test_github_requests_per_stage_add_up_to_the_forecast(example: tuple[int, st
     assert re.search(r"needs about \*\*4\.0 hours\*\*", text)
 
 
+COUNTED = re.compile(r"^### \d+\. (.+)\n\nStatus: [^\n]*?GitHub \(as the step counted it\): (\d+) REST"
+                     r"(?: \(and (\d+) answered 304, free\))?, (\d+) GraphQL \((\d+) points\)"
+                     r"(; the stand-in GitHub answered [^\n]*)?\.$", re.MULTILINE)
+
+
+def test_each_stage_shows_what_its_step_counted_as_it_sent(example: tuple[int, str, Path, Path, str]) -> None:
+    """Per stage, the requests the step counted in its own GitHub services (true against GitHub
+    too), which are what the stand-in answered; `status` on a finished release is one query."""
+    text = (example[3] / "rehearsal-report.md").read_text()
+    counted = {title: tuple(int(n or 0) for n in numbers[:4]) for title, *numbers in COUNTED.findall(text)}
+    assert not [title for title, *numbers in COUNTED.findall(text) if numbers[4]]  # no disagreement
+    assert counted["[1.2.0] where the release stands: every step done"] == (0, 0, 1, 1)
+    assert counted["[1.2.0rc1] where the release stands"] == (0, 0, 1, 1)
+    assert counted["[1.2.0rc1] changelog, dry run (titles from GitHub)"][2] >= 1
+    assert counted["[1.2.0rc1] GitHub release: draft, assets, verify, publish"][0] > 3
+    assert "[1.2.0] tag and push it upstream" not in counted  # git only: no GitHub line
+    assert len(counted) > 30
+    page = (example[3] / "rehearsal-report.html").read_text()
+    assert "GitHub (as the step counted it): 0 REST, 1 GraphQL (1 points)" in page
+
+
 def test_the_html_page_stands_alone_with_its_pictures(example: tuple[int, str, Path, Path, str]) -> None:
     page = (example[3] / "rehearsal-report.html").read_text()
     assert page.startswith("<!DOCTYPE html>")

@@ -1,4 +1,5 @@
-"""The fake GitHub's GraphQL subset: `rateLimit` and aliased `repository { pullRequest(number:) }`.
+"""The fake GitHub's GraphQL subset: `rateLimit`, aliased `repository { pullRequest(number:) }`,
+a repository's `pullRequests` by head branch and a `release(tagName:)` with its assets.
 
 Queries are parsed, validated and executed by graphql-core against `SCHEMA`, a slice of GitHub's
 own schema (same type and field names; the test suite checks each against GitHub's published
@@ -40,6 +41,45 @@ type Repository {
   name: String!
   nameWithOwner: String!
   pullRequest(number: Int!): PullRequest
+  pullRequests(after: String, baseRefName: String, before: String, first: Int, headRefName: String,
+               labels: [String!], last: Int, orderBy: IssueOrder,
+               states: [PullRequestState!]): PullRequestConnection!
+  release(tagName: String!): Release
+}
+
+type PullRequestConnection {
+  nodes: [PullRequest]
+  totalCount: Int!
+}
+
+input IssueOrder {
+  direction: OrderDirection!
+  field: IssueOrderField!
+}
+
+enum IssueOrderField {
+  COMMENTS
+  CREATED_AT
+  UPDATED_AT
+}
+
+type Release {
+  isDraft: Boolean!
+  isPrerelease: Boolean!
+  name: String
+  releaseAssets(after: String, before: String, first: Int, last: Int, name: String): ReleaseAssetConnection!
+  tagName: String!
+  url: URI!
+}
+
+type ReleaseAssetConnection {
+  nodes: [ReleaseAsset]
+  totalCount: Int!
+}
+
+type ReleaseAsset {
+  name: String!
+  size: Int!
 }
 
 enum PullRequestState {
@@ -188,8 +228,60 @@ def _pull_values(world: World, repo: Repo, pull: Pull, root: str) -> dict[str, A
     }
 
 
+def _pull_requests(parent: dict[str, Any], info: GraphQLResolveInfo[Any], *, headRefName: str | None = None,
+                   baseRefName: str | None = None, states: list[str] | None = None,
+                   first: int | None = None, last: int | None = None,
+                   orderBy: dict[str, str] | None = None, **_: Any) -> dict[str, Any]:
+    """Pull requests by their head branch (any fork's), base and state; newest first when asked
+    for by CREATED_AT DESC (numbers grow with time, as creation order does)."""
+    repo: Repo = parent["repo"]
+    values = [_pull_values(info.context["world"], repo, pull, info.context["root"])
+              for pull in repo.pulls.values()]
+    found = [v for v in values if (headRefName is None or v["headRefName"] == headRefName)
+             and (baseRefName is None or v["baseRefName"] == baseRefName)
+             and (states is None or v["state"] in states)]
+    newest_first = (orderBy or {}).get("direction") == "DESC"
+    found.sort(key=lambda v: int(v["number"]), reverse=newest_first)
+    return {"nodes": _window(found, first, last), "totalCount": len(found)}
+
+
+def _window(items: list[Any], first: int | None, last: int | None) -> list[Any]:
+    """A connection's page; GitHub refuses neither first nor last only past 100 and at once."""
+    if first is not None:
+        return items[:first]
+    if last is not None:
+        return items[-last:] if last else []
+    return items
+
+
+def _release(parent: dict[str, Any], info: GraphQLResolveInfo[Any], tagName: str) -> dict[str, Any] | None:
+    """The release for a tag, a draft included (by its pending tag), as GitHub finds it."""
+    repo: Repo = parent["repo"]
+    found = [r for r in repo.releases.values() if r.tag_name == tagName]
+    if not found:
+        return None
+    release = min(found, key=lambda r: r.id)
+    root = info.context["root"]
+    assets = [{"name": a.name, "size": len(a.data)} for a in release.assets.values()]
+    return {
+        "tagName": release.tag_name, "name": release.name or None, "isDraft": release.draft,
+        "isPrerelease": release.prerelease,
+        "url": f"{root}/{repo.full_name}/releases/tag/{release.tag_name}",
+        "assets": assets,
+    }
+
+
+def _release_assets(parent: dict[str, Any], info: GraphQLResolveInfo[Any], *, first: int | None = None,
+                    last: int | None = None, name: str | None = None, **_: Any) -> dict[str, Any]:
+    found = [a for a in parent["assets"] if name is None or a["name"] == name]
+    return {"nodes": _window(found, first, last), "totalCount": len(found)}
+
+
 SCHEMA.query_type.fields["repository"].resolve = _repository  # type: ignore[union-attr]
 SCHEMA.type_map["Repository"].fields["pullRequest"].resolve = _pull_request  # type: ignore[attr-defined]
+SCHEMA.type_map["Repository"].fields["pullRequests"].resolve = _pull_requests  # type: ignore[attr-defined]
+SCHEMA.type_map["Repository"].fields["release"].resolve = _release  # type: ignore[attr-defined]
+SCHEMA.type_map["Release"].fields["releaseAssets"].resolve = _release_assets  # type: ignore[attr-defined]
 
 
 def _github_error(problem: GraphQLError) -> dict[str, Any]:

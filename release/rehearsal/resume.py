@@ -326,6 +326,7 @@ class Resume:
     def status(self, name: str, version: str) -> str | None:
         """`name`'s status look on the stand-ins: None when done (or skipped), else its detail."""
         from release.status import State
+        from release.status.on_github import OnGitHub
 
         look = step(name).status
         assert look is not None, f"{name} has no status look"
@@ -335,7 +336,8 @@ class Resume:
                    "website_repo": p.website_repo}
         ctx = Context(repo=p.repo.resolve(), config=loaded.config, config_source=loaded.source,
                       options=options, env=p.env, out=io.StringIO(), err=io.StringIO())
-        found = look.find(ctx, ReleaseVersion.parse(version))
+        parsed = ReleaseVersion.parse(version)
+        found = look.find(ctx, parsed, OnGitHub(ctx, parsed))
         if found.state in (State.DONE, State.SKIPPED):
             return None
         return f"status: {found.detail}"

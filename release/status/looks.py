@@ -16,6 +16,7 @@ from release.services.git import GitService
 from release.sites.doc_site import INDEX, has_series_link
 from release.sites.news_page import release_url
 from release.status import Found, LookOptions, State
+from release.status.on_github import OnGitHub
 from release.templating import render
 from release.version import ReleaseVersion
 from release.wheels.file_set import index_report
@@ -71,7 +72,7 @@ def _release_files(ctx: Context, version: ReleaseVersion) -> list[str]:
     return [notes, ctx.path(ctx.config.changelog, version)]
 
 
-def release_pr(ctx: Context, version: ReleaseVersion) -> Found:
+def release_pr(ctx: Context, version: ReleaseVersion, seen: OnGitHub) -> Found:
     """The release commit: the tag's commit, else the maintenance branch, says VERSION and holds
     the notes and changelog."""
     git, cfg = ctx.git, ctx.config
@@ -90,11 +91,12 @@ def release_pr(ctx: Context, version: ReleaseVersion) -> Found:
     text = git.show_file(refs[-1], cfg.pyproject)
     says = read_version(text, cfg.pyproject) if text is not None else "nothing"
     detail = f"{branch} says {says}" + (f"; lacks {', '.join(missing)}" if missing else "")
+    detail += seen.open_pull(seen.branches()[0])
     return Found(State.NOT_YET, detail,
                _cmd("prepare", version, "--push") + f", then merge the PR into {branch}")
 
 
-def tag(ctx: Context, version: ReleaseVersion) -> Found:
+def tag(ctx: Context, version: ReleaseVersion, seen: OnGitHub) -> Found:
     git, cfg = ctx.git, ctx.config
     tag_name = version.tag(cfg.tag_format)
     local = git.tag_object(tag_name)
@@ -120,7 +122,7 @@ def tag(ctx: Context, version: ReleaseVersion) -> Found:
                f"git ls-remote {cfg.upstream_remote} refs/tags/{tag_name}; sort it out by hand")
 
 
-def index_files(ctx: Context, version: ReleaseVersion) -> Found:
+def index_files(ctx: Context, version: ReleaseVersion, seen: OnGitHub) -> Found:
     url = ctx.typed(LookOptions).index_url
     if not url:
         return Found(State.UNKNOWN, "not looked at: pass --index-url URL")
@@ -136,21 +138,20 @@ def index_files(ctx: Context, version: ReleaseVersion) -> Found:
     return Found(State.NOT_YET, f"{summary} ({problems})", nxt)
 
 
-def github_release(ctx: Context, version: ReleaseVersion) -> Found:
+def github_release(ctx: Context, version: ReleaseVersion, seen: OnGitHub) -> Found:
     if ctx.typed(LookOptions).offline:
         return Found(State.UNKNOWN, "not looked at (--offline)")
-    service = ctx.github()
-    if not service.has_token:
+    if not ctx.github().has_token:
         return Found(State.UNKNOWN, "unknown (no token): drafts are visible only with "
                    "GITHUB_TOKEN or GH_TOKEN")
     tag_name = version.tag(ctx.config.tag_format)
-    found = ctx.releases(service).find(tag_name)
+    found = seen.get().release
     publish = _cmd("github-release", version, "--dist", str(ctx.repo / "dist" / str(version)),
                    "--publish")
     if found is None:
         return Found(State.NOT_YET, f"no release for {tag_name} on {ctx.config.github_repo}",
                    publish)
-    assets = sorted(asset.name for asset in found.assets)
+    assets = sorted(found.assets)
     if found.draft:
         return Found(State.NOT_YET, f"a draft for {tag_name} with {len(assets)} assets",
                    publish)
@@ -175,7 +176,7 @@ def _missing_assets(ctx: Context, version: ReleaseVersion, present: list[str]) -
     return missing
 
 
-def docs(ctx: Context, version: ReleaseVersion) -> Found:
+def docs(ctx: Context, version: ReleaseVersion, seen: OnGitHub) -> Found:
     if version.is_prerelease:
         return Found(State.SKIPPED, "documentation is not merged for pre-releases")
     cfg = ctx.config.docs
@@ -208,7 +209,7 @@ def _side_repo(ctx: Context, option: str, configured: str, what: str) -> Path:
     return root
 
 
-def reset_branch(ctx: Context, version: ReleaseVersion) -> Found:
+def reset_branch(ctx: Context, version: ReleaseVersion, seen: OnGitHub) -> Found:
     candidate = next_candidate(ctx.config, version)
     if not version.is_final and candidate is None:
         return Found(State.SKIPPED, "the maintenance branch is not reset after a pre-release")
@@ -219,12 +220,13 @@ def reset_branch(ctx: Context, version: ReleaseVersion) -> Found:
     for ref in [*_branch_refs(ctx, maintenance), f"refs/heads/{begin}"]:
         if git.has_ref(ref) and _says(ctx, ref, says):
             tail = f"; merge its pull request into {maintenance}" if begin in ref else ""
-            return Found(State.DONE, f"{_ref_name(ctx, ref)} says {says}{tail}")
-    return Found(State.NOT_YET, f"neither {maintenance} nor {begin} says {says}",
-               _cmd("reset-branch", version, "--push"))
+            return Found(State.DONE, f"{_ref_name(ctx, ref)} says {says}{tail}"
+                         f"{seen.open_pull(begin) if tail else ''}")
+    return Found(State.NOT_YET, f"neither {maintenance} nor {begin} says {says}"
+                 f"{seen.open_pull(begin)}", _cmd("reset-branch", version, "--push"))
 
 
-def announcement(ctx: Context, version: ReleaseVersion) -> Found:
+def announcement(ctx: Context, version: ReleaseVersion, seen: OnGitHub) -> Found:
     if version.is_prerelease:
         return Found(State.SKIPPED, "pre-releases are not announced on the website")
     cfg = ctx.config.docs
@@ -252,7 +254,7 @@ def _release_line_start(ctx: Context, version: ReleaseVersion) -> str:
     return line.split(marker)[0]
 
 
-def main_updated(ctx: Context, version: ReleaseVersion) -> Found:
+def main_updated(ctx: Context, version: ReleaseVersion, seen: OnGitHub) -> Found:
     if not version.is_final:
         return Found(State.SKIPPED, "main is not updated after a pre-release")
     git, cfg = ctx.git, ctx.config
@@ -266,10 +268,10 @@ def main_updated(ctx: Context, version: ReleaseVersion) -> Found:
         if all(git.show_file(ref, f) is not None for f in files) and has_entry(index, target):
             tail = f"; merge its pull request into {cfg.main_branch}" if work in ref else ""
             return Found(State.DONE, f"{_ref_name(ctx, ref)} has the notes, changelog and "
-                       f"{cfg.release_index} entry{tail}")
+                       f"{cfg.release_index} entry{tail}{seen.open_pull(work) if tail else ''}")
     ref = f"refs/heads/{cfg.main_branch}"
     lacks = [f for f in files if git.show_file(ref, f) is None]
     if not has_entry(git.show_file(ref, cfg.release_index) or "", target):
         lacks.append(f"the {cfg.release_index} entry")
-    return Found(State.NOT_YET, f"{cfg.main_branch} lacks {', '.join(lacks)}",
+    return Found(State.NOT_YET, f"{cfg.main_branch} lacks {', '.join(lacks)}{seen.open_pull(work)}",
                _cmd("post-release", version, "--push"))

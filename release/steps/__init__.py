@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from release.context import Context
     from release.services.git import GitService
     from release.status import Found
+    from release.status.on_github import OnGitHub
     from release.version import ReleaseVersion
 
 # The fields the registry reads from the source; they must be literals in the declaration.
@@ -52,11 +53,11 @@ Recheck = Callable[[Rechecks, tuple[str, ...]], str | None]
 @dataclass(frozen=True, kw_only=True)
 class Look:
     """How `status` looks for a step's result: its row's title, its place in the table, and the
-    function that finds the row."""
+    function that finds the row (given what GitHub says of the version, asked once for all rows)."""
 
     row: str
     order: int
-    find: Callable[[Context, ReleaseVersion], Found]
+    find: Callable[[Context, ReleaseVersion, OnGitHub], Found]
 
 
 @dataclass(frozen=True, kw_only=True)

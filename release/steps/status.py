@@ -14,6 +14,7 @@ from release.errors import ReleaseError, UsageError
 from release.journal import journal_path, last_success, read_entries
 from release.output import invocation
 from release.status import Found, State
+from release.status.on_github import OnGitHub
 from release.steps import Step, steps
 from release.steps.common import (
     COULD_NOT_LOOK,
@@ -74,7 +75,8 @@ def run(ctx: Context) -> int:
         raise UsageError(f"{version} is a development version; look at a release",
                          hint=f"nox -s status -- {version.base}")
     ctx.git  # noqa: B018 - a path that is not a repository is bad input, reported before looking
-    rows = with_journal(ctx, version, [look(ctx, version, step) for step in looked_at()])
+    seen = OnGitHub(ctx, version)  # GitHub asked once, for every row
+    rows = with_journal(ctx, version, [look(ctx, version, step, seen) for step in looked_at()])
     states = {row.state for row in rows}
     code = NOT_DONE if State.NOT_YET in states else COULD_NOT_LOOK if State.UNKNOWN in states else 0
     if ctx.typed(StatusOptions).json:
@@ -94,12 +96,12 @@ def looked_at() -> list[Step]:
     return sorted(found, key=lambda step: step.status.order if step.status else 0)
 
 
-def look(ctx: Context, version: ReleaseVersion, step: Step) -> Row:
+def look(ctx: Context, version: ReleaseVersion, step: Step, seen: OnGitHub | None = None) -> Row:
     """`step`'s row; a place that cannot be looked at (a remote down, a file unreadable) is
     `unknown`."""
     assert step.status is not None
     try:
-        found = step.status.find(ctx, version)
+        found = step.status.find(ctx, version, seen or OnGitHub(ctx, version))
     except ReleaseError as exc:
         found = Found(State.UNKNOWN, f"could not look: {exc.message}", exc.hint or "")
     return Row(step.status.row, found.state, found.detail, found.next)

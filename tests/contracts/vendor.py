@@ -151,9 +151,12 @@ def toolkit_documents() -> list[str]:
     from release.fakes import github_graphql as fake
     from release.services import github_graphql as toolkit
     from release.services.github_triage import triage_query
+    from release.services.github_version import version_query
 
     return [toolkit.BUDGET_QUERY, toolkit.pull_query("numpy", "numpy", [1, 2]),
-            triage_query("numpy", "numpy", [1, 2]), fake_documents(fake.SCHEMA_SDL)]
+            triage_query("numpy", "numpy", [1, 2]),
+            version_query("numpy", "numpy", "v2.4.0", ["prepare-2.4.0", "begin-2.4.1"]),
+            fake_documents(fake.SCHEMA_SDL)]
 
 
 def fake_documents(sdl: str) -> str:
