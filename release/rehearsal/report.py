@@ -121,7 +121,6 @@ class Row:
     output: str
     findings: int = 0
     counted: bool = False  # `github` is the step's own count
-    not_modified: int = 0  # requests the step sent that GitHub answered 304 (free)
     served: Tally | None = None  # what the stand-in GitHub answered, where that differs
 
     @property
@@ -191,7 +190,6 @@ def rows(stages: Sequence[Stage], outcomes: Sequence[Outcome]) -> list[Row]:
             len(stage_findings(number, outcome)) if outcome and stage_state(outcome) == "amber"
             else 0,
             counted=sent is not None,
-            not_modified=outcome.sent.not_modified if outcome and outcome.sent else 0,
             served=served if sent is not None and served != sent else None))
     return result
 

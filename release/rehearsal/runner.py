@@ -79,8 +79,9 @@ class Tally:
 
     @classmethod
     def of(cls, usage: GitHubUsage) -> Tally:
-        """What the toolkit counted as it sent the requests (304s, free, left out)."""
-        return cls(usage.rest, usage.graphql, usage.points)
+        """What a step counted as it sent its requests, in the same shape."""
+        return cls(usage.rest + usage.not_modified, usage.graphql, usage.points, usage.not_modified,
+                   usage.downloads)
 
 
 @dataclass

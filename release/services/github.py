@@ -44,7 +44,7 @@ from release.services.github_errors import (
     wait_out_secondary,
 )
 from release.services.github_graphql import MAX_BATCH, Budget, GraphQLClient
-from release.services.github_usage import GitHubUsage, graphql_cost, uploads_root
+from release.services.github_usage import ARTIFACT_ZIP, GitHubUsage, graphql_cost, uploads_root
 
 __all__ = ["Budget", "GitHubService", "IssueRef", "PullRequestInfo", "PullRequestRef"]
 
@@ -201,7 +201,8 @@ class GitHubService:
         if response.url.startswith(self.graphql_url):
             self.usage.add_graphql(graphql_cost(response))
         elif response.url.startswith(self._rest_roots):
-            self.usage.add_rest(response.status_code)
+            path = response.url.split("?", 1)[0]
+            self.usage.add_rest(response.status_code, download=bool(ARTIFACT_ZIP.search(path)))
 
     def repository(self) -> Repository:
         """The PyGithub `Repository` (fetched once); failures become `ServiceError`."""

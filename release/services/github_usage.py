@@ -8,6 +8,7 @@ least one). Signed download links (a redirect away from the API) cost nothing an
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,14 +24,16 @@ class GitHubUsage:
     not_modified: int = 0  # REST requests answered 304: free
     graphql: int = 0  # GraphQL queries
     points: int = 0  # the GraphQL points they cost
+    downloads: int = 0  # artifact zips asked for (REST requests, answered with a signed link)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def add_rest(self, status: int | None = None) -> None:
+    def add_rest(self, status: int | None = None, *, download: bool = False) -> None:
         with self._lock:
             if status == 304:
                 self.not_modified += 1
             else:
                 self.rest += 1
+            self.downloads += download
 
     def add_graphql(self, cost: int) -> None:
         with self._lock:
@@ -51,6 +54,9 @@ class GitHubUsage:
 
 def _count(number: int, one: str, many: str | None = None) -> str:
     return f"{number} {one if number == 1 else many or one + 's'}"
+
+
+ARTIFACT_ZIP = re.compile(r"/actions/artifacts/\d+/zip$")
 
 
 def graphql_cost(response: requests.Response) -> int:
