@@ -88,3 +88,15 @@ def test_a_read_only_token_is_refused_and_nothing_moves(project: Path, cli: Cli,
         assert result.code == 1 and "403" in result.err, result.err
         assert _on(github, 101) == "2.5.3 release"
         assert reader not in result.out + result.err
+
+
+def test_what_it_costs_on_github(milestone: FakeGitHub, project: Path, cli: Cli) -> None:
+    """One list of the milestones and one of each milestone's items per look: the triage costs
+    2 counted requests; the move 8 (the look, 2 moves, the look that verifies them)."""
+    milestone.reset_counts()
+    assert cli("milestones", "2.5.3", "--repo", str(project)).code == 0
+    assert milestone.counted_rest + milestone.graphql_calls <= 2
+    milestone.reset_counts()
+    done = cli("milestones", "2.5.3", "--repo", str(project), "--move-to", "2.5.4", "--apply")
+    assert done.code == 0, done.err
+    assert milestone.counted_rest + milestone.graphql_calls <= 8

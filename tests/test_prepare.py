@@ -115,6 +115,8 @@ def test_push_opens_one_pull_request_and_a_rerun_reuses_it(maint: ExampleProject
                 "--repo", str(maint.repo))
         first = cli(*args, env=env)
         assert first.code == 0, first.err
+        # The look for an open pull request, the repository, the new pull request, its check.
+        assert fake.counted_rest + fake.graphql_calls <= 4
         head = git(maint.repo, "rev-parse", "HEAD").strip()
         assert git(maint.fork, "rev-parse", "refs/heads/prepare-1.2.0").strip() == head
         [pull] = fake.repo(REPO).pulls.values()
@@ -126,9 +128,12 @@ def test_push_opens_one_pull_request_and_a_rerun_reuses_it(maint: ExampleProject
         assert "tag `v1.2.0`" in pull.body
         assert "pull request: " in first.out
 
+        spent = fake.counted_rest + fake.graphql_calls
         again = cli(*args, env=env)
         assert again.code == 0, again.err
         assert "nothing to do" in again.out
+        # One list of the open pull requests from the branch; the repository is not looked up.
+        assert fake.counted_rest + fake.graphql_calls - spent <= 1
         assert git(maint.repo, "rev-parse", "HEAD").strip() == head
         assert len(fake.repo(REPO).pulls) == 1
         assert "POST /repos/{owner}/{repo}/pulls" in fake.rest_calls

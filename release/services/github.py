@@ -144,6 +144,7 @@ class GitHubService:
         self._rest_retry.progress = self.progress
         self._client: github.Github | None = None
         self._repository: Repository | None = None
+        self._reads: Repository | None = None
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/vnd.github+json",
                                      "X-GitHub-Api-Version": "2022-11-28"})
@@ -210,6 +211,18 @@ class GitHubService:
             self._repository = self.call(f"look up {self.repo_name}",
                                          lambda: self.client().get_repo(self.repo_name))
         return self._repository
+
+    def repository_for_reads(self) -> Repository:
+        """The PyGithub `Repository` made without asking GitHub, for reads: a list or a file needs
+        only the repository's URL, and looking it up first costs a request for nothing. A
+        repository GitHub does not have is answered 404 by the read itself ("found nothing").
+        Nothing may read its attributes (that would fetch it after all)."""
+        if self._repository is not None:
+            return self._repository
+        if self._reads is None:
+            self._reads = Repository(self.client().requester, url=f"/repos/{self.repo_name}",
+                                     completed=False)
+        return self._reads
 
     def call(self, action: str, func: Callable[[], T], *, needs: str | None = None,
              hints: Mapping[int, str] | None = None) -> T:
@@ -316,7 +329,7 @@ class GitHubService:
         label = head if ":" in head else f"{self.repo_name.split('/')[0]}:{head}"
 
         def first() -> PullRequestRef | None:
-            for pull in self.repository().get_pulls(state="open", head=label, base=base):
+            for pull in self.repository_for_reads().get_pulls(state="open", head=label, base=base):
                 return _pull_ref(pull)
             return None
 
@@ -337,7 +350,7 @@ class GitHubService:
         """The open issue (not pull request) titled exactly `title`, if there is one."""
 
         def first() -> IssueRef | None:
-            for issue in self.repository().get_issues(state="open"):
+            for issue in self.repository_for_reads().get_issues(state="open"):
                 raw = payload(issue)  # a plain issue has no `pull_request` key: no hidden GET
                 if raw.get("pull_request") is None and raw.get("title") == title:
                     return IssueRef(int(raw["number"]), title, str(raw["html_url"]), str(raw["state"]))
@@ -358,7 +371,7 @@ class GitHubService:
 
         def read() -> str | None:
             try:
-                content = self.repository().get_contents(path, ref=ref)
+                content = self.repository_for_reads().get_contents(path, ref=ref)
             except GithubException as exc:
                 if exc.status == 404:  # "Not Found", or "No commit found for the ref ..."
                     return None

@@ -28,7 +28,7 @@ class MilestoneLists:
 
 def milestone_lists(service: GitHubService, title: str) -> MilestoneLists:
     """The closed issues and merged pull requests of the milestone called `title`."""
-    repo = service.repository()
+    repo = service.repository_for_reads()
     milestones = service.call(f"list the milestones of {service.repo_name}",
                               lambda: {m.title: m for m in repo.get_milestones(state="all")})
     if title not in milestones:

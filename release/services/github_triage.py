@@ -18,7 +18,7 @@ from typing import Any
 
 from release.atomic_file import replace_file
 from release.errors import ServiceError
-from release.services.github import GitHubService, payload
+from release.services.github import GitHubService
 from release.services.github_errors import Transient
 from release.services.github_graphql import MAX_BATCH
 
@@ -155,23 +155,48 @@ class MilestoneView:
 
 def milestone_view(service: GitHubService, title: str) -> MilestoneView | None:
     """The milestone called `title` with every issue and pull request on it (None: no such)."""
-    repo = service.repository()
+    return milestone_views(service, (title,))[title]
 
-    def read() -> MilestoneView | None:
-        found = next((m for m in repo.get_milestones(state="all") if m.title == title), None)
-        if found is None:
-            return None
+
+def milestone_views(service: GitHubService,
+                    titles: Sequence[str]) -> dict[str, MilestoneView | None]:
+    """The milestones called `titles` (None: no such), from one list of the milestones and one
+    list of each one's issues and pull requests, 100 a page. Read as GitHub sends them: an issue
+    that is not a pull request has no `pull_request`, and asking PyGithub for it would fetch the
+    issue again, one request per issue."""
+    names = " and ".join(repr(title) for title in dict.fromkeys(titles))
+    action = f"read the milestone {names} of {service.repo_name}"
+    base = f"{service.api_url}/repos/{service.repo_name}"
+    views: dict[str, MilestoneView | None] = dict.fromkeys(titles)
+    for milestone in _pages(service, f"{base}/milestones", {"state": "all"}, action):
+        title = str(milestone["title"])
+        if title not in views or views[title] is not None:
+            continue
         items = []
-        for issue in repo.get_issues(milestone=found, state="all", sort="created", direction="asc"):
-            raw = payload(issue)  # a plain issue has no `pull_request` key: no hidden GET for it
-            pull = raw.get("pull_request")
-            user = raw.get("user") or {}
-            items.append(MilestoneItem(int(raw["number"]), str(raw["title"]), str(user.get("login", "")),
-                                       pull is not None, str(raw["state"]),
+        for issue in _pages(service, f"{base}/issues", {
+                "milestone": str(milestone["number"]), "state": "all", "sort": "created",
+                "direction": "asc"}, action):
+            pull = issue.get("pull_request")
+            items.append(MilestoneItem(int(issue["number"]), str(issue["title"]),
+                                       str((issue.get("user") or {}).get("login") or ""),
+                                       pull is not None, str(issue["state"]),
                                        pull is not None and pull.get("merged_at") is not None))
-        return MilestoneView(found.number, found.title, found.state, tuple(items))
+        views[title] = MilestoneView(int(milestone["number"]), title, str(milestone["state"]),
+                                     tuple(items))
+    return views
 
-    return service.call(f"read the milestone {title!r} of {service.repo_name}", read)
+
+def _pages(service: GitHubService, url: str, params: dict[str, str],
+           action: str) -> list[dict[str, Any]]:
+    """Every item of a REST list, 100 a page, page after page as GitHub's Link header leads."""
+    found: list[dict[str, Any]] = []
+    next_url: str | None = url
+    query: dict[str, str] | None = {**params, "per_page": "100"}
+    while next_url:
+        response = service.request("GET", next_url, action, params=query)
+        found += list(response.json())
+        next_url, query = response.links.get("next", {}).get("url"), None  # it has the query
+    return found
 
 
 def set_milestone(service: GitHubService, number: int, milestone: int | None) -> None:

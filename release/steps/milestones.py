@@ -17,7 +17,7 @@ from release.context import Context
 from release.errors import PreconditionError, UsageError
 from release.output import invocation
 from release.plan import DryRunExecutor
-from release.services.github_triage import MilestoneView, milestone_view, set_milestone
+from release.services.github_triage import MilestoneView, milestone_views, set_milestone
 from release.steps import Step
 from release.steps.common import add_version
 from release.version import ReleaseVersion
@@ -51,21 +51,27 @@ def run(ctx: Context) -> int:
     title = ctx.path(ctx.config.milestone_format, version)
     after = ReleaseVersion.parse(version.base).next_patch()
     service = ctx.github()
-    view = _view(ctx, title)
+    target_version = ctx.typed(MilestonesOptions).move_to
+    target_title = ctx.path(ctx.config.milestone_format, target_version) if target_version else ""
+    views = milestone_views(service, (title, target_title) if target_version else (title,))
+    view = _found(ctx, title, views)
     found = triage(view)
     _print(ctx, found)
-    target_version = ctx.typed(MilestonesOptions).move_to
     if not target_version:
         if found.to_move:
             ctx.say("to move them: "
                     + invocation.command("milestones", version, "--move-to", after, "--apply"))
         return 0
-    target = _view(ctx, ctx.path(ctx.config.milestone_format, target_version))
+    target = _found(ctx, target_title, views)
     if target.number == view.number:
         raise UsageError("--move-to names the same milestone", hint=f"e.g. --move-to {after}")
+
+    def reread() -> tuple[MilestoneView | None, MilestoneView | None]:
+        again = milestone_views(service, (view.title, target.title))
+        return again[view.title], again[target.title]
+
     plan = move_plan(found, target, ctx.config.github_repo,
-                     lambda number, milestone: set_milestone(service, number, milestone),
-                     lambda: (milestone_view(service, view.title), milestone_view(service, target.title)))
+                     lambda number, milestone: set_milestone(service, number, milestone), reread)
     if ctx.typed(MilestonesOptions).apply:
         ctx.execute(plan)
     else:
@@ -74,9 +80,8 @@ def run(ctx: Context) -> int:
     return 0
 
 
-def _view(ctx: Context, title: str) -> MilestoneView:
-    service = ctx.github()
-    view = milestone_view(service, title)
+def _found(ctx: Context, title: str, views: dict[str, MilestoneView | None]) -> MilestoneView:
+    view = views[title]
     if view is None:
         repo = ctx.config.github_repo
         raise PreconditionError(f"{repo} has no milestone {title!r}",
