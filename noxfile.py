@@ -8,7 +8,9 @@ once (and remade when pyproject.toml changes), so a step starts in well under a 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,13 +33,30 @@ def _toolkit_python(session: nox.Session) -> str:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     python = str(BIN / "python")
     if not STAMP.exists() or STAMP.read_text() != wanted:
-        session.log(f"installing the toolkit into {VENV}")
-        session.run(sys.executable, "-m", "venv", "--clear", str(VENV), external=True)
-        session.run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip", external=True)
-        session.run(python, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]",
-                    external=True)
+        uv = _uv()
+        session.log(f"installing the toolkit into {VENV}" + (" with uv" if uv else " with pip"))
+        if uv:  # the same venv (pip in it too), made in seconds instead of a minute
+            session.run(*uv, "venv", "--quiet", "--clear", "--seed", "--python", sys.executable,
+                        str(VENV), external=True)
+            session.run(*uv, "pip", "install", "--quiet", "--python", python, "-e",
+                        f"{ROOT}[test]", external=True)
+        else:
+            session.run(sys.executable, "-m", "venv", "--clear", str(VENV), external=True)
+            session.run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip", external=True)
+            session.run(python, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]",
+                        external=True)
         STAMP.write_text(wanted)
     return python
+
+
+def _uv() -> list[str]:
+    """uv's command line when it is installed (on PATH or beside nox), else [] (then pip)."""
+    found = shutil.which("uv")
+    if found:
+        return [found]
+    if importlib.util.find_spec("uv") is not None:
+        return [sys.executable, "-m", "uv"]
+    return []
 
 
 def _step(session: nox.Session, name: str) -> None:
@@ -69,7 +88,8 @@ for _declared in declared().values():
 
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
-    """Run the test suite on two cores (`-- -m "not slow"` leaves out the whole rehearsals)."""
+    """Run the test suite on two cores (`-- -m "not slow"` leaves out the whole rehearsals;
+    tests/scheduling.py hands the work out longest first)."""
     python = _toolkit_python(session)
     session.run(python, "-m", "pytest", "-n", "2", *session.posargs, external=True)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import lazy_loads
 import pytest
+import scheduling
 from helpers import Cli, Result
 
 from release.cli import main
@@ -40,10 +41,12 @@ SECRET_VARS = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_GRAPHQL_URL
 
 def pytest_configure(config: pytest.Config) -> None:
     """Every fake GitHub in the run (in this process or a rehearsal's) writes what it answers
-    to one transcript, checked against GitHub's OpenAPI description at the end."""
+    to one transcript, checked against GitHub's OpenAPI description at the end; and the
+    pytest-xdist workers write the units of work there (tests/scheduling.py)."""
     if TRANSCRIPT_VAR not in os.environ:
         transcript = Path(tempfile.mkdtemp(prefix="github-transcript-")) / "exchanges.jsonl"
         os.environ[TRANSCRIPT_VAR] = str(transcript)
+        os.environ[scheduling.UNITS_VAR] = str(transcript.parent / "units.json")
         config.stash[_TRANSCRIPT] = transcript
     lazy_loads.install()
 
@@ -74,6 +77,16 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 _TRANSCRIPT = pytest.StashKey[Path]()
 _REPORT = pytest.StashKey[Any]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    scheduling.order(config, items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    return scheduling.make_scheduler(config, log)
 
 
 @pytest.fixture(autouse=True)

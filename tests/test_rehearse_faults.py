@@ -147,6 +147,7 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
     return root / "work", run
 
 
+@pytest.mark.slow(rehearsals=8)  # three dozen runs, each resuming and going one step further
 def test_killed_at_every_step_and_mid_upload_ends_like_an_uninterrupted_run(
         uninterrupted: tuple[Path, Run], tmp_path: Path) -> None:
     baseline, first = uninterrupted
@@ -292,6 +293,7 @@ def wipe_points(workdir: Path) -> int:
     return len(entries) + sum(1 for path in entries if path.is_dir()) + 1
 
 
+@pytest.mark.slow(rehearsals=12)  # each half: a dozen whole rehearsals
 @pytest.mark.parametrize("half", [0, 1], ids=["odd points", "even points"])
 def test_a_fresh_wipe_killed_at_every_point_never_locks_the_workdir(tmp_path: Path, half: int) -> None:
     """`--fresh` on a finished rehearsal's workdir, SIGKILLed at every point of emptying it (the

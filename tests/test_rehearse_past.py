@@ -43,6 +43,7 @@ def rehearsed(numpy_bundle_clone: Path,
     return Result(code, out.getvalue(), err.getvalue()), workdir, before
 
 
+@pytest.mark.slow(rehearsals=2)  # the module's rehearsal of NumPy's history comes with it
 def test_a_past_release_rehearses_green(rehearsed: tuple[Result, Path, str],
                                         numpy_bundle_clone: Path) -> None:
     result, workdir, before = rehearsed
