@@ -68,6 +68,7 @@ class WriteFile:
     root: Path
     relpath: str
     content: str
+    diff: bool = True  # False: a dry run names the file and its size (a long generated log)
 
     @property
     def path(self) -> Path:
@@ -83,6 +84,8 @@ class WriteFile:
         if self.is_noop():
             return f"keep {self.relpath} (already up to date)"
         verb = "modify" if self.path.exists() else "create"
+        if not self.diff:
+            return f"{verb} {self.relpath} ({len(self.content.splitlines())} lines)"
         old_name = f"a/{self.relpath}" if self.path.exists() else "/dev/null"
         diff = difflib.unified_diff(
             self.old_content().splitlines(keepends=True),

@@ -3,6 +3,7 @@ would make the Authors wrong by SciPy's name rules, proposed in SciPy's `.mailma
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -38,6 +39,20 @@ def test_scipys_own_mailmap_has_no_authors_problem(cli: Cli, scipy_bundle_clone:
     assert ("      propose: @romao05 <85622274+romao05@users.noreply.github.com> romao05 "
             "<85622274+romao05@users.noreply.github.com>") in out
     assert "warn" not in out and "!romao05" not in out
+
+
+def test_json_lists_what_scipys_reader_refuses(cli: Cli, scipy_bundle_clone: Path,
+                                               tmp_path: Path) -> None:
+    """SciPy's 17 `Name <>` lines and the `Guo Fei <<...>` line are read by its tools: none is
+    malformed under the profile; a one-address line is."""
+    work = work_clone(scipy_bundle_clone, tmp_path, "v1.18.1^")
+    code, out, _ = run(cli, scipy_bundle_clone, work, "--json")
+    assert (code, json.loads(out)["malformed"], json.loads(out)["findings"]) == (0, [], [])
+    with (work / ".mailmap").open("a", encoding="utf-8") as handle:
+        handle.write("Only One <one@example.org>\n")
+    code, out, _ = run(cli, scipy_bundle_clone, work, "--json")
+    [line] = json.loads(out)["malformed"]
+    assert code == 1 and line["text"] == "Only One <one@example.org>"
 
 
 def test_one_email_under_two_names_is_mapped_by_name(cli: Cli, scipy_bundle_clone: Path,

@@ -138,3 +138,14 @@ def test_missing_distribution_is_refused_before_github(scene: Scene, cli: Cli) -
     assert result.code != 0
     assert "error: README.txt needs the checksums of all 61 files of 1.18.1; 1 are not in " in result.err
     assert scene.github.repo(REPO).releases == {}
+
+
+def test_dry_run_names_the_generated_files_without_their_text(scene: Scene, cli: Cli) -> None:
+    """README.txt and Changelog would go into release/ as SciPy's tool leaves them; a dry run
+    names them with their length rather than printing hundreds of lines of log."""
+    result = scene.run(cli, "--publish", "--dry-run")
+    assert result.code == 0, result.err
+    changelog = git(scene.work, "log", "--no-decorate", "v1.18.0..v1.18.1")
+    assert f"create release/Changelog ({len(changelog.splitlines())} lines)" in result.out
+    assert "create release/README.txt (" in result.out and "+Checksums" not in result.out
+    assert not (scene.work / "release").exists() and scene.github.repo(REPO).releases == {}

@@ -310,7 +310,8 @@ def build_plan(ctx: Context, spec: ReleaseSpec, github: GitHubReleases,
         plan.add(WriteFile(ctx.repo, body_file, spec.body))
         for asset in spec.assets:
             if asset.kind in ("checksums", "log"):  # where SciPy's tool writes them
-                plan.add(WriteFile(ctx.repo, f"{OUT_DIR}/{asset.name}", asset.data.decode()))
+                plan.add(WriteFile(ctx.repo, f"{OUT_DIR}/{asset.name}", asset.data.decode(),
+                                   diff=False))
     if not mode and local:
         plan.notes.append("nothing is sent to GitHub without --draft or --publish")
     return plan

@@ -75,7 +75,8 @@ def run(ctx: Context) -> int:
         if opts.write or opts.issue or opts.publish:
             raise UsageError("--json reports the findings only",
                              hint="drop --write/--issue/--publish, or --json")
-        write_json(ctx, "mailmap", as_json(findings, usable, state.text))
+        write_json(ctx, "mailmap", as_json(findings, usable, state.text,
+                                           names=ctx.config.mailmap_style == "names"))
         return 1 if any(f.is_error for f in findings) else 0
     ctx.out.write(report(findings, usable, found.notes))
     plan = Plan(f".mailmap for {span}")
@@ -133,10 +134,11 @@ def _described(findings: Sequence[Finding], label: str = "") -> list[str]:
     return lines
 
 
-def as_json(findings: Sequence[Finding], usable: Sequence[str], text: str) -> dict[str, Any]:
+def as_json(findings: Sequence[Finding], usable: Sequence[str], text: str, *,
+            names: bool = False) -> dict[str, Any]:
     """The findings, most likely first, each identity exactly as git has it before the
     `.mailmap` applies; `proposed` is the first line git would honour (null: none); the lines
-    git skips, by number."""
+    git skips (`names`: the lines SciPy's name mapping refuses), by number."""
     rows = []
     for finding in findings:
         if finding.kind == "malformed":
@@ -147,7 +149,8 @@ def as_json(findings: Sequence[Finding], usable: Sequence[str], text: str) -> di
                      "likelihood": finding.likelihood, "proposed": proposed,
                      "commits": list(finding.commits), "logins": list(finding.logins)})
     return {"findings": rows,
-            "malformed": [{"line": number, "text": line} for number, line in skipped_lines(text)]}
+            "malformed": [{"line": number, "text": line} for number, line in
+                          (rejected_lines(text) if names else skipped_lines(text))]}
 
 
 def contributor_names(sightings: Sightings, mailmap: Mailmap, drop: Sequence[str]) -> list[str]:
