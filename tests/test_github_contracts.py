@@ -25,6 +25,7 @@ import release.fakes.github  # noqa: F401  (registers every route)
 from release.fakes import github_graphql as fake_graphql
 from release.fakes.github_rest import ROUTES
 from release.services import github_graphql
+from release.services.github_files import files_query
 from release.services.github_triage import triage_query
 from release.services.github_version import version_query
 
@@ -53,7 +54,10 @@ def test_the_vendored_contracts_say_where_they_came_from() -> None:
     github_graphql.pull_query("scipy", "scipy", list(range(1, 101))),
     triage_query("numpy", "numpy", [1, 2, 3]),
     version_query("numpy", "numpy", "v2.4.0", ["prepare-2.4.0", "begin-2.4.1", "post-2.4.0-release-update"]),
-], ids=["budget", "one pull request", "a batch of 100", "labels and milestones", "a version for status"])
+    files_query("numpy", "numpy-release", [("maintenance/2.4.x", ".github/workflows/wheels.yml"),
+                                            ("v2.4.0", "openblas_requirements.txt")]),
+], ids=["budget", "one pull request", "a batch of 100", "labels and milestones", "a version for status",
+        "files on branches"])
 def test_every_document_the_toolkit_sends_is_valid_for_github(github_schema: GraphQLSchema,
                                                              document: str) -> None:
     assert validate(github_schema, parse(document)) == []

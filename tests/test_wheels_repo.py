@@ -69,8 +69,11 @@ def test_the_real_files_parse_as_numpy_release_builds_them() -> None:
 
 def test_maintenance_branch_as_numpy_left_it_passes(release_repo: FakeGitHub, tmp_path: Path,
                                                     cli: Cli) -> None:
+    release_repo.reset_counts()
     result = cli("wheels-repo", "2.5.2", "--repo", str(tmp_path), "--offline")
     assert result.code == 0, result.out + result.err
+    # Both files on both branches in one GraphQL query, and nothing else.
+    assert (release_repo.counted_rest, release_repo.graphql_calls) == (0, 1)
     for check in ("SOURCE_REF_TO_BUILD", "workflow_dispatch input", "cibuildwheel",
                   "OpenBLAS (scipy-openblas32)", "Python list", "platforms", "wheel jobs"):
         assert _row(result.out, check)[2] == "pass", check
@@ -191,8 +194,12 @@ def test_check_has_the_rows_and_says_when_offline(example: ExampleProject, fake_
     assert b"SOURCE_REF_TO_BUILD: maintenance/1.2.x" in text
     assert cli("wheels-repo", "1.2.0", "--repo", str(example.repo), "--offline").code == 0
     fake_github.add_file(repo, ref, WORKFLOW, text.replace(b"TO_BUILD: maintenance/1.2.x", b"TO_BUILD: main"))
+    fake_github.reset_counts()
     online = cli("check", "1.2.0", "--repo", str(example.repo))
     assert online.code == 1, online.out + online.err
+    # The release repository's files in one query (they were a look-up and four reads); the
+    # doctor's rows and the identities ask the rest.
+    assert fake_github.counted_rest + fake_github.graphql_calls <= 11
     assert _row(online.out, "SOURCE_REF_TO_BUILD")[2] == "fail"
     offline = cli("check", "1.2.0", "--repo", str(example.repo), "--offline")
     row = _row(offline.out, "release repository")

@@ -20,6 +20,7 @@ from release.assistants.wheels_workflow import parse_pins, parse_workflow
 from release.checks.result import CheckResult
 from release.context import Context
 from release.errors import UsageError
+from release.services.github_files import file_texts
 from release.services.pypi import PackageIndex
 from release.version import ReleaseVersion
 from release.wheels.file_set import name_and_version
@@ -95,7 +96,9 @@ def _reader(ctx: Context, spot: Where) -> Reader:
     if spot.checkout is not None:
         return _checkout_reader(ctx, spot.checkout)
     service = ctx.github(spot.repo)
-    return lambda ref, path: service.file_text(path, ref)
+    refs = [ref for ref in (spot.ref, spot.previous_ref) if ref]
+    texts = file_texts(service, [(ref, path) for ref in refs for path in (WORKFLOW_PATH, OPENBLAS_PATH)])
+    return lambda ref, path: texts[(ref, path)] if (ref, path) in texts else service.file_text(path, ref)
 
 
 def _checkout_reader(ctx: Context, path: Path) -> Reader:

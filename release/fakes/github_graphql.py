@@ -1,5 +1,6 @@
 """The fake GitHub's GraphQL subset: `rateLimit`, aliased `repository { pullRequest(number:) }`,
-a repository's `pullRequests` by head branch and a `release(tagName:)` with its assets.
+a repository's `pullRequests` by head branch, a `release(tagName:)` with its assets, and files as
+`object(expression: "REF:PATH") { ... on Blob { text } }`.
 
 Queries are parsed, validated and executed by graphql-core against `SCHEMA`, a slice of GitHub's
 own schema (same type and field names; the test suite checks each against GitHub's published
@@ -16,6 +17,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo, build_schema, execute_sync, parse, validate
 
+from release.fakes.github_rest_contents import blob_sha, has_ref, ref_name
 from release.fakes.github_state import Pull, Repo, World
 
 SCHEMA_SDL = """
@@ -44,7 +46,22 @@ type Repository {
   pullRequests(after: String, baseRefName: String, before: String, first: Int, headRefName: String,
                labels: [String!], last: Int, orderBy: IssueOrder,
                states: [PullRequestState!]): PullRequestConnection!
+  object(expression: String, oid: GitObjectID): GitObject
   release(tagName: String!): Release
+}
+
+interface GitObject {
+  abbreviatedOid: String!
+  oid: GitObjectID!
+}
+
+type Blob implements GitObject {
+  abbreviatedOid: String!
+  byteSize: Int!
+  isBinary: Boolean
+  isTruncated: Boolean!
+  oid: GitObjectID!
+  text: String
 }
 
 type PullRequestConnection {
@@ -277,7 +294,30 @@ def _release_assets(parent: dict[str, Any], info: GraphQLResolveInfo[Any], *, fi
     return {"nodes": _window(found, first, last), "totalCount": len(found)}
 
 
+def _object(parent: dict[str, Any], info: GraphQLResolveInfo[Any], expression: str | None = None,
+            **_: Any) -> dict[str, Any] | None:
+    """A file at `REF:PATH`, as a Blob; null for a ref or path the repository does not have
+    (GitHub answers null there, with no error)."""
+    repo: Repo = parent["repo"]
+    rev, colon, path = (expression or "").partition(":")
+    name = ref_name(rev or repo.default_branch)
+    if not colon or not has_ref(repo, name):
+        return None
+    data = repo.files.get(name, {}).get(path.strip("/"))
+    if data is None:
+        return None
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    oid = blob_sha(data)
+    return {"oid": oid, "abbreviatedOid": oid[:7], "byteSize": len(data), "text": text,
+            "isBinary": text is None, "isTruncated": False}
+
+
+SCHEMA.type_map["GitObject"].resolve_type = lambda value, info, kind: "Blob"  # type: ignore[attr-defined]
 SCHEMA.query_type.fields["repository"].resolve = _repository  # type: ignore[union-attr]
+SCHEMA.type_map["Repository"].fields["object"].resolve = _object  # type: ignore[attr-defined]
 SCHEMA.type_map["Repository"].fields["pullRequest"].resolve = _pull_request  # type: ignore[attr-defined]
 SCHEMA.type_map["Repository"].fields["pullRequests"].resolve = _pull_requests  # type: ignore[attr-defined]
 SCHEMA.type_map["Repository"].fields["release"].resolve = _release  # type: ignore[attr-defined]

@@ -137,8 +137,9 @@ def graphql_slice(schema: GraphQLSchema, used: dict[str, set[str]]) -> str:
                                      ("String", "Int", "Boolean", "ID", "Float")):
             continue
         if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType):
-            fields = {n: f for n, f in kind.fields.items() if n in used.get(name, set())}
             interfaces = [i for i in kind.interfaces if i.name in keep]
+            wanted = used.get(name, set()).union(*(used.get(i.name, set()) for i in interfaces))
+            fields = {n: f for n, f in kind.fields.items() if n in wanted}
             cls = type(kind)
             kind = cls(name, fields, interfaces=interfaces, description=kind.description)
         elif not isinstance(kind, GraphQLEnumType | GraphQLScalarType | GraphQLInputObjectType):
@@ -150,12 +151,14 @@ def graphql_slice(schema: GraphQLSchema, used: dict[str, set[str]]) -> str:
 def toolkit_documents() -> list[str]:
     from release.fakes import github_graphql as fake
     from release.services import github_graphql as toolkit
+    from release.services.github_files import files_query
     from release.services.github_triage import triage_query
     from release.services.github_version import version_query
 
     return [toolkit.BUDGET_QUERY, toolkit.pull_query("numpy", "numpy", [1, 2]),
             triage_query("numpy", "numpy", [1, 2]),
             version_query("numpy", "numpy", "v2.4.0", ["prepare-2.4.0", "begin-2.4.1"]),
+            files_query("numpy", "numpy-release", [("main", "pyproject.toml")]),
             fake_documents(fake.SCHEMA_SDL)]
 
 
