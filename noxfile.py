@@ -35,18 +35,26 @@ def _toolkit_python(session: nox.Session) -> str:
     if not STAMP.exists() or STAMP.read_text() != wanted:
         uv = _uv()
         session.log(f"installing the toolkit into {VENV}" + (" with uv" if uv else " with pip"))
-        if uv:  # the same venv (pip in it too), made in seconds instead of a minute
-            session.run(*uv, "venv", "--quiet", "--clear", "--seed", "--python", sys.executable,
-                        str(VENV), external=True)
-            session.run(*uv, "pip", "install", "--quiet", "--python", python, "-e",
-                        f"{ROOT}[test]", external=True)
-        else:
+        if not (uv and _uv_install(session, uv, python)):
             session.run(sys.executable, "-m", "venv", "--clear", str(VENV), external=True)
             session.run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip", external=True)
             session.run(python, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]",
                         external=True)
         STAMP.write_text(wanted)
     return python
+
+
+def _uv_install(session: nox.Session, uv: list[str], python: str) -> bool:
+    """Make the venv with uv; False (then pip does it) when uv cannot, e.g. behind a TLS proxy
+    whose certificate only pip is told about."""
+    for argv in (
+        [*uv, "venv", "--quiet", "--clear", "--seed", "--python", sys.executable, str(VENV)],
+        [*uv, "pip", "install", "--quiet", "--python", python, "-e", f"{ROOT}[test]"],
+    ):
+        if subprocess.run(argv, check=False).returncode != 0:  # noqa: S603 - an argv list
+            session.log("uv could not make the venv; pip makes it instead")
+            return False
+    return True
 
 
 def _uv() -> list[str]:
