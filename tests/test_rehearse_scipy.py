@@ -1,11 +1,12 @@
-"""Whole rehearsals of SciPy's 1.18.1 and 1.18.0rc1 on SciPy's history under the SciPy profile: green,
-and their comparison with the real release clean (one bundle clone per session, copied by the
-rehearsal)."""
+"""Whole rehearsals of SciPy's 1.18.0, 1.18.1, 1.18.0rc1 and the next patch, 1.18.2, on SciPy's
+history under the SciPy profile: green, and their comparison with the real release clean (one
+bundle clone per session, copied by the rehearsal)."""
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,40 @@ def test_scipy_1_18_0rc1_rehearses_green_and_compares_clean(
     assert "[4/6] run git commit --quiet -m 'REL: set 1.18.0rc2 unreleased" in result.err
     assert "begin-1.18.0rc2 is already prepared for 1.18.0rc2 development; nothing to do" in result.err
     assert "1.18.0rc1 is a pre-release; main is updated only after a final release" in result.err
+
+
+def test_scipy_1_18_0_rehearses_green_and_compares_clean(
+        scipy_bundle_clone: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A new series' final: the Authors as SciPy published them (the assistants' trailers left out
+    by the profile, and said so), its 508 pull requests, docs.scipy.org's row, scipy.org's news and
+    the Discourse post, main's next version, then the next series branched the way SciPy branches
+    (upper bounds on the new branch, no dev tag)."""
+    result = rehearse("1.18.0", scipy_bundle_clone, tmp_path_factory)
+    both = result.out + result.err
+    assert result.code == 0, result.out[-3000:]
+    assert "verdict: GREEN" in result.out, result.out[-3000:]
+    assert ("Authors: Claude Opus, Claude Sonnet left out as not people (credits_not_people; "
+            "SciPy's tools/authors.py lists them)") in both
+    assert "Authors: the same 103 names, `+` marks and order as published" in both
+    assert "pull requests: the same 508 as published" in both
+    assert "verified: v1.18.0 is published with exactly its 3 assets" in both
+    assert "[1.18.0] docs merge and push" in both
+    assert "[1.18.0] announce: website PR and the Discourse post" in both
+    assert ("[1.18.0] branch 2.0.0: the maintenance branch with upper bounds, main's next version "
+            "as a pull request") in both
+    assert "[1.18.0] where the release stands: every step done" in both
+
+
+def test_scipy_next_patch_rehearses_green(
+        scipy_bundle_clone: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The release still to come on maintenance/1.18.x: the Authors and the milestone's (empty)
+    lists go into the notes and are merged before the REL commit; a patch release gets no docs."""
+    result = rehearse("1.18.2", scipy_bundle_clone, tmp_path_factory)
+    both = result.out + result.err
+    assert result.code == 0, result.out[-3000:]
+    assert "verdict: GREEN" in result.out, result.out[-3000:]
+    assert "[1.18.2] the Authors and the milestone's lists into the notes" in both
+    assert "[1.18.2] the notes pull request merged into maintenance/1.18.x" in both
+    assert "REL commit on maintenance/1.18.x, pushed upstream" in both
+    assert re.search(r"│ docs +│ skipped +│", both), both[-3000:]
+    assert "[1.18.2] where the release stands: every step done" in both
