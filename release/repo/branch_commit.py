@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from release.context import Context
-from release.errors import VerificationError
+from release.errors import PreconditionError, VerificationError
 from release.plan import DeleteFile, Plan, RunCommand, WriteFile
 from release.services.git import GitService, push_argv
 from release.templating import render_in
@@ -133,6 +133,24 @@ def add_push_if_needed(plan: Plan, ctx: Context, remote: str, ref: str, *, commi
     repo = git or ctx.git
     if committed or remote_sha(repo, remote, ref) != repo.rev_parse(ref):
         add_push(plan, ctx, remote, ref, git=git)
+
+
+def add_checked_out_push(plan: Plan, ctx: Context, git: GitService, root: Path, remote: str, *,
+                         push: bool, committed: bool, remote_key: str) -> None:
+    """Push the branch another clone (the doc repository) has checked out, when asked; without
+    --push, say what stays unpublished. The remote must exist and HEAD be on a branch."""
+    if not push:
+        if committed:
+            plan.notes.append(f"not pushed; publish with --push ({remote} of {root})")
+        return
+    if remote not in git.remotes():
+        raise PreconditionError(f"the doc repository has no remote named {remote!r}",
+                                hint=f"git remote add it, or set {remote_key}")
+    branch = git.current_branch()
+    if branch is None:
+        raise PreconditionError(f"{root} is on a detached HEAD; nothing to push",
+                                hint="check out the branch to publish")
+    add_push_if_needed(plan, ctx, remote, f"refs/heads/{branch}", committed=committed, git=git)
 
 
 def run_work_plan(ctx: Context, plan: Plan, work: str, done: str) -> int:

@@ -3,6 +3,7 @@ clean tree, the right branch, version, remote and tag, and a branch not behind i
 
 from __future__ import annotations
 
+from release.config import Config
 from release.context import Context
 from release.errors import PreconditionError, UsageError
 from release.repo.branch_commit import is_ancestor, remote_sha
@@ -103,3 +104,15 @@ def stale_branch(work: str, holds: str) -> PreconditionError:
         f"branch {work} exists but does not hold {holds}",
         hint=f"look at it (git log {work}); delete it if it is stale: git branch -D {work}",
     )
+
+
+def require_branch_point(git: GitService, cfg: Config, version: ReleaseVersion) -> tuple[str, str]:
+    """Main's tip and its pyproject text, where a new series' branch may start: a clean tree on
+    main, at `version`'s dev0, not behind the remote."""
+    require_clean(git)
+    start = require_branch(git, cfg.main_branch)
+    pyproject = require_version(git, cfg.pyproject, f"{version.base}.dev0",
+                                hint=f"branch {version} runs on {cfg.main_branch} during the "
+                                     f"{version.series} cycle")
+    require_up_to_date(git, cfg.upstream_remote, cfg.main_branch, start)
+    return start, pyproject

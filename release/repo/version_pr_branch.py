@@ -32,11 +32,8 @@ from release.repo.branch_commit import (
     unpushed_note,
 )
 from release.repo.preconditions import (
-    require_branch,
-    require_clean,
+    require_branch_point,
     require_remote,
-    require_up_to_date,
-    require_version,
 )
 from release.repo.pull_request import add_publish
 from release.repo.pyproject_file import read_version, set_version
@@ -107,13 +104,7 @@ def _preconditions(ctx: Context, version: ReleaseVersion, maintenance: str,
     if local_branch(git, work) is not None:
         raise PreconditionError(f"branch {work} exists but {maintenance} does not",
                                 hint=f"look at git log -1 {work}; delete it if it is left over")
-    require_clean(git)
-    start = require_branch(git, cfg.main_branch)
-    pyproject = require_version(git, cfg.pyproject, f"{version.base}.dev0",
-                                hint=f"branch {version} runs on {cfg.main_branch} during the "
-                                     f"{version.series} cycle")
-    require_up_to_date(git, cfg.upstream_remote, cfg.main_branch, start)
-    return start, pyproject
+    return require_branch_point(git, cfg, version)
 
 
 def _check_done(ctx: Context, version: ReleaseVersion, maintenance: str, work: str,

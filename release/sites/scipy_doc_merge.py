@@ -17,7 +17,7 @@ from packaging.version import InvalidVersion, Version
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import REMOTE, Plan, WriteFile
-from release.repo.branch_commit import add_push_if_needed, git_command
+from release.repo.branch_commit import add_checked_out_push, git_command
 from release.repo.tree_sync import PointSymlink, Source, SyncTree, files_under, zip_tree
 from release.services.git import GitService
 from release.sites.scipy_docs import (
@@ -197,20 +197,9 @@ class ScipyDocMerge:
                                     hint=f"ln -snf {self.folder} {link}")
 
     def _add_push(self, plan: Plan, committed: bool) -> None:
-        remote = self.ctx.config.docs.doc_remote
-        if not self.ctx.typed(ScipyDocsOptions).push:
-            if committed:
-                plan.notes.append(f"not pushed; publish with --push ({remote} of {self.root})")
-            return
-        if remote not in self.git.remotes():
-            raise PreconditionError(f"the doc repository has no remote named {remote!r}",
-                                    hint="git remote add it, or set docs.doc_remote")
-        branch = self.git.current_branch()
-        if branch is None:
-            raise PreconditionError(f"{self.root} is on a detached HEAD; nothing to push",
-                                    hint="check out the branch to publish")
-        add_push_if_needed(plan, self.ctx, remote, f"refs/heads/{branch}", committed=committed,
-                           git=self.git)
+        add_checked_out_push(plan, self.ctx, self.git, self.root, self.ctx.config.docs.doc_remote,
+                             push=self.ctx.typed(ScipyDocsOptions).push, committed=committed,
+                             remote_key="docs.doc_remote")
 
 
 def _older_or_other(listed: str, version: ReleaseVersion) -> bool:

@@ -32,11 +32,8 @@ from release.repo.branch_commit import (
     remote_sha,
 )
 from release.repo.preconditions import (
-    require_branch,
-    require_clean,
+    require_branch_point,
     require_remote,
-    require_up_to_date,
-    require_version,
 )
 from release.repo.pyproject_file import read_version, set_version
 from release.repo.tag import TagSpec, add_tag, check_existing_tag
@@ -203,13 +200,7 @@ def _check_preconditions(ctx: Context, series: Series) -> tuple[str, str]:
     if remote_sha(git, cfg.upstream_remote, branch_ref) is not None:
         raise PreconditionError(f"branch {series.maintenance} already exists on {cfg.upstream_remote}",
                                 hint=f"git fetch {cfg.upstream_remote} to look at it")
-    require_clean(git)
-    start = require_branch(git, cfg.main_branch)
-    pyproject = require_version(git, cfg.pyproject, f"{series.version.base}.dev0",
-                                hint=f"branch {series.version} runs on {cfg.main_branch} during "
-                                     f"the {series.version.series} cycle")
-    require_up_to_date(git, cfg.upstream_remote, cfg.main_branch, start)
-    return start, pyproject
+    return require_branch_point(git, cfg, series.version)
 
 
 def _plan_begin(ctx: Context, plan: Plan, series: Series, start: str, pyproject: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from release.context import Context
 from release.errors import PreconditionError, UsageError, VerificationError
 from release.plan import Action, Plan, RunCommand, WriteFile
-from release.repo.branch_commit import add_push_if_needed, git_command
+from release.repo.branch_commit import add_checked_out_push, git_command
 from release.repo.tree_sync import PointSymlink, Source, SyncTree, files_under, zip_tree
 from release.services.git import GitService
 from release.sites import scipy_doc_merge
@@ -279,21 +279,9 @@ class DocMerge:
                                     hint=f"git -C {self.root} status")
 
     def _add_push(self, plan: Plan) -> None:
-        if not self.ctx.typed(DocsOptions).push:
-            if plan.actions:
-                plan.notes.append(f"not pushed; publish with --push "
-                                  f"({self.ctx.config.docs.doc_remote} of {self.root})")
-            return
-        remote = self.ctx.config.docs.doc_remote
-        if remote not in self.git.remotes():
-            raise PreconditionError(f"the doc repository has no remote named {remote!r}",
-                                    hint="git remote add it, or set docs.doc_remote")
-        branch = self.git.current_branch()
-        if branch is None:
-            raise PreconditionError(f"{self.root} is on a detached HEAD; nothing to push",
-                                    hint="check out the branch to publish")
-        add_push_if_needed(plan, self.ctx, remote, f"refs/heads/{branch}",
-                           committed=bool(plan.actions), git=self.git)
+        add_checked_out_push(plan, self.ctx, self.git, self.root, self.ctx.config.docs.doc_remote,
+                             push=self.ctx.typed(DocsOptions).push, committed=bool(plan.actions),
+                             remote_key="docs.doc_remote")
 
 
 def _post_processed(rel: str, wanted: bytes, present: bytes) -> bool:
