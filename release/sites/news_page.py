@@ -66,25 +66,28 @@ def release_line(a: Announcement) -> str:
                   url=a.release_url, date=line_date(a.date))
 
 
-def _front_matter_end(lines: list[str], where: str) -> int:
+def page_parts(lines: list[str], where: str, site: str) -> tuple[int, int]:
+    """Where a news page's front matter ends and its releases list's heading stands; `site`
+    (numpy.org, scipy.org) names the shape the hint asks about."""
+    shape = f"is --website-repo a clone of the {site}-shaped site?"
     if not lines or lines[0].rstrip("\n") != "---":
         raise PreconditionError(f"{where} does not start with a `---` front matter block",
-                                hint="is --website-repo a clone of the numpy.org-shaped site?")
-    for i in range(1, len(lines)):
-        if lines[i].rstrip("\n") == "---":
-            return i
-    raise PreconditionError(f"{where}: the front matter block is not closed with `---`",
-                            hint="fix the file by hand")
+                                hint=shape)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\n") == "---"), None)
+    if end is None:
+        raise PreconditionError(f"{where}: the front matter block is not closed with `---`",
+                                hint="fix the file by hand")
+    heading = next((i for i, ln in enumerate(lines) if ln.rstrip("\n") == RELEASES_HEADING), None)
+    if heading is None:
+        raise PreconditionError(f"{where} has no `{RELEASES_HEADING}` heading for the releases list",
+                                hint=shape)
+    return end, heading
 
 
 def edit_news(text: str, a: Announcement, where: str) -> str:
     """The page with this release announced; unchanged parts stay byte for byte."""
     lines = text.splitlines(keepends=True)
-    end = _front_matter_end(lines, where)
-    heading = next((i for i, ln in enumerate(lines) if ln.rstrip("\n") == RELEASES_HEADING), None)
-    if heading is None:
-        raise PreconditionError(f"{where} has no `{RELEASES_HEADING}` heading for the releases list",
-                                hint="is --website-repo a clone of the numpy.org-shaped site?")
+    end, heading = page_parts(lines, where, "numpy.org")
     item = f"- {a.project} {a.version} ("
     if not any(ln.startswith(item) for ln in lines):
         first = next((i for i in range(heading + 1, len(lines))

@@ -13,9 +13,9 @@ import datetime
 from collections.abc import Sequence
 
 from release.errors import PreconditionError
+from release.sites.news_page import RELEASES_HEADING, page_parts
 from release.templating import render_in
 
-RELEASES_HEADING = "## Releases"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 
@@ -29,17 +29,7 @@ def edit_news(text: str, *, project: str, version: str, day: datetime.date, rele
               where: str, search: Sequence[str]) -> str:
     """The page with the release announced; an already announced release leaves it as it is."""
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\n") != "---":
-        raise PreconditionError(f"{where} does not start with a `---` front matter block",
-                                hint="is --website-repo a clone of the scipy.org-shaped site?")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\n") == "---"), None)
-    if end is None:
-        raise PreconditionError(f"{where}: the front matter block is not closed with `---`",
-                                hint="fix the file by hand")
-    heading = next((i for i, ln in enumerate(lines) if ln.rstrip("\n") == RELEASES_HEADING), None)
-    if heading is None:
-        raise PreconditionError(f"{where} has no `{RELEASES_HEADING}` heading for the releases list",
-                                hint="is --website-repo a clone of the scipy.org-shaped site?")
+    end, heading = page_parts(lines, where, "scipy.org")
     item = f"- {project} {version} ("
     if not any(ln.startswith(item) for ln in lines):
         first = next((i for i in range(heading + 1, len(lines))
